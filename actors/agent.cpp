@@ -1,0 +1,34 @@
+#include "actors/agent.hpp"
+
+namespace aetherial::actors {
+
+std::string_view output_name(output o) noexcept {
+  switch (o) {
+    case output::decisions: return "decisions";
+    case output::replies: return "replies";
+    case output::tasks: return "tasks";
+    case output::effects: return "effects";
+    case output::health: return "health";
+  }
+  return "unknown";
+}
+
+context::context(std::string_view agent_kind, const fbs::Envelope& cause)
+    : kind_(agent_kind), cause_(cause), cause_id_(schemas::event_id::from(cause.id())),
+      rng_(schemas::mix64(cause_id_.hi ^ schemas::mix64(cause_id_.lo))), builder_(512) {}
+
+void context::emit(output to, std::string_view key, fbs::Payload type,
+                   flatbuffers::Offset<void> payload, std::string_view correlation) {
+  schemas::envelope_header h;
+  h.id = schemas::derive_event_id(cause_id_, kind_, outputs_.size());
+  h.key = std::string(key);
+  h.event_time_ms = cause_.event_time_ms();
+  h.principal = "agent:" + kind_;
+  h.causation = cause_id_;
+  if (!correlation.empty()) h.correlation = std::string(correlation);
+  else if (cause_.correlation_id()) h.correlation = cause_.correlation_id()->str();
+  outputs_.push_back({to, std::string(key), schemas::finish_envelope(builder_, h, type, payload)});
+  builder_.Clear();
+}
+
+} // namespace aetherial::actors

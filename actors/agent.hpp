@@ -1,0 +1,110 @@
+#pragma once
+// The agent contract: an agent is a deterministic reducer over envelopes.
+//
+// actors/ includes only schemas/ and this header: no CAF, no librdkafka, no RocksDB, no
+// clock, no I/O. The runtime owns every side effect; an agent sees an event, its event
+// time, a random generator seeded from the event id, and `emit`.
+
+#include <cstdint>
+#include <memory>
+#include <random>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "schemas/envelope.hpp"
+
+namespace aetherial::actors {
+
+namespace fbs = ::aetherial::schema;
+using bytes = std::vector<std::uint8_t>;
+
+/// Where an emitted event goes; the runtime maps each to a topic of the catalog.
+enum class output : std::uint8_t {
+  decisions,      ///< aetherial.decisions
+  replies,        ///< aetherial.replies
+  tasks,          ///< aetherial.tasks
+  effects,        ///< aetherial.effects
+  health,         ///< platform.health (incidents raised by the runtime or agents)
+};
+
+[[nodiscard]] std::string_view output_name(output o) noexcept;
+
+/// An event an agent emitted while handling one input.
+struct emitted {
+  output to = output::decisions;
+  std::string key;
+  bytes value; ///< a finished Envelope
+};
+
+/// What an agent may see and do while handling one event. Created by the caller (runtime,
+/// audit, test) per event; lives only for that call.
+class context {
+public:
+  /// `agent_kind` names the emitter in derived event ids ("operations").
+  context(std::string_view agent_kind, const fbs::Envelope& cause);
+
+  context(const context&) = delete;
+  context& operator=(const context&) = delete;
+
+  /// Event time of the cause, in ms since the epoch: the only clock an agent has.
+  [[nodiscard]] std::int64_t event_time_ms() const noexcept { return cause_.event_time_ms(); }
+  [[nodiscard]] const fbs::Envelope& cause() const noexcept { return cause_; }
+  [[nodiscard]] schemas::event_id cause_id() const noexcept { return cause_id_; }
+
+  /// Random numbers seeded from the cause's event id: the same event, the same numbers.
+  [[nodiscard]] std::mt19937_64& rng() noexcept { return rng_; }
+
+  /// The builder to build the next payload in; `emit` finishes and resets it.
+  [[nodiscard]] flatbuffers::FlatBufferBuilder& builder() noexcept { return builder_; }
+
+  /// Emits the payload just built in `builder()` as an envelope whose id derives from the
+  /// cause, whose causation id is the cause, and whose correlation id is `correlation` (or
+  /// the cause's when empty).
+  void emit(output to, std::string_view key, fbs::Payload type,
+            flatbuffers::Offset<void> payload, std::string_view correlation = {});
+
+  /// Asks an effect worker to do something outside (an effect request on aetherial.effects).
+  void request_effect(std::string_view key, fbs::Payload type, flatbuffers::Offset<void> payload,
+                      std::string_view correlation = {}) {
+    emit(output::effects, key, type, payload, correlation);
+  }
+
+  /// Everything emitted so far, in emission order.
+  [[nodiscard]] const std::vector<emitted>& outputs() const noexcept { return outputs_; }
+  [[nodiscard]] std::vector<emitted> take_outputs() noexcept { return std::move(outputs_); }
+
+private:
+  std::string kind_;
+  const fbs::Envelope& cause_;
+  schemas::event_id cause_id_;
+  std::mt19937_64 rng_;
+  flatbuffers::FlatBufferBuilder builder_;
+  std::vector<emitted> outputs_;
+};
+
+/// A deterministic agent: one instance per (agent kind, partition), owned by its host.
+class agent {
+public:
+  virtual ~agent() = default;
+
+  /// Handles one verified event. May throw on a defect; the runtime then restores the last
+  /// good state, retries, and dead-letters the event if it keeps failing.
+  virtual void on_event(const fbs::Envelope& event, context& ctx) = 0;
+
+  /// Serializes the whole state.
+  [[nodiscard]] virtual bytes snapshot() const = 0;
+
+  /// Replaces the state with a snapshot; false (state unchanged) if it cannot be read.
+  [[nodiscard]] virtual bool restore(const std::uint8_t* data, std::size_t size) = 0;
+};
+
+/// Static description of an agent kind.
+struct agent_kind {
+  std::string name;                      ///< "operations"
+  std::vector<std::string> input_topics; ///< logical names, without prefix, in a fixed order
+  std::uint32_t state_version = 1;       ///< version of its snapshot encoding
+  std::unique_ptr<agent> (*make)();      ///< creates an agent with empty state
+};
+
+} // namespace aetherial::actors
