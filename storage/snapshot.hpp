@@ -1,0 +1,51 @@
+#pragma once
+// Snapshot records: encoding, decoding with checksum verification.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "schemas/result.hpp"
+
+namespace aetherial::storage {
+
+/// Error codes of storage/.
+enum class errc : int {
+  io = 1,      ///< RocksDB failed (message has its status)
+  corrupt,     ///< a snapshot failed verification or its checksum
+  not_found,   ///< no such snapshot
+  invalid,     ///< bad argument (message says which)
+};
+
+/// The next offset to read of one input topic-partition.
+struct input_offset {
+  std::string topic;
+  std::int32_t partition = 0;
+  std::int64_t offset = 0;
+  friend bool operator==(const input_offset& a, const input_offset& b) {
+    return a.topic == b.topic && a.partition == b.partition && a.offset == b.offset;
+  }
+};
+
+/// A decoded snapshot of one (agent kind, partition).
+struct snapshot {
+  std::string agent;
+  std::int32_t partition = 0;
+  std::uint32_t state_version = 1;
+  std::vector<input_offset> offsets; ///< every record before these is applied
+  std::uint64_t journal_seq = 0;     ///< journal records before this seq are covered
+  std::uint64_t events_applied = 0;
+  std::int64_t last_event_time_ms = 0;
+  std::vector<std::uint8_t> state;
+};
+
+/// CRC-32C (Castagnoli) of a byte range.
+[[nodiscard]] std::uint32_t crc32c(const std::uint8_t* data, std::size_t size) noexcept;
+
+/// Encodes a snapshot as a SnapshotRecord FlatBuffer, checksum included.
+[[nodiscard]] std::vector<std::uint8_t> encode_snapshot(const snapshot& s);
+
+/// Verifies (FlatBuffers verifier + CRC-32C) and decodes; errc::corrupt on any mismatch.
+[[nodiscard]] result<snapshot> decode_snapshot(const std::uint8_t* data, std::size_t size);
+
+} // namespace aetherial::storage

@@ -1,0 +1,229 @@
+#pragma once
+// Kafka clients over librdkafka: producer (idempotent, optionally transactional), consumer
+// group member (cooperative rebalancing, pause/resume, manual commits), a group-less reader
+// for recovery and audit, topic administration, dead-letter routing, and the embedded
+// broker (librdkafka's in-process mock cluster).
+//
+// No librdkafka type or error code leaves topics/: errors are aetherial::error with
+// module "topics" and a topics::errc code.
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "schemas/result.hpp"
+#include "topics/catalog.hpp"
+
+namespace aetherial::topics {
+
+/// Error codes of topics/.
+enum class errc : int {
+  config = 1,    ///< invalid client configuration (message says which property)
+  connect,       ///< brokers unreachable
+  timeout,       ///< operation did not finish in time
+  broker,        ///< broker returned an error
+  queue_full,    ///< producer queue full
+  fenced,        ///< transactional producer fenced by a newer instance
+  transaction,   ///< transaction failed (abortable or fatal, per message)
+  state,         ///< call not valid in the client's current state
+};
+
+using ms = std::chrono::milliseconds;
+
+/// Client settings shared by every client a process creates.
+struct kafka_config {
+  std::string brokers;                       ///< bootstrap.servers
+  std::string client_id = "aetherial";       ///< client.id
+  std::map<std::string, std::string> extra;  ///< any librdkafka property, applied last
+};
+
+/// A record header.
+struct header {
+  std::string key;
+  std::string value;
+};
+
+/// A consumed record (owns its bytes).
+struct record {
+  std::string topic;
+  std::int32_t partition = 0;
+  std::int64_t offset = 0;
+  std::int64_t timestamp_ms = 0; ///< Kafka record timestamp
+  std::string key;
+  std::vector<std::uint8_t> value;
+  std::vector<header> headers;
+};
+
+/// A topic-partition, with an offset where one is meant (next offset to read or commit).
+struct topic_partition {
+  std::string topic;
+  std::int32_t partition = 0;
+  std::int64_t offset = -1001; ///< RD_KAFKA_OFFSET_INVALID: "none"
+  friend bool operator<(const topic_partition& a, const topic_partition& b) {
+    return a.topic != b.topic ? a.topic < b.topic : a.partition < b.partition;
+  }
+  friend bool operator==(const topic_partition& a, const topic_partition& b) {
+    return a.topic == b.topic && a.partition == b.partition;
+  }
+};
+
+class consumer;
+
+/// Produces records; idempotent (enable.idempotence=true, acks=all), key partitioning
+/// compatible with the Java client (murmur2). Thread-safe for `send`.
+class producer {
+public:
+  /// A non-empty `transactional_id` makes a transactional producer (exactly_once).
+  [[nodiscard]] static result<std::unique_ptr<producer>>
+  create(const kafka_config& cfg, const std::string& transactional_id = "");
+  ~producer();
+  producer(const producer&) = delete;
+  producer& operator=(const producer&) = delete;
+
+  /// Queues one record (copies the bytes). partition < 0: partition by key.
+  /// On a full queue it polls and retries for up to `block` before failing with queue_full.
+  result<void> send(std::string_view topic, std::int32_t partition, std::string_view key,
+                    const std::uint8_t* value, std::size_t size,
+                    const std::vector<header>& headers = {}, ms block = ms{5000});
+
+  /// Waits until every queued record is delivered (or failed) or `timeout` passes.
+  result<void> flush(ms timeout);
+
+  /// Serves delivery reports; call regularly from one thread.
+  void poll();
+
+  /// Records whose delivery failed since creation, and the last failure's message.
+  [[nodiscard]] std::uint64_t delivery_failures() const noexcept;
+  [[nodiscard]] std::string last_delivery_error() const;
+
+  // Transactions (only for a transactional producer).
+  result<void> init_transactions(ms timeout);
+  result<void> begin_transaction();
+  /// Adds the consumer group's offsets (next offsets to read) to the open transaction.
+  result<void> send_offsets_to_transaction(const std::vector<topic_partition>& offsets,
+                                           consumer& group_member, ms timeout);
+  result<void> commit_transaction(ms timeout);
+  result<void> abort_transaction(ms timeout);
+
+  struct impl;
+
+private:
+  explicit producer(std::unique_ptr<impl> p);
+  std::unique_ptr<impl> impl_;
+};
+
+/// Receives partition assignment changes; called inside consumer::poll on its thread.
+class rebalance_listener {
+public:
+  virtual ~rebalance_listener() = default;
+  virtual void on_assigned(const std::vector<topic_partition>& partitions) = 0;
+  /// Called before the partitions go away: commit what was processed now.
+  virtual void on_revoked(const std::vector<topic_partition>& partitions) = 0;
+};
+
+/// A consumer group member: cooperative-sticky assignment, manual offset commits
+/// (enable.auto.commit=false), pause/resume per partition. Use from one thread.
+class consumer {
+public:
+  /// `isolation_read_committed` for exactly_once deployments.
+  [[nodiscard]] static result<std::unique_ptr<consumer>>
+  create(const kafka_config& cfg, const std::string& group_id, rebalance_listener* listener,
+         bool isolation_read_committed = false);
+  ~consumer();
+  consumer(const consumer&) = delete;
+  consumer& operator=(const consumer&) = delete;
+
+  result<void> subscribe(const std::vector<std::string>& topics);
+  /// Returns up to `max` records; waits at most `timeout` for the first one.
+  std::vector<record> poll(std::size_t max, ms timeout);
+  result<void> pause(const std::vector<topic_partition>& partitions);
+  result<void> resume(const std::vector<topic_partition>& partitions);
+  /// Moves the fetch position of an assigned partition.
+  result<void> seek(const topic_partition& position, ms timeout);
+  /// Commits offsets (next offset to read) synchronously.
+  result<void> commit(const std::vector<topic_partition>& offsets);
+  /// Committed offsets of the group for `partitions` (offset -1001 where none).
+  [[nodiscard]] result<std::vector<topic_partition>>
+  committed(const std::vector<topic_partition>& partitions, ms timeout);
+  /// Leaves the group cleanly (revocation callback runs first).
+  void close();
+
+  struct impl;
+
+private:
+  explicit consumer(std::unique_ptr<impl> p);
+  std::unique_ptr<impl> impl_;
+  friend class producer;
+};
+
+/// Reads assigned topic-partitions without a group (recovery, replay, audit, tail).
+class reader {
+public:
+  [[nodiscard]] static result<std::unique_ptr<reader>> create(const kafka_config& cfg,
+                                                              bool read_committed = false);
+  ~reader();
+  reader(const reader&) = delete;
+  reader& operator=(const reader&) = delete;
+
+  /// Starts reading each partition at its offset (-2 = beginning, -1 = end).
+  result<void> assign(const std::vector<topic_partition>& from);
+  /// Low and high watermark of a partition.
+  [[nodiscard]] result<std::pair<std::int64_t, std::int64_t>>
+  watermarks(const std::string& topic, std::int32_t partition, ms timeout);
+  /// Number of partitions of a topic (error if it does not exist).
+  [[nodiscard]] result<int> partition_count(const std::string& topic, ms timeout);
+  std::vector<record> poll(std::size_t max, ms timeout);
+
+  struct impl;
+
+private:
+  explicit reader(std::unique_ptr<impl> p);
+  std::unique_ptr<impl> impl_;
+};
+
+/// Creates the catalog's missing topics through the Admin API (real brokers).
+result<void> ensure_topics(const kafka_config& cfg, const catalog& cat, ms timeout);
+
+/// Names of the topics the cluster has.
+[[nodiscard]] result<std::vector<std::string>> list_topics(const kafka_config& cfg, ms timeout);
+
+// Dead-letter headers.
+inline constexpr std::string_view dlq_reason_header = "aetherial.dlq.reason";
+inline constexpr std::string_view dlq_topic_header = "aetherial.dlq.source.topic";
+inline constexpr std::string_view dlq_partition_header = "aetherial.dlq.source.partition";
+inline constexpr std::string_view dlq_offset_header = "aetherial.dlq.source.offset";
+
+/// Sends `source` unchanged (key, value, headers) to `dlq_topic` with the reason and its
+/// origin in headers.
+result<void> send_dead_letter(producer& p, std::string_view dlq_topic, const record& source,
+                              std::string_view reason);
+
+/// The embedded broker: librdkafka's in-process mock cluster. In memory only: it keeps
+/// nothing across restarts. Its limits: no Admin CreateTopics, no real transactions, about
+/// 5 MiB per partition (older data silently dropped).
+class embedded_broker {
+public:
+  /// `port` 0 lets the OS choose (the mock always chooses; the address is in bootstrap()).
+  [[nodiscard]] static result<std::unique_ptr<embedded_broker>> start(int brokers = 1);
+  ~embedded_broker();
+  embedded_broker(const embedded_broker&) = delete;
+  embedded_broker& operator=(const embedded_broker&) = delete;
+
+  /// host:port list clients (and kcat) connect to.
+  [[nodiscard]] std::string bootstrap() const;
+  result<void> create_topic(const std::string& name, int partitions, int replication_factor = 1);
+  /// Creates every topic of the catalog.
+  result<void> create_topics(const catalog& cat);
+
+  struct impl;
+
+private:
+  explicit embedded_broker(std::unique_ptr<impl> p);
+  std::unique_ptr<impl> impl_;
+};
+
+} // namespace aetherial::topics
