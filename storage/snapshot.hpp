@@ -11,10 +11,10 @@ namespace aetherial::storage {
 
 /// Error codes of storage/.
 enum class errc : int {
-  io = 1,      ///< RocksDB failed (message has its status)
-  corrupt,     ///< a snapshot failed verification or its checksum
-  not_found,   ///< no such snapshot
-  invalid,     ///< bad argument (message says which)
+  io = 1,    ///< RocksDB failed (message has its status)
+  corrupt,   ///< a snapshot failed verification or its checksum
+  not_found, ///< no such snapshot
+  invalid,   ///< bad argument (message says which)
 };
 
 /// The next offset to read of one input topic-partition.

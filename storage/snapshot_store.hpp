@@ -24,7 +24,7 @@ struct store_options {
 struct snapshot_info {
   std::string agent;
   std::int32_t partition = 0;
-  std::uint64_t sequence = 0;   ///< store-assigned, increasing per (agent, partition)
+  std::uint64_t sequence = 0; ///< store-assigned, increasing per (agent, partition)
   std::size_t size_bytes = 0;
   bool valid = false;           ///< passed verification and checksum
   std::string problem;          ///< why not valid

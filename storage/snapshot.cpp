@@ -1,0 +1,167 @@
+#include "storage/snapshot.hpp"
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <string>
+#include <utility>
+
+#include "schemas/snapshot_generated.h"
+
+namespace aetherial::storage {
+
+namespace {
+
+// CRC-32C, reflected Castagnoli polynomial (iSCSI, RFC 3720), slicing-by-8: eight 256-entry
+// tables let the loop consume eight bytes per step instead of one.
+constexpr std::uint32_t castagnoli_reflected = 0x82F63B78u;
+
+using crc_tables = std::array<std::array<std::uint32_t, 256>, 8>;
+
+constexpr crc_tables make_crc_tables() {
+  crc_tables t{};
+  for (std::uint32_t i = 0; i < 256; ++i) {
+    std::uint32_t c = i;
+    for (int k = 0; k < 8; ++k)
+      c = (c & 1u) ? (c >> 1) ^ castagnoli_reflected : c >> 1;
+    t[0][i] = c;
+  }
+  for (std::uint32_t i = 0; i < 256; ++i)
+    for (std::size_t s = 1; s < 8; ++s)
+      t[s][i] = (t[s - 1][i] >> 8) ^ t[0][t[s - 1][i] & 0xffu];
+  return t;
+}
+
+constexpr crc_tables crc_table = make_crc_tables();
+
+error corrupt(std::string message) {
+  return error{"storage", static_cast<int>(errc::corrupt), std::move(message)};
+}
+
+std::string hex32(std::uint32_t v) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "0x%08x", v);
+  return buf;
+}
+
+// Printable form of the four identifier bytes of a buffer that is not a snapshot.
+std::string printable_identifier(const std::uint8_t* p) {
+  std::string out;
+  for (int i = 0; i < 4; ++i) {
+    const auto c = p[i];
+    if (c >= 0x20 && c < 0x7f) {
+      out += static_cast<char>(c);
+    } else {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02x", c);
+      out += buf;
+    }
+  }
+  return out;
+}
+
+} // namespace
+
+std::uint32_t crc32c(const std::uint8_t* data, std::size_t size) noexcept {
+  std::uint32_t c = 0xffffffffu;
+  const auto& t = crc_table;
+  while (size >= 8) {
+    // Bytes are combined explicitly (little-endian order), so the result does not depend on
+    // the host's byte order or on the alignment of `data`.
+    const std::uint32_t lo = c ^ (std::uint32_t{data[0]} | std::uint32_t{data[1]} << 8 |
+                                  std::uint32_t{data[2]} << 16 | std::uint32_t{data[3]} << 24);
+    c = t[7][lo & 0xffu] ^ t[6][(lo >> 8) & 0xffu] ^ t[5][(lo >> 16) & 0xffu] ^ t[4][lo >> 24] ^
+        t[3][data[4]] ^ t[2][data[5]] ^ t[1][data[6]] ^ t[0][data[7]];
+    data += 8;
+    size -= 8;
+  }
+  while (size-- > 0)
+    c = (c >> 8) ^ t[0][(c ^ *data++) & 0xffu];
+  return c ^ 0xffffffffu;
+}
+
+std::vector<std::uint8_t> encode_snapshot(const snapshot& s) {
+  namespace fbs = aetherial::schema;
+  flatbuffers::FlatBufferBuilder b(s.state.size() + 256 + 64 * s.offsets.size());
+  // Children first: FlatBuffers builds back to front.
+  std::vector<flatbuffers::Offset<fbs::TopicOffset>> offsets;
+  offsets.reserve(s.offsets.size());
+  for (const auto& o : s.offsets)
+    offsets.push_back(fbs::CreateTopicOffsetDirect(b, o.topic.c_str(), o.partition, o.offset));
+  const auto agent = b.CreateString(s.agent);
+  const auto offsets_vec = b.CreateVector(offsets);
+  const auto state = b.CreateVector(s.state.data(), s.state.size());
+  const auto root = fbs::CreateSnapshotRecord(
+      b, agent, s.partition, s.state_version, offsets_vec, s.journal_seq, s.events_applied, state,
+      crc32c(s.state.data(), s.state.size()), s.last_event_time_ms);
+  fbs::FinishSnapshotRecordBuffer(b, root);
+  return std::vector<std::uint8_t>(b.GetBufferPointer(), b.GetBufferPointer() + b.GetSize());
+}
+
+result<snapshot> decode_snapshot(const std::uint8_t* data, std::size_t size) {
+  namespace fbs = aetherial::schema;
+  if (data == nullptr || size == 0) return corrupt("snapshot buffer is empty");
+  if (size >= FLATBUFFERS_MAX_BUFFER_SIZE)
+    return corrupt("snapshot buffer of " + std::to_string(size) +
+                   " bytes exceeds the FlatBuffers size limit");
+  if (size < 8)
+    return corrupt("snapshot buffer of " + std::to_string(size) +
+                   " bytes is too short to be a SnapshotRecord (truncated)");
+  // A finished FlatBuffer is padded to at least its 4-byte offset alignment, so any other size
+  // means bytes were lost (or appended) even if the lost ones were only trailing padding.
+  if (size % sizeof(flatbuffers::uoffset_t) != 0)
+    return corrupt("snapshot buffer of " + std::to_string(size) +
+                   " bytes is not a whole FlatBuffer (size not a multiple of 4; truncated)");
+  if (!fbs::SnapshotRecordBufferHasIdentifier(data))
+    return corrupt("buffer is not a SnapshotRecord: file identifier '" +
+                   printable_identifier(data + 4) + "', expected '" +
+                   fbs::SnapshotRecordIdentifier() + "'");
+
+  // FlatBuffers reads scalars in place, so an input at an odd address (a RocksDB block, a
+  // Kafka payload) is copied to an allocation with the alignment the accessors assume.
+  std::vector<std::uint8_t> aligned;
+  if (reinterpret_cast<std::uintptr_t>(data) % alignof(std::max_align_t) != 0) {
+    aligned.assign(data, data + size);
+    data = aligned.data();
+  }
+
+  flatbuffers::Verifier verifier(data, size);
+  if (!fbs::VerifySnapshotRecordBuffer(verifier))
+    return corrupt("snapshot buffer of " + std::to_string(size) +
+                   " bytes failed FlatBuffers verification (truncated or damaged)");
+  const auto* rec = fbs::GetSnapshotRecord(data);
+  if (rec->agent() == nullptr) return corrupt("snapshot record has no agent");
+  if (rec->state() == nullptr)
+    return corrupt("snapshot record of agent '" + rec->agent()->str() + "' has no state");
+
+  const auto* state = rec->state();
+  const std::uint32_t computed = crc32c(state->data(), state->size());
+  if (computed != rec->state_crc32c())
+    return corrupt("snapshot of agent '" + rec->agent()->str() + "' partition " +
+                   std::to_string(rec->partition()) + ": state checksum mismatch (stored " +
+                   hex32(rec->state_crc32c()) + ", computed " + hex32(computed) + " over " +
+                   std::to_string(state->size()) + " bytes)");
+
+  snapshot s;
+  s.agent = rec->agent()->str();
+  s.partition = rec->partition();
+  s.state_version = rec->state_version();
+  if (const auto* offsets = rec->offsets()) {
+    s.offsets.reserve(offsets->size());
+    for (const auto* o : *offsets) {
+      input_offset io;
+      if (o->topic() != nullptr) io.topic = o->topic()->str();
+      io.partition = o->partition();
+      io.offset = o->offset();
+      s.offsets.push_back(std::move(io));
+    }
+  }
+  s.journal_seq = rec->journal_seq();
+  s.events_applied = rec->events_applied();
+  s.last_event_time_ms = rec->last_event_time_ms();
+  s.state.assign(state->begin(), state->end());
+  return s;
+}
+
+} // namespace aetherial::storage

@@ -1,0 +1,373 @@
+#include "storage/snapshot_store.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <limits>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string_view>
+#include <system_error>
+#include <utility>
+
+#include <rocksdb/convenience.h>
+#include <rocksdb/db.h>
+#include <rocksdb/iterator.h>
+#include <rocksdb/options.h>
+#include <rocksdb/write_batch.h>
+
+namespace aetherial::storage {
+
+namespace {
+
+// Key layout (all snapshot keys sort newest first within their (agent, partition)):
+//
+//   snap/<agent>/<partition, 10 decimal digits>/<~sequence, 8 bytes big-endian>
+//   meta/format -> "1"
+//
+// Partitions are zero-padded so that byte order is numeric order; the sequence is inverted so
+// that a Seek to the group prefix lands on the newest snapshot. Agent names may not contain
+// '/', so one group's prefix is never a prefix of another's.
+constexpr std::string_view snap_root = "snap/";
+constexpr std::string_view format_key = "meta/format";
+constexpr std::string_view format_version = "1";
+constexpr std::size_t partition_digits = 10; // INT32_MAX has 10 digits
+constexpr std::size_t sequence_bytes = 8;
+constexpr std::size_t max_agent_bytes = 256;
+// Encoded snapshots must stay below FlatBuffers' 2 GiB limit, with room for the metadata.
+constexpr std::size_t max_state_bytes = (std::size_t{1} << 31) - (std::size_t{1} << 20);
+
+error make_error(errc code, std::string message) {
+  return error{"storage", static_cast<int>(code), std::move(message)};
+}
+
+error io_error(const std::string& what, const rocksdb::Status& st) {
+  return make_error(errc::io, what + ": " + st.ToString());
+}
+
+result<void> check_agent(const std::string& agent) {
+  if (agent.empty()) return make_error(errc::invalid, "agent name is empty");
+  if (agent.size() > max_agent_bytes)
+    return make_error(errc::invalid,
+                      "agent name is longer than " + std::to_string(max_agent_bytes) + " bytes");
+  if (agent.find('/') != std::string::npos || agent.find('\0') != std::string::npos)
+    return make_error(errc::invalid, "agent name '" + agent + "' contains '/' or NUL");
+  return {};
+}
+
+result<void> check_group(const std::string& agent, std::int32_t partition) {
+  if (auto r = check_agent(agent); !r) return r;
+  if (partition < 0)
+    return make_error(errc::invalid, "partition " + std::to_string(partition) + " is negative");
+  return {};
+}
+
+std::string agent_prefix(const std::string& agent) {
+  std::string k(snap_root);
+  k += agent;
+  k += '/';
+  return k;
+}
+
+std::string group_prefix(const std::string& agent, std::int32_t partition) {
+  std::string digits = std::to_string(partition);
+  std::string k = agent_prefix(agent);
+  k.append(partition_digits - digits.size(), '0');
+  k += digits;
+  k += '/';
+  return k;
+}
+
+std::string snapshot_key(const std::string& agent, std::int32_t partition, std::uint64_t seq) {
+  std::string k = group_prefix(agent, partition);
+  const std::uint64_t inv = ~seq;
+  for (int shift = 56; shift >= 0; shift -= 8)
+    k += static_cast<char>((inv >> shift) & 0xffu);
+  return k;
+}
+
+// Every prefix above ends in '/'; the next byte value bounds all keys that start with it.
+std::string upper_bound_of(std::string prefix) {
+  prefix.back() = static_cast<char>(prefix.back() + 1);
+  return prefix;
+}
+
+struct key_parts {
+  std::string agent;
+  std::int32_t partition = 0;
+  std::uint64_t sequence = 0;
+};
+
+std::optional<key_parts> parse_key(std::string_view k) {
+  constexpr std::size_t tail = 1 + partition_digits + 1 + sequence_bytes;
+  if (k.size() < snap_root.size() + 1 + tail || k.substr(0, snap_root.size()) != snap_root)
+    return std::nullopt;
+  const std::size_t agent_end = k.size() - tail;
+  key_parts p;
+  p.agent = std::string(k.substr(snap_root.size(), agent_end - snap_root.size()));
+  if (p.agent.find('/') != std::string::npos || k[agent_end] != '/' ||
+      k[agent_end + 1 + partition_digits] != '/')
+    return std::nullopt;
+  std::int64_t partition = 0;
+  for (std::size_t i = agent_end + 1; i < agent_end + 1 + partition_digits; ++i) {
+    if (k[i] < '0' || k[i] > '9') return std::nullopt;
+    partition = partition * 10 + (k[i] - '0');
+  }
+  if (partition > std::numeric_limits<std::int32_t>::max()) return std::nullopt;
+  p.partition = static_cast<std::int32_t>(partition);
+  std::uint64_t inv = 0;
+  for (std::size_t i = k.size() - sequence_bytes; i < k.size(); ++i)
+    inv = (inv << 8) | static_cast<std::uint8_t>(k[i]);
+  p.sequence = ~inv;
+  return p;
+}
+
+rocksdb::Slice as_slice(std::string_view s) {
+  return rocksdb::Slice(s.data(), s.size());
+}
+
+std::string_view as_view(const rocksdb::Slice& s) {
+  return std::string_view(s.data(), s.size());
+}
+
+// Decodes a stored value and checks it is filed under the (agent, partition) of its key: a
+// record under another group's key is as untrustworthy as one with a bad checksum.
+result<snapshot> decode_stored(const key_parts& key, const rocksdb::Slice& value) {
+  auto s = decode_snapshot(reinterpret_cast<const std::uint8_t*>(value.data()), value.size());
+  if (!s) return s;
+  if (s->agent != key.agent || s->partition != key.partition)
+    return make_error(errc::corrupt, "snapshot names agent '" + s->agent + "' partition " +
+                                         std::to_string(s->partition) +
+                                         " but is stored under agent '" + key.agent +
+                                         "' partition " + std::to_string(key.partition));
+  return s;
+}
+
+rocksdb::CompressionType preferred_compression() {
+  // LZ4 decompresses fastest; otherwise Snappy; a RocksDB built without either stores raw.
+  const auto supported = rocksdb::GetSupportedCompressions();
+  for (auto c : {rocksdb::kLZ4Compression, rocksdb::kSnappyCompression})
+    if (std::find(supported.begin(), supported.end(), c) != supported.end()) return c;
+  return rocksdb::kNoCompression;
+}
+
+/// Sequences present for one (agent, partition): live snapshots are [oldest, newest].
+struct group_state {
+  std::uint64_t newest = 0; ///< 0 = none written yet
+  std::uint64_t oldest = 1;
+};
+
+using group_id = std::pair<std::string, std::int32_t>;
+
+} // namespace
+
+/// The RocksDB handle and the per-group sequence counters; owned by its snapshot_store.
+struct snapshot_store::impl {
+  std::string path_;
+  store_options opts_;
+  std::unique_ptr<rocksdb::DB> db_;
+  std::mutex write_mutex_;                 // serialises sequence assignment and trimming
+  std::map<group_id, group_state> groups_; // guarded by write_mutex_
+
+  ~impl() {
+    if (db_) db_->Close().PermitUncheckedError(); // nothing to report to from a destructor
+  }
+
+  result<void> recover_groups() {
+    const std::string lower(snap_root);
+    const std::string upper = upper_bound_of(lower);
+    rocksdb::Slice upper_slice(upper);
+    rocksdb::ReadOptions ro;
+    ro.iterate_upper_bound = &upper_slice;
+    ro.fill_cache = false;
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro));
+    for (it->Seek(lower); it->Valid(); it->Next()) {
+      const auto key = parse_key(as_view(it->key()));
+      if (!key) continue; // not written by this store; left untouched
+      auto [pos, fresh] = groups_.try_emplace(group_id{key->agent, key->partition});
+      auto& g = pos->second;
+      if (fresh) {
+        g.newest = key->sequence;
+        g.oldest = key->sequence;
+      } else {
+        g.newest = std::max(g.newest, key->sequence);
+        g.oldest = std::min(g.oldest, key->sequence);
+      }
+    }
+    if (!it->status().ok()) return io_error("cannot scan snapshot store at " + path_, it->status());
+    return {};
+  }
+
+  result<void> check_format() {
+    std::string value;
+    const auto st = db_->Get(rocksdb::ReadOptions(), as_slice(format_key), &value);
+    if (st.IsNotFound()) {
+      rocksdb::WriteOptions wo;
+      wo.sync = true;
+      const auto put = db_->Put(wo, as_slice(format_key), as_slice(format_version));
+      if (!put.ok()) return io_error("cannot initialise snapshot store at " + path_, put);
+      return {};
+    }
+    if (!st.ok()) return io_error("cannot read format of snapshot store at " + path_, st);
+    if (value != format_version)
+      return make_error(errc::invalid, "snapshot store at " + path_ + " has key layout version '" +
+                                           value + "'; this build reads version '" +
+                                           std::string(format_version) + "'");
+    return {};
+  }
+
+  result<void> write(const std::string& agent, std::int32_t partition,
+                     const std::vector<std::uint8_t>& bytes) {
+    const rocksdb::Slice value(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+    std::lock_guard<std::mutex> lock(write_mutex_);
+    auto& g = groups_[group_id{agent, partition}];
+    const std::uint64_t seq = g.newest + 1;
+    const std::uint64_t keep = opts_.keep_last;
+    rocksdb::WriteBatch batch;
+    auto st = batch.Put(snapshot_key(agent, partition, seq), value);
+    // Live sequences are contiguous, so the ones to drop are exactly [oldest, seq - keep].
+    std::uint64_t new_oldest = g.oldest;
+    if (st.ok() && seq > keep) {
+      for (; new_oldest <= seq - keep && st.ok(); ++new_oldest)
+        st = batch.Delete(snapshot_key(agent, partition, new_oldest));
+    }
+    if (st.ok()) {
+      rocksdb::WriteOptions wo;
+      wo.sync = opts_.sync_writes;
+      st = db_->Write(wo, &batch);
+    }
+    if (!st.ok())
+      return io_error("cannot write snapshot of agent '" + agent + "' partition " +
+                          std::to_string(partition),
+                      st);
+    g.newest = seq;
+    g.oldest = new_oldest;
+    return {};
+  }
+};
+
+snapshot_store::snapshot_store(std::unique_ptr<impl> p) : impl_(std::move(p)) {}
+
+snapshot_store::~snapshot_store() = default;
+
+result<std::unique_ptr<snapshot_store>> snapshot_store::open(const std::string& path,
+                                                             store_options opts) {
+  if (path.empty()) return make_error(errc::invalid, "snapshot store path is empty");
+  if (opts.keep_last == 0) return make_error(errc::invalid, "keep_last must be at least 1");
+
+  std::error_code ec;
+  std::filesystem::create_directories(path, ec);
+  if (ec)
+    return make_error(errc::io,
+                      "cannot create snapshot store directory " + path + ": " + ec.message());
+
+  rocksdb::Options o;
+  o.create_if_missing = true;                    // default false
+  o.compression = preferred_compression();       // default Snappy when built in
+  o.keep_log_file_num = 4;                       // default 1000 info LOG files
+  o.max_manifest_file_size = 64 << 20;           // default 1 GiB
+  o.write_buffer_size = 16 << 20;                // default 64 MiB; snapshots are few and large
+  o.level_compaction_dynamic_level_bytes = true; // default false; smaller space amplification
+
+  rocksdb::DB* raw = nullptr;
+  const auto st = rocksdb::DB::Open(o, path, &raw);
+  if (!st.ok()) {
+    const std::string text = st.ToString();
+    if (st.IsIOError() && text.find("lock") != std::string::npos)
+      return make_error(errc::io, "cannot open snapshot store at " + path +
+                                      ": it is locked by another process (or by another open "
+                                      "store in this process); one writer at a time (" +
+                                      text + ")");
+    return make_error(errc::io, "cannot open snapshot store at " + path + ": " + text);
+  }
+
+  auto p = std::make_unique<impl>();
+  p->path_ = path;
+  p->opts_ = opts;
+  p->db_.reset(raw);
+  if (auto r = p->check_format(); !r) return r.error_value();
+  if (auto r = p->recover_groups(); !r) return r.error_value();
+  return std::unique_ptr<snapshot_store>(new snapshot_store(std::move(p)));
+}
+
+result<void> snapshot_store::put(const snapshot& s) {
+  if (auto r = check_group(s.agent, s.partition); !r) return r;
+  if (s.state.size() > max_state_bytes)
+    return make_error(errc::invalid, "snapshot state of " + std::to_string(s.state.size()) +
+                                         " bytes exceeds the limit of " +
+                                         std::to_string(max_state_bytes) + " bytes");
+  return impl_->write(s.agent, s.partition, encode_snapshot(s));
+}
+
+result<void> snapshot_store::put_raw(const std::string& agent, std::int32_t partition,
+                                     const std::vector<std::uint8_t>& bytes) {
+  if (auto r = check_group(agent, partition); !r) return r;
+  return impl_->write(agent, partition, bytes);
+}
+
+result<std::optional<snapshot>>
+snapshot_store::latest_valid(const std::string& agent, std::int32_t partition,
+                             const std::function<bool(const snapshot&)>& accept,
+                             std::size_t* skipped_corrupt) const {
+  if (skipped_corrupt != nullptr) *skipped_corrupt = 0;
+  if (auto r = check_group(agent, partition); !r) return r.error_value();
+
+  const std::string prefix = group_prefix(agent, partition);
+  const std::string upper = upper_bound_of(prefix);
+  rocksdb::Slice upper_slice(upper);
+  rocksdb::ReadOptions ro;
+  ro.iterate_upper_bound = &upper_slice;
+  std::unique_ptr<rocksdb::Iterator> it(impl_->db_->NewIterator(ro));
+  for (it->Seek(prefix); it->Valid(); it->Next()) {
+    const auto key = parse_key(as_view(it->key()));
+    if (!key) continue;
+    auto s = decode_stored(*key, it->value());
+    if (!s) {
+      if (skipped_corrupt != nullptr) ++*skipped_corrupt;
+      continue;
+    }
+    if (accept && !accept(s.value())) continue;
+    return std::optional<snapshot>(std::move(s).value());
+  }
+  if (!it->status().ok())
+    return io_error("cannot read snapshots of agent '" + agent + "' partition " +
+                        std::to_string(partition) + " at " + impl_->path_,
+                    it->status());
+  return std::optional<snapshot>();
+}
+
+result<std::vector<snapshot_info>> snapshot_store::list(const std::string& agent) const {
+  if (!agent.empty()) {
+    if (auto r = check_agent(agent); !r) return r.error_value();
+  }
+  const std::string prefix = agent.empty() ? std::string(snap_root) : agent_prefix(agent);
+  const std::string upper = upper_bound_of(prefix);
+  rocksdb::Slice upper_slice(upper);
+  rocksdb::ReadOptions ro;
+  ro.iterate_upper_bound = &upper_slice;
+  ro.fill_cache = false; // a full scan for the CLI should not evict the hot blocks
+  std::unique_ptr<rocksdb::Iterator> it(impl_->db_->NewIterator(ro));
+  std::vector<snapshot_info> out;
+  for (it->Seek(prefix); it->Valid(); it->Next()) {
+    auto key = parse_key(as_view(it->key()));
+    if (!key) continue;
+    snapshot_info info;
+    info.size_bytes = it->value().size();
+    info.sequence = key->sequence;
+    auto s = decode_stored(*key, it->value());
+    if (s) {
+      info.valid = true;
+      info.meta = std::move(s).value();
+    } else {
+      info.problem = s.error_value().message;
+    }
+    info.agent = std::move(key->agent);
+    info.partition = key->partition;
+    out.push_back(std::move(info));
+  }
+  if (!it->status().ok())
+    return io_error("cannot list snapshot store at " + impl_->path_, it->status());
+  return out;
+}
+
+} // namespace aetherial::storage
