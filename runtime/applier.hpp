@@ -1,0 +1,44 @@
+#pragma once
+// Applying one consumed record to an agent: decode (verify, or convert JSON), run, collect.
+// Shared by the live host, recovery and the audit, so all three decide identically.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "actors/agent.hpp"
+#include "topics/kafka.hpp"
+
+namespace aetherial::runtime {
+
+/// A record's value as a verified envelope; `env` is null and `why` set when invalid.
+struct decoded_event {
+  std::vector<std::uint8_t> converted; ///< owns the bytes when the input was JSON
+  const schemas::fbs::Envelope* env = nullptr;
+  std::string why;
+};
+
+/// Verifies the value (size limit, FlatBuffers verifier). A value starting with '{' is
+/// converted from JSON with defaults derived from the record itself (id from topic,
+/// partition and offset; event time from the record timestamp), so replay gives the same
+/// envelope.
+[[nodiscard]] decoded_event decode_record(const topics::record& r, std::size_t max_bytes);
+
+/// What applying one record did.
+struct apply_outcome {
+  enum class status { applied, invalid, threw };
+  status result = status::applied;
+  std::string reason; ///< why invalid, or what the agent threw
+  std::vector<actors::emitted> outputs;
+};
+
+/// Applies `r` to `agent` of kind `kind`. Never throws: an agent exception is reported
+/// as status::threw (the agent's state may then be partially changed: restore it).
+[[nodiscard]] apply_outcome apply_record(actors::agent& agent, std::string_view kind,
+                                         const topics::record& r, std::size_t max_bytes);
+
+/// Logical topic an output goes to.
+[[nodiscard]] std::string_view output_topic(actors::output o) noexcept;
+
+} // namespace aetherial::runtime

@@ -1,0 +1,261 @@
+#include "runtime/audit.hpp"
+
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "actors/registry.hpp"
+#include "runtime/applier.hpp"
+#include "runtime/journal.hpp"
+#include "schemas/json.hpp"
+#include "topics/catalog.hpp"
+
+namespace aetherial::runtime {
+namespace {
+
+error audit_error(std::string message) { return error{"runtime", 3, std::move(message)}; }
+
+/// A recorded output event.
+struct recorded {
+  std::vector<std::uint8_t> bytes;
+  std::string topic;
+  std::int32_t partition = 0;
+  std::int64_t offset = 0;
+  std::size_t copies = 0;
+  bool conflicting = false; ///< the same id was recorded with different bytes
+};
+
+/// A replayed input event, for causal chains.
+struct input_ref {
+  std::string topic;
+  std::int32_t partition = 0;
+  std::int64_t offset = 0;
+  std::vector<std::uint8_t> bytes; ///< the verified envelope
+};
+
+std::string json_of(const std::vector<std::uint8_t>& b) {
+  return schemas::envelope_to_json(b.data(), b.size());
+}
+
+/// Reads every record of the given topics into `out`, keyed by event id, for `principal`.
+result<std::uint64_t> read_outputs(const topics::kafka_config& cfg,
+                                   const std::vector<std::string>& names,
+                                   const std::string& principal,
+                                   std::map<schemas::event_id, recorded>& out,
+                                   const audit_options& o) {
+  auto rd = topics::reader::create(cfg);
+  if (!rd) return rd.error_value();
+  auto& r = *rd.value();
+  std::vector<topics::topic_partition> from;
+  std::map<std::pair<std::string, std::int32_t>, std::int64_t> high;
+  std::uint64_t total = 0;
+  for (const auto& name : names) {
+    auto parts = r.partition_count(name, topics::ms{10000});
+    if (!parts) return parts.error_value();
+    for (std::int32_t p = 0; p < parts.value(); ++p) {
+      auto wm = r.watermarks(name, p, topics::ms{10000});
+      if (!wm) return wm.error_value();
+      if (wm.value().second > wm.value().first) {
+        high[{name, p}] = wm.value().second;
+        total += static_cast<std::uint64_t>(wm.value().second - wm.value().first);
+        from.push_back({name, p, wm.value().first});
+      }
+    }
+  }
+  if (from.empty()) return std::uint64_t{0};
+  if (auto a = r.assign(from); !a) return a.error_value();
+  std::uint64_t seen = 0;
+  int idle = 0;
+  while (!high.empty()) {
+    auto batch = r.poll(10000, topics::ms{1000});
+    if (batch.empty()) {
+      if (++idle > 30) return audit_error("timed out reading recorded decisions");
+      continue;
+    }
+    idle = 0;
+    for (auto& rec : batch) {
+      ++seen;
+      auto it = high.find({rec.topic, rec.partition});
+      if (it != high.end() && rec.offset + 1 >= it->second) high.erase(it);
+      std::string why;
+      const auto* env = schemas::verify_envelope(rec.value.data(), rec.value.size(),
+                                                 ~std::size_t{0}, &why);
+      if (env == nullptr || env->principal() == nullptr || env->principal()->str() != principal)
+        continue;
+      auto& slot = out[schemas::event_id::from(env->id())];
+      if (slot.copies++ == 0) {
+        slot.bytes = std::move(rec.value);
+        slot.topic = rec.topic;
+        slot.partition = rec.partition;
+        slot.offset = rec.offset;
+      } else if (slot.bytes != rec.value) {
+        slot.conflicting = true; // keep the first; any mismatch is a divergence
+      }
+    }
+    if (o.progress) o.progress("reading recorded decisions", seen, total);
+  }
+  return seen;
+}
+
+std::string causal_chain(const schemas::event_id& decision_id,
+                         const std::map<schemas::event_id, recorded>& recorded_by_id,
+                         const std::map<schemas::event_id, input_ref>& inputs_by_id,
+                         const std::vector<std::uint8_t>* recomputed) {
+  std::ostringstream os;
+  os << "decision " << decision_id.to_string() << "\n";
+  auto rit = recorded_by_id.find(decision_id);
+  if (rit != recorded_by_id.end())
+    os << "  recorded   (" << rit->second.topic << "/" << rit->second.partition << "@"
+       << rit->second.offset << "): " << json_of(rit->second.bytes) << "\n";
+  else
+    os << "  recorded   : (absent from the log)\n";
+  if (recomputed)
+    os << "  recomputed : " << json_of(*recomputed) << "\n";
+  else
+    os << "  recomputed : (replay does not produce it)\n";
+  // Walk causation ids back through inputs and decisions.
+  schemas::event_id cause{};
+  const std::vector<std::uint8_t>* start = recomputed;
+  if (!start && rit != recorded_by_id.end()) start = &rit->second.bytes;
+  if (start) {
+    std::string why;
+    if (const auto* env = schemas::verify_envelope(start->data(), start->size(), ~std::size_t{0}, &why))
+      cause = schemas::event_id::from(env->causation_id());
+  }
+  for (int depth = 0; depth < 16 && !cause.is_zero(); ++depth) {
+    os << "  caused by " << cause.to_string();
+    const std::vector<std::uint8_t>* bytes = nullptr;
+    if (auto in = inputs_by_id.find(cause); in != inputs_by_id.end()) {
+      os << " (input " << in->second.topic << "/" << in->second.partition << "@"
+         << in->second.offset << ")";
+      bytes = &in->second.bytes;
+    } else if (auto d = recorded_by_id.find(cause); d != recorded_by_id.end()) {
+      os << " (decision " << d->second.topic << "/" << d->second.partition << "@"
+         << d->second.offset << ")";
+      bytes = &d->second.bytes;
+    }
+    if (!bytes) {
+      os << " (not found in the audited log)\n";
+      break;
+    }
+    os << ": " << json_of(*bytes) << "\n";
+    std::string why;
+    const auto* env = schemas::verify_envelope(bytes->data(), bytes->size(), ~std::size_t{0}, &why);
+    cause = env ? schemas::event_id::from(env->causation_id()) : schemas::event_id{};
+  }
+  return os.str();
+}
+
+} // namespace
+
+std::string audit_report::summary() const {
+  std::ostringstream os;
+  os << decisions << " decisions, " << divergences << " divergences";
+  if (pending) os << " (" << pending << " recorded decisions not yet checkpointed)";
+  return os.str();
+}
+
+result<audit_report> run_audit(const audit_options& o) {
+  audit_report report;
+  const topics::catalog cat(o.topic_prefix);
+  for (const auto& agent_name : o.agents) {
+    const auto* kind = actors::find_agent_kind(agent_name);
+    if (!kind) return audit_error("unknown agent kind '" + agent_name + "'");
+    const std::string principal = "agent:" + agent_name;
+
+    std::map<schemas::event_id, recorded> recorded_by_id;
+    std::vector<std::string> output_topics;
+    for (auto out : {actors::output::decisions, actors::output::replies, actors::output::tasks,
+                     actors::output::effects})
+      output_topics.push_back(cat.name(output_topic(out)));
+    auto read = read_outputs(o.kafka, output_topics, principal, recorded_by_id, o);
+    if (!read) return read.error_value();
+
+    auto journal = read_journal(o.kafka, cat.name(topics::catalog::journal), agent_name,
+                                [&](std::size_t n) {
+                                  if (o.progress) o.progress("reading journal", n, 0);
+                                });
+    if (!journal) return journal.error_value();
+
+    std::vector<std::string> inputs;
+    for (const auto& t : kind->input_topics) inputs.push_back(cat.name(t));
+
+    std::map<schemas::event_id, input_ref> inputs_by_id;
+    std::set<schemas::event_id> recomputed_ids;
+    for (auto& [partition, entries_by_seq] : journal.value()) {
+      std::vector<const journal_entry*> entries;
+      for (auto& [seq, e] : entries_by_seq) entries.push_back(&e);
+      auto batch = fetch_journaled_inputs(o.kafka, inputs, partition, entries);
+      if (!batch) return batch.error_value();
+      auto agent = kind->make();
+      std::uint64_t done = 0;
+      for (const auto& in : batch.value()) {
+        ++report.inputs_replayed;
+        auto decoded = decode_record(in->rec, o.max_event_bytes);
+        if (decoded.env) {
+          const auto* begin = decoded.converted.empty() ? in->rec.value.data()
+                                                        : decoded.converted.data();
+          const auto size = decoded.converted.empty() ? in->rec.value.size()
+                                                      : decoded.converted.size();
+          inputs_by_id[schemas::event_id::from(decoded.env->id())] = {
+              in->rec.topic, in->rec.partition, in->rec.offset,
+              std::vector<std::uint8_t>(begin, begin + size)};
+        }
+        auto out = apply_record(*agent, agent_name, in->rec, o.max_event_bytes);
+        if (out.result == apply_outcome::status::threw) {
+          ++report.divergences;
+          if (report.first_divergence.empty())
+            report.first_divergence = "replay of " + in->rec.topic + "/" +
+                                      std::to_string(in->rec.partition) + "@" +
+                                      std::to_string(in->rec.offset) +
+                                      " threw, but the live agent applied it: " + out.reason;
+          continue;
+        }
+        for (auto& e : out.outputs) {
+          std::string why;
+          const auto* env = schemas::verify_envelope(e.value.data(), e.value.size(),
+                                                     ~std::size_t{0}, &why);
+          const auto id = schemas::event_id::from(env->id());
+          recomputed_ids.insert(id);
+          auto rit = recorded_by_id.find(id);
+          const bool same = rit != recorded_by_id.end() && rit->second.bytes == e.value &&
+                            !rit->second.conflicting;
+          if (same) {
+            ++report.decisions;
+            if (rit->second.copies > 1) ++report.duplicates;
+            continue;
+          }
+          ++report.divergences;
+          if (report.first_divergence.empty())
+            report.first_divergence =
+                (rit == recorded_by_id.end()
+                     ? std::string("replay produces a decision the log does not have:\n")
+                     : std::string("the recorded decision differs from the recomputed one:\n")) +
+                causal_chain(id, recorded_by_id, inputs_by_id, &e.value);
+        }
+        if (o.progress && (++done % 1000 == 0 || done == batch.value().size()))
+          o.progress("replaying " + agent_name + " partition " + std::to_string(partition), done,
+                     batch.value().size());
+      }
+    }
+    // Recorded decisions that replay did not produce.
+    for (const auto& [id, rec] : recorded_by_id) {
+      if (recomputed_ids.count(id)) continue;
+      std::string why;
+      const auto* env = schemas::verify_envelope(rec.bytes.data(), rec.bytes.size(),
+                                                 ~std::size_t{0}, &why);
+      const auto cause = env ? schemas::event_id::from(env->causation_id()) : schemas::event_id{};
+      if (!inputs_by_id.count(cause)) {
+        ++report.pending;
+        continue;
+      }
+      ++report.divergences;
+      if (report.first_divergence.empty())
+        report.first_divergence = "the log has a decision that replay does not produce:\n" +
+                                  causal_chain(id, recorded_by_id, inputs_by_id, nullptr);
+    }
+  }
+  return report;
+}
+
+} // namespace aetherial::runtime

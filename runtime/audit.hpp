@@ -1,0 +1,40 @@
+#pragma once
+// The audit: re-runs agents over the recorded inputs, in the journaled order, and compares
+// every recomputed decision with the recorded one, byte for byte.
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "schemas/result.hpp"
+#include "topics/kafka.hpp"
+
+namespace aetherial::runtime {
+
+/// What to audit.
+struct audit_options {
+  topics::kafka_config kafka;
+  std::string topic_prefix;
+  std::vector<std::string> agents{"operations"};
+  std::size_t max_event_bytes = 1u << 20;
+  /// Called with (phase, done, total) as the audit progresses; may be empty.
+  std::function<void(const std::string&, std::uint64_t, std::uint64_t)> progress;
+};
+
+/// The audit's findings.
+struct audit_report {
+  std::uint64_t inputs_replayed = 0;
+  std::uint64_t decisions = 0;   ///< recomputed decisions matched byte for byte
+  std::uint64_t divergences = 0; ///< mismatches of any kind
+  std::uint64_t pending = 0;     ///< recorded decisions whose inputs are not checkpointed yet
+  std::uint64_t duplicates = 0;  ///< recorded more than once (at-least-once redelivery)
+  std::string first_divergence;  ///< the first one, with its causal chain
+  [[nodiscard]] std::string summary() const;
+};
+
+/// Runs the audit. An error means it could not run (broker, journal unreadable); a
+/// divergence is a finding, reported in the result.
+[[nodiscard]] result<audit_report> run_audit(const audit_options& options);
+
+} // namespace aetherial::runtime

@@ -1,0 +1,127 @@
+#include "runtime/host.hpp"
+
+#include <chrono>
+
+#include <caf/event_based_actor.hpp>
+#include <caf/send.hpp>
+#include <spdlog/spdlog.h>
+
+#include "runtime/applier.hpp"
+
+namespace aetherial::runtime {
+namespace {
+
+using clock = std::chrono::steady_clock;
+
+/// Sends an agent's outputs to their topics.
+std::uint64_t emit_outputs(const host_env& env, std::vector<actors::emitted>& outputs) {
+  std::uint64_t n = 0;
+  for (auto& o : outputs) {
+    const auto logical = output_topic(o.to);
+    const auto topic = env.catalog->name(logical);
+    auto sent = env.producer->send(topic, -1, o.key, o.value.data(), o.value.size());
+    if (!sent) {
+      spdlog::error("agent {}: cannot send to {}: {}", env.kind->name, topic,
+                    sent.error_value().message);
+      continue;
+    }
+    env.metrics->events_out(env.kind->name, std::string(logical)).Increment();
+    ++n;
+  }
+  return n;
+}
+
+void dead_letter(const host_env& env, const topics::record& r, const std::string& reason,
+                 const char* reason_class) {
+  auto sent = topics::send_dead_letter(*env.producer, env.catalog->name(topics::catalog::dlq), r,
+                                       reason);
+  if (!sent)
+    spdlog::error("agent {}: cannot dead-letter {}/{}@{}: {}", env.kind->name, r.topic,
+                  r.partition, r.offset, sent.error_value().message);
+  env.metrics->dead_letters(env.kind->name, reason_class).Increment();
+  spdlog::warn("dead-lettered {}/{}@{}: {}", r.topic, r.partition, r.offset, reason);
+}
+
+} // namespace
+
+caf::behavior host_actor(caf::stateful_actor<host_state_data>* self, host_env env,
+                         std::int32_t partition, caf::actor coordinator) {
+  self->state.agent = env.kind->make();
+  auto& latency = env.metrics->processing_latency(env.kind->name);
+  std::vector<prometheus::Counter*> in_counters;
+  for (const auto& t : env.kind->input_topics)
+    in_counters.push_back(&env.metrics->events_in(env.kind->name, t));
+
+  // Applies records; returns false (after reporting) when the agent threw.
+  auto apply_all = [=, &latency, in_counters = std::move(in_counters)](const input_batch& records, std::size_t suppress,
+                                 host_ack& ack) -> bool {
+    auto& st = self->state;
+    for (std::size_t i = 0; i < records.size(); ++i) {
+      const auto& in = *records[i];
+      const auto t0 = clock::now();
+      auto out = apply_record(*st.agent, env.kind->name, in.rec, env.max_event_bytes);
+      latency.Observe(std::chrono::duration<double>(clock::now() - t0).count());
+      const bool live = i >= suppress;
+      switch (out.result) {
+        case apply_outcome::status::applied:
+          ++st.events_applied;
+          if (in.rec.timestamp_ms > st.last_event_time_ms)
+            st.last_event_time_ms = in.rec.timestamp_ms;
+          if (live) {
+            in_counters[static_cast<std::size_t>(in.topic_index)]->Increment();
+            ack.emitted += emit_outputs(env, out.outputs);
+          }
+          break;
+        case apply_outcome::status::invalid:
+          if (live) dead_letter(env, in.rec, out.reason, "invalid");
+          break;
+        case apply_outcome::status::threw:
+          if (live) self->send(coordinator, ack_atom::value, ack);
+          self->send(coordinator, failure_atom::value,
+                     host_failure{partition, in.rec.topic, in.rec.offset, out.reason});
+          spdlog::error("agent {} partition {} threw on {}@{}: {}", env.kind->name, partition,
+                        in.rec.topic, in.rec.offset, out.reason);
+          self->quit(caf::make_error(caf::sec::runtime_error, "agent threw: " + out.reason));
+          return false;
+      }
+      if (live) ++ack.count;
+    }
+    return true;
+  };
+
+  return {
+      [=](recover_atom, const recover_host& r) {
+        auto& st = self->state;
+        st.agent = env.kind->make();
+        st.events_applied = 0;
+        st.last_event_time_ms = 0;
+        if (r.snapshot) {
+          const auto& s = *r.snapshot;
+          if (s.state_version != env.kind->state_version ||
+              !st.agent->restore(s.state.data(), s.state.size())) {
+            spdlog::error("agent {} partition {}: snapshot state v{} is unreadable",
+                          env.kind->name, partition, s.state_version);
+            self->quit(caf::make_error(caf::sec::runtime_error, "unreadable snapshot"));
+            return;
+          }
+          st.events_applied = s.events_applied;
+          st.last_event_time_ms = s.last_event_time_ms;
+        }
+        host_ack ack{partition, 0, 0};
+        if (!apply_all(r.tail, r.suppress, ack)) return;
+        st.recovered = true;
+        if (ack.count > 0) self->send(coordinator, ack_atom::value, ack);
+      },
+      [=](process_atom, const process_batch& b) {
+        host_ack ack{partition, 0, 0};
+        if (!apply_all(b.records, 0, ack)) return;
+        self->send(coordinator, ack_atom::value, ack);
+      },
+      [=](checkpt_atom) -> host_state {
+        auto& st = self->state;
+        return host_state{st.agent->snapshot(), st.events_applied, st.last_event_time_ms};
+      },
+  };
+}
+
+} // namespace aetherial::runtime

@@ -1,0 +1,83 @@
+#pragma once
+// Messages between the runtime's actors (CAF 0.17 atoms and message types).
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <caf/allowed_unsafe_message_type.hpp>
+#include <caf/atom.hpp>
+
+#include "storage/snapshot.hpp"
+#include "topics/kafka.hpp"
+
+namespace aetherial::runtime {
+
+/// A consumed input record and its index in the agent kind's input topic list.
+struct input_record {
+  topics::record rec;
+  int topic_index = 0;
+};
+
+using input_batch = std::vector<std::shared_ptr<const input_record>>;
+
+/// Work for a host: records of its partition, in the order they must be applied.
+struct process_batch {
+  input_batch records;
+};
+
+/// Brings a (re)started host to a known state: restore the snapshot (empty state if none),
+/// apply `tail` with emission suppressed for the first `suppress` records, then emit for
+/// the rest (they were dispatched but never acknowledged).
+struct recover_host {
+  std::optional<storage::snapshot> snapshot;
+  input_batch tail;
+  std::size_t suppress = 0;
+};
+
+/// A host's acknowledgement: `count` more records applied (or dead-lettered as invalid).
+struct host_ack {
+  std::int32_t partition = 0;
+  std::size_t count = 0;
+  std::uint64_t emitted = 0;
+};
+
+/// A host's report that the agent threw on a record; the host stops after sending it.
+struct host_failure {
+  std::int32_t partition = 0;
+  std::string topic;
+  std::int64_t offset = 0;
+  std::string what;
+};
+
+/// The state a host hands over at a checkpoint.
+struct host_state {
+  std::vector<std::uint8_t> state;
+  std::uint64_t events_applied = 0;
+  std::int64_t last_event_time_ms = 0;
+};
+
+using process_atom = caf::atom_constant<caf::atom("process")>;
+using recover_atom = caf::atom_constant<caf::atom("recover")>;
+using checkpt_atom = caf::atom_constant<caf::atom("checkpt")>;
+using ack_atom = caf::atom_constant<caf::atom("ack")>;
+using failure_atom = caf::atom_constant<caf::atom("failure")>;
+using poll_atom = caf::atom_constant<caf::atom("poll")>;
+using host_up_atom = caf::atom_constant<caf::atom("hostup")>;
+using host_down_atom = caf::atom_constant<caf::atom("hostdown")>;
+using quarantine_atom = caf::atom_constant<caf::atom("quarantn")>;
+using start_atom = caf::atom_constant<caf::atom("start")>;
+using stop_atom = caf::atom_constant<caf::atom("stop")>;
+using restart_atom = caf::atom_constant<caf::atom("restart")>;
+using crash_atom = caf::atom_constant<caf::atom("crash")>;
+using tick_atom = caf::atom_constant<caf::atom("tick")>;
+
+} // namespace aetherial::runtime
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(aetherial::runtime::process_batch)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(aetherial::runtime::recover_host)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(aetherial::runtime::host_ack)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(aetherial::runtime::host_failure)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(aetherial::runtime::host_state)

@@ -1,0 +1,112 @@
+#include "runtime/metrics.hpp"
+
+#include <stdexcept>
+
+namespace aetherial::runtime {
+namespace {
+
+prometheus::Histogram::BucketBoundaries latency_buckets() {
+  return {0.00001, 0.00005, 0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1.0};
+}
+
+prometheus::Histogram::BucketBoundaries snapshot_buckets() {
+  return {0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1.0, 5.0};
+}
+
+} // namespace
+
+metrics::metrics()
+    : registry_(std::make_shared<prometheus::Registry>()),
+      events_in_(prometheus::BuildCounter()
+                     .Name("aetherial_events_in_total")
+                     .Help("Input events consumed by agents")
+                     .Register(*registry_)),
+      events_out_(prometheus::BuildCounter()
+                      .Name("aetherial_events_out_total")
+                      .Help("Events emitted by agents (decisions, replies, tasks, effects)")
+                      .Register(*registry_)),
+      dead_letters_(prometheus::BuildCounter()
+                        .Name("aetherial_dead_letters_total")
+                        .Help("Records sent to the dead-letter topic, by reason class")
+                        .Register(*registry_)),
+      restarts_(prometheus::BuildCounter()
+                    .Name("aetherial_agent_restarts_total")
+                    .Help("Agent host restarts by the supervisor")
+                    .Register(*registry_)),
+      latency_(prometheus::BuildHistogram()
+                   .Name("aetherial_processing_latency_seconds")
+                   .Help("Time an agent takes to handle one event")
+                   .Register(*registry_)),
+      snapshot_duration_(prometheus::BuildHistogram()
+                             .Name("aetherial_snapshot_duration_seconds")
+                             .Help("Time to take and persist one checkpoint")
+                             .Register(*registry_)),
+      snapshot_size_(prometheus::BuildGauge()
+                         .Name("aetherial_snapshot_size_bytes")
+                         .Help("Size of the latest snapshot")
+                         .Register(*registry_)),
+      lag_(prometheus::BuildGauge()
+               .Name("aetherial_consumer_lag_records")
+               .Help("Records between the consumer position and the high watermark")
+               .Register(*registry_)),
+      quarantined_(prometheus::BuildGauge()
+                       .Name("aetherial_quarantined_partitions")
+                       .Help("Partitions quarantined after repeated failures")
+                       .Register(*registry_)),
+      inflight_(prometheus::BuildGauge()
+                    .Name("aetherial_inflight_records")
+                    .Help("Records dispatched to a host and not yet acknowledged")
+                    .Register(*registry_)),
+      recoveries_(prometheus::BuildCounter()
+                      .Name("aetherial_recoveries_total")
+                      .Help("Host recoveries, by state source (snapshot, replay, empty)")
+                      .Register(*registry_)) {}
+
+int metrics::serve(int port, const std::string& bind_address) {
+  try {
+    exposer_ = std::make_unique<prometheus::Exposer>(bind_address + ":" + std::to_string(port));
+  } catch (const std::exception& e) {
+    throw std::runtime_error("cannot serve metrics on " + bind_address + ":" +
+                             std::to_string(port) + " (" + e.what() +
+                             "); choose another --metrics-port, or 0 for any free port");
+  }
+  exposer_->RegisterCollectable(registry_);
+  auto ports = exposer_->GetListeningPorts();
+  return ports.empty() ? port : ports.front();
+}
+
+prometheus::Counter& metrics::events_in(const std::string& agent, const std::string& topic) {
+  return events_in_.Add({{"agent", agent}, {"topic", topic}});
+}
+prometheus::Counter& metrics::events_out(const std::string& agent, const std::string& topic) {
+  return events_out_.Add({{"agent", agent}, {"topic", topic}});
+}
+prometheus::Counter& metrics::dead_letters(const std::string& agent, const std::string& reason) {
+  return dead_letters_.Add({{"agent", agent}, {"reason", reason}});
+}
+prometheus::Counter& metrics::restarts(const std::string& agent) {
+  return restarts_.Add({{"agent", agent}});
+}
+prometheus::Histogram& metrics::processing_latency(const std::string& agent) {
+  return latency_.Add({{"agent", agent}}, latency_buckets());
+}
+prometheus::Histogram& metrics::snapshot_duration(const std::string& agent) {
+  return snapshot_duration_.Add({{"agent", agent}}, snapshot_buckets());
+}
+prometheus::Gauge& metrics::snapshot_size(const std::string& agent, std::int32_t partition) {
+  return snapshot_size_.Add({{"agent", agent}, {"partition", std::to_string(partition)}});
+}
+prometheus::Gauge& metrics::consumer_lag(const std::string& topic, std::int32_t partition) {
+  return lag_.Add({{"topic", topic}, {"partition", std::to_string(partition)}});
+}
+prometheus::Gauge& metrics::quarantined(const std::string& agent) {
+  return quarantined_.Add({{"agent", agent}});
+}
+prometheus::Gauge& metrics::inflight(const std::string& agent, std::int32_t partition) {
+  return inflight_.Add({{"agent", agent}, {"partition", std::to_string(partition)}});
+}
+prometheus::Counter& metrics::recoveries(const std::string& agent, const std::string& source) {
+  return recoveries_.Add({{"agent", agent}, {"source", source}});
+}
+
+} // namespace aetherial::runtime

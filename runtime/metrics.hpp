@@ -1,0 +1,58 @@
+#pragma once
+// The runtime's Prometheus metrics (prometheus-cpp), served on /metrics.
+// Labels: agent, topic, partition, reason class — never a user id. Thread-safe.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include <prometheus/counter.h>
+#include <prometheus/exposer.h>
+#include <prometheus/family.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+
+namespace aetherial::runtime {
+
+/// Every metric the runtime exports. Owned by the node; outlives every actor.
+class metrics {
+public:
+  metrics();
+
+  /// Starts serving /metrics on 0.0.0.0:`port` (0: an ephemeral port); returns the port.
+  /// Throws std::runtime_error when the port cannot be bound (start-up refuses).
+  int serve(int port, const std::string& bind_address = "0.0.0.0");
+
+  prometheus::Counter& events_in(const std::string& agent, const std::string& topic);
+  prometheus::Counter& events_out(const std::string& agent, const std::string& topic);
+  prometheus::Counter& dead_letters(const std::string& agent, const std::string& reason);
+  prometheus::Counter& restarts(const std::string& agent);
+  prometheus::Histogram& processing_latency(const std::string& agent);
+  prometheus::Histogram& snapshot_duration(const std::string& agent);
+  prometheus::Gauge& snapshot_size(const std::string& agent, std::int32_t partition);
+  prometheus::Gauge& consumer_lag(const std::string& topic, std::int32_t partition);
+  prometheus::Gauge& quarantined(const std::string& agent);
+  prometheus::Gauge& inflight(const std::string& agent, std::int32_t partition);
+  prometheus::Counter& recoveries(const std::string& agent, const std::string& source);
+
+  [[nodiscard]] std::shared_ptr<prometheus::Registry> registry() const { return registry_; }
+
+private:
+  std::shared_ptr<prometheus::Registry> registry_;
+  std::unique_ptr<prometheus::Exposer> exposer_;
+
+  prometheus::Family<prometheus::Counter>& events_in_;
+  prometheus::Family<prometheus::Counter>& events_out_;
+  prometheus::Family<prometheus::Counter>& dead_letters_;
+  prometheus::Family<prometheus::Counter>& restarts_;
+  prometheus::Family<prometheus::Histogram>& latency_;
+  prometheus::Family<prometheus::Histogram>& snapshot_duration_;
+  prometheus::Family<prometheus::Gauge>& snapshot_size_;
+  prometheus::Family<prometheus::Gauge>& lag_;
+  prometheus::Family<prometheus::Gauge>& quarantined_;
+  prometheus::Family<prometheus::Gauge>& inflight_;
+  prometheus::Family<prometheus::Counter>& recoveries_;
+};
+
+} // namespace aetherial::runtime

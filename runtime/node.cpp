@@ -1,0 +1,238 @@
+#include "runtime/node.hpp"
+
+#include <csignal>
+#include <unistd.h>
+
+#include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
+#include <caf/scoped_actor.hpp>
+#include <caf/send.hpp>
+#include <spdlog/spdlog.h>
+
+#include "actors/registry.hpp"
+#include "runtime/coordinator.hpp"
+#include "runtime/metrics.hpp"
+#include "storage/snapshot_store.hpp"
+
+namespace aetherial::runtime {
+namespace {
+
+error node_error(std::string message) { return error{"runtime", 2, std::move(message)}; }
+
+std::int64_t wall_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string default_instance_id() {
+  char host[256] = {0};
+  if (gethostname(host, sizeof host - 1) != 0) std::snprintf(host, sizeof host, "node");
+  return std::string(host) + "-" + std::to_string(getpid());
+}
+
+} // namespace
+
+struct node::impl {
+  node_options options;
+  std::unique_ptr<topics::embedded_broker> broker;
+  topics::catalog catalog;
+  topics::kafka_config kafka;
+  std::unique_ptr<topics::producer> producer;
+  std::unique_ptr<storage::snapshot_store> store;
+  std::unique_ptr<runtime::metrics> metrics;
+  int metrics_port = -1;
+  std::unique_ptr<caf::actor_system_config> caf_cfg;
+  std::unique_ptr<caf::actor_system> system;
+  std::map<std::string, caf::actor> coordinators;
+  std::thread telemetry;
+  std::atomic<bool> telemetry_stop{false};
+  bool stopped = false;
+
+  void publish_telemetry(std::uint64_t seq, double events_per_s, std::int64_t restarts) {
+    flatbuffers::FlatBufferBuilder b;
+    auto t = schemas::fbs::CreateRuntimeTelemetryDirect(b, options.instance_id.c_str(), 1, 0,
+                                                        events_per_s, restarts, 0, 0);
+    schemas::envelope_header h;
+    h.id = {schemas::fnv1a(options.instance_id), seq};
+    h.key = "runtime";
+    h.event_time_ms = wall_ms();
+    h.principal = "runtime:" + options.instance_id;
+    auto bytes = schemas::finish_envelope(b, h, schemas::fbs::Payload::RuntimeTelemetry, t.Union());
+    (void)producer->send(catalog.name(topics::catalog::telemetry), -1, "runtime", bytes.data(),
+                         bytes.size());
+  }
+
+  void telemetry_loop() {
+    std::uint64_t seq = static_cast<std::uint64_t>(wall_ms());
+    double last_in = 0;
+    auto last = std::chrono::steady_clock::now();
+    auto next_publish = last + std::chrono::milliseconds(options.telemetry_interval_ms);
+    while (!telemetry_stop.load()) {
+      producer->poll();
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      const auto now = std::chrono::steady_clock::now();
+      if (options.telemetry_interval_ms <= 0 || now < next_publish) continue;
+      next_publish = now + std::chrono::milliseconds(options.telemetry_interval_ms);
+      double in = 0, restarts = 0;
+      for (const auto& a : options.agents) {
+        for (const auto& t : resolve_kind(options, a)->input_topics)
+          in += metrics->events_in(a, t).Value();
+        restarts += metrics->restarts(a).Value();
+      }
+      const double secs = std::chrono::duration<double>(now - last).count();
+      publish_telemetry(++seq, secs > 0 ? (in - last_in) / secs : 0,
+                        static_cast<std::int64_t>(restarts));
+      last_in = in;
+      last = now;
+    }
+  }
+};
+
+node::node(std::unique_ptr<impl> p) : impl_(std::move(p)) {}
+node::~node() { stop(); }
+
+result<std::unique_ptr<node>> node::start(node_options options) {
+  if (auto problems = validate(options); !problems.empty()) {
+    std::string msg = "invalid configuration:";
+    for (const auto& p : problems) msg += "\n  - " + p;
+    return node_error(msg);
+  }
+  if (options.instance_id.empty()) options.instance_id = default_instance_id();
+  auto d = std::make_unique<impl>();
+  d->options = options;
+  d->catalog = topics::catalog(options.topic_prefix, options.partitions,
+                               options.replication_factor);
+  d->kafka.brokers = options.brokers;
+  d->kafka.client_id = "aetherial-" + options.instance_id;
+  d->kafka.extra = options.kafka_properties;
+  if (options.brokers.empty()) {
+    auto b = topics::embedded_broker::start(1);
+    if (!b) return node_error("cannot start the embedded broker: " + b.error_value().message);
+    d->broker = std::move(b.value());
+    if (auto r = d->broker->create_topics(d->catalog); !r)
+      return node_error("cannot create topics on the embedded broker: " + r.error_value().message);
+    d->kafka.brokers = d->broker->bootstrap();
+    spdlog::info("embedded broker at {} (in memory: nothing is kept across restarts)",
+                 d->kafka.brokers);
+  } else {
+    if (auto r = topics::ensure_topics(d->kafka, d->catalog, topics::ms{30000}); !r)
+      return node_error("cannot create topics on " + options.brokers + ": " +
+                        r.error_value().message + " (check --brokers)");
+  }
+  auto producer = topics::producer::create(d->kafka);
+  if (!producer) return node_error("cannot create the producer: " + producer.error_value().message);
+  d->producer = std::move(producer.value());
+  storage::store_options so;
+  so.keep_last = options.keep_snapshots;
+  auto store = storage::snapshot_store::open(options.data_dir + "/snapshots", so);
+  if (!store)
+    return node_error("cannot open the snapshot store in " + options.data_dir + ": " +
+                      store.error_value().message + " (check --data-dir)");
+  d->store = std::move(store.value());
+  d->metrics = std::make_unique<runtime::metrics>();
+  if (options.metrics_port >= 0) {
+    try {
+      d->metrics_port = d->metrics->serve(options.metrics_port, options.metrics_bind);
+    } catch (const std::exception& e) {
+      return node_error(e.what());
+    }
+  }
+  d->caf_cfg = std::make_unique<caf::actor_system_config>();
+  const auto threads = options.scheduler_threads > 0
+                           ? options.scheduler_threads
+                           : static_cast<int>(std::max(2u, std::thread::hardware_concurrency()));
+  d->caf_cfg->set("scheduler.max-threads", static_cast<std::size_t>(threads));
+  d->system = std::make_unique<caf::actor_system>(*d->caf_cfg);
+  for (const auto& name : options.agents) {
+    coordinator_env env;
+    env.host.kind = resolve_kind(d->options, name);
+    env.host.producer = d->producer.get();
+    env.host.catalog = &d->catalog;
+    env.host.metrics = d->metrics.get();
+    env.host.max_event_bytes = options.max_event_bytes;
+    env.kafka = d->kafka;
+    env.store = d->store.get();
+    env.options = options;
+    auto c = spawn_coordinator(*d->system, std::move(env));
+    std::string failure;
+    caf::scoped_actor blocking{*d->system};
+    blocking->request(c, std::chrono::seconds(30), start_atom::value)
+        .receive([](bool) {},
+                 [&](caf::error& err) { failure = d->system->render(err); });
+    if (!failure.empty()) {
+      caf::anon_send_exit(c, caf::exit_reason::user_shutdown);
+      return node_error("agent " + name + " cannot start: " + failure);
+    }
+    d->coordinators[name] = c;
+  }
+  d->telemetry = std::thread([p = d.get()] { p->telemetry_loop(); });
+  return std::unique_ptr<node>(new node(std::move(d)));
+}
+
+const std::string& node::brokers() const noexcept { return impl_->kafka.brokers; }
+bool node::embedded() const noexcept { return impl_->broker != nullptr; }
+int node::metrics_port() const noexcept { return impl_->metrics_port; }
+const topics::catalog& node::catalog() const noexcept { return impl_->catalog; }
+const topics::kafka_config& node::kafka() const noexcept { return impl_->kafka; }
+const node_options& node::options() const noexcept { return impl_->options; }
+
+double node::events_in_total() const {
+  double in = 0;
+  for (const auto& a : impl_->options.agents)
+    for (const auto& t : resolve_kind(impl_->options, a)->input_topics)
+      in += impl_->metrics->events_in(a, t).Value();
+  return in;
+}
+
+void node::crash_host(const std::string& agent, std::int32_t partition) {
+  auto it = impl_->coordinators.find(agent);
+  if (it != impl_->coordinators.end()) caf::anon_send(it->second, crash_atom::value, partition);
+}
+
+int node::checkpoint_all() {
+  int n = 0;
+  caf::scoped_actor blocking{*impl_->system};
+  for (auto& [name, c] : impl_->coordinators)
+    blocking->request(c, std::chrono::seconds(60), checkpt_atom::value)
+        .receive([&](int k) { n += k; },
+                 [&](caf::error& err) {
+                   spdlog::warn("checkpoint of {} failed: {}", name, impl_->system->render(err));
+                 });
+  return n;
+}
+
+void node::stop() {
+  if (!impl_ || impl_->stopped) return;
+  impl_->stopped = true;
+  {
+    caf::scoped_actor blocking{*impl_->system};
+    for (auto& [name, c] : impl_->coordinators)
+      blocking->request(c, std::chrono::seconds(60), stop_atom::value)
+          .receive([](bool) {},
+                   [&](caf::error& err) {
+                     spdlog::warn("stopping {}: {}", name, impl_->system->render(err));
+                   });
+  }
+  impl_->coordinators.clear();
+  impl_->telemetry_stop = true;
+  if (impl_->telemetry.joinable()) impl_->telemetry.join();
+  impl_->system.reset(); // waits for every actor
+  if (impl_->producer) (void)impl_->producer->flush(topics::ms{10000});
+  impl_->producer.reset();
+  impl_->store.reset();
+  impl_->broker.reset(); // clients first, the mock cluster last
+}
+
+namespace {
+std::atomic<bool> stop_requested{false};
+extern "C" void on_stop_signal(int) { stop_requested.store(true); }
+} // namespace
+
+std::atomic<bool>& install_stop_signals() {
+  std::signal(SIGTERM, on_stop_signal);
+  std::signal(SIGINT, on_stop_signal);
+  return stop_requested;
+}
+
+} // namespace aetherial::runtime

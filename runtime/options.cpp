@@ -1,0 +1,45 @@
+#include "runtime/options.hpp"
+
+#include "actors/registry.hpp"
+
+namespace aetherial::runtime {
+
+const actors::agent_kind* resolve_kind(const node_options& o, const std::string& name) {
+  for (const auto& k : o.extra_kinds)
+    if (k.name == name) return &k;
+  return actors::find_agent_kind(name);
+}
+
+std::vector<std::string> validate(const node_options& o) {
+  std::vector<std::string> problems;
+  if (o.partitions < 1 || o.partitions > 1024)
+    problems.push_back("--partitions must be between 1 and 1024 (got " +
+                       std::to_string(o.partitions) + ")");
+  if (o.replication_factor < 1)
+    problems.push_back("--replication-factor must be at least 1");
+  if (o.guarantee != "at_least_once" && o.guarantee != "exactly_once")
+    problems.push_back("--guarantee must be at_least_once or exactly_once (got '" + o.guarantee +
+                       "')");
+  if (o.guarantee == "exactly_once")
+    problems.push_back("--guarantee exactly_once is not available yet in this version; use "
+                       "at_least_once (decisions carry deterministic ids, so duplicates after "
+                       "a crash are recognizable)");
+  if (o.checkpoint_events == 0) problems.push_back("--checkpoint-events must be positive");
+  if (o.checkpoint_interval_ms <= 0) problems.push_back("--checkpoint-interval-ms must be positive");
+  if (o.max_inflight < 16) problems.push_back("--max-inflight must be at least 16");
+  if (o.max_event_bytes < 64) problems.push_back("--max-event-bytes must be at least 64");
+  if (o.retry_limit < 1) problems.push_back("--retry-limit must be at least 1");
+  if (o.metrics_port > 65535) problems.push_back("--metrics-port must be at most 65535");
+  if (o.data_dir.empty()) problems.push_back("--data-dir must not be empty");
+  if (o.agents.empty()) problems.push_back("--agents must name at least one agent kind");
+  for (const auto& a : o.agents)
+    if (resolve_kind(o, a) == nullptr) {
+      std::string known;
+      for (const auto& k : actors::agent_kinds()) known += (known.empty() ? "" : ", ") + k.name;
+      problems.push_back("unknown agent kind '" + a + "' (known: " + known + ")");
+    }
+  if (o.restart.max_failures < 1) problems.push_back("--quarantine-failures must be at least 1");
+  return problems;
+}
+
+} // namespace aetherial::runtime

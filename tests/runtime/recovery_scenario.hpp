@@ -1,0 +1,111 @@
+#pragma once
+// The end-to-end scenario run against the embedded broker (as its own process) and against
+// a real Kafka broker: events in -> decisions out; SIGKILL of the runtime process; restart;
+// recovery from snapshot + committed offsets; more events; graceful stop; an audit of the
+// whole log that must find zero divergences.
+
+#include <boost/test/unit_test.hpp>
+
+#include <chrono>
+#include <set>
+
+#include "tests/runtime/child_process.hpp"
+#include "tests/runtime/runtime_fixture.hpp"
+#include "topics/catalog.hpp"
+
+namespace aetherial::test {
+
+struct scenario_result {
+  double kill_to_first_decision_ms = 0;
+  std::size_t decisions = 0;
+};
+
+inline scenario_result run_recovery_scenario(const std::string& aetherial_bin,
+                                             const std::string& brokers,
+                                             const std::string& prefix, int partitions) {
+  using namespace std::chrono;
+  temp_dir dir;
+  const std::string log = dir.path() + "/run.log";
+  const topics::catalog cat(prefix, partitions);
+  topics::kafka_config kc;
+  kc.brokers = brokers;
+  std::vector<std::string> run_argv = {aetherial_bin,   "run",
+                                       "--brokers",     brokers,
+                                       "--topic-prefix", prefix,
+                                       "--partitions",  std::to_string(partitions),
+                                       "--data-dir",    dir.path(),
+                                       "--metrics-port", "-1",
+                                       "--checkpoint-interval-ms", "200",
+                                       "--group",       prefix + "group"};
+  auto producer = topics::producer::create(kc);
+  BOOST_TEST_REQUIRE(producer.has_value());
+  auto& prod = *producer.value();
+  const std::int64_t t0 = 1'700'000'000'000;
+  std::uint64_t next = 1;
+  auto send_load = [&](const std::string& service, int i, int replicas, double cpu) {
+    auto v = service_load({0xabc, next++}, t0 + i * 30000, service, replicas, cpu, 400);
+    BOOST_TEST_REQUIRE(static_cast<bool>(
+        prod.send(cat.name(topics::catalog::metrics), -1, service, v.data(), v.size())));
+  };
+  auto scale_decisions = [&]() {
+    std::vector<std::pair<std::string, int>> out;
+    for (const auto& r : read_all(kc, cat.name(topics::catalog::decisions)))
+      if (auto* e = envelope_of(r); e && e->payload_as_ScaleDecision())
+        out.emplace_back(e->payload_as_ScaleDecision()->service()->str(),
+                         e->payload_as_ScaleDecision()->to_replicas());
+    return out;
+  };
+
+  // Phase 1: a spike on web and api.
+  auto run1 = std::make_unique<child_process>(run_argv, log);
+  for (int i = 0; i < 8; ++i) {
+    send_load("web", i, 2, 0.95);
+    send_load("api", i, 3, 0.90);
+  }
+  (void)prod.flush(topics::ms{10000});
+  BOOST_TEST_REQUIRE(wait_for([&] { return scale_decisions().size() >= 2; }, seconds(90)),
+                     "no scale decisions before the kill; see " + log);
+  // Wait until a checkpoint covers phase 1 (its snapshot is on the snapshot topic).
+  BOOST_TEST_REQUIRE(wait_for([&] {
+    return !read_all(kc, cat.name(topics::catalog::snapshots)).empty();
+  }, seconds(60)));
+  // More events that are applied but may not be checkpointed when the kill lands.
+  for (int i = 8; i < 12; ++i) send_load("web", i, 5, 0.55);
+  (void)prod.flush(topics::ms{10000});
+  const auto before = scale_decisions().size();
+
+  const auto killed_at = steady_clock::now();
+  run1->signal(SIGKILL);
+  BOOST_TEST(run1->wait() == 128 + SIGKILL);
+  run1.reset();
+
+  // Phase 2: restart; traffic drops, so web must scale down after the stabilization window.
+  auto run2 = std::make_unique<child_process>(run_argv, log);
+  for (int i = 12; i < 40; ++i) send_load("web", i, 5, 0.05);
+  (void)prod.flush(topics::ms{10000});
+  scenario_result res;
+  bool scaled_down = false;
+  BOOST_TEST_REQUIRE(wait_for([&] {
+    auto d = scale_decisions();
+    for (std::size_t k = before; k < d.size(); ++k)
+      if (d[k].first == "web" && d[k].second < 5) scaled_down = true;
+    return scaled_down;
+  }, seconds(120)), "no scale-down after the restart; see " + log);
+  res.kill_to_first_decision_ms =
+      duration<double, std::milli>(steady_clock::now() - killed_at).count();
+  BOOST_TEST_MESSAGE("SIGKILL -> first new decision: " << res.kill_to_first_decision_ms << " ms");
+
+  run2->signal(SIGTERM);
+  BOOST_TEST(run2->wait() == 0);
+  run2.reset();
+
+  auto [code, out] = run_command({aetherial_bin, "audit", "--brokers", brokers,
+                                  "--topic-prefix", prefix}, log);
+  BOOST_TEST_MESSAGE("audit: " << out);
+  BOOST_TEST(code == 0, out);
+  BOOST_TEST(out.find(" 0 divergences") != std::string::npos, out);
+  res.decisions = scale_decisions().size();
+  return res;
+}
+
+} // namespace aetherial::test

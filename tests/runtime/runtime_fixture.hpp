@@ -1,0 +1,110 @@
+#pragma once
+// Shared helpers of the runtime tests: temp dirs, event builders, reading topics until a
+// condition holds (with a deadline, never a fixed sleep).
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "schemas/envelope.hpp"
+#include "topics/kafka.hpp"
+
+namespace aetherial::test {
+
+/// A temp directory removed at the end of the test.
+class temp_dir {
+public:
+  temp_dir() {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "aetherial-test-XXXXXX").string();
+    path_ = ::mkdtemp(tmpl.data());
+  }
+  ~temp_dir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  [[nodiscard]] const std::string& path() const { return path_; }
+
+private:
+  std::string path_;
+};
+
+inline std::vector<std::uint8_t> service_load(schemas::event_id id, std::int64_t t_ms,
+                                              const std::string& service, int replicas,
+                                              double cpu, double rps = 100) {
+  flatbuffers::FlatBufferBuilder b;
+  auto load = schemas::fbs::CreateServiceLoadDirect(b, service.c_str(), replicas, rps, cpu, 50.0,
+                                                    0.001);
+  schemas::envelope_header h;
+  h.id = id;
+  h.key = service;
+  h.event_time_ms = t_ms;
+  h.principal = "svc:test";
+  return schemas::finish_envelope(b, h, schemas::fbs::Payload::ServiceLoad, load.Union());
+}
+
+/// Reads every partition of `topic` from the beginning until `done(records)` holds or the
+/// deadline passes; returns what was read.
+inline std::vector<topics::record>
+read_until(const topics::kafka_config& cfg, const std::string& topic,
+           const std::function<bool(const std::vector<topics::record>&)>& done,
+           std::chrono::seconds deadline = std::chrono::seconds(60)) {
+  std::vector<topics::record> all;
+  auto rd = topics::reader::create(cfg);
+  if (!rd) return all;
+  auto parts = rd.value()->partition_count(topic, topics::ms{10000});
+  if (!parts) return all;
+  std::vector<topics::topic_partition> from;
+  for (int p = 0; p < parts.value(); ++p) from.push_back({topic, p, -2});
+  if (!rd.value()->assign(from)) return all;
+  const auto until = std::chrono::steady_clock::now() + deadline;
+  while (std::chrono::steady_clock::now() < until) {
+    auto batch = rd.value()->poll(1000, topics::ms{200});
+    for (auto& r : batch) all.push_back(std::move(r));
+    if (done(all)) break;
+  }
+  return all;
+}
+
+/// Reads every record `topic` has now (up to each partition's high watermark).
+inline std::vector<topics::record> read_all(const topics::kafka_config& cfg,
+                                            const std::string& topic) {
+  auto rd = topics::reader::create(cfg);
+  if (!rd) return {};
+  auto parts = rd.value()->partition_count(topic, topics::ms{10000});
+  if (!parts) return {};
+  std::size_t expected = 0;
+  for (int p = 0; p < parts.value(); ++p) {
+    auto wm = rd.value()->watermarks(topic, p, topics::ms{10000});
+    if (wm) expected += static_cast<std::size_t>(wm.value().second - wm.value().first);
+  }
+  return read_until(cfg, topic, [expected](const auto& all) { return all.size() >= expected; },
+                    std::chrono::seconds(30));
+}
+
+/// Polls `cond` every 20 ms until it holds or the deadline passes.
+inline bool wait_for(const std::function<bool()>& cond,
+                     std::chrono::milliseconds deadline = std::chrono::seconds(60)) {
+  const auto until = std::chrono::steady_clock::now() + deadline;
+  while (std::chrono::steady_clock::now() < until) {
+    if (cond()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return cond();
+}
+
+inline const schemas::fbs::Envelope* envelope_of(const topics::record& r) {
+  std::string why;
+  return schemas::verify_envelope(r.value.data(), r.value.size(), ~std::size_t{0}, &why);
+}
+
+inline std::string header_value(const topics::record& r, std::string_view key) {
+  for (const auto& h : r.headers)
+    if (h.key == key) return h.value;
+  return {};
+}
+
+} // namespace aetherial::test

@@ -1,0 +1,282 @@
+#define BOOST_TEST_MODULE runtime
+#include <boost/test/unit_test.hpp>
+
+#include <arpa/inet.h>
+#include <atomic>
+#include <map>
+#include <netinet/in.h>
+#include <set>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "runtime/audit.hpp"
+#include "runtime/node.hpp"
+#include "tests/runtime/runtime_fixture.hpp"
+
+using namespace aetherial;
+using namespace std::chrono_literals;
+namespace fbs = schemas::fbs;
+
+namespace {
+
+/// Counts events per partition and emits one decision per event carrying the count.
+/// Throws on key "poison" always, and on key "crash-once" the first time in this process.
+std::atomic<int> crash_once_remaining{1};
+
+class counting_agent final : public actors::agent {
+public:
+  void on_event(const fbs::Envelope& e, actors::context& ctx) override {
+    const std::string key = e.key() ? e.key()->str() : "";
+    if (key == "poison") throw std::runtime_error("poison event");
+    if (key == "crash-once" && crash_once_remaining.fetch_sub(1) > 0)
+      throw std::runtime_error("transient defect");
+    ++count_;
+    auto& b = ctx.builder();
+    auto d = fbs::CreateScaleDecisionDirect(b, key.c_str(), static_cast<int>(count_ - 1),
+                                            static_cast<int>(count_), "count", "counted");
+    ctx.emit(actors::output::decisions, key, fbs::Payload::ScaleDecision, d.Union());
+  }
+  [[nodiscard]] actors::bytes snapshot() const override {
+    actors::bytes out(8);
+    for (int i = 0; i < 8; ++i) out[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(count_ >> (8 * i));
+    return out;
+  }
+  [[nodiscard]] bool restore(const std::uint8_t* data, std::size_t size) override {
+    if (size != 8) return false;
+    count_ = 0;
+    for (int i = 0; i < 8; ++i) count_ |= static_cast<std::uint64_t>(data[i]) << (8 * i);
+    return true;
+  }
+
+private:
+  std::uint64_t count_ = 0;
+};
+
+actors::agent_kind counting_kind() {
+  return {"counting", {"platform.metrics"}, 1, [] {
+            return std::unique_ptr<actors::agent>(std::make_unique<counting_agent>());
+          }};
+}
+
+struct node_fixture {
+  test::temp_dir dir;
+  runtime::node_options options;
+  std::unique_ptr<runtime::node> node;
+  std::unique_ptr<topics::producer> producer;
+  std::uint64_t next_id = 1;
+
+  node_fixture() {
+    options.data_dir = dir.path();
+    options.metrics_port = -1;
+    options.partitions = 1;
+    options.checkpoint_interval_ms = 300;
+    options.restart.initial_backoff = 20ms;
+    options.telemetry_interval_ms = 60000;
+    options.extra_kinds.push_back(counting_kind());
+  }
+  ~node_fixture() {
+    producer.reset();
+    if (node) node->stop();
+  }
+  void start(std::vector<std::string> agents) {
+    options.agents = std::move(agents);
+    auto n = runtime::node::start(options);
+    BOOST_TEST_REQUIRE(n.has_value(), (n ? "" : n.error_value().message));
+    node = std::move(n.value());
+    auto p = topics::producer::create(node->kafka());
+    BOOST_TEST_REQUIRE(p.has_value());
+    producer = std::move(p.value());
+  }
+  void send(std::string_view logical, const std::string& key,
+            const std::vector<std::uint8_t>& value) {
+    BOOST_TEST_REQUIRE(static_cast<bool>(producer->send(node->catalog().name(logical), -1, key,
+                                                        value.data(), value.size())));
+  }
+  void send_count(const std::string& key, std::int64_t t) {
+    send(topics::catalog::metrics, key, test::service_load({99, next_id++}, t, key, 1, 0.5));
+  }
+  std::vector<topics::record> decisions_until(std::size_t n) {
+    (void)producer->flush(topics::ms{10000});
+    return test::read_until(node->kafka(), node->catalog().name(topics::catalog::decisions),
+                            [n](const auto& all) { return all.size() >= n; });
+  }
+};
+
+std::string http_get(int port, const std::string& path) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<std::uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    ::close(fd);
+    return {};
+  }
+  const std::string req = "GET " + path + " HTTP/1.0\r\nHost: localhost\r\n\r\n";
+  (void)!::write(fd, req.data(), req.size());
+  std::string out;
+  char buf[4096];
+  ssize_t n;
+  while ((n = ::read(fd, buf, sizeof buf)) > 0) out.append(buf, static_cast<std::size_t>(n));
+  ::close(fd);
+  return out;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(operations_decides_from_kafka_events_and_serves_metrics) {
+  node_fixture f;
+  f.options.metrics_port = 0;
+  f.options.partitions = 2;
+  f.start({"operations"});
+  const std::int64_t t0 = 1'700'000'000'000;
+  for (int i = 0; i < 6; ++i)
+    f.send(topics::catalog::metrics, "web",
+           test::service_load({1, static_cast<std::uint64_t>(i + 1)}, t0 + i * 15000, "web", 2,
+                              0.95, 900));
+  auto decisions = test::read_until(
+      f.node->kafka(), f.node->catalog().name(topics::catalog::decisions), [](const auto& all) {
+        for (const auto& r : all)
+          if (auto* e = test::envelope_of(r); e && e->payload_as_ScaleDecision()) return true;
+        return false;
+      });
+  const fbs::ScaleDecision* scale = nullptr;
+  for (const auto& r : decisions)
+    if (auto* e = test::envelope_of(r); e && e->payload_as_ScaleDecision())
+      scale = e->payload_as_ScaleDecision();
+  BOOST_TEST_REQUIRE(scale != nullptr);
+  BOOST_TEST(scale->service()->str() == "web");
+  BOOST_TEST(scale->from_replicas() == 2);
+  BOOST_TEST(scale->to_replicas() > 2);
+
+  const auto body = http_get(f.node->metrics_port(), "/metrics");
+  BOOST_TEST(body.find("aetherial_events_in_total{agent=\"operations\",topic=\"platform.metrics\"}") !=
+             std::string::npos, body.substr(0, 2000));
+  BOOST_TEST(body.find("aetherial_processing_latency_seconds_bucket") != std::string::npos);
+  BOOST_TEST(body.find("aetherial_events_out_total") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(agent_that_throws_is_restarted_with_state_restored) {
+  node_fixture f;
+  crash_once_remaining = 1;
+  f.start({"counting"});
+  for (int i = 0; i < 40; ++i) f.send_count("k", 1000 + i);
+  f.send_count("crash-once", 2000);
+  for (int i = 0; i < 40; ++i) f.send_count("k", 3000 + i);
+  auto decisions = f.decisions_until(81);
+  std::map<std::string, int> ids;
+  std::set<int> counts;
+  for (const auto& r : decisions) {
+    const auto* e = test::envelope_of(r);
+    BOOST_TEST_REQUIRE(e != nullptr);
+    ++ids[schemas::event_id::from(e->id()).to_string()];
+    counts.insert(e->payload_as_ScaleDecision()->to_replicas());
+  }
+  BOOST_TEST(decisions.size() == 81u);
+  BOOST_TEST(ids.size() == 81u);
+  BOOST_TEST(counts.size() == 81u);
+  BOOST_TEST(*counts.begin() == 1);
+  BOOST_TEST(*counts.rbegin() == 81); // the state survived the restart
+  BOOST_TEST(crash_once_remaining.load() < 1);
+}
+
+BOOST_AUTO_TEST_CASE(poison_event_is_dead_lettered_and_processing_continues) {
+  node_fixture f;
+  f.start({"counting"});
+  for (int i = 0; i < 10; ++i) f.send_count("k", 1000 + i);
+  f.send_count("poison", 2000);
+  for (int i = 0; i < 10; ++i) f.send_count("k", 3000 + i);
+  auto decisions = f.decisions_until(20);
+  BOOST_TEST(decisions.size() == 20u);
+  auto dlq = test::read_until(f.node->kafka(), f.node->catalog().name(topics::catalog::dlq),
+                              [](const auto& all) { return !all.empty(); });
+  BOOST_TEST_REQUIRE(dlq.size() == 1u);
+  const auto reason = test::header_value(dlq[0], topics::dlq_reason_header);
+  BOOST_TEST(reason.find("poison event") != std::string::npos, reason);
+  BOOST_TEST(test::header_value(dlq[0], topics::dlq_topic_header) ==
+             f.node->catalog().name(topics::catalog::metrics));
+  BOOST_TEST(test::header_value(dlq[0], topics::dlq_offset_header) == "10");
+}
+
+BOOST_AUTO_TEST_CASE(malformed_events_are_dead_lettered_with_reasons) {
+  node_fixture f;
+  f.options.max_event_bytes = 4096;
+  f.start({"counting"});
+  f.send_count("k", 1);
+  f.send(topics::catalog::metrics, "x", {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12});
+  auto good = test::service_load({5, 5}, 2, "k", 1, 0.5);
+  f.send(topics::catalog::metrics, "x",
+         std::vector<std::uint8_t>(good.begin(), good.begin() + static_cast<long>(good.size() / 2)));
+  f.send(topics::catalog::metrics, "x", std::vector<std::uint8_t>(8192, 'A'));
+  const std::string bad_json = R"({"type":"ServiceLoad","payload":{"no_such_field":1}})";
+  f.send(topics::catalog::metrics, "x", std::vector<std::uint8_t>(bad_json.begin(), bad_json.end()));
+  const std::string ok_json =
+      R"({"key":"k","type":"ServiceLoad","payload":{"service":"k","replicas":1,"cpu_utilization":0.5}})";
+  f.send(topics::catalog::metrics, "k", std::vector<std::uint8_t>(ok_json.begin(), ok_json.end()));
+  f.send_count("k", 3);
+  auto decisions = f.decisions_until(3);
+  BOOST_TEST(decisions.size() == 3u);
+  auto dlq = test::read_until(f.node->kafka(), f.node->catalog().name(topics::catalog::dlq),
+                              [](const auto& all) { return all.size() >= 4; });
+  BOOST_TEST_REQUIRE(dlq.size() == 4u);
+  std::vector<std::string> reasons;
+  for (const auto& r : dlq) reasons.push_back(test::header_value(r, topics::dlq_reason_header));
+  BOOST_TEST(reasons[0].find("file identifier") != std::string::npos, reasons[0]);
+  BOOST_TEST(reasons[1].find("verification") != std::string::npos, reasons[1]);
+  BOOST_TEST(reasons[2].find("exceeds the limit") != std::string::npos, reasons[2]);
+  BOOST_TEST(reasons[3].find("invalid JSON event") != std::string::npos, reasons[3]);
+}
+
+BOOST_AUTO_TEST_CASE(audit_finds_no_divergence_then_reports_an_altered_decision) {
+  node_fixture f;
+  f.options.partitions = 2;
+  f.start({"operations", "counting"});
+  const std::int64_t t0 = 1'700'000'000'000;
+  std::uint64_t id = 1;
+  for (int i = 0; i < 30; ++i) {
+    const double cpu = i < 10 ? 0.95 : (i < 20 ? 0.5 : 0.1);
+    f.send(topics::catalog::metrics, "web",
+           test::service_load({7, id++}, t0 + i * 30000, "web", 2, cpu, 500));
+    f.send(topics::catalog::metrics, "api",
+           test::service_load({7, id++}, t0 + i * 30000, "api", 3, cpu * 0.9, 300));
+  }
+  BOOST_TEST_REQUIRE(test::wait_for([&] { return f.node->events_in_total() >= 120; }));
+  auto decisions = f.decisions_until(60);
+  BOOST_TEST_REQUIRE(decisions.size() >= 60u);
+  BOOST_TEST(f.node->checkpoint_all() > 0);
+  decisions = test::read_all(f.node->kafka(), f.node->catalog().name(topics::catalog::decisions));
+
+  runtime::audit_options ao;
+  ao.kafka = f.node->kafka();
+  ao.agents = {"operations"};
+  auto clean = runtime::run_audit(ao);
+  BOOST_TEST_REQUIRE(clean.has_value(), (clean ? "" : clean.error_value().message));
+  BOOST_TEST(clean.value().divergences == 0u, clean.value().first_divergence);
+  BOOST_TEST(clean.value().decisions > 0u);
+  BOOST_TEST(clean.value().pending == 0u);
+
+  // Alter one recorded operations decision: same id, different content.
+  const topics::record* victim = nullptr;
+  for (const auto& r : decisions)
+    if (auto* e = test::envelope_of(r); e && e->principal()->str() == "agent:operations") victim = &r;
+  BOOST_TEST_REQUIRE(victim != nullptr);
+  const auto* env = test::envelope_of(*victim);
+  flatbuffers::FlatBufferBuilder b;
+  auto forged = fbs::CreateScaleDecisionDirect(b, "web", 2, 9, "hpa", "altered");
+  schemas::envelope_header h;
+  h.id = schemas::event_id::from(env->id());
+  h.key = env->key()->str();
+  h.event_time_ms = env->event_time_ms();
+  h.principal = "agent:operations";
+  h.causation = schemas::event_id::from(env->causation_id());
+  auto bytes = schemas::finish_envelope(b, h, fbs::Payload::ScaleDecision, forged.Union());
+  f.send(topics::catalog::decisions, h.key, bytes);
+  (void)f.producer->flush(topics::ms{10000});
+
+  auto audited = runtime::run_audit(ao);
+  BOOST_TEST_REQUIRE(audited.has_value());
+  BOOST_TEST(audited.value().divergences >= 1u);
+  BOOST_TEST(audited.value().first_divergence.find(h.id.to_string()) != std::string::npos,
+             audited.value().first_divergence);
+  BOOST_TEST(audited.value().first_divergence.find("caused by") != std::string::npos);
+}
