@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# Runs every check and test of Aetherial, as CI does (`bash .ci/run` runs this script).
+#
+# Usage: ops/test.sh [--no-kafka] [-- CTEST_ARGS...]
+#   --no-kafka  no real broker: skip the Kafka jars and the tests labelled `system`
+#   CTEST_ARGS  passed to ctest, e.g. `-- -L unit` or `-- -R snapshot`
+#
+# Phases: layering check, Debian packages, format check, configure (build/, kept between
+# runs, -DAETHERIAL_WERROR=ON), build (-j2) while the Kafka jars are fetched, then ctest for
+# all labels with a real Kafka broker on a free loopback port (from 19092, state under the
+# build directory), exported as AETHERIAL_TEST_KAFKA and stopped on exit.
+# Environment: AETHERIAL_BUILD_DIR, AETHERIAL_BUILD_TYPE, AETHERIAL_CMAKE_ARGS,
+#              AETHERIAL_JOBS, AETHERIAL_CTEST_JOBS (default 1), AETHERIAL_CACHE.
+set -euo pipefail
+AETHERIAL_LOG_TAG=tests
+ops="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=lib/common.sh
+source "$ops/lib/common.sh"
+cd "$AETHERIAL_ROOT"
+
+with_kafka=1
+ctest_args=()
+while (($#)); do
+  case "$1" in
+  --no-kafka) with_kafka=0 ;;
+  --)
+    shift
+    ctest_args=("$@")
+    break
+    ;;
+  -h | --help)
+    awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}"
+    exit 0
+    ;;
+  *) die "unknown option: $1 (see --help)" ;;
+  esac
+  shift
+done
+
+jars_pid=""
+jars_log="$AETHERIAL_BUILD_DIR/setup-kafka.log"
+ctest_log="$AETHERIAL_BUILD_DIR/ctest.log"
+rm -f "$ctest_log"
+finish() {
+  local rc=$?
+  if [[ -n "$jars_pid" ]] && kill -0 "$jars_pid" 2>/dev/null; then
+    kill "$jars_pid" 2>/dev/null || true
+  fi
+  phase_report
+  if ((rc == 0)); then
+    log "all checks and tests passed"
+  else
+    log "FAILED (exit $rc)"
+  fi
+  # ctest's summary again as the closing line, after the timings.
+  if [[ -f "$ctest_log" ]]; then
+    grep -E '^[0-9]+% tests passed' "$ctest_log" | tail -n 1 || true
+  fi
+  exit "$rc"
+}
+trap finish EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+phase_begin "layering check"
+"$ops/check.sh" --layering
+
+phase_begin "setup: Debian packages"
+"$ops/setup.sh" --no-kafka
+
+phase_begin "format check"
+"$ops/check.sh" --format
+
+mkdir -p "$AETHERIAL_BUILD_DIR"
+if ((with_kafka)); then
+  # Network-bound; overlaps the CPU-bound build. A cached set returns at once.
+  "$ops/setup.sh" --no-apt >"$jars_log" 2>&1 &
+  jars_pid=$!
+fi
+
+phase_begin "configure"
+cmake_configure
+
+phase_begin "build"
+cmake_build
+
+if ((with_kafka)); then
+  phase_begin "setup: Kafka jars"
+  if ! wait "$jars_pid"; then
+    jars_pid=""
+    cat "$jars_log" >&2
+    die "fetching the Kafka jars failed"
+  fi
+  jars_pid=""
+  cat "$jars_log" >&2
+fi
+
+phase_begin "tests"
+ctest_cmd=(ctest --test-dir "$AETHERIAL_BUILD_DIR" --output-on-failure --no-tests=error
+  -j "${AETHERIAL_CTEST_JOBS:-1}")
+if ((with_kafka)); then
+  "$AETHERIAL_ROOT/tests/system/kafka_fixture.sh" --dir "$AETHERIAL_BUILD_DIR/kafka-test" \
+    -- "${ctest_cmd[@]}" "${ctest_args[@]}" 2>&1 | tee "$ctest_log"
+else
+  "${ctest_cmd[@]}" -LE system "${ctest_args[@]}" 2>&1 | tee "$ctest_log"
+fi
