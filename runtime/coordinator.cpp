@@ -208,6 +208,7 @@ void recover_partition(self_ptr self, std::int32_t p, partition_track& pt) {
     return -1;
   };
   std::optional<storage::snapshot> snap;
+  bool from_topic = false;
   if (has_commit) {
     std::size_t corrupt = 0;
     auto found = env.store->latest_valid(
@@ -221,7 +222,26 @@ void recover_partition(self_ptr self, std::int32_t p, partition_track& pt) {
     if (corrupt > 0)
       spdlog::warn("agent {} partition {}: skipped {} corrupt snapshot(s)", agent_name(self), p,
                    corrupt);
-    if (found && found.value()) snap = std::move(*found.value());
+    if (found && found.value()) {
+      snap = std::move(*found.value());
+    } else {
+      // Not here: the partition may come from another node, which left its snapshot on the
+      // snapshot topic.
+      auto remote = read_snapshot_topic(
+          env.kafka, env.host.catalog->name(topics::catalog::snapshots), agent_name(self), p,
+          [&](const storage::snapshot& s) {
+            for (std::size_t t = 0; t < n; ++t)
+              if (offset_of(s, t) > std::max<std::int64_t>(commit[t], 0)) return false;
+            return s.state_version == env.host.kind->state_version;
+          });
+      if (remote && remote.value()) {
+        snap = std::move(*remote.value());
+        from_topic = true;
+      } else if (!remote) {
+        spdlog::warn("agent {} partition {}: snapshot topic unreadable: {}", agent_name(self), p,
+                     remote.error_value().message);
+      }
+    }
   }
   bool exact = snap.has_value();
   if (snap)
@@ -238,7 +258,7 @@ void recover_partition(self_ptr self, std::int32_t p, partition_track& pt) {
       pt.checkpointed[t] = pt.position[t];
     }
     pt.journal_seq = snap->journal_seq;
-    source = "snapshot";
+    source = from_topic ? "snapshot_topic" : "snapshot";
   }
   if (has_commit && !exact) {
     // The snapshot (if any) is older than the committed offsets: replay what the journal

@@ -102,6 +102,50 @@ result<journal_index> read_journal(const topics::kafka_config& cfg,
   return index;
 }
 
+result<std::optional<storage::snapshot>>
+read_snapshot_topic(const topics::kafka_config& cfg, const std::string& snapshot_topic,
+                    const std::string& agent, std::int32_t partition,
+                    const std::function<bool(const storage::snapshot&)>& accept) {
+  auto rd = topics::reader::create(cfg);
+  if (!rd) return rd.error_value();
+  auto& r = *rd.value();
+  auto parts = r.partition_count(snapshot_topic, io_timeout);
+  if (!parts) return parts.error_value();
+  const std::string key = agent + "/" + std::to_string(partition);
+  std::vector<topics::topic_partition> from;
+  std::map<std::int32_t, std::int64_t> high;
+  for (std::int32_t p = 0; p < parts.value(); ++p) {
+    auto wm = r.watermarks(snapshot_topic, p, io_timeout);
+    if (!wm) return wm.error_value();
+    if (wm.value().second > wm.value().first) {
+      high[p] = wm.value().second;
+      from.push_back({snapshot_topic, p, wm.value().first});
+    }
+  }
+  std::optional<storage::snapshot> best;
+  if (from.empty()) return best;
+  if (auto a = r.assign(from); !a) return a.error_value();
+  int idle = 0;
+  while (!high.empty()) {
+    auto batch = r.poll(1000, topics::ms{1000});
+    if (batch.empty()) {
+      if (++idle > 30) return journal_error("timed out reading " + snapshot_topic);
+      continue;
+    }
+    idle = 0;
+    for (auto& rec : batch) {
+      auto it = high.find(rec.partition);
+      if (it != high.end() && rec.offset + 1 >= it->second) high.erase(it);
+      if (rec.key != key) continue;
+      auto s = storage::decode_snapshot(rec.value.data(), rec.value.size());
+      if (!s || s.value().agent != agent || s.value().partition != partition) continue;
+      if (accept && !accept(s.value())) continue;
+      if (!best || s.value().journal_seq >= best->journal_seq) best = std::move(s.value());
+    }
+  }
+  return best;
+}
+
 result<input_batch> fetch_journaled_inputs(const topics::kafka_config& cfg,
                                            const std::vector<std::string>& input_topics,
                                            std::int32_t partition,

@@ -4,7 +4,9 @@
 // by the audit, so both apply exactly what the live host applied, in the same order.
 
 #include <cstdint>
+#include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -54,5 +56,12 @@ read_journal(const topics::kafka_config& cfg, const std::string& journal_topic,
 fetch_journaled_inputs(const topics::kafka_config& cfg,
                        const std::vector<std::string>& input_topics, std::int32_t partition,
                        const std::vector<const journal_entry*>& entries);
+
+/// The newest snapshot of (agent, partition) on the snapshot topic that decodes and satisfies
+/// `accept`; used when the local store has none (the partition moved from another node).
+[[nodiscard]] result<std::optional<storage::snapshot>>
+read_snapshot_topic(const topics::kafka_config& cfg, const std::string& snapshot_topic,
+                    const std::string& agent, std::int32_t partition,
+                    const std::function<bool(const storage::snapshot&)>& accept);
 
 } // namespace aetherial::runtime

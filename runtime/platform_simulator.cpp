@@ -68,8 +68,7 @@ std::vector<std::uint8_t> platform_simulator::finish(flatbuffers::FlatBufferBuil
                                                      std::int64_t t, std::string_view key,
                                                      std::string_view principal,
                                                      std::string_view correlation,
-                                                     schemas::event_id causation,
-                                                     fbs::Payload type,
+                                                     schemas::event_id causation, fbs::Payload type,
                                                      flatbuffers::Offset<void> payload) {
   schemas::envelope_header h;
   const std::uint64_t n = ++seq_;
@@ -85,7 +84,8 @@ std::vector<std::uint8_t> platform_simulator::finish(flatbuffers::FlatBufferBuil
 
 void platform_simulator::schedule(std::int64_t t, std::string topic, std::string key,
                                   std::vector<std::uint8_t> v) {
-  queue_.emplace(std::make_pair(t, seq_), scheduled{std::move(topic), std::move(key), std::move(v)});
+  queue_.emplace(std::make_pair(t, seq_),
+                 scheduled{std::move(topic), std::move(key), std::move(v)});
 }
 
 int platform_simulator::ready_replicas(service_model& m, std::int64_t t) {
@@ -110,9 +110,10 @@ void platform_simulator::raise_incident(std::int64_t t, const std::string& id,
 
 void platform_simulator::sample_services(std::int64_t t) {
   const std::int64_t rel = t - cfg_.start_ms;
-  const auto tick = static_cast<std::uint64_t>(rel / std::max<std::int64_t>(cfg_.sample_period_ms, 1));
-  auto sample = [&](const std::string& name, double rps, double cpu_per_request,
-                    double error_rate, std::uint64_t salt) {
+  const auto tick =
+      static_cast<std::uint64_t>(rel / std::max<std::int64_t>(cfg_.sample_period_ms, 1));
+  auto sample = [&](const std::string& name, double rps, double cpu_per_request, double error_rate,
+                    std::uint64_t salt) {
     auto& m = services_[name];
     const int r = ready_replicas(m, t);
     const double demand = rps * cpu_per_request * noise(tick * 131 + salt);
@@ -127,8 +128,7 @@ void platform_simulator::sample_services(std::int64_t t) {
   };
 
   const bool spike = rel >= cfg_.spike_start_ms && rel < cfg_.spike_end_ms;
-  sample("web", spike ? cfg_.web_spike_rps : cfg_.web_base_rps, cfg_.web_cpu_per_request, 0.002,
-         1);
+  sample("web", spike ? cfg_.web_spike_rps : cfg_.web_base_rps, cfg_.web_cpu_per_request, 0.002, 1);
 
   if (!db_incident_raised_ && rel >= cfg_.db_incident_ms) {
     db_incident_raised_ = true;
@@ -180,14 +180,15 @@ void platform_simulator::sample_query_log(std::int64_t t) {
   const std::int64_t rel = t - cfg_.start_ms;
   if (rel > cfg_.query_log_end_ms) return;
   const bool indexed = index_ready_ms_ >= 0 && t >= index_ready_ms_;
-  const auto tick = static_cast<std::uint64_t>(rel / std::max<std::int64_t>(cfg_.query_log_period_ms, 1));
+  const auto tick =
+      static_cast<std::uint64_t>(rel / std::max<std::int64_t>(cfg_.query_log_period_ms, 1));
   const double duration = (indexed ? 35.0 : 850.0) * noise(tick * 977 + 11);
   const std::int64_t rows = indexed ? 42 : 1'250'000;
   flatbuffers::FlatBufferBuilder b;
-  const std::vector<flatbuffers::Offset<flatbuffers::String>> columns{
-      b.CreateString("customer_id"), b.CreateString("status")};
-  auto q2 = fbs::CreateSlowQueryDirect(b, "web", "q:orders-by-customer-status", "orders",
-                                       &columns, duration, rows);
+  const std::vector<flatbuffers::Offset<flatbuffers::String>> columns{b.CreateString("customer_id"),
+                                                                      b.CreateString("status")};
+  auto q2 = fbs::CreateSlowQueryDirect(b, "web", "q:orders-by-customer-status", "orders", &columns,
+                                       duration, rows);
   schedule(t, std::string(health_topic), "web",
            finish(b, t, "web", "svc:query-log", {}, {}, fbs::Payload::SlowQuery, q2.Union()));
 }
@@ -195,10 +196,11 @@ void platform_simulator::sample_query_log(std::int64_t t) {
 void platform_simulator::sample_cache(std::int64_t t) {
   const bool resized = cache_resized_ms_ >= 0 && t >= cache_resized_ms_;
   const std::int64_t rel = t - cfg_.start_ms;
-  const auto tick = static_cast<std::uint64_t>(rel / std::max<std::int64_t>(cfg_.cache_stats_period_ms, 1));
+  const auto tick =
+      static_cast<std::uint64_t>(rel / std::max<std::int64_t>(cfg_.cache_stats_period_ms, 1));
   const double hit = std::min(0.99, (resized ? 0.91 : 0.55) * noise(tick * 313 + 29));
   flatbuffers::FlatBufferBuilder b;
-  auto c = fbs::CreateCacheStatsDirect(b, "web", "sessions", hit, resized ? 1.5 : 42.0,
+  auto c = fbs::CreateCacheStatsDirect(b, "web", "profiles", hit, resized ? 1.5 : 42.0,
                                        resized ? 0.72 : 0.97);
   schedule(t, std::string(health_topic), "web",
            finish(b, t, "web", "svc:cache-exporter", {}, {}, fbs::Payload::CacheStats, c.Union()));
@@ -246,80 +248,83 @@ bool platform_simulator::observe(const std::uint8_t* data, std::size_t size) {
   const auto cause = schemas::event_id::from(env->id());
   // Reactions happen after the decision and never before what was already produced, so the
   // stream stays in event-time order whatever the driver's step.
-  auto at = [&](std::int64_t delay) { return std::max(env->event_time_ms() + delay, emitted_ms_ + 1); };
+  auto at = [&](std::int64_t delay) {
+    return std::max(env->event_time_ms() + delay, emitted_ms_ + 1);
+  };
 
   switch (env->payload_type()) {
-    case fbs::Payload::ScaleDecision: {
-      const auto* d = env->payload_as_ScaleDecision();
-      auto it = services_.find(std::string(view(d->service())));
-      if (it != services_.end() && d->to_replicas() >= 1)
-        it->second.pending.emplace_back(at(cfg_.actuation_delay_ms), d->to_replicas());
-      break;
+  case fbs::Payload::ScaleDecision: {
+    const auto* d = env->payload_as_ScaleDecision();
+    auto it = services_.find(std::string(view(d->service())));
+    if (it != services_.end() && d->to_replicas() >= 1)
+      it->second.pending.emplace_back(at(cfg_.actuation_delay_ms), d->to_replicas());
+    break;
+  }
+  case fbs::Payload::RemediationDecision: {
+    const auto* d = env->payload_as_RemediationDecision();
+    const std::string service(view(d->service()));
+    const std::string incident(view(d->incident_id()));
+    const std::string action(view(d->action()));
+    bool success = false;
+    std::string detail;
+    if (service == db_load.name) {
+      // Only a pool restart releases the leaked connections.
+      success = action == "restart_connection_pool";
+      if (success) db_leaking_ = false;
+      detail = success ? "connection pool restarted, 0/50 connections in use"
+                       : action + " done, connections still exhausted";
+    } else if (service == payments_load.name) {
+      // Each remediation relieves the failing dependency less than the one before.
+      const double after = 0.01 + cfg_.payments_relief_decay * payments_remediations_;
+      ++payments_remediations_;
+      payments_5xx_ = std::max(0.0, after);
+      success = payments_5xx_ < cfg_.payments_5xx_threshold;
+      if (success) payments_incident_open_ = false;
+      detail = action + " done, 5xx rate now " + rate(payments_5xx_);
+    } else {
+      success = true;
+      detail = action + " done";
     }
-    case fbs::Payload::RemediationDecision: {
-      const auto* d = env->payload_as_RemediationDecision();
-      const std::string service(view(d->service()));
-      const std::string incident(view(d->incident_id()));
-      const std::string action(view(d->action()));
-      bool success = false;
-      std::string detail;
-      if (service == db_load.name) {
-        // Only a pool restart releases the leaked connections.
-        success = action == "restart_connection_pool";
-        if (success) db_leaking_ = false;
-        detail = success ? "connection pool restarted, 0/50 connections in use"
-                         : action + " done, connections still exhausted";
-      } else if (service == payments_load.name) {
-        // Each remediation relieves the failing dependency less than the one before.
-        const double after = 0.01 + cfg_.payments_relief_decay * payments_remediations_;
-        ++payments_remediations_;
-        payments_5xx_ = std::max(0.0, after);
-        success = payments_5xx_ < cfg_.payments_5xx_threshold;
-        if (success) payments_incident_open_ = false;
-        detail = action + " done, 5xx rate now " + rate(payments_5xx_);
-      } else {
-        success = true;
-        detail = action + " done";
-      }
-      flatbuffers::FlatBufferBuilder b;
-      const std::string runbook(view(d->runbook()));
-      auto o = fbs::CreateRemediationOutcomeDirect(b, incident.c_str(), runbook.c_str(),
-                                                   action.c_str(), success, detail.c_str());
-      const std::int64_t t = at(cfg_.remediation_delay_ms);
-      schedule(t, std::string(health_topic), service,
-               finish(b, t, service, "svc:effect-worker", incident, cause,
-                      fbs::Payload::RemediationOutcome, o.Union()));
-      if (success && service == db_load.name) {
-        flatbuffers::FlatBufferBuilder hb;
-        auto h = fbs::CreateHealthCheckDirect(hb, service.c_str(), "connection-pool", true,
-                                              "SELECT 1 in 3 ms");
-        const std::int64_t th = at(cfg_.health_check_delay_ms);
-        schedule(th, std::string(health_topic), service,
-                 finish(hb, th, service, "svc:health-monitor", incident, cause,
-                        fbs::Payload::HealthCheck, h.Union()));
-      }
-      break;
+    flatbuffers::FlatBufferBuilder b;
+    const std::string runbook(view(d->runbook()));
+    auto o = fbs::CreateRemediationOutcomeDirect(b, incident.c_str(), runbook.c_str(),
+                                                 action.c_str(), success, detail.c_str());
+    const std::int64_t t = at(cfg_.remediation_delay_ms);
+    schedule(t, std::string(health_topic), service,
+             finish(b, t, service, "svc:effect-worker", incident, cause,
+                    fbs::Payload::RemediationOutcome, o.Union()));
+    if (success && service == db_load.name) {
+      flatbuffers::FlatBufferBuilder hb;
+      auto h = fbs::CreateHealthCheckDirect(hb, service.c_str(), "connection-pool", true,
+                                            "SELECT 1 in 3 ms");
+      const std::int64_t th = at(cfg_.health_check_delay_ms);
+      schedule(th, std::string(health_topic), service,
+               finish(hb, th, service, "svc:health-monitor", incident, cause,
+                      fbs::Payload::HealthCheck, h.Union()));
     }
-    case fbs::Payload::EscalationDecision: {
-      const auto* d = env->payload_as_EscalationDecision();
-      if (view(d->service()) == payments_load.name) payments_escalated_ = true;
-      break;
-    }
-    case fbs::Payload::Recommendation: {
-      const auto* d = env->payload_as_Recommendation();
-      if (view(d->kind()) == "index" && index_ready_ms_ < 0)
-        index_ready_ms_ = env->event_time_ms() + cfg_.apply_delay_ms;
-      if (view(d->kind()) == "cache" && cache_resized_ms_ < 0)
-        cache_resized_ms_ = env->event_time_ms() + cfg_.apply_delay_ms;
-      break;
-    }
-    case fbs::Payload::RuntimeScaleDecision: {
-      const auto* d = env->payload_as_RuntimeScaleDecision();
-      if (d->to_instances() >= 1)
-        instances_pending_.emplace_back(at(cfg_.actuation_delay_ms), d->to_instances());
-      break;
-    }
-    default: break;
+    break;
+  }
+  case fbs::Payload::EscalationDecision: {
+    const auto* d = env->payload_as_EscalationDecision();
+    if (view(d->service()) == payments_load.name) payments_escalated_ = true;
+    break;
+  }
+  case fbs::Payload::Recommendation: {
+    const auto* d = env->payload_as_Recommendation();
+    if (view(d->kind()) == "index" && index_ready_ms_ < 0)
+      index_ready_ms_ = env->event_time_ms() + cfg_.apply_delay_ms;
+    if (view(d->kind()) == "cache" && cache_resized_ms_ < 0)
+      cache_resized_ms_ = env->event_time_ms() + cfg_.apply_delay_ms;
+    break;
+  }
+  case fbs::Payload::RuntimeScaleDecision: {
+    const auto* d = env->payload_as_RuntimeScaleDecision();
+    if (d->to_instances() >= 1)
+      instances_pending_.emplace_back(at(cfg_.actuation_delay_ms), d->to_instances());
+    break;
+  }
+  default:
+    break;
   }
   return true;
 }

@@ -12,7 +12,7 @@
 //    connection pool heals it (outcome success, then a healthy check).
 //  - payments: a failing dependency from payments_fault raises the 5xx rate; a remediation
 //    relieves it less each time, so the incident recurs and remediations start failing.
-//  - a slow query on orders(customer_id,status) and a thrashing sessions cache, both fixed
+//  - a slow query on orders(customer_id,status) and a thrashing profiles cache, both fixed
 //    once the agent's recommendation is applied; runtime lag grows with the spike's traffic.
 
 #include <cstddef>
@@ -38,22 +38,22 @@ struct simulated_event {
 
 /// Timing and sizing of the simulated platform; offsets are from start_ms.
 struct platform_simulator_config {
-  std::uint64_t seed = 7;                         ///< event ids and load noise derive from it
-  std::int64_t start_ms = 1'767'225'600'000;      ///< 2026-01-01T00:00:00Z
-  std::int64_t duration_ms = 25 * 60'000;         ///< nothing is produced after this
-  std::int64_t sample_period_ms = 15'000;         ///< ServiceLoad of every service
-  std::int64_t telemetry_period_ms = 30'000;      ///< RuntimeTelemetry
-  std::int64_t query_log_period_ms = 45'000;      ///< SlowQuery samples of orders
-  std::int64_t cache_stats_period_ms = 60'000;    ///< CacheStats of web/sessions
-  double noise = 0.02;                            ///< ± relative load noise
-  std::int64_t actuation_delay_ms = 20'000;       ///< new replicas/instances ready after this
-  std::int64_t remediation_delay_ms = 20'000;     ///< a remediation's outcome after this
-  std::int64_t health_check_delay_ms = 25'000;    ///< a probe after a remediation
-  std::int64_t apply_delay_ms = 60'000;           ///< a recommendation applied after this
+  std::uint64_t seed = 7;                      ///< event ids and load noise derive from it
+  std::int64_t start_ms = 1'767'225'600'000;   ///< 2026-01-01T00:00:00Z
+  std::int64_t duration_ms = 25 * 60'000;      ///< nothing is produced after this
+  std::int64_t sample_period_ms = 15'000;      ///< ServiceLoad of every service
+  std::int64_t telemetry_period_ms = 30'000;   ///< RuntimeTelemetry
+  std::int64_t query_log_period_ms = 45'000;   ///< SlowQuery samples of orders
+  std::int64_t cache_stats_period_ms = 60'000; ///< CacheStats of web/profiles
+  double noise = 0.02;                         ///< ± relative load noise
+  std::int64_t actuation_delay_ms = 20'000;    ///< new replicas/instances ready after this
+  std::int64_t remediation_delay_ms = 20'000;  ///< a remediation's outcome after this
+  std::int64_t health_check_delay_ms = 25'000; ///< a probe after a remediation
+  std::int64_t apply_delay_ms = 60'000;        ///< a recommendation applied after this
 
-  int web_replicas = 2;              ///< web's replicas at the start
-  double web_base_rps = 400.0;       ///< web's normal traffic
-  double web_spike_rps = 1080.0;     ///< web's traffic during the spike
+  int web_replicas = 2;                ///< web's replicas at the start
+  double web_base_rps = 400.0;         ///< web's normal traffic
+  double web_spike_rps = 1080.0;       ///< web's traffic during the spike
   double web_cpu_per_request = 0.0025; ///< CPU (in replicas) per request/s
   std::int64_t spike_start_ms = 3 * 60'000;
   std::int64_t spike_end_ms = 10 * 60'000;
@@ -103,13 +103,10 @@ private:
     std::vector<std::uint8_t> value;
   };
 
-  [[nodiscard]] std::vector<std::uint8_t> finish(flatbuffers::FlatBufferBuilder& b,
-                                                 std::int64_t t, std::string_view key,
-                                                 std::string_view principal,
-                                                 std::string_view correlation,
-                                                 schemas::event_id causation,
-                                                 actors::fbs::Payload type,
-                                                 flatbuffers::Offset<void> payload);
+  [[nodiscard]] std::vector<std::uint8_t>
+  finish(flatbuffers::FlatBufferBuilder& b, std::int64_t t, std::string_view key,
+         std::string_view principal, std::string_view correlation, schemas::event_id causation,
+         actors::fbs::Payload type, flatbuffers::Offset<void> payload);
   void schedule(std::int64_t t, std::string topic, std::string key, std::vector<std::uint8_t> v);
   [[nodiscard]] double noise(std::uint64_t salt) const;
   int ready_replicas(service_model& m, std::int64_t t);
