@@ -22,23 +22,23 @@ namespace aetherial::topics {
 
 /// Error codes of topics/.
 enum class errc : int {
-  config = 1,    ///< invalid client configuration (message says which property)
-  connect,       ///< brokers unreachable
-  timeout,       ///< operation did not finish in time
-  broker,        ///< broker returned an error
-  queue_full,    ///< producer queue full
-  fenced,        ///< transactional producer fenced by a newer instance
-  transaction,   ///< transaction failed (abortable or fatal, per message)
-  state,         ///< call not valid in the client's current state
+  config = 1,  ///< invalid client configuration (message says which property)
+  connect,     ///< brokers unreachable
+  timeout,     ///< operation did not finish in time
+  broker,      ///< broker returned an error
+  queue_full,  ///< producer queue full
+  fenced,      ///< transactional producer fenced by a newer instance
+  transaction, ///< transaction failed (abortable or fatal, per message)
+  state,       ///< call not valid in the client's current state
 };
 
 using ms = std::chrono::milliseconds;
 
 /// Client settings shared by every client a process creates.
 struct kafka_config {
-  std::string brokers;                       ///< bootstrap.servers
-  std::string client_id = "aetherial";       ///< client.id
-  std::map<std::string, std::string> extra;  ///< any librdkafka property, applied last
+  std::string brokers;                      ///< bootstrap.servers
+  std::string client_id = "aetherial";      ///< client.id
+  std::map<std::string, std::string> extra; ///< any librdkafka property, applied last
 };
 
 /// A record header.
@@ -99,6 +99,8 @@ public:
   /// Records whose delivery failed since creation, and the last failure's message.
   [[nodiscard]] std::uint64_t delivery_failures() const noexcept;
   [[nodiscard]] std::string last_delivery_error() const;
+  /// Client-level errors (brokers down, fatal idempotence errors) since the last call.
+  [[nodiscard]] std::vector<error> take_errors();
 
   // Transactions (only for a transactional producer).
   result<void> init_transactions(ms timeout);
@@ -151,6 +153,9 @@ public:
   committed(const std::vector<topic_partition>& partitions, ms timeout);
   /// Leaves the group cleanly (revocation callback runs first).
   void close();
+  /// Errors poll met since the last call (consume, rebalance and client-level errors,
+  /// a listener that threw); poll itself never fails.
+  [[nodiscard]] std::vector<error> take_errors();
 
   struct impl;
 
@@ -177,6 +182,8 @@ public:
   /// Number of partitions of a topic (error if it does not exist).
   [[nodiscard]] result<int> partition_count(const std::string& topic, ms timeout);
   std::vector<record> poll(std::size_t max, ms timeout);
+  /// Errors poll met since the last call; poll itself never fails.
+  [[nodiscard]] std::vector<error> take_errors();
 
   struct impl;
 
@@ -207,7 +214,7 @@ result<void> send_dead_letter(producer& p, std::string_view dlq_topic, const rec
 /// 5 MiB per partition (older data silently dropped).
 class embedded_broker {
 public:
-  /// `port` 0 lets the OS choose (the mock always chooses; the address is in bootstrap()).
+  /// Starts `brokers` in-process brokers on loopback ports the OS chooses (see bootstrap()).
   [[nodiscard]] static result<std::unique_ptr<embedded_broker>> start(int brokers = 1);
   ~embedded_broker();
   embedded_broker(const embedded_broker&) = delete;

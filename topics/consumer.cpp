@@ -1,0 +1,260 @@
+#include <cstring>
+#include <exception>
+#include <random>
+
+#include "topics/kafka.hpp"
+#include "topics/rdkafka_bridge.hpp"
+
+namespace aetherial::topics {
+
+using namespace detail;
+
+namespace {
+
+std::vector<property> consumer_defaults(bool read_committed) {
+  return {
+      {"enable.auto.commit", "false"},       // offsets are committed by the runtime only
+      {"enable.auto.offset.store", "false"}, // and only the ones it passes in
+      {"auto.offset.reset", "earliest"},     // a new group reads a topic from its start
+      {"queued.min.messages", "1000000"},    // the default stalls fetching ~1 s per refill
+      {"isolation.level", read_committed ? "read_committed" : "read_uncommitted"},
+  };
+}
+
+} // namespace
+
+/// The consumer's librdkafka handle and its rebalance handling.
+struct consumer::impl : client_state {
+  rebalance_listener* listener_ = nullptr;
+  bool closed_ = false;
+  handle_ptr rk_; // last: destroyed first, while the callbacks' state still exists
+
+  template <class F> void notify(std::string_view what, F&& f) {
+    if (listener_ == nullptr) return;
+    // The listener runs inside a librdkafka callback: nothing may unwind through C.
+    try {
+      f(*listener_);
+    } catch (const std::exception& e) {
+      note(make_error(errc::state, std::string(what) + " listener threw: " + e.what()));
+    } catch (...) {
+      note(make_error(errc::state, std::string(what) + " listener threw"));
+    }
+  }
+
+  static void on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
+                           rd_kafka_topic_partition_list_t* partitions, void* opaque) {
+    auto* self = static_cast<impl*>(static_cast<client_state*>(opaque));
+    const bool cooperative = std::strcmp(rd_kafka_rebalance_protocol(rk), "COOPERATIVE") == 0;
+    const auto changed = from_list(partitions);
+    if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+      if (cooperative) {
+        if (rd_kafka_error_t* e = rd_kafka_incremental_assign(rk, partitions))
+          self->note(from_error(e, "incremental assign"));
+      } else if (auto code = rd_kafka_assign(rk, partitions)) {
+        self->note(from_code(code, "assign"));
+      }
+      self->notify("on_assigned", [&](rebalance_listener& l) { l.on_assigned(changed); });
+    } else if (err == RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS) {
+      if (rd_kafka_assignment_lost(rk))
+        self->note(make_error(errc::broker, "assignment lost (session timed out or group "
+                                            "fenced): commits for revoked partitions will fail"));
+      self->notify("on_revoked", [&](rebalance_listener& l) { l.on_revoked(changed); });
+      if (cooperative) {
+        if (rd_kafka_error_t* e = rd_kafka_incremental_unassign(rk, partitions))
+          self->note(from_error(e, "incremental unassign"));
+      } else if (auto code = rd_kafka_assign(rk, nullptr)) {
+        self->note(from_code(code, "unassign"));
+      }
+    } else {
+      self->note(from_code(err, "rebalance"));
+      (void)rd_kafka_assign(rk, nullptr);
+    }
+  }
+
+  void close() {
+    if (closed_ || !rk_) return;
+    closed_ = true;
+    if (auto err = rd_kafka_consumer_close(rk_.get())) note(from_code(err, "close"));
+  }
+};
+
+rd_kafka_t* detail::consumer_handle(const consumer::impl& c) noexcept {
+  return c.rk_.get();
+}
+
+consumer::consumer(std::unique_ptr<impl> p) : impl_(std::move(p)) {}
+
+consumer::~consumer() {
+  if (impl_) {
+    impl_->close();
+    impl_->rk_.reset();
+  }
+}
+
+result<std::unique_ptr<consumer>> consumer::create(const kafka_config& cfg,
+                                                   const std::string& group_id,
+                                                   rebalance_listener* listener,
+                                                   bool isolation_read_committed) {
+  if (group_id.empty()) return make_error(errc::config, "consumer: group.id must not be empty");
+  auto defaults = consumer_defaults(isolation_read_committed);
+  defaults.insert(defaults.end(), {
+                                      {"group.id", group_id},
+                                      {"partition.assignment.strategy", "cooperative-sticky"},
+                                      // The mock cluster needs >= 3000; a real broker's
+                                      // group.min.session.timeout.ms is 6000.
+                                      {"session.timeout.ms", "6000"},
+                                      // Six heartbeats per session: rebalances are noticed fast.
+                                      {"heartbeat.interval.ms", "1000"},
+                                  });
+  auto conf = make_conf(cfg, defaults);
+  if (!conf) return conf.error_value();
+  auto p = std::make_unique<impl>();
+  p->listener_ = listener;
+  p->install(conf->get());
+  rd_kafka_conf_set_rebalance_cb(conf->get(), &impl::on_rebalance);
+  auto rk = make_handle(RD_KAFKA_CONSUMER, std::move(conf.value()));
+  if (!rk) return rk.error_value();
+  p->rk_ = std::move(rk.value());
+  // Client-level events (errors) are served by consumer_poll too.
+  (void)rd_kafka_poll_set_consumer(p->rk_.get());
+  return std::unique_ptr<consumer>(new consumer(std::move(p)));
+}
+
+result<void> consumer::subscribe(const std::vector<std::string>& topics) {
+  std::vector<topic_partition> tps;
+  tps.reserve(topics.size());
+  for (const auto& t : topics)
+    tps.push_back(topic_partition{t, RD_KAFKA_PARTITION_UA, RD_KAFKA_OFFSET_INVALID});
+  auto list = to_list(tps);
+  if (auto err = rd_kafka_subscribe(impl_->rk_.get(), list.get()))
+    return from_code(err, "subscribe");
+  return {};
+}
+
+std::vector<record> consumer::poll(std::size_t max, ms timeout) {
+  return poll_records(impl_->rk_.get(), *impl_, max, timeout);
+}
+
+result<void> consumer::pause(const std::vector<topic_partition>& partitions) {
+  auto list = to_list(partitions);
+  if (auto err = rd_kafka_pause_partitions(impl_->rk_.get(), list.get()))
+    return from_code(err, "pause");
+  if (auto e = partition_error(list.get(), "pause")) return *e;
+  return {};
+}
+
+result<void> consumer::resume(const std::vector<topic_partition>& partitions) {
+  auto list = to_list(partitions);
+  if (auto err = rd_kafka_resume_partitions(impl_->rk_.get(), list.get()))
+    return from_code(err, "resume");
+  if (auto e = partition_error(list.get(), "resume")) return *e;
+  return {};
+}
+
+result<void> consumer::seek(const topic_partition& position, ms timeout) {
+  auto list = to_list({position});
+  if (rd_kafka_error_t* e = rd_kafka_seek_partitions(impl_->rk_.get(), list.get(), to_ms(timeout)))
+    return from_error(e, "seek");
+  if (auto e = partition_error(list.get(), "seek")) return *e;
+  return {};
+}
+
+result<void> consumer::commit(const std::vector<topic_partition>& offsets) {
+  if (offsets.empty()) return {};
+  auto list = to_list(offsets);
+  if (auto err = rd_kafka_commit(impl_->rk_.get(), list.get(), 0 /* synchronous */))
+    return from_code(err, "commit");
+  if (auto e = partition_error(list.get(), "commit")) return *e;
+  return {};
+}
+
+result<std::vector<topic_partition>>
+consumer::committed(const std::vector<topic_partition>& partitions, ms timeout) {
+  auto list = to_list(partitions);
+  const auto err = rd_kafka_committed(impl_->rk_.get(), list.get(), to_ms(timeout));
+  if (err == RD_KAFKA_RESP_ERR__TIMED_OUT) return impl_->timeout_error("committed");
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) return from_code(err, "committed");
+  if (auto e = partition_error(list.get(), "committed")) return *e;
+  return from_list(list.get());
+}
+
+void consumer::close() {
+  impl_->close();
+}
+
+std::vector<error> consumer::take_errors() {
+  return impl_->take_errors();
+}
+
+/// The reader's librdkafka handle: a consumer that assigns and never joins its group.
+struct reader::impl : client_state {
+  handle_ptr rk_;
+};
+
+reader::reader(std::unique_ptr<impl> p) : impl_(std::move(p)) {}
+
+reader::~reader() {
+  if (impl_ && impl_->rk_) {
+    (void)rd_kafka_assign(impl_->rk_.get(), nullptr);
+    impl_->rk_.reset();
+  }
+}
+
+result<std::unique_ptr<reader>> reader::create(const kafka_config& cfg, bool read_committed) {
+  // rd_kafka_consumer_poll needs a group.id; a reader never joins or commits, so a unique
+  // one keeps it clear of every real group (and of any offsets committed under it).
+  std::random_device rd;
+  const auto tag = (static_cast<std::uint64_t>(rd()) << 32) ^ rd();
+  auto defaults = consumer_defaults(read_committed);
+  defaults.emplace_back("group.id", "aetherial.reader." + std::to_string(tag));
+  auto conf = make_conf(cfg, defaults);
+  if (!conf) return conf.error_value();
+  auto p = std::make_unique<impl>();
+  p->install(conf->get());
+  auto rk = make_handle(RD_KAFKA_CONSUMER, std::move(conf.value()));
+  if (!rk) return rk.error_value();
+  p->rk_ = std::move(rk.value());
+  (void)rd_kafka_poll_set_consumer(p->rk_.get());
+  return std::unique_ptr<reader>(new reader(std::move(p)));
+}
+
+result<void> reader::assign(const std::vector<topic_partition>& from) {
+  auto list = to_list(from);
+  if (auto err = rd_kafka_assign(impl_->rk_.get(), list.get())) return from_code(err, "assign");
+  return {};
+}
+
+result<std::pair<std::int64_t, std::int64_t>>
+reader::watermarks(const std::string& topic, std::int32_t partition, ms timeout) {
+  std::int64_t low = 0;
+  std::int64_t high = 0;
+  const auto err = rd_kafka_query_watermark_offsets(impl_->rk_.get(), topic.c_str(), partition,
+                                                    &low, &high, to_ms(timeout));
+  const std::string what = "watermarks of " + topic + "[" + std::to_string(partition) + "]";
+  if (err == RD_KAFKA_RESP_ERR__TIMED_OUT) return impl_->timeout_error(what);
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) return from_code(err, what);
+  return std::make_pair(low, high);
+}
+
+result<int> reader::partition_count(const std::string& topic, ms timeout) {
+  auto md = metadata::fetch(impl_->rk_.get(), *impl_, timeout);
+  if (!md) return md.error_value();
+  const auto& m = md->get();
+  for (int i = 0; i < m.topic_cnt; ++i) {
+    const auto& t = m.topics[i];
+    if (topic != t.topic) continue;
+    if (t.err != RD_KAFKA_RESP_ERR_NO_ERROR) return from_code(t.err, "topic " + topic);
+    return t.partition_cnt;
+  }
+  return make_error(errc::broker, "topic " + topic + ": does not exist");
+}
+
+std::vector<record> reader::poll(std::size_t max, ms timeout) {
+  return poll_records(impl_->rk_.get(), *impl_, max, timeout);
+}
+
+std::vector<error> reader::take_errors() {
+  return impl_->take_errors();
+}
+
+} // namespace aetherial::topics

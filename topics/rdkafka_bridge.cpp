@@ -1,0 +1,260 @@
+#include "topics/rdkafka_bridge.hpp"
+
+#include <algorithm>
+#include <array>
+
+namespace aetherial::topics::detail {
+
+error make_error(errc code, std::string message) {
+  return error{"topics", static_cast<int>(code), std::move(message)};
+}
+
+errc classify(rd_kafka_resp_err_t err) noexcept {
+  switch (err) {
+  case RD_KAFKA_RESP_ERR__TIMED_OUT:
+  case RD_KAFKA_RESP_ERR__TIMED_OUT_QUEUE:
+  case RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT:
+    return errc::timeout;
+  case RD_KAFKA_RESP_ERR__TRANSPORT:
+  case RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN:
+  case RD_KAFKA_RESP_ERR__RESOLVE:
+  case RD_KAFKA_RESP_ERR__SSL:
+  case RD_KAFKA_RESP_ERR__AUTHENTICATION:
+    return errc::connect;
+  case RD_KAFKA_RESP_ERR__QUEUE_FULL:
+    return errc::queue_full;
+  case RD_KAFKA_RESP_ERR__FENCED:
+  case RD_KAFKA_RESP_ERR_PRODUCER_FENCED:
+  case RD_KAFKA_RESP_ERR_INVALID_PRODUCER_EPOCH:
+    return errc::fenced;
+  case RD_KAFKA_RESP_ERR__STATE:
+  case RD_KAFKA_RESP_ERR__NOT_CONFIGURED:
+  case RD_KAFKA_RESP_ERR__PREV_IN_PROGRESS:
+  case RD_KAFKA_RESP_ERR__INVALID_ARG:
+  case RD_KAFKA_RESP_ERR__DESTROY:
+    return errc::state;
+  case RD_KAFKA_RESP_ERR__INVALID_TYPE:
+  case RD_KAFKA_RESP_ERR__UNSUPPORTED_FEATURE:
+    return errc::config;
+  default:
+    return errc::broker;
+  }
+}
+
+error from_code(rd_kafka_resp_err_t err, std::string_view what) {
+  std::string msg(what);
+  msg += ": ";
+  msg += rd_kafka_err2str(err);
+  msg += " (";
+  msg += rd_kafka_err2name(err);
+  msg += ")";
+  return make_error(classify(err), std::move(msg));
+}
+
+error from_error(rd_kafka_error_t* e, std::string_view what, bool transactional) {
+  const rd_kafka_resp_err_t code = rd_kafka_error_code(e);
+  std::string msg(what);
+  msg += ": ";
+  errc kind = classify(code);
+  if (rd_kafka_error_is_fatal(e)) {
+    msg += "fatal error, the producer must be recreated: ";
+    if (transactional && kind != errc::fenced) kind = errc::transaction;
+  } else if (rd_kafka_error_txn_requires_abort(e)) {
+    msg += "abortable error, call abort_transaction() and start a new transaction: ";
+    kind = errc::transaction;
+  } else if (rd_kafka_error_is_retriable(e)) {
+    msg += "retriable error, the call may be repeated: ";
+  }
+  msg += rd_kafka_error_string(e);
+  msg += " (";
+  msg += rd_kafka_error_name(e);
+  msg += ")";
+  rd_kafka_error_destroy(e);
+  return make_error(kind, std::move(msg));
+}
+
+int to_ms(ms timeout) noexcept {
+  const auto n = std::max<ms::rep>(0, timeout.count());
+  return static_cast<int>(std::min<ms::rep>(n, 0x7fffffff));
+}
+
+void client_state::install(rd_kafka_conf_t* conf) {
+  rd_kafka_conf_set_opaque(conf, this);
+  rd_kafka_conf_set_error_cb(conf, &client_state::on_error);
+}
+
+void client_state::on_error(rd_kafka_t* rk, int err, const char* reason, void* opaque) {
+  auto* self = static_cast<client_state*>(opaque);
+  auto code = static_cast<rd_kafka_resp_err_t>(err);
+  std::string text = reason != nullptr ? reason : "";
+  if (code == RD_KAFKA_RESP_ERR__FATAL) {
+    std::array<char, 512> buf{};
+    code = rd_kafka_fatal_error(rk, buf.data(), buf.size());
+    text = std::string("fatal: ") + buf.data();
+  }
+  {
+    std::lock_guard<std::mutex> lock(self->mu_);
+    self->last_client_err_ = code;
+    self->last_client_reason_ = text;
+  }
+  self->note(make_error(classify(code), text + " (" + rd_kafka_err2name(code) + ")"));
+}
+
+void client_state::note(error e) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (errors_.size() == max_kept_errors) {
+    errors_.pop_front();
+    ++dropped_;
+  }
+  errors_.push_back(std::move(e));
+}
+
+std::vector<error> client_state::take_errors() {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<error> out;
+  out.reserve(errors_.size() + 1);
+  if (dropped_ > 0) {
+    out.push_back(make_error(errc::state, std::to_string(dropped_) + " earlier errors dropped"));
+    dropped_ = 0;
+  }
+  for (auto& e : errors_)
+    out.push_back(std::move(e));
+  errors_.clear();
+  return out;
+}
+
+error client_state::timeout_error(std::string_view what) {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::string msg(what);
+  msg += ": timed out";
+  if (last_client_err_ == RD_KAFKA_RESP_ERR_NO_ERROR)
+    return make_error(errc::timeout, std::move(msg));
+  msg += " (last client error: " + last_client_reason_ + ")";
+  const bool unreachable = classify(last_client_err_) == errc::connect;
+  return make_error(unreachable ? errc::connect : errc::timeout, std::move(msg));
+}
+
+result<conf_ptr> make_conf(const kafka_config& cfg, const std::vector<property>& defaults) {
+  conf_ptr conf(rd_kafka_conf_new());
+  std::array<char, 512> errstr{};
+  auto set = [&](const std::string& key, const std::string& value) -> result<void> {
+    if (rd_kafka_conf_set(conf.get(), key.c_str(), value.c_str(), errstr.data(), errstr.size()) !=
+        RD_KAFKA_CONF_OK)
+      return make_error(errc::config,
+                        "property " + key + "=" + value + ": " + std::string(errstr.data()));
+    return {};
+  };
+  std::vector<property> all;
+  if (!cfg.brokers.empty()) all.emplace_back("bootstrap.servers", cfg.brokers);
+  if (!cfg.client_id.empty()) all.emplace_back("client.id", cfg.client_id);
+  all.insert(all.end(), defaults.begin(), defaults.end());
+  all.insert(all.end(), cfg.extra.begin(), cfg.extra.end());
+  for (const auto& [key, value] : all)
+    if (auto r = set(key, value); !r) return r.error_value();
+  return conf;
+}
+
+result<handle_ptr> make_handle(rd_kafka_type_t type, conf_ptr conf) {
+  std::array<char, 512> errstr{};
+  rd_kafka_t* rk = rd_kafka_new(type, conf.get(), errstr.data(), errstr.size());
+  if (rk == nullptr)
+    return make_error(errc::config, std::string("invalid configuration: ") + errstr.data());
+  conf.release(); // rd_kafka_new owns it now
+  return handle_ptr(rk);
+}
+
+partition_list_ptr to_list(const std::vector<topic_partition>& partitions) {
+  partition_list_ptr list(rd_kafka_topic_partition_list_new(
+      static_cast<int>(std::max<std::size_t>(1, partitions.size()))));
+  for (const auto& tp : partitions)
+    rd_kafka_topic_partition_list_add(list.get(), tp.topic.c_str(), tp.partition)->offset =
+        tp.offset;
+  return list;
+}
+
+std::vector<topic_partition> from_list(const rd_kafka_topic_partition_list_t* list) {
+  std::vector<topic_partition> out;
+  if (list == nullptr) return out;
+  out.reserve(static_cast<std::size_t>(list->cnt));
+  for (int i = 0; i < list->cnt; ++i) {
+    const auto& e = list->elems[i];
+    out.push_back(topic_partition{e.topic, e.partition, e.offset});
+  }
+  return out;
+}
+
+std::optional<error> partition_error(const rd_kafka_topic_partition_list_t* list,
+                                     std::string_view what) {
+  for (int i = 0; i < list->cnt; ++i) {
+    const auto& e = list->elems[i];
+    if (e.err != RD_KAFKA_RESP_ERR_NO_ERROR)
+      return from_code(e.err,
+                       std::string(what) + " " + e.topic + "[" + std::to_string(e.partition) + "]");
+  }
+  return std::nullopt;
+}
+
+record to_record(const rd_kafka_message_t& m) {
+  record r;
+  r.topic = rd_kafka_topic_name(m.rkt);
+  r.partition = m.partition;
+  r.offset = m.offset;
+  rd_kafka_timestamp_type_t type = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE;
+  r.timestamp_ms = rd_kafka_message_timestamp(&m, &type);
+  if (m.key != nullptr) r.key.assign(static_cast<const char*>(m.key), m.key_len);
+  if (m.payload != nullptr) {
+    const auto* p = static_cast<const std::uint8_t*>(m.payload);
+    r.value.assign(p, p + m.len);
+  }
+  rd_kafka_headers_t* headers = nullptr;
+  if (rd_kafka_message_headers(&m, &headers) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+    const char* name = nullptr;
+    const void* value = nullptr;
+    std::size_t size = 0;
+    for (std::size_t i = 0;
+         rd_kafka_header_get_all(headers, i, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR;
+         ++i)
+      r.headers.push_back(
+          header{name, value != nullptr ? std::string(static_cast<const char*>(value), size) : ""});
+  }
+  return r;
+}
+
+std::vector<record> poll_records(rd_kafka_t* rk, client_state& state, std::size_t max, ms timeout) {
+  using clock = std::chrono::steady_clock;
+  std::vector<record> out;
+  if (max == 0) return out;
+  const auto deadline = clock::now() + timeout;
+  while (out.size() < max) {
+    // Only the first record is waited for; the rest is whatever is already fetched.
+    int wait = 0;
+    if (out.empty()) wait = to_ms(std::chrono::duration_cast<ms>(deadline - clock::now()));
+    rd_kafka_message_t* m = rd_kafka_consumer_poll(rk, wait);
+    if (m == nullptr) {
+      if (!out.empty() || wait == 0) break;
+      continue;
+    }
+    if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+      out.push_back(to_record(*m));
+    } else if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+      std::string what = "consume";
+      if (m->rkt != nullptr)
+        what += std::string(" ") + rd_kafka_topic_name(m->rkt) + "[" +
+                std::to_string(m->partition) + "]";
+      what += ": " + std::string(rd_kafka_message_errstr(m));
+      state.note(make_error(classify(m->err), what + " (" + rd_kafka_err2name(m->err) + ")"));
+    }
+    rd_kafka_message_destroy(m);
+  }
+  return out;
+}
+
+result<metadata> metadata::fetch(rd_kafka_t* rk, client_state& state, ms timeout) {
+  const rd_kafka_metadata_t* md = nullptr;
+  const rd_kafka_resp_err_t err = rd_kafka_metadata(rk, 1, nullptr, &md, to_ms(timeout));
+  if (err == RD_KAFKA_RESP_ERR__TIMED_OUT) return state.timeout_error("metadata");
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) return from_code(err, "metadata");
+  return metadata(md);
+}
+
+} // namespace aetherial::topics::detail
