@@ -25,8 +25,10 @@ void context::emit(output to, std::string_view key, fbs::Payload type,
   h.event_time_ms = cause_.event_time_ms();
   h.principal = "agent:" + kind_;
   h.causation = cause_id_;
-  if (!correlation.empty()) h.correlation = std::string(correlation);
-  else if (cause_.correlation_id()) h.correlation = cause_.correlation_id()->str();
+  if (!correlation.empty())
+    h.correlation = std::string(correlation);
+  else if (cause_.correlation_id())
+    h.correlation = cause_.correlation_id()->str();
   outputs_.push_back({to, std::string(key), schemas::finish_envelope(builder_, h, type, payload)});
   builder_.Clear();
 }

@@ -21,11 +21,11 @@ using bytes = std::vector<std::uint8_t>;
 
 /// Where an emitted event goes; the runtime maps each to a topic of the catalog.
 enum class output : std::uint8_t {
-  decisions,      ///< aetherial.decisions
-  replies,        ///< aetherial.replies
-  tasks,          ///< aetherial.tasks
-  effects,        ///< aetherial.effects
-  health,         ///< platform.health (incidents raised by the runtime or agents)
+  decisions, ///< aetherial.decisions
+  replies,   ///< aetherial.replies
+  tasks,     ///< aetherial.tasks
+  effects,   ///< aetherial.effects
+  health,    ///< platform.health (incidents raised by the runtime or agents)
 };
 
 [[nodiscard]] std::string_view output_name(output o) noexcept;
@@ -61,8 +61,8 @@ public:
   /// Emits the payload just built in `builder()` as an envelope whose id derives from the
   /// cause, whose causation id is the cause, and whose correlation id is `correlation` (or
   /// the cause's when empty).
-  void emit(output to, std::string_view key, fbs::Payload type,
-            flatbuffers::Offset<void> payload, std::string_view correlation = {});
+  void emit(output to, std::string_view key, fbs::Payload type, flatbuffers::Offset<void> payload,
+            std::string_view correlation = {});
 
   /// Asks an effect worker to do something outside (an effect request on aetherial.effects).
   void request_effect(std::string_view key, fbs::Payload type, flatbuffers::Offset<void> payload,

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds Aetherial and runs `aetherial demo`: the seven agents on the embedded Kafka
+# Builds Aetherial and runs `aetherial demo`: the agents on the embedded Kafka
 # cluster, with no Java and no broker to start.
 #
 # Usage: ops/demo.sh [DEMO_ARGS...]   (arguments go to `aetherial demo`)

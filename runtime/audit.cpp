@@ -13,7 +13,9 @@
 namespace aetherial::runtime {
 namespace {
 
-error audit_error(std::string message) { return error{"runtime", 3, std::move(message)}; }
+error audit_error(std::string message) {
+  return error{"runtime", 3, std::move(message)};
+}
 
 /// A recorded output event.
 struct recorded {
@@ -43,56 +45,31 @@ result<std::uint64_t> read_outputs(const topics::kafka_config& cfg,
                                    const std::string& principal,
                                    std::map<schemas::event_id, recorded>& out,
                                    const audit_options& o) {
-  auto rd = topics::reader::create(cfg);
-  if (!rd) return rd.error_value();
-  auto& r = *rd.value();
-  std::vector<topics::topic_partition> from;
-  std::map<std::pair<std::string, std::int32_t>, std::int64_t> high;
-  std::uint64_t total = 0;
-  for (const auto& name : names) {
-    auto parts = r.partition_count(name, topics::ms{10000});
-    if (!parts) return parts.error_value();
-    for (std::int32_t p = 0; p < parts.value(); ++p) {
-      auto wm = r.watermarks(name, p, topics::ms{10000});
-      if (!wm) return wm.error_value();
-      if (wm.value().second > wm.value().first) {
-        high[{name, p}] = wm.value().second;
-        total += static_cast<std::uint64_t>(wm.value().second - wm.value().first);
-        from.push_back({name, p, wm.value().first});
-      }
-    }
-  }
-  if (from.empty()) return std::uint64_t{0};
-  if (auto a = r.assign(from); !a) return a.error_value();
   std::uint64_t seen = 0;
-  int idle = 0;
-  while (!high.empty()) {
-    auto batch = r.poll(10000, topics::ms{1000});
-    if (batch.empty()) {
-      if (++idle > 30) return audit_error("timed out reading recorded decisions");
-      continue;
-    }
-    idle = 0;
-    for (auto& rec : batch) {
-      ++seen;
-      auto it = high.find({rec.topic, rec.partition});
-      if (it != high.end() && rec.offset + 1 >= it->second) high.erase(it);
-      std::string why;
-      const auto* env = schemas::verify_envelope(rec.value.data(), rec.value.size(),
-                                                 ~std::size_t{0}, &why);
-      if (env == nullptr || env->principal() == nullptr || env->principal()->str() != principal)
-        continue;
-      auto& slot = out[schemas::event_id::from(env->id())];
-      if (slot.copies++ == 0) {
-        slot.bytes = std::move(rec.value);
-        slot.topic = rec.topic;
-        slot.partition = rec.partition;
-        slot.offset = rec.offset;
-      } else if (slot.bytes != rec.value) {
-        slot.conflicting = true; // keep the first; any mismatch is a divergence
-      }
-    }
-    if (o.progress) o.progress("reading recorded decisions", seen, total);
+  for (const auto& name : names) {
+    auto read = read_topic(
+        cfg, name,
+        [&](topics::record& rec) {
+          std::string why;
+          const auto* env =
+              schemas::verify_envelope(rec.value.data(), rec.value.size(), ~std::size_t{0}, &why);
+          if (env == nullptr || env->principal() == nullptr || env->principal()->str() != principal)
+            return;
+          auto& slot = out[schemas::event_id::from(env->id())];
+          if (slot.copies++ == 0) {
+            slot.bytes = std::move(rec.value);
+            slot.topic = rec.topic;
+            slot.partition = rec.partition;
+            slot.offset = rec.offset;
+          } else if (slot.bytes != rec.value) {
+            slot.conflicting = true; // keep the first; any mismatch is a divergence
+          }
+        },
+        [&](std::size_t n) {
+          if (o.progress) o.progress("reading " + name, seen + n, 0);
+        });
+    if (!read) return read.error_value();
+    seen += read.value();
   }
   return seen;
 }
@@ -119,7 +96,8 @@ std::string causal_chain(const schemas::event_id& decision_id,
   if (!start && rit != recorded_by_id.end()) start = &rit->second.bytes;
   if (start) {
     std::string why;
-    if (const auto* env = schemas::verify_envelope(start->data(), start->size(), ~std::size_t{0}, &why))
+    if (const auto* env =
+            schemas::verify_envelope(start->data(), start->size(), ~std::size_t{0}, &why))
       cause = schemas::event_id::from(env->causation_id());
   }
   for (int depth = 0; depth < 16 && !cause.is_zero(); ++depth) {
@@ -171,20 +149,22 @@ result<audit_report> run_audit(const audit_options& o) {
     auto read = read_outputs(o.kafka, output_topics, principal, recorded_by_id, o);
     if (!read) return read.error_value();
 
-    auto journal = read_journal(o.kafka, cat.name(topics::catalog::journal), agent_name,
-                                [&](std::size_t n) {
-                                  if (o.progress) o.progress("reading journal", n, 0);
-                                });
+    auto journal =
+        read_journal(o.kafka, cat.name(topics::catalog::journal), agent_name, [&](std::size_t n) {
+          if (o.progress) o.progress("reading journal", n, 0);
+        });
     if (!journal) return journal.error_value();
 
     std::vector<std::string> inputs;
-    for (const auto& t : kind->input_topics) inputs.push_back(cat.name(t));
+    for (const auto& t : kind->input_topics)
+      inputs.push_back(cat.name(t));
 
     std::map<schemas::event_id, input_ref> inputs_by_id;
     std::set<schemas::event_id> recomputed_ids;
     for (auto& [partition, entries_by_seq] : journal.value()) {
       std::vector<const journal_entry*> entries;
-      for (auto& [seq, e] : entries_by_seq) entries.push_back(&e);
+      for (auto& [seq, e] : entries_by_seq)
+        entries.push_back(&e);
       auto batch = fetch_journaled_inputs(o.kafka, inputs, partition, entries);
       if (!batch) return batch.error_value();
       auto agent = kind->make();
@@ -193,10 +173,10 @@ result<audit_report> run_audit(const audit_options& o) {
         ++report.inputs_replayed;
         auto decoded = decode_record(in->rec, o.max_event_bytes);
         if (decoded.env) {
-          const auto* begin = decoded.converted.empty() ? in->rec.value.data()
-                                                        : decoded.converted.data();
-          const auto size = decoded.converted.empty() ? in->rec.value.size()
-                                                      : decoded.converted.size();
+          const auto* begin =
+              decoded.converted.empty() ? in->rec.value.data() : decoded.converted.data();
+          const auto size =
+              decoded.converted.empty() ? in->rec.value.size() : decoded.converted.size();
           inputs_by_id[schemas::event_id::from(decoded.env->id())] = {
               in->rec.topic, in->rec.partition, in->rec.offset,
               std::vector<std::uint8_t>(begin, begin + size)};
@@ -213,8 +193,8 @@ result<audit_report> run_audit(const audit_options& o) {
         }
         for (auto& e : out.outputs) {
           std::string why;
-          const auto* env = schemas::verify_envelope(e.value.data(), e.value.size(),
-                                                     ~std::size_t{0}, &why);
+          const auto* env =
+              schemas::verify_envelope(e.value.data(), e.value.size(), ~std::size_t{0}, &why);
           const auto id = schemas::event_id::from(env->id());
           recomputed_ids.insert(id);
           auto rit = recorded_by_id.find(id);
@@ -242,8 +222,8 @@ result<audit_report> run_audit(const audit_options& o) {
     for (const auto& [id, rec] : recorded_by_id) {
       if (recomputed_ids.count(id)) continue;
       std::string why;
-      const auto* env = schemas::verify_envelope(rec.bytes.data(), rec.bytes.size(),
-                                                 ~std::size_t{0}, &why);
+      const auto* env =
+          schemas::verify_envelope(rec.bytes.data(), rec.bytes.size(), ~std::size_t{0}, &why);
       const auto cause = env ? schemas::event_id::from(env->causation_id()) : schemas::event_id{};
       if (!inputs_by_id.count(cause)) {
         ++report.pending;

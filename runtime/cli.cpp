@@ -62,28 +62,35 @@ std::int64_t now_ms() {
 
 void add_node_flags(CLI::App* cmd, rt::node_options& o) {
   cmd->add_option("--partitions", o.partitions, "Partitions of created topics")
-      ->envname("AETHERIAL_PARTITIONS")->capture_default_str();
+      ->envname("AETHERIAL_PARTITIONS")
+      ->capture_default_str();
   cmd->add_option("--replication-factor", o.replication_factor, "Replication of created topics")
       ->capture_default_str();
-  cmd->add_option("--group", o.group, "Consumer group prefix")->envname("AETHERIAL_GROUP")
+  cmd->add_option("--group", o.group, "Consumer group prefix")
+      ->envname("AETHERIAL_GROUP")
       ->capture_default_str();
   cmd->add_option("--data-dir", o.data_dir, "Directory of the RocksDB snapshot store")
-      ->envname("AETHERIAL_DATA_DIR")->capture_default_str();
+      ->envname("AETHERIAL_DATA_DIR")
+      ->capture_default_str();
   cmd->add_option("--metrics-port", o.metrics_port, "Port of /metrics (-1 disables, 0 any)")
-      ->envname("AETHERIAL_METRICS_PORT")->capture_default_str();
+      ->envname("AETHERIAL_METRICS_PORT")
+      ->capture_default_str();
   cmd->add_option("--metrics-bind", o.metrics_bind, "Address /metrics listens on")
       ->capture_default_str();
   cmd->add_option("--guarantee", o.guarantee, "at_least_once or exactly_once")
-      ->envname("AETHERIAL_GUARANTEE")->capture_default_str();
+      ->envname("AETHERIAL_GUARANTEE")
+      ->capture_default_str();
   cmd->add_option("--checkpoint-events", o.checkpoint_events,
-                  "Checkpoint a partition after this many events")->capture_default_str();
+                  "Checkpoint a partition after this many events")
+      ->capture_default_str();
   cmd->add_option("--checkpoint-interval-ms", o.checkpoint_interval_ms,
-                  "...or after this many milliseconds")->capture_default_str();
+                  "...or after this many milliseconds")
+      ->capture_default_str();
   cmd->add_option("--max-inflight", o.max_inflight,
                   "Unacknowledged records per partition before its input is paused")
       ->capture_default_str();
-  cmd->add_option("--max-event-bytes", o.max_event_bytes,
-                  "Larger input records are dead-lettered")->capture_default_str();
+  cmd->add_option("--max-event-bytes", o.max_event_bytes, "Larger input records are dead-lettered")
+      ->capture_default_str();
   cmd->add_option("--retry-limit", o.retry_limit,
                   "Attempts before an event that makes an agent throw is dead-lettered")
       ->capture_default_str();
@@ -91,10 +98,12 @@ void add_node_flags(CLI::App* cmd, rt::node_options& o) {
                   "Host failures within the window that quarantine a partition")
       ->capture_default_str();
   cmd->add_option("--telemetry-interval-ms", o.telemetry_interval_ms,
-                  "Period of the runtime's own telemetry")->capture_default_str();
+                  "Period of the runtime's own telemetry")
+      ->capture_default_str();
   cmd->add_option("--instance-id", o.instance_id, "This node's name (default host-pid)")
       ->envname("AETHERIAL_INSTANCE_ID");
-  cmd->add_option("--agents", o.agents, "Agent kinds to run")->delimiter(',')
+  cmd->add_option("--agents", o.agents, "Agent kinds to run")
+      ->delimiter(',')
       ->capture_default_str();
   cmd->add_option("--keep-snapshots", o.keep_snapshots, "Snapshots kept per partition")
       ->capture_default_str();
@@ -121,10 +130,12 @@ int cmd_run(rt::node_options o, const common_flags& c) {
   if (nd.metrics_port() >= 0)
     std::printf("metrics: http://localhost:%d/metrics\n", nd.metrics_port());
   std::printf("running agents:");
-  for (const auto& a : nd.options().agents) std::printf(" %s", a.c_str());
+  for (const auto& a : nd.options().agents)
+    std::printf(" %s", a.c_str());
   std::printf(" (SIGTERM or Ctrl-C to stop)\n");
   std::fflush(stdout);
-  while (!stop.load()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  while (!stop.load())
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
   spdlog::info("stopping: checkpointing every partition");
   nd.stop();
   return 0;
@@ -249,8 +260,8 @@ int cmd_snapshot_ls(const std::string& data_dir) {
     std::string detail;
     if (s.valid && s.meta) {
       for (const auto& o : s.meta->offsets)
-        detail += o.topic + "/" + std::to_string(o.partition) + "@" + std::to_string(o.offset) +
-                  " ";
+        detail +=
+            o.topic + "/" + std::to_string(o.partition) + "@" + std::to_string(o.offset) + " ";
     } else {
       detail = "CORRUPT: " + s.problem;
     }
@@ -340,7 +351,8 @@ int cmd_broker(const common_flags& c, int partitions) {
   spdlog::info("embedded broker at {} with {} topics of {} partitions (in memory: nothing is "
                "kept across restarts)",
                b.value()->bootstrap(), cat.topics().size(), partitions);
-  while (!stop.load()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  while (!stop.load())
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
   return 0;
 }
 
@@ -354,9 +366,11 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   common_flags common;
   app.add_option("--log-level", common.log_level, "trace, debug, info, warn, error")
-      ->envname("AETHERIAL_LOG_LEVEL")->capture_default_str();
+      ->envname("AETHERIAL_LOG_LEVEL")
+      ->capture_default_str();
   app.add_option("--log-format", common.log_format, "text or json")
-      ->envname("AETHERIAL_LOG_FORMAT")->check(CLI::IsMember({"text", "json"}))
+      ->envname("AETHERIAL_LOG_FORMAT")
+      ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
 
   rt::node_options node_opts;
@@ -388,7 +402,8 @@ int main(int argc, char** argv) {
   auto* audit = app.add_subcommand("audit", "Re-run the agents over the log and compare every "
                                             "decision with the recorded one");
   add_kafka_flags(audit, common);
-  audit->add_option("--agents", audit_agents, "Agent kinds to audit")->delimiter(',')
+  audit->add_option("--agents", audit_agents, "Agent kinds to audit")
+      ->delimiter(',')
       ->capture_default_str();
 
   std::string snap_dir = "aetherial-data", snap_agent = "operations";
@@ -396,7 +411,8 @@ int main(int argc, char** argv) {
   auto* snapshot = app.add_subcommand("snapshot", "Inspect the snapshot store");
   snapshot->require_subcommand(1);
   snapshot->add_option("--data-dir", snap_dir, "Data directory of the node")
-      ->envname("AETHERIAL_DATA_DIR")->capture_default_str();
+      ->envname("AETHERIAL_DATA_DIR")
+      ->capture_default_str();
   auto* snap_ls = snapshot->add_subcommand("ls", "List snapshots");
   auto* snap_show = snapshot->add_subcommand("show", "Show the newest valid snapshot");
   snap_show->add_option("agent", snap_agent, "Agent kind")->capture_default_str();

@@ -26,11 +26,11 @@ struct tail_entry {
 
 /// Everything the coordinator tracks about one partition (all input topics' partition p).
 struct partition_track {
-  std::vector<std::int64_t> position;    ///< next offset per input topic (dispatched up to)
+  std::vector<std::int64_t> position;     ///< next offset per input topic (dispatched up to)
   std::vector<std::int64_t> checkpointed; ///< offsets of the last checkpoint
-  std::vector<tail_entry> tail;          ///< dispatched since the last checkpoint, in order
-  std::size_t live = 0;                  ///< non-skipped tail entries
-  std::size_t acked = 0;                 ///< non-skipped tail entries acknowledged
+  std::vector<tail_entry> tail;           ///< dispatched since the last checkpoint, in order
+  std::size_t live = 0;                   ///< non-skipped tail entries
+  std::size_t acked = 0;                  ///< non-skipped tail entries acknowledged
   std::optional<storage::snapshot> last_snapshot;
   std::uint64_t journal_seq = 0;
   caf::actor host;
@@ -62,7 +62,9 @@ namespace {
 
 using self_ptr = caf::stateful_actor<coordinator_state>*;
 
-const std::string& agent_name(self_ptr self) { return self->state.env.host.kind->name; }
+const std::string& agent_name(self_ptr self) {
+  return self->state.env.host.kind->name;
+}
 
 std::vector<topics::topic_partition> partition_offsets(self_ptr self, std::int32_t p,
                                                        const std::vector<std::int64_t>& offs) {
@@ -74,7 +76,8 @@ std::vector<topics::topic_partition> partition_offsets(self_ptr self, std::int32
 
 std::vector<topics::topic_partition> all_topic_partitions(self_ptr self, std::int32_t p) {
   std::vector<topics::topic_partition> out;
-  for (const auto& t : self->state.input_topics) out.push_back({t, p});
+  for (const auto& t : self->state.input_topics)
+    out.push_back({t, p});
   return out;
 }
 
@@ -227,13 +230,14 @@ void recover_partition(self_ptr self, std::int32_t p, partition_track& pt) {
     } else {
       // Not here: the partition may come from another node, which left its snapshot on the
       // snapshot topic.
-      auto remote = read_snapshot_topic(
-          env.kafka, env.host.catalog->name(topics::catalog::snapshots), agent_name(self), p,
-          [&](const storage::snapshot& s) {
-            for (std::size_t t = 0; t < n; ++t)
-              if (offset_of(s, t) > std::max<std::int64_t>(commit[t], 0)) return false;
-            return s.state_version == env.host.kind->state_version;
-          });
+      auto remote =
+          read_snapshot_topic(env.kafka, env.host.catalog->name(topics::catalog::snapshots),
+                              agent_name(self), p, [&](const storage::snapshot& s) {
+                                for (std::size_t t = 0; t < n; ++t)
+                                  if (offset_of(s, t) > std::max<std::int64_t>(commit[t], 0))
+                                    return false;
+                                return s.state_version == env.host.kind->state_version;
+                              });
       if (remote && remote.value()) {
         snap = std::move(*remote.value());
         from_topic = true;
@@ -263,8 +267,8 @@ void recover_partition(self_ptr self, std::int32_t p, partition_track& pt) {
   if (has_commit && !exact) {
     // The snapshot (if any) is older than the committed offsets: replay what the journal
     // says happened in between, with emission suppressed.
-    auto index = read_journal(env.kafka, env.host.catalog->name(topics::catalog::journal),
-                              agent_name(self));
+    auto index =
+        read_journal(env.kafka, env.host.catalog->name(topics::catalog::journal), agent_name(self));
     if (index) {
       std::vector<const journal_entry*> entries;
       auto& mine = index.value()[p];
@@ -290,8 +294,8 @@ void recover_partition(self_ptr self, std::int32_t p, partition_track& pt) {
     }
   }
   env.host.metrics->recoveries(agent_name(self), source).Increment();
-  spdlog::info("agent {} partition {}: recovered from {} ({} events replayed)", agent_name(self),
-               p, source, msg.tail.size());
+  spdlog::info("agent {} partition {}: recovered from {} ({} events replayed)", agent_name(self), p,
+               source, msg.tail.size());
   msg.snapshot = std::move(snap);
   pt.last_snapshot = msg.snapshot;
   // The consumer starts at the committed offsets, which is where the recovered state ends.
@@ -305,7 +309,8 @@ void recover_partition(self_ptr self, std::int32_t p, partition_track& pt) {
   std::map<std::int32_t, process_batch> batches;
   auto early = std::move(pt.early);
   pt.early.clear();
-  for (auto& r : early) accept(self, pt, std::move(r), batches);
+  for (auto& r : early)
+    accept(self, pt, std::move(r), batches);
   send_batches(self, batches);
 }
 
@@ -405,9 +410,8 @@ caf::behavior coordinator_behavior(self_ptr self, coordinator_env env) {
     st.topic_index[st.env.host.catalog->name(t)] = static_cast<int>(st.input_topics.size());
     st.input_topics.push_back(st.env.host.catalog->name(t));
   }
-  st.supervisor =
-      self->spawn<caf::linked>(supervisor_actor, st.env.host, st.env.options.restart,
-                               caf::actor_cast<caf::actor>(self));
+  st.supervisor = self->spawn<caf::linked>(supervisor_actor, st.env.host, st.env.options.restart,
+                                           caf::actor_cast<caf::actor>(self));
   return {
       [=](start_atom) -> caf::result<bool> {
         auto& s = self->state;
@@ -484,8 +488,8 @@ caf::behavior coordinator_behavior(self_ptr self, coordinator_env env) {
           const auto reason = "agent " + agent_name(self) + " failed " + std::to_string(attempts) +
                               " times on this event: " + f.what;
           (void)topics::send_dead_letter(*s.env.host.producer,
-                                         s.env.host.catalog->name(topics::catalog::dlq),
-                                         e.in->rec, reason);
+                                         s.env.host.catalog->name(topics::catalog::dlq), e.in->rec,
+                                         reason);
           s.env.host.metrics->dead_letters(agent_name(self), "agent_error").Increment();
           spdlog::warn("dead-lettered {}/{}@{} after {} attempts", f.topic, f.partition, f.offset,
                        attempts);
@@ -515,8 +519,8 @@ caf::behavior coordinator_behavior(self_ptr self, coordinator_env env) {
         h.event_time_ms = now;
         h.principal = "runtime:" + s.env.options.instance_id;
         h.correlation = id;
-        auto bytes = schemas::finish_envelope(b, h, schemas::fbs::Payload::HealthIncident,
-                                              inc.Union());
+        auto bytes =
+            schemas::finish_envelope(b, h, schemas::fbs::Payload::HealthIncident, inc.Union());
         (void)s.env.host.producer->send(s.env.host.catalog->name(topics::catalog::health), -1,
                                         service, bytes.data(), bytes.size());
       },
@@ -530,7 +534,8 @@ caf::behavior coordinator_behavior(self_ptr self, coordinator_env env) {
       [=](stop_atom) -> bool {
         auto& s = self->state;
         s.stopping = true;
-        for (auto& [p, pt] : s.parts) checkpoint(self, p, pt);
+        for (auto& [p, pt] : s.parts)
+          checkpoint(self, p, pt);
         if (s.consumer) {
           s.consumer->close();
           s.consumer.reset();

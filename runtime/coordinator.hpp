@@ -19,10 +19,10 @@ struct coordinator_env {
   node_options options;
 };
 
-/// Spawns the coordinator (detached: Kafka calls block). Messages: (start_atom) subscribes and starts polling;
-/// (checkpt_atom) checkpoints every partition now and replies the number checkpointed;
-/// (crash_atom, p) kills the host of partition p; (stop_atom) checkpoints, leaves the group
-/// and quits.
+/// Spawns the coordinator (detached: Kafka calls block). Messages: (start_atom) subscribes and
+/// starts polling; (checkpt_atom) checkpoints every partition now and replies the number
+/// checkpointed; (crash_atom, p) kills the host of partition p; (stop_atom) checkpoints, leaves the
+/// group and quits.
 [[nodiscard]] caf::actor spawn_coordinator(caf::actor_system& sys, coordinator_env env);
 
 } // namespace aetherial::runtime

@@ -95,7 +95,8 @@ int run_demo(const demo_options& opts) {
   }
   const auto decisions_topic = nd.catalog().name(topics::catalog::decisions);
   std::vector<topics::topic_partition> from;
-  for (int p = 0; p < o.partitions; ++p) from.push_back({decisions_topic, p, -2});
+  for (int p = 0; p < o.partitions; ++p)
+    from.push_back({decisions_topic, p, -2});
   if (auto r = decisions.value()->assign(from); !r) {
     std::fprintf(stderr, "aetherial demo: %s\n", r.error_value().message.c_str());
     return 2;
@@ -120,8 +121,8 @@ int run_demo(const demo_options& opts) {
       idle = 0;
       for (const auto& r : batch) {
         std::string why;
-        const auto* e = schemas::verify_envelope(r.value.data(), r.value.size(), ~std::size_t{0},
-                                                 &why);
+        const auto* e =
+            schemas::verify_envelope(r.value.data(), r.value.size(), ~std::size_t{0}, &why);
         if (!e) continue;
         if (web_partition < 0 && e->key() && e->key()->str() == "web") web_partition = r.partition;
         say(render_decision(*e));
@@ -131,14 +132,15 @@ int run_demo(const demo_options& opts) {
     }
   };
 
-  for (std::int64_t now = sim.start_ms(); !sim.finished();
-       now += sim.config().sample_period_ms) {
+  for (std::int64_t now = sim.start_ms(); !sim.finished(); now += sim.config().sample_period_ms) {
     auto events = sim.advance(now);
     for (const auto& ev : events) {
       auto r = producer.value()->send(nd.catalog().name(ev.topic), -1, ev.key, ev.value.data(),
                                       ev.value.size());
-      if (!r) spdlog::error("demo: cannot produce: {}", r.error_value().message);
-      else produced += 1;
+      if (!r)
+        spdlog::error("demo: cannot produce: {}", r.error_value().message);
+      else
+        produced += 1;
     }
     (void)producer.value()->flush(topics::ms{10000});
     // Let the agents catch up before simulated time moves on.
@@ -169,7 +171,8 @@ int run_demo(const demo_options& opts) {
 
   std::printf("\nSummary (%.0f simulated minutes in %.1f s, %.0f events):\n",
               static_cast<double>(sim.end_ms() - sim.start_ms()) / 60000.0, run_s, produced);
-  for (const auto& [type, n] : seen.by_type) std::printf("  %-22s %d\n", type.c_str(), n);
+  for (const auto& [type, n] : seen.by_type)
+    std::printf("  %-22s %d\n", type.c_str(), n);
   auto check = [](bool ok, const char* what) {
     std::printf("  [%s] %s\n", ok ? "ok" : "MISSING", what);
     return ok;

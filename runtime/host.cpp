@@ -33,11 +33,11 @@ std::uint64_t emit_outputs(const host_env& env, std::vector<actors::emitted>& ou
 
 void dead_letter(const host_env& env, const topics::record& r, const std::string& reason,
                  const char* reason_class) {
-  auto sent = topics::send_dead_letter(*env.producer, env.catalog->name(topics::catalog::dlq), r,
-                                       reason);
+  auto sent =
+      topics::send_dead_letter(*env.producer, env.catalog->name(topics::catalog::dlq), r, reason);
   if (!sent)
-    spdlog::error("agent {}: cannot dead-letter {}/{}@{}: {}", env.kind->name, r.topic,
-                  r.partition, r.offset, sent.error_value().message);
+    spdlog::error("agent {}: cannot dead-letter {}/{}@{}: {}", env.kind->name, r.topic, r.partition,
+                  r.offset, sent.error_value().message);
   env.metrics->dead_letters(env.kind->name, reason_class).Increment();
   spdlog::warn("dead-lettered {}/{}@{}: {}", r.topic, r.partition, r.offset, reason);
 }
@@ -53,8 +53,8 @@ caf::behavior host_actor(caf::stateful_actor<host_state_data>* self, host_env en
     in_counters.push_back(&env.metrics->events_in(env.kind->name, t));
 
   // Applies records; returns false (after reporting) when the agent threw.
-  auto apply_all = [=, &latency, in_counters = std::move(in_counters)](const input_batch& records, std::size_t suppress,
-                                 host_ack& ack) -> bool {
+  auto apply_all = [=, &latency, in_counters = std::move(in_counters)](
+                       const input_batch& records, std::size_t suppress, host_ack& ack) -> bool {
     auto& st = self->state;
     for (std::size_t i = 0; i < records.size(); ++i) {
       const auto& in = *records[i];
@@ -99,8 +99,8 @@ caf::behavior host_actor(caf::stateful_actor<host_state_data>* self, host_env en
           const auto& s = *r.snapshot;
           if (s.state_version != env.kind->state_version ||
               !st.agent->restore(s.state.data(), s.state.size())) {
-            spdlog::error("agent {} partition {}: snapshot state v{} is unreadable",
-                          env.kind->name, partition, s.state_version);
+            spdlog::error("agent {} partition {}: snapshot state v{} is unreadable", env.kind->name,
+                          partition, s.state_version);
             self->quit(caf::make_error(caf::sec::runtime_error, "unreadable snapshot"));
             return;
           }

@@ -8,12 +8,45 @@ namespace aetherial::runtime {
 namespace fbs = ::aetherial::schema;
 
 namespace {
-error journal_error(std::string message) { return error{"runtime", 1, std::move(message)}; }
+error journal_error(std::string message) {
+  return error{"runtime", 1, std::move(message)};
+}
 constexpr topics::ms io_timeout{10000};
+constexpr std::chrono::seconds idle_limit{30};
 } // namespace
 
-void journal_append(std::vector<journal_segment>& segments, int topic_index,
-                    std::int64_t offset) {
+result<std::size_t> read_topic(const topics::kafka_config& cfg, const std::string& topic,
+                               const std::function<void(topics::record&)>& each,
+                               const std::function<void(std::size_t)>& progress) {
+  auto rd = topics::reader::create(cfg, /*read_committed=*/true);
+  if (!rd) return rd.error_value();
+  auto& r = *rd.value();
+  auto parts = r.partition_count(topic, io_timeout);
+  if (!parts) return parts.error_value();
+  std::vector<topics::topic_partition> from;
+  for (std::int32_t p = 0; p < parts.value(); ++p)
+    from.push_back({topic, p, -2});
+  if (auto a = r.assign(from); !a) return a.error_value();
+  std::size_t seen = 0;
+  auto last_progress = std::chrono::steady_clock::now();
+  while (!r.at_end()) {
+    auto batch = r.poll(10000, topics::ms{200});
+    const auto now = std::chrono::steady_clock::now();
+    if (batch.empty()) {
+      if (now - last_progress > idle_limit) return journal_error("timed out reading " + topic);
+      continue;
+    }
+    last_progress = now;
+    for (auto& rec : batch) {
+      ++seen;
+      each(rec);
+    }
+    if (progress) progress(seen);
+  }
+  return seen;
+}
+
+void journal_append(std::vector<journal_segment>& segments, int topic_index, std::int64_t offset) {
   if (!segments.empty()) {
     auto& last = segments.back();
     if (last.topic_index == topic_index && last.first_offset + last.count == offset) {
@@ -59,46 +92,17 @@ result<journal_entry> decode_journal(const std::uint8_t* data, std::size_t size)
 result<journal_index> read_journal(const topics::kafka_config& cfg,
                                    const std::string& journal_topic, const std::string& agent,
                                    const std::function<void(std::size_t)>& progress) {
-  auto rd = topics::reader::create(cfg);
-  if (!rd) return rd.error_value();
-  auto& r = *rd.value();
-  auto parts = r.partition_count(journal_topic, io_timeout);
-  if (!parts) return parts.error_value();
-  std::vector<topics::topic_partition> from;
-  std::map<std::int32_t, std::int64_t> high;
-  for (std::int32_t p = 0; p < parts.value(); ++p) {
-    auto wm = r.watermarks(journal_topic, p, io_timeout);
-    if (!wm) return wm.error_value();
-    if (wm.value().second > wm.value().first) {
-      high[p] = wm.value().second;
-      from.push_back({journal_topic, p, wm.value().first});
-    }
-  }
   journal_index index;
-  if (from.empty()) return index;
-  if (auto a = r.assign(from); !a) return a.error_value();
-  std::size_t seen = 0;
-  int idle = 0;
-  while (!high.empty()) {
-    auto batch = r.poll(10000, topics::ms{1000});
-    if (batch.empty()) {
-      // Keep waiting only while the broker still has unread records for us.
-      if (++idle > 30) return journal_error("timed out reading " + journal_topic);
-      continue;
-    }
-    idle = 0;
-    for (auto& rec : batch) {
-      ++seen;
-      auto it = high.find(rec.partition);
-      if (it != high.end() && rec.offset + 1 >= it->second) high.erase(it);
-      auto e = decode_journal(rec.value.data(), rec.value.size());
-      if (!e) continue; // not ours to judge: the audit reports unreadable journal records
-      if (e.value().agent != agent) continue;
-      auto& entry = e.value();
-      index[entry.partition][entry.seq] = std::move(entry);
-    }
-    if (progress) progress(seen);
-  }
+  auto read = read_topic(
+      cfg, journal_topic,
+      [&](topics::record& rec) {
+        auto e = decode_journal(rec.value.data(), rec.value.size());
+        if (!e || e.value().agent != agent) return;
+        auto& entry = e.value();
+        index[entry.partition][entry.seq] = std::move(entry);
+      },
+      progress);
+  if (!read) return read.error_value();
   return index;
 }
 
@@ -106,43 +110,16 @@ result<std::optional<storage::snapshot>>
 read_snapshot_topic(const topics::kafka_config& cfg, const std::string& snapshot_topic,
                     const std::string& agent, std::int32_t partition,
                     const std::function<bool(const storage::snapshot&)>& accept) {
-  auto rd = topics::reader::create(cfg);
-  if (!rd) return rd.error_value();
-  auto& r = *rd.value();
-  auto parts = r.partition_count(snapshot_topic, io_timeout);
-  if (!parts) return parts.error_value();
   const std::string key = agent + "/" + std::to_string(partition);
-  std::vector<topics::topic_partition> from;
-  std::map<std::int32_t, std::int64_t> high;
-  for (std::int32_t p = 0; p < parts.value(); ++p) {
-    auto wm = r.watermarks(snapshot_topic, p, io_timeout);
-    if (!wm) return wm.error_value();
-    if (wm.value().second > wm.value().first) {
-      high[p] = wm.value().second;
-      from.push_back({snapshot_topic, p, wm.value().first});
-    }
-  }
   std::optional<storage::snapshot> best;
-  if (from.empty()) return best;
-  if (auto a = r.assign(from); !a) return a.error_value();
-  int idle = 0;
-  while (!high.empty()) {
-    auto batch = r.poll(1000, topics::ms{1000});
-    if (batch.empty()) {
-      if (++idle > 30) return journal_error("timed out reading " + snapshot_topic);
-      continue;
-    }
-    idle = 0;
-    for (auto& rec : batch) {
-      auto it = high.find(rec.partition);
-      if (it != high.end() && rec.offset + 1 >= it->second) high.erase(it);
-      if (rec.key != key) continue;
-      auto s = storage::decode_snapshot(rec.value.data(), rec.value.size());
-      if (!s || s.value().agent != agent || s.value().partition != partition) continue;
-      if (accept && !accept(s.value())) continue;
-      if (!best || s.value().journal_seq >= best->journal_seq) best = std::move(s.value());
-    }
-  }
+  auto read = read_topic(cfg, snapshot_topic, [&](topics::record& rec) {
+    if (rec.key != key) return;
+    auto s = storage::decode_snapshot(rec.value.data(), rec.value.size());
+    if (!s || s.value().agent != agent || s.value().partition != partition) return;
+    if (accept && !accept(s.value())) return;
+    if (!best || s.value().journal_seq >= best->journal_seq) best = std::move(s.value());
+  });
+  if (!read) return read.error_value();
   return best;
 }
 
@@ -157,15 +134,14 @@ result<input_batch> fetch_journaled_inputs(const topics::kafka_config& cfg,
   for (const auto* e : entries)
     for (const auto& s : e->segments) {
       if (s.topic_index < 0 || static_cast<std::size_t>(s.topic_index) >= n_topics)
-        return journal_error("journal names input topic index " +
-                             std::to_string(s.topic_index) + ", the agent has " +
-                             std::to_string(n_topics));
+        return journal_error("journal names input topic index " + std::to_string(s.topic_index) +
+                             ", the agent has " + std::to_string(n_topics));
       auto& st = start[static_cast<std::size_t>(s.topic_index)];
       if (st < 0 || s.first_offset < st) st = s.first_offset;
       total += static_cast<std::size_t>(s.count);
     }
   if (total == 0) return out;
-  auto rd = topics::reader::create(cfg);
+  auto rd = topics::reader::create(cfg, /*read_committed=*/true);
   if (!rd) return rd.error_value();
   auto& r = *rd.value();
   std::vector<topics::topic_partition> from;
@@ -177,8 +153,9 @@ result<input_batch> fetch_journaled_inputs(const topics::kafka_config& cfg,
     if (!wm) return wm.error_value();
     high[t] = wm.value().second;
     if (wm.value().first > start[t])
-      return journal_error(input_topics[t] + "/" + std::to_string(partition) + " no longer has offset " +
-                           std::to_string(start[t]) + " (retention removed it)");
+      return journal_error(input_topics[t] + "/" + std::to_string(partition) +
+                           " no longer has offset " + std::to_string(start[t]) +
+                           " (retention removed it)");
     from.push_back({input_topics[t], partition, start[t]});
     index_of[input_topics[t]] = static_cast<int>(t);
   }
@@ -186,11 +163,12 @@ result<input_batch> fetch_journaled_inputs(const topics::kafka_config& cfg,
 
   std::vector<std::deque<topics::record>> buffered(n_topics);
   std::vector<std::int64_t> next(n_topics, 0);
-  for (std::size_t t = 0; t < n_topics; ++t) next[t] = start[t];
+  for (std::size_t t = 0; t < n_topics; ++t)
+    next[t] = start[t];
   auto pull = [&](std::size_t t) -> result<topics::record> {
     int idle = 0;
     while (buffered[t].empty()) {
-      if (next[t] >= high[t])
+      if (next[t] >= high[t] || (r.at_end() && buffered[t].empty() && idle > 0))
         return journal_error(input_topics[t] + "/" + std::to_string(partition) +
                              " ends before the journal does");
       auto batch = r.poll(10000, topics::ms{1000});

@@ -33,9 +33,15 @@ struct journal_entry {
   std::vector<journal_segment> segments;
 };
 
+/// Reads `topic` (every partition, committed records only) from its start to its end,
+/// calling `each` for every record; returns how many were read.
+[[nodiscard]] result<std::size_t> read_topic(const topics::kafka_config& cfg,
+                                             const std::string& topic,
+                                             const std::function<void(topics::record&)>& each,
+                                             const std::function<void(std::size_t)>& progress = {});
+
 /// Appends a record to a segment list, extending the last segment when it continues it.
-void journal_append(std::vector<journal_segment>& segments, int topic_index,
-                    std::int64_t offset);
+void journal_append(std::vector<journal_segment>& segments, int topic_index, std::int64_t offset);
 
 [[nodiscard]] std::vector<std::uint8_t> encode_journal(const journal_entry& e);
 [[nodiscard]] result<journal_entry> decode_journal(const std::uint8_t* data, std::size_t size);

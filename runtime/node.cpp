@@ -17,7 +17,9 @@
 namespace aetherial::runtime {
 namespace {
 
-error node_error(std::string message) { return error{"runtime", 2, std::move(message)}; }
+error node_error(std::string message) {
+  return error{"runtime", 2, std::move(message)};
+}
 
 std::int64_t wall_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -90,19 +92,22 @@ struct node::impl {
 };
 
 node::node(std::unique_ptr<impl> p) : impl_(std::move(p)) {}
-node::~node() { stop(); }
+node::~node() {
+  stop();
+}
 
 result<std::unique_ptr<node>> node::start(node_options options) {
   if (auto problems = validate(options); !problems.empty()) {
     std::string msg = "invalid configuration:";
-    for (const auto& p : problems) msg += "\n  - " + p;
+    for (const auto& p : problems)
+      msg += "\n  - " + p;
     return node_error(msg);
   }
   if (options.instance_id.empty()) options.instance_id = default_instance_id();
   auto d = std::make_unique<impl>();
   d->options = options;
-  d->catalog = topics::catalog(options.topic_prefix, options.partitions,
-                               options.replication_factor);
+  d->catalog =
+      topics::catalog(options.topic_prefix, options.partitions, options.replication_factor);
   d->kafka.brokers = options.brokers;
   d->kafka.client_id = "aetherial-" + options.instance_id;
   d->kafka.extra = options.kafka_properties;
@@ -158,8 +163,7 @@ result<std::unique_ptr<node>> node::start(node_options options) {
     std::string failure;
     caf::scoped_actor blocking{*d->system};
     blocking->request(c, std::chrono::seconds(30), start_atom::value)
-        .receive([](bool) {},
-                 [&](caf::error& err) { failure = d->system->render(err); });
+        .receive([](bool) {}, [&](caf::error& err) { failure = d->system->render(err); });
     if (!failure.empty()) {
       caf::anon_send_exit(c, caf::exit_reason::user_shutdown);
       return node_error("agent " + name + " cannot start: " + failure);
@@ -170,12 +174,24 @@ result<std::unique_ptr<node>> node::start(node_options options) {
   return std::unique_ptr<node>(new node(std::move(d)));
 }
 
-const std::string& node::brokers() const noexcept { return impl_->kafka.brokers; }
-bool node::embedded() const noexcept { return impl_->broker != nullptr; }
-int node::metrics_port() const noexcept { return impl_->metrics_port; }
-const topics::catalog& node::catalog() const noexcept { return impl_->catalog; }
-const topics::kafka_config& node::kafka() const noexcept { return impl_->kafka; }
-const node_options& node::options() const noexcept { return impl_->options; }
+const std::string& node::brokers() const noexcept {
+  return impl_->kafka.brokers;
+}
+bool node::embedded() const noexcept {
+  return impl_->broker != nullptr;
+}
+int node::metrics_port() const noexcept {
+  return impl_->metrics_port;
+}
+const topics::catalog& node::catalog() const noexcept {
+  return impl_->catalog;
+}
+const topics::kafka_config& node::kafka() const noexcept {
+  return impl_->kafka;
+}
+const node_options& node::options() const noexcept {
+  return impl_->options;
+}
 
 double node::events_in_total() const {
   double in = 0;
@@ -226,7 +242,9 @@ void node::stop() {
 
 namespace {
 std::atomic<bool> stop_requested{false};
-extern "C" void on_stop_signal(int) { stop_requested.store(true); }
+extern "C" void on_stop_signal(int) {
+  stop_requested.store(true);
+}
 } // namespace
 
 std::atomic<bool>& install_stop_signals() {

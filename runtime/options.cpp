@@ -15,8 +15,7 @@ std::vector<std::string> validate(const node_options& o) {
   if (o.partitions < 1 || o.partitions > 1024)
     problems.push_back("--partitions must be between 1 and 1024 (got " +
                        std::to_string(o.partitions) + ")");
-  if (o.replication_factor < 1)
-    problems.push_back("--replication-factor must be at least 1");
+  if (o.replication_factor < 1) problems.push_back("--replication-factor must be at least 1");
   if (o.guarantee != "at_least_once" && o.guarantee != "exactly_once")
     problems.push_back("--guarantee must be at_least_once or exactly_once (got '" + o.guarantee +
                        "')");
@@ -25,7 +24,8 @@ std::vector<std::string> validate(const node_options& o) {
                        "at_least_once (decisions carry deterministic ids, so duplicates after "
                        "a crash are recognizable)");
   if (o.checkpoint_events == 0) problems.push_back("--checkpoint-events must be positive");
-  if (o.checkpoint_interval_ms <= 0) problems.push_back("--checkpoint-interval-ms must be positive");
+  if (o.checkpoint_interval_ms <= 0)
+    problems.push_back("--checkpoint-interval-ms must be positive");
   if (o.max_inflight < 16) problems.push_back("--max-inflight must be at least 16");
   if (o.max_event_bytes < 64) problems.push_back("--max-event-bytes must be at least 64");
   if (o.retry_limit < 1) problems.push_back("--retry-limit must be at least 1");
@@ -35,7 +35,8 @@ std::vector<std::string> validate(const node_options& o) {
   for (const auto& a : o.agents)
     if (resolve_kind(o, a) == nullptr) {
       std::string known;
-      for (const auto& k : actors::agent_kinds()) known += (known.empty() ? "" : ", ") + k.name;
+      for (const auto& k : actors::agent_kinds())
+        known += (known.empty() ? "" : ", ") + k.name;
       problems.push_back("unknown agent kind '" + a + "' (known: " + known + ")");
     }
   if (o.restart.max_failures < 1) problems.push_back("--quarantine-failures must be at least 1");

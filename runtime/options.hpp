@@ -14,27 +14,27 @@ namespace aetherial::runtime {
 
 /// Configuration of one `aetherial run` process.
 struct node_options {
-  std::string brokers;                        ///< bootstrap servers; "" = embedded broker
-  std::string topic_prefix;                   ///< prepended to every topic name; default ""
-  int partitions = 4;                         ///< partitions of created topics; default 4
-  int replication_factor = 1;                 ///< of created topics; default 1
-  std::string group = "aetherial";            ///< consumer group prefix; default "aetherial"
-  std::string data_dir = "aetherial-data";    ///< RocksDB snapshots; default ./aetherial-data
-  int metrics_port = 9464;                    ///< Prometheus /metrics; -1 disables; 9464
-  std::string metrics_bind = "0.0.0.0";       ///< metrics bind address; default 0.0.0.0
-  std::string guarantee = "at_least_once";    ///< at_least_once | exactly_once
-  std::size_t checkpoint_events = 10000;      ///< checkpoint after this many events; 10000
-  int checkpoint_interval_ms = 5000;          ///< or after this long; default 5000
-  std::size_t max_inflight = 20000;           ///< unacknowledged records before pausing; 20000
-  std::size_t max_event_bytes = 1u << 20;     ///< larger records are dead-lettered; 1 MiB
-  int retry_limit = 3;                        ///< attempts before a poison event is dead-lettered
-  restart_policy restart;                     ///< supervisor backoff and quarantine
-  int telemetry_interval_ms = 5000;           ///< runtime telemetry period; 0 disables; 5000
-  std::string instance_id;                    ///< default: hostname-pid
-  std::vector<std::string> agents{"operations"}; ///< agent kinds to run; default operations
-  std::size_t keep_snapshots = 3;             ///< snapshots kept per partition; default 3
+  std::string brokers;                     ///< bootstrap servers; "" = embedded broker
+  std::string topic_prefix;                ///< prepended to every topic name; default ""
+  int partitions = 4;                      ///< partitions of created topics; default 4
+  int replication_factor = 1;              ///< of created topics; default 1
+  std::string group = "aetherial";         ///< consumer group prefix; default "aetherial"
+  std::string data_dir = "aetherial-data"; ///< RocksDB snapshots; default ./aetherial-data
+  int metrics_port = 9464;                 ///< Prometheus /metrics; -1 disables; 9464
+  std::string metrics_bind = "0.0.0.0";    ///< metrics bind address; default 0.0.0.0
+  std::string guarantee = "at_least_once"; ///< at_least_once | exactly_once
+  std::size_t checkpoint_events = 10000;   ///< checkpoint after this many events; 10000
+  int checkpoint_interval_ms = 5000;       ///< or after this long; default 5000
+  std::size_t max_inflight = 20000;        ///< unacknowledged records before pausing; 20000
+  std::size_t max_event_bytes = 1u << 20;  ///< larger records are dead-lettered; 1 MiB
+  int retry_limit = 3;                     ///< attempts before a poison event is dead-lettered
+  restart_policy restart;                  ///< supervisor backoff and quarantine
+  int telemetry_interval_ms = 5000;        ///< runtime telemetry period; 0 disables; 5000
+  std::string instance_id;                 ///< default: hostname-pid
+  std::vector<std::string> agents{"operations"};       ///< agent kinds to run; default operations
+  std::size_t keep_snapshots = 3;                      ///< snapshots kept per partition; default 3
   std::map<std::string, std::string> kafka_properties; ///< extra librdkafka properties
-  int scheduler_threads = 0;                  ///< CAF workers; 0 = number of cores
+  int scheduler_threads = 0;                           ///< CAF workers; 0 = number of cores
   /// Agent kinds beyond the built-in ones, for programs that embed the runtime.
   std::vector<actors::agent_kind> extra_kinds;
 };

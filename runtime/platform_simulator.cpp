@@ -253,78 +253,77 @@ bool platform_simulator::observe(const std::uint8_t* data, std::size_t size) {
   };
 
   switch (env->payload_type()) {
-  case fbs::Payload::ScaleDecision: {
-    const auto* d = env->payload_as_ScaleDecision();
-    auto it = services_.find(std::string(view(d->service())));
-    if (it != services_.end() && d->to_replicas() >= 1)
-      it->second.pending.emplace_back(at(cfg_.actuation_delay_ms), d->to_replicas());
-    break;
-  }
-  case fbs::Payload::RemediationDecision: {
-    const auto* d = env->payload_as_RemediationDecision();
-    const std::string service(view(d->service()));
-    const std::string incident(view(d->incident_id()));
-    const std::string action(view(d->action()));
-    bool success = false;
-    std::string detail;
-    if (service == db_load.name) {
-      // Only a pool restart releases the leaked connections.
-      success = action == "restart_connection_pool";
-      if (success) db_leaking_ = false;
-      detail = success ? "connection pool restarted, 0/50 connections in use"
-                       : action + " done, connections still exhausted";
-    } else if (service == payments_load.name) {
-      // Each remediation relieves the failing dependency less than the one before.
-      const double after = 0.01 + cfg_.payments_relief_decay * payments_remediations_;
-      ++payments_remediations_;
-      payments_5xx_ = std::max(0.0, after);
-      success = payments_5xx_ < cfg_.payments_5xx_threshold;
-      if (success) payments_incident_open_ = false;
-      detail = action + " done, 5xx rate now " + rate(payments_5xx_);
-    } else {
-      success = true;
-      detail = action + " done";
+    case fbs::Payload::ScaleDecision: {
+      const auto* d = env->payload_as_ScaleDecision();
+      auto it = services_.find(std::string(view(d->service())));
+      if (it != services_.end() && d->to_replicas() >= 1)
+        it->second.pending.emplace_back(at(cfg_.actuation_delay_ms), d->to_replicas());
+      break;
     }
-    flatbuffers::FlatBufferBuilder b;
-    const std::string runbook(view(d->runbook()));
-    auto o = fbs::CreateRemediationOutcomeDirect(b, incident.c_str(), runbook.c_str(),
-                                                 action.c_str(), success, detail.c_str());
-    const std::int64_t t = at(cfg_.remediation_delay_ms);
-    schedule(t, std::string(health_topic), service,
-             finish(b, t, service, "svc:effect-worker", incident, cause,
-                    fbs::Payload::RemediationOutcome, o.Union()));
-    if (success && service == db_load.name) {
-      flatbuffers::FlatBufferBuilder hb;
-      auto h = fbs::CreateHealthCheckDirect(hb, service.c_str(), "connection-pool", true,
-                                            "SELECT 1 in 3 ms");
-      const std::int64_t th = at(cfg_.health_check_delay_ms);
-      schedule(th, std::string(health_topic), service,
-               finish(hb, th, service, "svc:health-monitor", incident, cause,
-                      fbs::Payload::HealthCheck, h.Union()));
+    case fbs::Payload::RemediationDecision: {
+      const auto* d = env->payload_as_RemediationDecision();
+      const std::string service(view(d->service()));
+      const std::string incident(view(d->incident_id()));
+      const std::string action(view(d->action()));
+      bool success = false;
+      std::string detail;
+      if (service == db_load.name) {
+        // Only a pool restart releases the leaked connections.
+        success = action == "restart_connection_pool";
+        if (success) db_leaking_ = false;
+        detail = success ? "connection pool restarted, 0/50 connections in use"
+                         : action + " done, connections still exhausted";
+      } else if (service == payments_load.name) {
+        // Each remediation relieves the failing dependency less than the one before.
+        const double after = 0.01 + cfg_.payments_relief_decay * payments_remediations_;
+        ++payments_remediations_;
+        payments_5xx_ = std::max(0.0, after);
+        success = payments_5xx_ < cfg_.payments_5xx_threshold;
+        if (success) payments_incident_open_ = false;
+        detail = action + " done, 5xx rate now " + rate(payments_5xx_);
+      } else {
+        success = true;
+        detail = action + " done";
+      }
+      flatbuffers::FlatBufferBuilder b;
+      const std::string runbook(view(d->runbook()));
+      auto o = fbs::CreateRemediationOutcomeDirect(b, incident.c_str(), runbook.c_str(),
+                                                   action.c_str(), success, detail.c_str());
+      const std::int64_t t = at(cfg_.remediation_delay_ms);
+      schedule(t, std::string(health_topic), service,
+               finish(b, t, service, "svc:effect-worker", incident, cause,
+                      fbs::Payload::RemediationOutcome, o.Union()));
+      if (success && service == db_load.name) {
+        flatbuffers::FlatBufferBuilder hb;
+        auto h = fbs::CreateHealthCheckDirect(hb, service.c_str(), "connection-pool", true,
+                                              "SELECT 1 in 3 ms");
+        const std::int64_t th = at(cfg_.health_check_delay_ms);
+        schedule(th, std::string(health_topic), service,
+                 finish(hb, th, service, "svc:health-monitor", incident, cause,
+                        fbs::Payload::HealthCheck, h.Union()));
+      }
+      break;
     }
-    break;
-  }
-  case fbs::Payload::EscalationDecision: {
-    const auto* d = env->payload_as_EscalationDecision();
-    if (view(d->service()) == payments_load.name) payments_escalated_ = true;
-    break;
-  }
-  case fbs::Payload::Recommendation: {
-    const auto* d = env->payload_as_Recommendation();
-    if (view(d->kind()) == "index" && index_ready_ms_ < 0)
-      index_ready_ms_ = env->event_time_ms() + cfg_.apply_delay_ms;
-    if (view(d->kind()) == "cache" && cache_resized_ms_ < 0)
-      cache_resized_ms_ = env->event_time_ms() + cfg_.apply_delay_ms;
-    break;
-  }
-  case fbs::Payload::RuntimeScaleDecision: {
-    const auto* d = env->payload_as_RuntimeScaleDecision();
-    if (d->to_instances() >= 1)
-      instances_pending_.emplace_back(at(cfg_.actuation_delay_ms), d->to_instances());
-    break;
-  }
-  default:
-    break;
+    case fbs::Payload::EscalationDecision: {
+      const auto* d = env->payload_as_EscalationDecision();
+      if (view(d->service()) == payments_load.name) payments_escalated_ = true;
+      break;
+    }
+    case fbs::Payload::Recommendation: {
+      const auto* d = env->payload_as_Recommendation();
+      if (view(d->kind()) == "index" && index_ready_ms_ < 0)
+        index_ready_ms_ = env->event_time_ms() + cfg_.apply_delay_ms;
+      if (view(d->kind()) == "cache" && cache_resized_ms_ < 0)
+        cache_resized_ms_ = env->event_time_ms() + cfg_.apply_delay_ms;
+      break;
+    }
+    case fbs::Payload::RuntimeScaleDecision: {
+      const auto* d = env->payload_as_RuntimeScaleDecision();
+      if (d->to_instances() >= 1)
+        instances_pending_.emplace_back(at(cfg_.actuation_delay_ms), d->to_instances());
+      break;
+    }
+    default: break;
   }
   return true;
 }

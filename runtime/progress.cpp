@@ -8,7 +8,9 @@ namespace aetherial::runtime {
 progress_line::progress_line(std::string label)
     : label_(std::move(label)), tty_(isatty(fileno(stderr)) != 0) {}
 
-progress_line::~progress_line() { finish(); }
+progress_line::~progress_line() {
+  finish();
+}
 
 void progress_line::update(const std::string& phase, std::uint64_t done, std::uint64_t total) {
   if (!tty_) return;

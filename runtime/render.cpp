@@ -5,7 +5,9 @@
 namespace aetherial::runtime {
 namespace {
 
-std::string str(const flatbuffers::String* s) { return s ? s->str() : std::string(); }
+std::string str(const flatbuffers::String* s) {
+  return s ? s->str() : std::string();
+}
 
 std::string fmt(const char* f, double v) {
   char buf[64];
@@ -42,8 +44,8 @@ std::string render_decision(const schemas::fbs::Envelope& env) {
     }
     case fbs::Payload::VerificationDecision: {
       const auto* d = env.payload_as_VerificationDecision();
-      line += std::string(d->success() ? "VERIFIED   " : "FAILED     ") + str(d->service()) +
-              " " + str(d->incident_id()) + " " + str(d->runbook()) + ": " + str(d->reason());
+      line += std::string(d->success() ? "VERIFIED   " : "FAILED     ") + str(d->service()) + " " +
+              str(d->incident_id()) + " " + str(d->runbook()) + ": " + str(d->reason());
       break;
     }
     case fbs::Payload::EscalationDecision: {
@@ -71,8 +73,7 @@ std::string render_decision(const schemas::fbs::Envelope& env) {
               std::to_string(d->to_instances()) + ": " + str(d->reason());
       break;
     }
-    default:
-      line += std::string(schemas::payload_name(env.payload_type())) + " " + str(env.key());
+    default: line += std::string(schemas::payload_name(env.payload_type())) + " " + str(env.key());
   }
   return line;
 }

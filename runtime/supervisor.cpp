@@ -43,7 +43,8 @@ caf::behavior supervisor_actor(caf::stateful_actor<supervisor_state>* self, host
       self->send(coordinator, quarantine_atom::value, p, reason);
       return;
     }
-    auto backoff = policy.initial_backoff * (1LL << std::min<std::size_t>(sh.failures.size() - 1, 16));
+    auto backoff =
+        policy.initial_backoff * (1LL << std::min<std::size_t>(sh.failures.size() - 1, 16));
     backoff = std::min<decltype(backoff)>(backoff, policy.max_backoff);
     spdlog::warn("agent {} partition {} stopped ({}); restarting in {} ms", env.kind->name, p,
                  reason, backoff.count());

@@ -17,10 +17,14 @@ std::optional<event_id> event_id::parse(std::string_view text) {
   for (char c : text) {
     if (c == '-') continue;
     int v;
-    if (c >= '0' && c <= '9') v = c - '0';
-    else if (c >= 'a' && c <= 'f') v = c - 'a' + 10;
-    else if (c >= 'A' && c <= 'F') v = c - 'A' + 10;
-    else return std::nullopt;
+    if (c >= '0' && c <= '9')
+      v = c - '0';
+    else if (c >= 'a' && c <= 'f')
+      v = c - 'a' + 10;
+    else if (c >= 'A' && c <= 'F')
+      v = c - 'A' + 10;
+    else
+      return std::nullopt;
     if (digits >= 32) return std::nullopt;
     auto& p = parts[digits / 16];
     p = (p << 4) | static_cast<std::uint64_t>(v);
@@ -69,10 +73,9 @@ std::vector<std::uint8_t> finish_envelope(flatbuffers::FlatBufferBuilder& b,
                                           flatbuffers::Offset<void> payload) {
   const auto id = h.id.to_fbs();
   const auto causation = h.causation.to_fbs();
-  auto env = fbs::CreateEnvelopeDirect(b, &id, 1, h.key.c_str(), h.event_time_ms,
-                                       h.principal.c_str(), &causation,
-                                       h.correlation.empty() ? nullptr : h.correlation.c_str(),
-                                       type, payload);
+  auto env = fbs::CreateEnvelopeDirect(
+      b, &id, 1, h.key.c_str(), h.event_time_ms, h.principal.c_str(), &causation,
+      h.correlation.empty() ? nullptr : h.correlation.c_str(), type, payload);
   fbs::FinishEnvelopeBuffer(b, env);
   return {b.GetBufferPointer(), b.GetBufferPointer() + b.GetSize()};
 }

@@ -84,8 +84,7 @@ struct envelope_header {
 
 /// Finishes `b` as an envelope around an already built payload and returns the bytes.
 [[nodiscard]] std::vector<std::uint8_t> finish_envelope(flatbuffers::FlatBufferBuilder& b,
-                                                        const envelope_header& h,
-                                                        fbs::Payload type,
+                                                        const envelope_header& h, fbs::Payload type,
                                                         flatbuffers::Offset<void> payload);
 
 /// The payload type's schema name ("ServiceLoad"), or "NONE".

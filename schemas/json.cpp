@@ -24,7 +24,9 @@ flatbuffers::Parser& envelope_parser() {
   return *parser;
 }
 
-nlohmann::json id_json(const event_id& id) { return {{"hi", id.hi}, {"lo", id.lo}}; }
+nlohmann::json id_json(const event_id& id) {
+  return {{"hi", id.hi}, {"lo", id.lo}};
+}
 
 /// Accepts an id as {"hi":..,"lo":..} or as 32 hex digits.
 bool normalize_id(nlohmann::json& obj, const char* field, std::string* why) {
@@ -52,8 +54,7 @@ envelope_from_json(std::string_view json, const json_defaults& defaults, std::st
     obj["payload_type"] = obj["type"];
     obj.erase("type");
   }
-  if (!normalize_id(obj, "id", why) || !normalize_id(obj, "causation_id", why))
-    return std::nullopt;
+  if (!normalize_id(obj, "id", why) || !normalize_id(obj, "causation_id", why)) return std::nullopt;
   if (!obj.contains("id")) obj["id"] = id_json(defaults.id);
   if (!obj.contains("event_time_ms")) obj["event_time_ms"] = defaults.event_time_ms;
   if (!obj.contains("principal")) obj["principal"] = defaults.principal;

@@ -2,6 +2,8 @@
 #include <exception>
 #include <random>
 
+#include <map>
+
 #include "topics/kafka.hpp"
 #include "topics/rdkafka_bridge.hpp"
 
@@ -188,6 +190,8 @@ std::vector<error> consumer::take_errors() {
 
 /// The reader's librdkafka handle: a consumer that assigns and never joins its group.
 struct reader::impl : client_state {
+  /// Per assigned partition: true once EOF was seen after its last record.
+  std::map<std::pair<std::string, std::int32_t>, bool> at_end_;
   handle_ptr rk_;
 };
 
@@ -207,6 +211,8 @@ result<std::unique_ptr<reader>> reader::create(const kafka_config& cfg, bool rea
   const auto tag = (static_cast<std::uint64_t>(rd()) << 32) ^ rd();
   auto defaults = consumer_defaults(read_committed);
   defaults.emplace_back("group.id", "aetherial.reader." + std::to_string(tag));
+  // EOF events tell when a partition is read to its end, transaction markers included.
+  defaults.emplace_back("enable.partition.eof", "true");
   auto conf = make_conf(cfg, defaults);
   if (!conf) return conf.error_value();
   auto p = std::make_unique<impl>();
@@ -221,6 +227,9 @@ result<std::unique_ptr<reader>> reader::create(const kafka_config& cfg, bool rea
 result<void> reader::assign(const std::vector<topic_partition>& from) {
   auto list = to_list(from);
   if (auto err = rd_kafka_assign(impl_->rk_.get(), list.get())) return from_code(err, "assign");
+  impl_->at_end_.clear();
+  for (const auto& tp : from)
+    impl_->at_end_[{tp.topic, tp.partition}] = false;
   return {};
 }
 
@@ -250,7 +259,23 @@ result<int> reader::partition_count(const std::string& topic, ms timeout) {
 }
 
 std::vector<record> reader::poll(std::size_t max, ms timeout) {
-  return poll_records(impl_->rk_.get(), *impl_, max, timeout);
+  auto& ends = impl_->at_end_;
+  auto out = poll_records(impl_->rk_.get(), *impl_, max, timeout,
+                          [&ends](const char* topic, std::int32_t partition) {
+                            auto it = ends.find({topic, partition});
+                            if (it != ends.end()) it->second = true;
+                          });
+  for (const auto& r : out) {
+    auto it = ends.find({r.topic, r.partition});
+    if (it != ends.end()) it->second = false;
+  }
+  return out;
+}
+
+bool reader::at_end() const {
+  for (const auto& [tp, end] : impl_->at_end_)
+    if (!end) return false;
+  return true;
 }
 
 std::vector<error> reader::take_errors() {

@@ -182,6 +182,10 @@ public:
   /// Number of partitions of a topic (error if it does not exist).
   [[nodiscard]] result<int> partition_count(const std::string& topic, ms timeout);
   std::vector<record> poll(std::size_t max, ms timeout);
+  /// True when every assigned partition has been read to its end (the high watermark, or
+  /// the last stable offset when reading committed records): no record is still to come
+  /// unless more are produced.
+  [[nodiscard]] bool at_end() const;
   /// Errors poll met since the last call; poll itself never fails.
   [[nodiscard]] std::vector<error> take_errors();
 

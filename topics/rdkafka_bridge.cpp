@@ -11,33 +11,26 @@ error make_error(errc code, std::string message) {
 
 errc classify(rd_kafka_resp_err_t err) noexcept {
   switch (err) {
-  case RD_KAFKA_RESP_ERR__TIMED_OUT:
-  case RD_KAFKA_RESP_ERR__TIMED_OUT_QUEUE:
-  case RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT:
-    return errc::timeout;
-  case RD_KAFKA_RESP_ERR__TRANSPORT:
-  case RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN:
-  case RD_KAFKA_RESP_ERR__RESOLVE:
-  case RD_KAFKA_RESP_ERR__SSL:
-  case RD_KAFKA_RESP_ERR__AUTHENTICATION:
-    return errc::connect;
-  case RD_KAFKA_RESP_ERR__QUEUE_FULL:
-    return errc::queue_full;
-  case RD_KAFKA_RESP_ERR__FENCED:
-  case RD_KAFKA_RESP_ERR_PRODUCER_FENCED:
-  case RD_KAFKA_RESP_ERR_INVALID_PRODUCER_EPOCH:
-    return errc::fenced;
-  case RD_KAFKA_RESP_ERR__STATE:
-  case RD_KAFKA_RESP_ERR__NOT_CONFIGURED:
-  case RD_KAFKA_RESP_ERR__PREV_IN_PROGRESS:
-  case RD_KAFKA_RESP_ERR__INVALID_ARG:
-  case RD_KAFKA_RESP_ERR__DESTROY:
-    return errc::state;
-  case RD_KAFKA_RESP_ERR__INVALID_TYPE:
-  case RD_KAFKA_RESP_ERR__UNSUPPORTED_FEATURE:
-    return errc::config;
-  default:
-    return errc::broker;
+    case RD_KAFKA_RESP_ERR__TIMED_OUT:
+    case RD_KAFKA_RESP_ERR__TIMED_OUT_QUEUE:
+    case RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT: return errc::timeout;
+    case RD_KAFKA_RESP_ERR__TRANSPORT:
+    case RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN:
+    case RD_KAFKA_RESP_ERR__RESOLVE:
+    case RD_KAFKA_RESP_ERR__SSL:
+    case RD_KAFKA_RESP_ERR__AUTHENTICATION: return errc::connect;
+    case RD_KAFKA_RESP_ERR__QUEUE_FULL: return errc::queue_full;
+    case RD_KAFKA_RESP_ERR__FENCED:
+    case RD_KAFKA_RESP_ERR_PRODUCER_FENCED:
+    case RD_KAFKA_RESP_ERR_INVALID_PRODUCER_EPOCH: return errc::fenced;
+    case RD_KAFKA_RESP_ERR__STATE:
+    case RD_KAFKA_RESP_ERR__NOT_CONFIGURED:
+    case RD_KAFKA_RESP_ERR__PREV_IN_PROGRESS:
+    case RD_KAFKA_RESP_ERR__INVALID_ARG:
+    case RD_KAFKA_RESP_ERR__DESTROY: return errc::state;
+    case RD_KAFKA_RESP_ERR__INVALID_TYPE:
+    case RD_KAFKA_RESP_ERR__UNSUPPORTED_FEATURE: return errc::config;
+    default: return errc::broker;
   }
 }
 
@@ -220,7 +213,8 @@ record to_record(const rd_kafka_message_t& m) {
   return r;
 }
 
-std::vector<record> poll_records(rd_kafka_t* rk, client_state& state, std::size_t max, ms timeout) {
+std::vector<record> poll_records(rd_kafka_t* rk, client_state& state, std::size_t max, ms timeout,
+                                 const eof_callback& on_eof) {
   using clock = std::chrono::steady_clock;
   std::vector<record> out;
   if (max == 0) return out;
@@ -236,7 +230,9 @@ std::vector<record> poll_records(rd_kafka_t* rk, client_state& state, std::size_
     }
     if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
       out.push_back(to_record(*m));
-    } else if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+    } else if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+      if (on_eof && m->rkt != nullptr) on_eof(rd_kafka_topic_name(m->rkt), m->partition);
+    } else {
       std::string what = "consume";
       if (m->rkt != nullptr)
         what += std::string(" ") + rd_kafka_topic_name(m->rkt) + "[" +

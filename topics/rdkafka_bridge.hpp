@@ -1,4 +1,6 @@
 #pragma once
+
+#include <functional>
 // Private to topics/: the librdkafka plumbing every client shares (configuration, handles,
 // error translation, partition lists, records). Never include it outside topics/: it brings
 // in rdkafka.h, and no librdkafka type may leave this folder.
@@ -107,11 +109,14 @@ private:
 /// Copies a consumed message into a record.
 [[nodiscard]] record to_record(const rd_kafka_message_t& m);
 
+/// Called for a partition EOF event (only delivered with enable.partition.eof=true).
+using eof_callback = std::function<void(const char* topic, std::int32_t partition)>;
+
 /// Polls a consumer handle: waits up to `timeout` for the first record, then takes what is
-/// already there without waiting, up to `max`. Partition EOF events are skipped; other
-/// errors go to `state`.
+/// already there without waiting, up to `max`. Partition EOF events go to `on_eof` (if
+/// any); other errors go to `state`.
 [[nodiscard]] std::vector<record> poll_records(rd_kafka_t* rk, client_state& state, std::size_t max,
-                                               ms timeout);
+                                               ms timeout, const eof_callback& on_eof = {});
 
 /// The librdkafka handle of a consumer group member (for its group metadata).
 [[nodiscard]] rd_kafka_t* consumer_handle(const consumer::impl& c) noexcept;

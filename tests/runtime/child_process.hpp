@@ -25,7 +25,8 @@ public:
       ::close(fds[0]);
       ::close(fds[1]);
       std::vector<char*> args;
-      for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+      for (const auto& a : argv)
+        args.push_back(const_cast<char*>(a.c_str()));
       args.push_back(nullptr);
       ::execv(args[0], args.data());
       ::_exit(127);
@@ -49,7 +50,8 @@ public:
     char buf[4096];
     if (!std::fgets(buf, sizeof buf, out_)) return false;
     line = buf;
-    while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
+    while (!line.empty() && (line.back() == '\n' || line.back() == '\r'))
+      line.pop_back();
     return true;
   }
   void signal(int sig) {
@@ -79,7 +81,8 @@ inline std::pair<int, std::string> run_command(const std::vector<std::string>& a
                                                const std::string& log_path = "") {
   child_process c(argv, log_path);
   std::string out, line;
-  while (c.read_line(line)) out += line + "\n";
+  while (c.read_line(line))
+    out += line + "\n";
   return {c.wait(), out};
 }
 

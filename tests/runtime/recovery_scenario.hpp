@@ -21,22 +21,30 @@ struct scenario_result {
 };
 
 inline scenario_result run_recovery_scenario(const std::string& aetherial_bin,
-                                             const std::string& brokers,
-                                             const std::string& prefix, int partitions) {
+                                             const std::string& brokers, const std::string& prefix,
+                                             int partitions) {
   using namespace std::chrono;
   temp_dir dir;
   const std::string log = dir.path() + "/run.log";
   const topics::catalog cat(prefix, partitions);
   topics::kafka_config kc;
   kc.brokers = brokers;
-  std::vector<std::string> run_argv = {aetherial_bin,   "run",
-                                       "--brokers",     brokers,
-                                       "--topic-prefix", prefix,
-                                       "--partitions",  std::to_string(partitions),
-                                       "--data-dir",    dir.path(),
-                                       "--metrics-port", "-1",
-                                       "--checkpoint-interval-ms", "200",
-                                       "--group",       prefix + "group"};
+  std::vector<std::string> run_argv = {aetherial_bin,
+                                       "run",
+                                       "--brokers",
+                                       brokers,
+                                       "--topic-prefix",
+                                       prefix,
+                                       "--partitions",
+                                       std::to_string(partitions),
+                                       "--data-dir",
+                                       dir.path(),
+                                       "--metrics-port",
+                                       "-1",
+                                       "--checkpoint-interval-ms",
+                                       "200",
+                                       "--group",
+                                       prefix + "group"};
   auto producer = topics::producer::create(kc);
   BOOST_TEST_REQUIRE(producer.has_value());
   auto& prod = *producer.value();
@@ -66,11 +74,11 @@ inline scenario_result run_recovery_scenario(const std::string& aetherial_bin,
   BOOST_TEST_REQUIRE(wait_for([&] { return scale_decisions().size() >= 2; }, seconds(90)),
                      "no scale decisions before the kill; see " + log);
   // Wait until a checkpoint covers phase 1 (its snapshot is on the snapshot topic).
-  BOOST_TEST_REQUIRE(wait_for([&] {
-    return !read_all(kc, cat.name(topics::catalog::snapshots)).empty();
-  }, seconds(60)));
+  BOOST_TEST_REQUIRE(wait_for(
+      [&] { return !read_all(kc, cat.name(topics::catalog::snapshots)).empty(); }, seconds(60)));
   // More events that are applied but may not be checkpointed when the kill lands.
-  for (int i = 8; i < 12; ++i) send_load("web", i, 5, 0.55);
+  for (int i = 8; i < 12; ++i)
+    send_load("web", i, 5, 0.55);
   (void)prod.flush(topics::ms{10000});
   const auto before = scale_decisions().size();
 
@@ -81,16 +89,20 @@ inline scenario_result run_recovery_scenario(const std::string& aetherial_bin,
 
   // Phase 2: restart; traffic drops, so web must scale down after the stabilization window.
   auto run2 = std::make_unique<child_process>(run_argv, log);
-  for (int i = 12; i < 40; ++i) send_load("web", i, 5, 0.05);
+  for (int i = 12; i < 40; ++i)
+    send_load("web", i, 5, 0.05);
   (void)prod.flush(topics::ms{10000});
   scenario_result res;
   bool scaled_down = false;
-  BOOST_TEST_REQUIRE(wait_for([&] {
-    auto d = scale_decisions();
-    for (std::size_t k = before; k < d.size(); ++k)
-      if (d[k].first == "web" && d[k].second < 5) scaled_down = true;
-    return scaled_down;
-  }, seconds(120)), "no scale-down after the restart; see " + log);
+  BOOST_TEST_REQUIRE(wait_for(
+                         [&] {
+                           auto d = scale_decisions();
+                           for (std::size_t k = before; k < d.size(); ++k)
+                             if (d[k].first == "web" && d[k].second < 5) scaled_down = true;
+                           return scaled_down;
+                         },
+                         seconds(120)),
+                     "no scale-down after the restart; see " + log);
   res.kill_to_first_decision_ms =
       duration<double, std::milli>(steady_clock::now() - killed_at).count();
   BOOST_TEST_MESSAGE("SIGKILL -> first new decision: " << res.kill_to_first_decision_ms << " ms");
@@ -99,8 +111,8 @@ inline scenario_result run_recovery_scenario(const std::string& aetherial_bin,
   BOOST_TEST(run2->wait() == 0);
   run2.reset();
 
-  auto [code, out] = run_command({aetherial_bin, "audit", "--brokers", brokers,
-                                  "--topic-prefix", prefix}, log);
+  auto [code, out] =
+      run_command({aetherial_bin, "audit", "--brokers", brokers, "--topic-prefix", prefix}, log);
   BOOST_TEST_MESSAGE("audit: " << out);
   BOOST_TEST(code == 0, out);
   BOOST_TEST(out.find(" 0 divergences") != std::string::npos, out);

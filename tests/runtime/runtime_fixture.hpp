@@ -33,11 +33,11 @@ private:
 };
 
 inline std::vector<std::uint8_t> service_load(schemas::event_id id, std::int64_t t_ms,
-                                              const std::string& service, int replicas,
-                                              double cpu, double rps = 100) {
+                                              const std::string& service, int replicas, double cpu,
+                                              double rps = 100) {
   flatbuffers::FlatBufferBuilder b;
-  auto load = schemas::fbs::CreateServiceLoadDirect(b, service.c_str(), replicas, rps, cpu, 50.0,
-                                                    0.001);
+  auto load =
+      schemas::fbs::CreateServiceLoadDirect(b, service.c_str(), replicas, rps, cpu, 50.0, 0.001);
   schemas::envelope_header h;
   h.id = id;
   h.key = service;
@@ -58,31 +58,36 @@ read_until(const topics::kafka_config& cfg, const std::string& topic,
   auto parts = rd.value()->partition_count(topic, topics::ms{10000});
   if (!parts) return all;
   std::vector<topics::topic_partition> from;
-  for (int p = 0; p < parts.value(); ++p) from.push_back({topic, p, -2});
+  for (int p = 0; p < parts.value(); ++p)
+    from.push_back({topic, p, -2});
   if (!rd.value()->assign(from)) return all;
   const auto until = std::chrono::steady_clock::now() + deadline;
   while (std::chrono::steady_clock::now() < until) {
     auto batch = rd.value()->poll(1000, topics::ms{200});
-    for (auto& r : batch) all.push_back(std::move(r));
+    for (auto& r : batch)
+      all.push_back(std::move(r));
     if (done(all)) break;
   }
   return all;
 }
 
-/// Reads every record `topic` has now (up to each partition's high watermark).
+/// Reads every record `topic` has now (every partition to its end).
 inline std::vector<topics::record> read_all(const topics::kafka_config& cfg,
                                             const std::string& topic) {
-  auto rd = topics::reader::create(cfg);
-  if (!rd) return {};
+  std::vector<topics::record> all;
+  auto rd = topics::reader::create(cfg, /*read_committed=*/true);
+  if (!rd) return all;
   auto parts = rd.value()->partition_count(topic, topics::ms{10000});
-  if (!parts) return {};
-  std::size_t expected = 0;
-  for (int p = 0; p < parts.value(); ++p) {
-    auto wm = rd.value()->watermarks(topic, p, topics::ms{10000});
-    if (wm) expected += static_cast<std::size_t>(wm.value().second - wm.value().first);
-  }
-  return read_until(cfg, topic, [expected](const auto& all) { return all.size() >= expected; },
-                    std::chrono::seconds(30));
+  if (!parts) return all;
+  std::vector<topics::topic_partition> from;
+  for (int p = 0; p < parts.value(); ++p)
+    from.push_back({topic, p, -2});
+  if (!rd.value()->assign(from)) return all;
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (!rd.value()->at_end() && std::chrono::steady_clock::now() < until)
+    for (auto& r : rd.value()->poll(1000, topics::ms{200}))
+      all.push_back(std::move(r));
+  return all;
 }
 
 /// Polls `cond` every 20 ms until it holds or the deadline passes.

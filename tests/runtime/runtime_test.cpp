@@ -38,13 +38,15 @@ public:
   }
   [[nodiscard]] actors::bytes snapshot() const override {
     actors::bytes out(8);
-    for (int i = 0; i < 8; ++i) out[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(count_ >> (8 * i));
+    for (int i = 0; i < 8; ++i)
+      out[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(count_ >> (8 * i));
     return out;
   }
   [[nodiscard]] bool restore(const std::uint8_t* data, std::size_t size) override {
     if (size != 8) return false;
     count_ = 0;
-    for (int i = 0; i < 8; ++i) count_ |= static_cast<std::uint64_t>(data[i]) << (8 * i);
+    for (int i = 0; i < 8; ++i)
+      count_ |= static_cast<std::uint64_t>(data[i]) << (8 * i);
     return true;
   }
 
@@ -89,8 +91,8 @@ struct node_fixture {
   }
   void send(std::string_view logical, const std::string& key,
             const std::vector<std::uint8_t>& value) {
-    BOOST_TEST_REQUIRE(static_cast<bool>(producer->send(node->catalog().name(logical), -1, key,
-                                                        value.data(), value.size())));
+    BOOST_TEST_REQUIRE(static_cast<bool>(
+        producer->send(node->catalog().name(logical), -1, key, value.data(), value.size())));
   }
   void send_count(const std::string& key, std::int64_t t) {
     send(topics::catalog::metrics, key, test::service_load({99, next_id++}, t, key, 1, 0.5));
@@ -117,7 +119,8 @@ std::string http_get(int port, const std::string& path) {
   std::string out;
   char buf[4096];
   ssize_t n;
-  while ((n = ::read(fd, buf, sizeof buf)) > 0) out.append(buf, static_cast<std::size_t>(n));
+  while ((n = ::read(fd, buf, sizeof buf)) > 0)
+    out.append(buf, static_cast<std::size_t>(n));
   ::close(fd);
   return out;
 }
@@ -150,8 +153,10 @@ BOOST_AUTO_TEST_CASE(operations_decides_from_kafka_events_and_serves_metrics) {
   BOOST_TEST(scale->to_replicas() > 2);
 
   const auto body = http_get(f.node->metrics_port(), "/metrics");
-  BOOST_TEST(body.find("aetherial_events_in_total{agent=\"operations\",topic=\"platform.metrics\"}") !=
-             std::string::npos, body.substr(0, 2000));
+  BOOST_TEST(
+      body.find("aetherial_events_in_total{agent=\"operations\",topic=\"platform.metrics\"}") !=
+          std::string::npos,
+      body.substr(0, 2000));
   BOOST_TEST(body.find("aetherial_processing_latency_seconds_bucket") != std::string::npos);
   BOOST_TEST(body.find("aetherial_events_out_total") != std::string::npos);
 }
@@ -160,9 +165,11 @@ BOOST_AUTO_TEST_CASE(agent_that_throws_is_restarted_with_state_restored) {
   node_fixture f;
   crash_once_remaining = 1;
   f.start({"counting"});
-  for (int i = 0; i < 40; ++i) f.send_count("k", 1000 + i);
+  for (int i = 0; i < 40; ++i)
+    f.send_count("k", 1000 + i);
   f.send_count("crash-once", 2000);
-  for (int i = 0; i < 40; ++i) f.send_count("k", 3000 + i);
+  for (int i = 0; i < 40; ++i)
+    f.send_count("k", 3000 + i);
   auto decisions = f.decisions_until(81);
   std::map<std::string, int> ids;
   std::set<int> counts;
@@ -183,9 +190,11 @@ BOOST_AUTO_TEST_CASE(agent_that_throws_is_restarted_with_state_restored) {
 BOOST_AUTO_TEST_CASE(poison_event_is_dead_lettered_and_processing_continues) {
   node_fixture f;
   f.start({"counting"});
-  for (int i = 0; i < 10; ++i) f.send_count("k", 1000 + i);
+  for (int i = 0; i < 10; ++i)
+    f.send_count("k", 1000 + i);
   f.send_count("poison", 2000);
-  for (int i = 0; i < 10; ++i) f.send_count("k", 3000 + i);
+  for (int i = 0; i < 10; ++i)
+    f.send_count("k", 3000 + i);
   auto decisions = f.decisions_until(20);
   BOOST_TEST(decisions.size() == 20u);
   auto dlq = test::read_until(f.node->kafka(), f.node->catalog().name(topics::catalog::dlq),
@@ -205,11 +214,13 @@ BOOST_AUTO_TEST_CASE(malformed_events_are_dead_lettered_with_reasons) {
   f.send_count("k", 1);
   f.send(topics::catalog::metrics, "x", {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12});
   auto good = test::service_load({5, 5}, 2, "k", 1, 0.5);
-  f.send(topics::catalog::metrics, "x",
-         std::vector<std::uint8_t>(good.begin(), good.begin() + static_cast<long>(good.size() / 2)));
+  f.send(
+      topics::catalog::metrics, "x",
+      std::vector<std::uint8_t>(good.begin(), good.begin() + static_cast<long>(good.size() / 2)));
   f.send(topics::catalog::metrics, "x", std::vector<std::uint8_t>(8192, 'A'));
   const std::string bad_json = R"({"type":"ServiceLoad","payload":{"no_such_field":1}})";
-  f.send(topics::catalog::metrics, "x", std::vector<std::uint8_t>(bad_json.begin(), bad_json.end()));
+  f.send(topics::catalog::metrics, "x",
+         std::vector<std::uint8_t>(bad_json.begin(), bad_json.end()));
   const std::string ok_json =
       R"({"key":"k","type":"ServiceLoad","payload":{"service":"k","replicas":1,"cpu_utilization":0.5}})";
   f.send(topics::catalog::metrics, "k", std::vector<std::uint8_t>(ok_json.begin(), ok_json.end()));
@@ -220,7 +231,8 @@ BOOST_AUTO_TEST_CASE(malformed_events_are_dead_lettered_with_reasons) {
                               [](const auto& all) { return all.size() >= 4; });
   BOOST_TEST_REQUIRE(dlq.size() == 4u);
   std::vector<std::string> reasons;
-  for (const auto& r : dlq) reasons.push_back(test::header_value(r, topics::dlq_reason_header));
+  for (const auto& r : dlq)
+    reasons.push_back(test::header_value(r, topics::dlq_reason_header));
   BOOST_TEST(reasons[0].find("file identifier") != std::string::npos, reasons[0]);
   BOOST_TEST(reasons[1].find("verification") != std::string::npos, reasons[1]);
   BOOST_TEST(reasons[2].find("exceeds the limit") != std::string::npos, reasons[2]);
@@ -258,7 +270,8 @@ BOOST_AUTO_TEST_CASE(audit_finds_no_divergence_then_reports_an_altered_decision)
   // Alter one recorded operations decision: same id, different content.
   const topics::record* victim = nullptr;
   for (const auto& r : decisions)
-    if (auto* e = test::envelope_of(r); e && e->principal()->str() == "agent:operations") victim = &r;
+    if (auto* e = test::envelope_of(r); e && e->principal()->str() == "agent:operations")
+      victim = &r;
   BOOST_TEST_REQUIRE(victim != nullptr);
   const auto* env = test::envelope_of(*victim);
   flatbuffers::FlatBufferBuilder b;

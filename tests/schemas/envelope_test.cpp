@@ -38,7 +38,8 @@ BOOST_AUTO_TEST_CASE(rejects_truncated_garbage_and_oversized) {
   }
   std::vector<std::uint8_t> garbage(256);
   std::uint64_t x = 42;
-  for (auto& g : garbage) g = static_cast<std::uint8_t>((x = mix64(x)) & 0xff);
+  for (auto& g : garbage)
+    g = static_cast<std::uint8_t>((x = mix64(x)) & 0xff);
   BOOST_TEST(verify_envelope(garbage.data(), garbage.size(), default_max_event_bytes, &why) ==
              nullptr);
   // Right identifier, corrupt body.
@@ -68,8 +69,8 @@ BOOST_AUTO_TEST_CASE(json_round_trip) {
 
   BOOST_TEST(!envelope_from_json("{not json", d, &why).has_value());
   BOOST_TEST(!envelope_from_json(R"({"type":"NoSuchEvent","payload":{}})", d, &why).has_value());
-  BOOST_TEST(!envelope_from_json(R"({"type":"ServiceLoad","payload":{"bogus":1}})", d, &why)
-                  .has_value());
+  BOOST_TEST(
+      !envelope_from_json(R"({"type":"ServiceLoad","payload":{"bogus":1}})", d, &why).has_value());
   BOOST_TEST(!envelope_from_json(R"({"key":"x"})", d, &why).has_value());
 }
 

@@ -19,9 +19,10 @@ std::string real_broker() {
 // recovery from snapshot + committed offsets, and an audit with zero divergences.
 BOOST_AUTO_TEST_CASE(end_to_end_with_sigkill_recovery_on_real_kafka) {
   const auto brokers = real_broker();
-  BOOST_TEST_REQUIRE(!brokers.empty(),
-                     "AETHERIAL_TEST_KAFKA is not set: start a broker with "
-                     "`ops/kafka/broker.sh start` and export AETHERIAL_TEST_KAFKA=127.0.0.1:<port>");
+  BOOST_TEST_REQUIRE(
+      !brokers.empty(),
+      "AETHERIAL_TEST_KAFKA is not set: start a broker with "
+      "`ops/kafka/broker.sh start` and export AETHERIAL_TEST_KAFKA=127.0.0.1:<port>");
   const std::string prefix = "sys" + std::to_string(::getpid()) + ".";
   auto r = aetherial::test::run_recovery_scenario(AETHERIAL_BIN, brokers, prefix, 3);
   BOOST_TEST(r.decisions >= 3u);

@@ -31,15 +31,9 @@ std::int32_t java_murmur2(const std::string& data) {
   }
   const std::size_t tail = data.size() & ~std::size_t{3};
   switch (data.size() % 4) {
-  case 3:
-    h ^= byte(tail + 2) << 16;
-    [[fallthrough]];
-  case 2:
-    h ^= byte(tail + 1) << 8;
-    [[fallthrough]];
-  case 1:
-    h ^= byte(tail);
-    h *= m;
+    case 3: h ^= byte(tail + 2) << 16; [[fallthrough]];
+    case 2: h ^= byte(tail + 1) << 8; [[fallthrough]];
+    case 1: h ^= byte(tail); h *= m;
   }
   h ^= h >> 13;
   h *= m;

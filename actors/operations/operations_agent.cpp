@@ -1,0 +1,71 @@
+#include "actors/operations/operations_agent.hpp"
+
+#include <utility>
+
+#include "actors/operations/autoscaling.hpp"
+#include "actors/operations/optimization.hpp"
+#include "actors/operations/runtime_scaling.hpp"
+#include "actors/operations/self_healing.hpp"
+#include "actors/operations/state_codec.hpp"
+
+namespace aetherial::actors::operations {
+
+operations_agent::operations_agent(operations_config cfg) : cfg_(std::move(cfg)) {}
+
+void operations_agent::on_event(const fbs::Envelope& event, context& ctx) {
+  ++state_.events;
+  // Any event's time can pass a deadline: verification and verdict windows expire first,
+  // so an outcome arriving after its deadline is a timeout, not a success.
+  expire_remediations(state_.healing, cfg_.self_healing, ctx);
+  expire_recommendations(state_.optimization, cfg_.optimization, ctx);
+
+  switch (event.payload_type()) {
+    case fbs::Payload::ServiceLoad:
+      on_service_load(state_.services, cfg_.autoscaling, *event.payload_as_ServiceLoad(), ctx);
+      break;
+    case fbs::Payload::ScalingPolicy:
+      on_scaling_policy(state_.services, cfg_.autoscaling, *event.payload_as_ScalingPolicy());
+      break;
+    case fbs::Payload::HealthIncident:
+      on_health_incident(state_.healing, cfg_.self_healing, *event.payload_as_HealthIncident(),
+                         ctx);
+      break;
+    case fbs::Payload::HealthCheck:
+      on_health_check(state_.healing, cfg_.self_healing, *event.payload_as_HealthCheck(), ctx);
+      break;
+    case fbs::Payload::RemediationOutcome:
+      on_remediation_outcome(state_.healing, cfg_.self_healing,
+                             *event.payload_as_RemediationOutcome(), ctx);
+      break;
+    case fbs::Payload::SlowQuery:
+      on_slow_query(state_.optimization, cfg_.optimization, *event.payload_as_SlowQuery(), ctx);
+      break;
+    case fbs::Payload::CacheStats:
+      on_cache_stats(state_.optimization, cfg_.optimization, *event.payload_as_CacheStats(), ctx);
+      break;
+    case fbs::Payload::RuntimeTelemetry:
+      on_runtime_telemetry(state_.runtime, cfg_.runtime_scaling,
+                           *event.payload_as_RuntimeTelemetry(), ctx);
+      break;
+    default:
+      // Decisions (including this agent's own) and unknown payloads carry nothing to act on.
+      break;
+  }
+}
+
+bytes operations_agent::snapshot() const {
+  return encode_state(state_);
+}
+
+bool operations_agent::restore(const std::uint8_t* data, std::size_t size) {
+  auto decoded = decode_state(data, size);
+  if (!decoded) return false;
+  state_ = std::move(*decoded);
+  return true;
+}
+
+std::unique_ptr<agent> make_operations_agent() {
+  return std::make_unique<operations_agent>();
+}
+
+} // namespace aetherial::actors::operations
