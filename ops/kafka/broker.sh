@@ -112,7 +112,7 @@ transaction.state.log.num.partitions=8
 share.coordinator.state.topic.replication.factor=1
 share.coordinator.state.topic.min.isr=1
 group.initial.rebalance.delay.ms=0
-auto.create.topics.enable=true
+auto.create.topics.enable=false
 delete.topic.enable=true
 EOF
   if [[ "$AETHERIAL_KAFKA_VERSION" == 3.* ]]; then

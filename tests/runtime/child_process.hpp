@@ -3,6 +3,7 @@
 
 #include <csignal>
 #include <cstdio>
+#include <fcntl.h>
 #include <string>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -14,23 +15,26 @@ namespace aetherial::test {
 class child_process {
 public:
   explicit child_process(const std::vector<std::string>& argv, const std::string& log_path = "") {
+    // Everything is prepared before fork: the parent has other threads (Kafka clients), so
+    // the child may only make async-signal-safe calls until exec.
+    std::vector<char*> args;
+    for (const auto& a : argv)
+      args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    const int log_fd =
+        log_path.empty() ? -1 : ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
     int fds[2];
     if (::pipe(fds) != 0) return;
     pid_ = ::fork();
     if (pid_ == 0) {
       ::dup2(fds[1], STDOUT_FILENO);
-      if (!log_path.empty()) {
-        if (FILE* f = std::fopen(log_path.c_str(), "a")) ::dup2(fileno(f), STDERR_FILENO);
-      }
+      if (log_fd >= 0) ::dup2(log_fd, STDERR_FILENO);
       ::close(fds[0]);
       ::close(fds[1]);
-      std::vector<char*> args;
-      for (const auto& a : argv)
-        args.push_back(const_cast<char*>(a.c_str()));
-      args.push_back(nullptr);
       ::execv(args[0], args.data());
       ::_exit(127);
     }
+    if (log_fd >= 0) ::close(log_fd);
     ::close(fds[1]);
     out_ = ::fdopen(fds[0], "r");
   }

@@ -7,6 +7,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <chrono>
+#include <fstream>
 #include <set>
 
 #include "tests/runtime/child_process.hpp"
@@ -14,6 +15,18 @@
 #include "topics/catalog.hpp"
 
 namespace aetherial::test {
+
+/// The last lines of a log file, for failure messages.
+inline std::string tail_of(const std::string& path, std::size_t lines = 60) {
+  std::ifstream in(path);
+  std::vector<std::string> all;
+  for (std::string l; std::getline(in, l);)
+    all.push_back(l);
+  std::string out;
+  for (std::size_t i = all.size() > lines ? all.size() - lines : 0; i < all.size(); ++i)
+    out += all[i] + "\n";
+  return out;
+}
 
 struct scenario_result {
   double kill_to_first_decision_ms = 0;
@@ -45,6 +58,13 @@ inline scenario_result run_recovery_scenario(const std::string& aetherial_bin,
                                        "200",
                                        "--group",
                                        prefix + "group"};
+  // Topics first: a producer writing to a missing topic may have the broker auto-create it
+  // with the wrong partition count.
+  auto [created, created_out] =
+      run_command({aetherial_bin, "topics", "--brokers", brokers, "--topic-prefix", prefix,
+                   "--partitions", std::to_string(partitions), "--create"},
+                  log);
+  BOOST_TEST_REQUIRE(created == 0, created_out + tail_of(log));
   auto producer = topics::producer::create(kc);
   BOOST_TEST_REQUIRE(producer.has_value());
   auto& prod = *producer.value();
@@ -64,6 +84,7 @@ inline scenario_result run_recovery_scenario(const std::string& aetherial_bin,
     return out;
   };
 
+  BOOST_TEST_MESSAGE("phase 1: starting the runtime");
   // Phase 1: a spike on web and api.
   auto run1 = std::make_unique<child_process>(run_argv, log);
   for (int i = 0; i < 8; ++i) {
@@ -72,7 +93,7 @@ inline scenario_result run_recovery_scenario(const std::string& aetherial_bin,
   }
   (void)prod.flush(topics::ms{10000});
   BOOST_TEST_REQUIRE(wait_for([&] { return scale_decisions().size() >= 2; }, seconds(90)),
-                     "no scale decisions before the kill; see " + log);
+                     "no scale decisions before the kill; log:\n" + tail_of(log));
   // Wait until a checkpoint covers phase 1 (its snapshot is on the snapshot topic).
   BOOST_TEST_REQUIRE(wait_for(
       [&] { return !read_all(kc, cat.name(topics::catalog::snapshots)).empty(); }, seconds(60)));
@@ -82,12 +103,14 @@ inline scenario_result run_recovery_scenario(const std::string& aetherial_bin,
   (void)prod.flush(topics::ms{10000});
   const auto before = scale_decisions().size();
 
+  BOOST_TEST_MESSAGE("phase 1 done: " << before << " scale decisions; SIGKILL");
   const auto killed_at = steady_clock::now();
   run1->signal(SIGKILL);
   BOOST_TEST(run1->wait() == 128 + SIGKILL);
   run1.reset();
 
   // Phase 2: restart; traffic drops, so web must scale down after the stabilization window.
+  BOOST_TEST_MESSAGE("phase 2: restarting the runtime");
   auto run2 = std::make_unique<child_process>(run_argv, log);
   for (int i = 12; i < 40; ++i)
     send_load("web", i, 5, 0.05);
@@ -102,7 +125,7 @@ inline scenario_result run_recovery_scenario(const std::string& aetherial_bin,
                            return scaled_down;
                          },
                          seconds(120)),
-                     "no scale-down after the restart; see " + log);
+                     "no scale-down after the restart; log:\n" + tail_of(log));
   res.kill_to_first_decision_ms =
       duration<double, std::milli>(steady_clock::now() - killed_at).count();
   BOOST_TEST_MESSAGE("SIGKILL -> first new decision: " << res.kill_to_first_decision_ms << " ms");
