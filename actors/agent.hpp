@@ -6,6 +6,7 @@
 // time, a random generator seeded from the event id, and `emit`.
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <random>
 #include <string>
@@ -99,12 +100,17 @@ public:
   [[nodiscard]] virtual bool restore(const std::uint8_t* data, std::size_t size) = 0;
 };
 
+/// Deployment settings of agents ("analytics.salt" -> ...), from the runtime's
+/// configuration; part of what an audit must reproduce, like the code.
+using agent_settings = std::map<std::string, std::string>;
+
 /// Static description of an agent kind.
 struct agent_kind {
   std::string name;                      ///< "operations"
   std::vector<std::string> input_topics; ///< logical names, without prefix, in a fixed order
   std::uint32_t state_version = 1;       ///< version of its snapshot encoding
-  std::unique_ptr<agent> (*make)();      ///< creates an agent with empty state
+  /// Creates an agent with empty state, configured by `settings` (keys "<kind>.<name>").
+  std::unique_ptr<agent> (*make)(const agent_settings& settings);
 };
 
 } // namespace aetherial::actors

@@ -167,7 +167,7 @@ result<audit_report> run_audit(const audit_options& o) {
         entries.push_back(&e);
       auto batch = fetch_journaled_inputs(o.kafka, inputs, partition, entries);
       if (!batch) return batch.error_value();
-      auto agent = kind->make();
+      auto agent = kind->make(o.settings);
       std::uint64_t done = 0;
       for (const auto& in : batch.value()) {
         ++report.inputs_replayed;

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "actors/agent.hpp"
 #include "schemas/result.hpp"
 #include "topics/kafka.hpp"
 
@@ -18,6 +19,8 @@ struct audit_options {
   std::string topic_prefix;
   std::vector<std::string> agents{"operations"};
   std::size_t max_event_bytes = 1u << 20;
+  /// The settings the audited run used (they shape decisions, e.g. a hashing salt).
+  actors::agent_settings settings;
   /// Called with (phase, done, total) as the audit progresses; may be empty.
   std::function<void(const std::string&, std::uint64_t, std::uint64_t)> progress;
 };

@@ -164,6 +164,7 @@ int run_demo(const demo_options& opts) {
   audit_options ao;
   ao.kafka = nd.kafka();
   ao.agents = o.agents;
+  ao.settings = o.agent_settings;
   auto report = run_audit(ao);
   producer.value().reset();
   decisions.value().reset();

@@ -46,7 +46,7 @@ void dead_letter(const host_env& env, const topics::record& r, const std::string
 
 caf::behavior host_actor(caf::stateful_actor<host_state_data>* self, host_env env,
                          std::int32_t partition, caf::actor coordinator) {
-  self->state.agent = env.kind->make();
+  self->state.agent = env.kind->make(*env.settings);
   auto& latency = env.metrics->processing_latency(env.kind->name);
   std::vector<prometheus::Counter*> in_counters;
   for (const auto& t : env.kind->input_topics)
@@ -92,7 +92,7 @@ caf::behavior host_actor(caf::stateful_actor<host_state_data>* self, host_env en
   return {
       [=](recover_atom, const recover_host& r) {
         auto& st = self->state;
-        st.agent = env.kind->make();
+        st.agent = env.kind->make(*env.settings);
         st.events_applied = 0;
         st.last_event_time_ms = 0;
         if (r.snapshot) {

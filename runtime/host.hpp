@@ -19,6 +19,7 @@ struct host_env {
   const topics::catalog* catalog = nullptr;
   runtime::metrics* metrics = nullptr;
   std::size_t max_event_bytes = 0;
+  const actors::agent_settings* settings = nullptr;
 };
 
 /// State of a host actor.

@@ -156,6 +156,7 @@ result<std::unique_ptr<node>> node::start(node_options options) {
     env.host.catalog = &d->catalog;
     env.host.metrics = d->metrics.get();
     env.host.max_event_bytes = options.max_event_bytes;
+    env.host.settings = &d->options.agent_settings;
     env.kafka = d->kafka;
     env.store = d->store.get();
     env.options = options;

@@ -35,6 +35,8 @@ struct node_options {
   std::size_t keep_snapshots = 3;                      ///< snapshots kept per partition; default 3
   std::map<std::string, std::string> kafka_properties; ///< extra librdkafka properties
   int scheduler_threads = 0;                           ///< CAF workers; 0 = number of cores
+  /// Agent settings ("analytics.salt" -> ...); secrets come from the environment or files.
+  actors::agent_settings agent_settings;
   /// Agent kinds beyond the built-in ones, for programs that embed the runtime.
   std::vector<actors::agent_kind> extra_kinds;
 };

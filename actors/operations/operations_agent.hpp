@@ -35,6 +35,6 @@ private:
 };
 
 /// Creates an Operations agent with the default config and empty state.
-[[nodiscard]] std::unique_ptr<agent> make_operations_agent();
+[[nodiscard]] std::unique_ptr<agent> make_operations_agent(const agent_settings& settings = {});
 
 } // namespace aetherial::actors::operations

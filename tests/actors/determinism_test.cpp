@@ -175,7 +175,7 @@ BOOST_AUTO_TEST_CASE(registry_describes_the_operations_agent) {
   BOOST_TEST((kind->input_topics == std::vector<std::string>{"platform.metrics", "platform.health",
                                                              "aetherial.telemetry"}));
   BOOST_TEST(kind->state_version == state_encoding_version);
-  auto agent = kind->make();
+  auto agent = kind->make({});
   BOOST_TEST_REQUIRE((agent != nullptr));
   const auto snap = agent->snapshot();
   BOOST_TEST(agent->restore(snap.data(), snap.size()));

@@ -37,7 +37,7 @@ loop_run run_loop(runtime::platform_simulator_config cfg = {}) {
   platform_simulator sim(cfg);
   const auto* kind = actors::find_agent_kind("operations");
   BOOST_TEST_REQUIRE(kind != nullptr);
-  auto agent = kind->make();
+  auto agent = kind->make({});
   loop_run run;
   for (std::int64_t now = sim.start_ms(); !sim.finished(); now += 5'000) {
     for (auto& ev : sim.advance(now)) {

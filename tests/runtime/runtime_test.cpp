@@ -55,7 +55,7 @@ private:
 };
 
 actors::agent_kind counting_kind() {
-  return {"counting", {"platform.metrics"}, 1, [] {
+  return {"counting", {"platform.metrics"}, 1, [](const actors::agent_settings&) {
             return std::unique_ptr<actors::agent>(std::make_unique<counting_agent>());
           }};
 }
