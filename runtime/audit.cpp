@@ -136,7 +136,16 @@ std::string audit_report::summary() const {
 result<audit_report> run_audit(const audit_options& o) {
   audit_report report;
   const topics::catalog cat(o.topic_prefix);
-  for (const auto& agent_name : o.agents) {
+  std::vector<std::string> agents;
+  for (const auto& a : o.agents) {
+    if (a != "all") {
+      agents.push_back(a);
+      continue;
+    }
+    for (const auto& k : actors::agent_kinds())
+      agents.push_back(k.name);
+  }
+  for (const auto& agent_name : agents) {
     const auto* kind = actors::find_agent_kind(agent_name);
     if (!kind) return audit_error("unknown agent kind '" + agent_name + "'");
     const std::string principal = "agent:" + agent_name;

@@ -17,7 +17,7 @@ namespace aetherial::runtime {
 struct audit_options {
   topics::kafka_config kafka;
   std::string topic_prefix;
-  std::vector<std::string> agents{"operations"};
+  std::vector<std::string> agents{"all"}; ///< kinds to audit; "all" = every built-in kind
   std::size_t max_event_bytes = 1u << 20;
   /// The settings the audited run used (they shape decisions, e.g. a hashing salt).
   actors::agent_settings settings;

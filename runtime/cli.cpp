@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <map>
+#include <optional>
 #include <random>
 #include <thread>
 #include <unistd.h>
@@ -105,6 +107,8 @@ void add_node_flags(CLI::App* cmd, rt::node_options& o) {
   cmd->add_option("--agents", o.agents, "Agent kinds to run")
       ->delimiter(',')
       ->capture_default_str();
+  cmd->add_flag("--static-membership,!--no-static-membership", o.static_membership,
+                "Rejoin the consumer group as the same member after a restart");
   cmd->add_option("--keep-snapshots", o.keep_snapshots, "Snapshots kept per partition")
       ->capture_default_str();
   cmd->add_option("--scheduler-threads", o.scheduler_threads, "Actor scheduler threads (0: cores)")
@@ -112,6 +116,147 @@ void add_node_flags(CLI::App* cmd, rt::node_options& o) {
   cmd->add_option("--kafka-property", o.kafka_properties,
                   "Extra librdkafka property, key=value (repeatable; secrets belong in the "
                   "environment or a config file)");
+}
+
+/// Agent settings from flags, files and the environment: `key=value` pairs, `key=path`
+/// pairs whose file holds the value (secrets), and AETHERIAL_ANALYTICS_SALT.
+struct settings_flags {
+  std::map<std::string, std::string> values;
+  std::map<std::string, std::string> files;
+};
+
+void add_settings_flags(CLI::App* cmd, settings_flags& s) {
+  cmd->add_option("--agent-setting", s.values,
+                  "Agent setting key=value, e.g. analytics.top_k=10 (repeatable)");
+  cmd->add_option("--agent-setting-file", s.files,
+                  "Agent setting key=path: the value is the file's content (for secrets, e.g. "
+                  "analytics.salt=/run/secrets/salt)");
+}
+
+/// Resolves settings; an unreadable file is a start-up error saying which.
+std::optional<aetherial::actors::agent_settings> resolve_settings(const settings_flags& s) {
+  aetherial::actors::agent_settings out;
+  if (const char* salt = std::getenv("AETHERIAL_ANALYTICS_SALT"); salt && *salt)
+    out["analytics.salt"] = salt;
+  for (const auto& [k, v] : s.values)
+    out[k] = v;
+  for (const auto& [k, path] : s.files) {
+    std::ifstream in(path);
+    if (!in) {
+      std::fprintf(stderr, "aetherial: cannot read the file of setting %s (%s)\n", k.c_str(),
+                   path.c_str());
+      return std::nullopt;
+    }
+    std::string value((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    while (!value.empty() && (value.back() == '\n' || value.back() == '\r'))
+      value.pop_back();
+    out[k] = value; // never logged
+  }
+  return out;
+}
+
+std::string random_hex(std::mt19937_64& rng) {
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(rng()));
+  return buf;
+}
+
+bool final_status(const std::string& status) {
+  return status == "answered" || status == "refused" || status == "escalated" ||
+         status == "failed" || status == "needs_confirmation";
+}
+
+int cmd_ask(const common_flags& c, const std::string& text, const std::string& principal,
+            const std::string& role, std::string conversation, int timeout_s) {
+  if (c.brokers.empty()) {
+    std::fprintf(stderr, "aetherial ask: --brokers is required (the address `aetherial run` or "
+                         "`aetherial broker` printed)\n");
+    return 2;
+  }
+  topics::catalog cat(c.topic_prefix);
+  topics::kafka_config kc;
+  kc.brokers = c.brokers;
+  std::random_device rd;
+  std::mt19937_64 rng((static_cast<std::uint64_t>(rd()) << 32) ^ rd());
+  if (conversation.empty()) conversation = "c-" + random_hex(rng);
+  const std::string correlation = "q-" + random_hex(rng);
+
+  // Listen before asking, so no reply can be missed.
+  auto replies = topics::reader::create(kc);
+  if (!replies) {
+    std::fprintf(stderr, "aetherial ask: %s\n", replies.error_value().message.c_str());
+    return 2;
+  }
+  const auto replies_topic = cat.name(topics::catalog::replies);
+  auto parts = replies.value()->partition_count(replies_topic, topics::ms{10000});
+  if (!parts) {
+    std::fprintf(stderr, "aetherial ask: %s\n", parts.error_value().message.c_str());
+    return 2;
+  }
+  std::vector<topics::topic_partition> from;
+  for (int p = 0; p < parts.value(); ++p) {
+    auto wm = replies.value()->watermarks(replies_topic, p, topics::ms{10000});
+    from.push_back({replies_topic, p, wm ? wm.value().second : -1});
+  }
+  if (auto r = replies.value()->assign(from); !r) {
+    std::fprintf(stderr, "aetherial ask: %s\n", r.error_value().message.c_str());
+    return 2;
+  }
+
+  flatbuffers::FlatBufferBuilder b;
+  auto cmd = aetherial::schemas::fbs::CreateCommandDirect(b, role.c_str(), text.c_str(),
+                                                          conversation.c_str());
+  aetherial::schemas::envelope_header h;
+  h.id = {rng(), rng()};
+  h.key = conversation;
+  h.event_time_ms = now_ms();
+  h.principal = principal;
+  h.correlation = correlation;
+  auto bytes = aetherial::schemas::finish_envelope(b, h, aetherial::schemas::fbs::Payload::Command,
+                                                   cmd.Union());
+  auto producer = topics::producer::create(kc);
+  if (!producer) {
+    std::fprintf(stderr, "aetherial ask: %s\n", producer.error_value().message.c_str());
+    return 2;
+  }
+  if (auto r = producer.value()->send(cat.name("aetherial.commands"), -1, conversation,
+                                      bytes.data(), bytes.size());
+      !r || !producer.value()->flush(topics::ms{10000})) {
+    std::fprintf(stderr, "aetherial ask: the command was not delivered\n");
+    return 2;
+  }
+  std::printf("> %s\n", text.c_str());
+  std::fflush(stdout);
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
+  while (std::chrono::steady_clock::now() < until) {
+    for (const auto& r : replies.value()->poll(100, topics::ms{200})) {
+      std::string why;
+      const auto* env = aetherial::schemas::verify_envelope(r.value.data(), r.value.size(),
+                                                            ~std::size_t{0}, &why);
+      if (!env || !env->correlation_id() || env->correlation_id()->str() != correlation) continue;
+      const auto* reply = env->payload_as_Reply();
+      if (!reply) continue;
+      const std::string status = reply->status() ? reply->status()->str() : "";
+      const std::string agent = reply->agent() ? reply->agent()->str() : "?";
+      std::printf("[%s] %s", agent.c_str(), reply->text() ? reply->text()->c_str() : "");
+      if (reply->citations() && reply->citations()->size() > 0) {
+        std::printf(" (sources:");
+        for (const auto* s : *reply->citations())
+          std::printf(" %s", s->c_str());
+        std::printf(")");
+      }
+      std::printf("  [%s", status.c_str());
+      if (reply->confidence() > 0) std::printf(", confidence %.2f", reply->confidence());
+      std::printf("]\n");
+      std::fflush(stdout);
+      if (final_status(status)) {
+        std::printf("conversation: %s\n", conversation.c_str());
+        return status == "refused" ? 3 : (status == "failed" ? 1 : 0);
+      }
+    }
+  }
+  std::printf("no final answer within %d s (conversation %s)\n", timeout_s, conversation.c_str());
+  return 4;
 }
 
 int cmd_run(rt::node_options o, const common_flags& c) {
@@ -216,7 +361,8 @@ int cmd_produce(const common_flags& c, const std::string& topic, const std::stri
   return bad ? 1 : 0;
 }
 
-int cmd_audit(const common_flags& c, const std::vector<std::string>& agents) {
+int cmd_audit(const common_flags& c, const std::vector<std::string>& agents,
+              const aetherial::actors::agent_settings& settings) {
   if (c.brokers.empty()) {
     std::fprintf(stderr, "aetherial audit: --brokers is required\n");
     return 2;
@@ -225,6 +371,7 @@ int cmd_audit(const common_flags& c, const std::vector<std::string>& agents) {
   o.kafka.brokers = c.brokers;
   o.topic_prefix = c.topic_prefix;
   o.agents = agents;
+  o.settings = settings;
   rt::progress_line progress("audit");
   o.progress = [&](const std::string& phase, std::uint64_t done, std::uint64_t total) {
     progress.update(phase, done, total);
@@ -374,9 +521,11 @@ int main(int argc, char** argv) {
       ->capture_default_str();
 
   rt::node_options node_opts;
+  settings_flags settings;
   auto* run = app.add_subcommand("run", "Run the agents (embedded broker when no --brokers)");
   add_kafka_flags(run, common);
   add_node_flags(run, node_opts);
+  add_settings_flags(run, settings);
 
   rt::demo_options demo_opts;
   auto* demo = app.add_subcommand(
@@ -398,10 +547,11 @@ int main(int argc, char** argv) {
   produce->add_option("--principal", produce_principal, "Principal recorded in the envelope")
       ->capture_default_str();
 
-  std::vector<std::string> audit_agents{"operations"};
+  std::vector<std::string> audit_agents{"all"};
   auto* audit = app.add_subcommand("audit", "Re-run the agents over the log and compare every "
                                             "decision with the recorded one");
   add_kafka_flags(audit, common);
+  add_settings_flags(audit, settings);
   audit->add_option("--agents", audit_agents, "Agent kinds to audit")
       ->delimiter(',')
       ->capture_default_str();
@@ -433,6 +583,23 @@ int main(int argc, char** argv) {
   broker->add_option("--partitions", broker_partitions, "Partitions per topic")
       ->capture_default_str();
 
+  std::string ask_text, ask_principal = "user:cli", ask_role = "user", ask_conversation;
+  int ask_timeout = 30;
+  auto* ask = app.add_subcommand("ask", "Send a command to the orchestrator and print the replies");
+  add_kafka_flags(ask, common);
+  ask->add_option("text", ask_text, "What to ask, e.g. \"Show me today's active users\"")
+      ->required();
+  ask->add_option("--principal", ask_principal, "Who asks")
+      ->envname("AETHERIAL_PRINCIPAL")
+      ->capture_default_str();
+  ask->add_option("--role", ask_role, "The role the principal acts in (user, admin, ...)")
+      ->envname("AETHERIAL_ROLE")
+      ->capture_default_str();
+  ask->add_option("--conversation", ask_conversation,
+                  "Conversation id, to continue a dialogue (default: a new one)");
+  ask->add_option("--timeout", ask_timeout, "Seconds to wait for a final answer")
+      ->capture_default_str();
+
   auto* version = app.add_subcommand("version", "Print the version");
   produce->add_option("--partitions", produce_partitions, "Partitions of the topic")
       ->capture_default_str();
@@ -444,15 +611,22 @@ int main(int argc, char** argv) {
   }
   setup_logging(common);
 
+  if (*run || *audit) {
+    auto resolved = resolve_settings(settings);
+    if (!resolved) return 2;
+    node_opts.agent_settings = *resolved;
+  }
   if (*run) return cmd_run(node_opts, common);
   if (*demo) return rt::run_demo(demo_opts);
   if (*produce)
     return cmd_produce(common, produce_topic, produce_file, produce_principal, produce_partitions);
-  if (*audit) return cmd_audit(common, audit_agents);
+  if (*audit) return cmd_audit(common, audit_agents, node_opts.agent_settings);
   if (*snap_ls) return cmd_snapshot_ls(snap_dir);
   if (*snap_show) return cmd_snapshot_show(snap_dir, snap_agent, snap_partition);
   if (*topics_cmd) return cmd_topics(common, topics_partitions, topics_create);
   if (*broker) return cmd_broker(common, broker_partitions);
+  if (*ask)
+    return cmd_ask(common, ask_text, ask_principal, ask_role, ask_conversation, ask_timeout);
   if (*version) {
     std::printf("aetherial %s\n", AETHERIAL_VERSION);
     return 0;

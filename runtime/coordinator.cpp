@@ -55,6 +55,7 @@ struct coordinator_state {
   std::map<std::string, int> topic_index;
   std::map<std::int32_t, partition_track> parts;
   bool stopping = false;
+  std::chrono::steady_clock::time_point next_lag_update{};
   static inline const char* name = "aetherial.coordinator";
 };
 
@@ -403,6 +404,24 @@ void maybe_checkpoint(self_ptr self) {
   }
 }
 
+/// Publishes consumer lag (per partition gauges and the total) about once a second, and
+/// logs what the consumer reported as errors since the last time.
+void report_lag(self_ptr self) {
+  auto& st = self->state;
+  const auto now = steady::now();
+  if (now < st.next_lag_update) return;
+  st.next_lag_update = now + std::chrono::seconds(1);
+  std::int64_t total = 0;
+  for (const auto& tp : st.consumer->lag()) {
+    total += tp.offset;
+    st.env.host.metrics->consumer_lag(agent_name(self), tp.topic, tp.partition)
+        .Set(static_cast<double>(tp.offset));
+  }
+  if (st.env.lag_total) st.env.lag_total->store(total);
+  for (const auto& e : st.consumer->take_errors())
+    spdlog::warn("agent {}: {}", agent_name(self), e.message);
+}
+
 caf::behavior coordinator_behavior(self_ptr self, coordinator_env env) {
   self->state.env = std::move(env);
   auto& st = self->state;
@@ -433,6 +452,7 @@ caf::behavior coordinator_behavior(self_ptr self, coordinator_env env) {
         auto records = s.consumer->poll(5000, topics::ms{20});
         if (!records.empty()) dispatch(self, records);
         maybe_checkpoint(self);
+        report_lag(self);
         self->send(self, poll_atom::value);
       },
       [=](host_up_atom, std::int32_t p, caf::actor host) {

@@ -3,6 +3,8 @@
 // per partition what was dispatched and acknowledged, recovers hosts, checkpoints (journal,
 // snapshot, offsets), and applies backpressure. Runs detached: Kafka calls block.
 
+#include <atomic>
+
 #include <caf/actor.hpp>
 #include <caf/actor_system.hpp>
 
@@ -17,6 +19,8 @@ struct coordinator_env {
   topics::kafka_config kafka;
   storage::snapshot_store* store = nullptr;
   node_options options;
+  /// Where the coordinator publishes its total consumer lag (records) for telemetry.
+  std::atomic<std::int64_t>* lag_total = nullptr;
 };
 
 /// Spawns the coordinator (detached: Kafka calls block). Messages: (start_atom) subscribes and

@@ -163,8 +163,8 @@ int run_demo(const demo_options& opts) {
   nd.checkpoint_all();
   audit_options ao;
   ao.kafka = nd.kafka();
-  ao.agents = o.agents;
-  ao.settings = o.agent_settings;
+  ao.agents = nd.options().agents;
+  ao.settings = nd.options().agent_settings;
   auto report = run_audit(ao);
   producer.value().reset();
   decisions.value().reset();

@@ -96,8 +96,9 @@ prometheus::Histogram& metrics::snapshot_duration(const std::string& agent) {
 prometheus::Gauge& metrics::snapshot_size(const std::string& agent, std::int32_t partition) {
   return snapshot_size_.Add({{"agent", agent}, {"partition", std::to_string(partition)}});
 }
-prometheus::Gauge& metrics::consumer_lag(const std::string& topic, std::int32_t partition) {
-  return lag_.Add({{"topic", topic}, {"partition", std::to_string(partition)}});
+prometheus::Gauge& metrics::consumer_lag(const std::string& agent, const std::string& topic,
+                                         std::int32_t partition) {
+  return lag_.Add({{"agent", agent}, {"topic", topic}, {"partition", std::to_string(partition)}});
 }
 prometheus::Gauge& metrics::quarantined(const std::string& agent) {
   return quarantined_.Add({{"agent", agent}});

@@ -31,7 +31,8 @@ public:
   prometheus::Histogram& processing_latency(const std::string& agent);
   prometheus::Histogram& snapshot_duration(const std::string& agent);
   prometheus::Gauge& snapshot_size(const std::string& agent, std::int32_t partition);
-  prometheus::Gauge& consumer_lag(const std::string& topic, std::int32_t partition);
+  prometheus::Gauge& consumer_lag(const std::string& agent, const std::string& topic,
+                                  std::int32_t partition);
   prometheus::Gauge& quarantined(const std::string& agent);
   prometheus::Gauge& inflight(const std::string& agent, std::int32_t partition);
   prometheus::Counter& recoveries(const std::string& agent, const std::string& source);

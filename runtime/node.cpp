@@ -1,6 +1,8 @@
 #include "runtime/node.hpp"
 
 #include <csignal>
+#include <deque>
+#include <filesystem>
 #include <unistd.h>
 
 #include <caf/actor_system.hpp>
@@ -27,10 +29,17 @@ std::int64_t wall_ms() {
       .count();
 }
 
-std::string default_instance_id() {
+/// The host name and a hash of the absolute data directory: stable across restarts of the
+/// same node, distinct for two nodes on one host (they cannot share a data directory).
+std::string default_instance_id(const std::string& data_dir) {
   char host[256] = {0};
   if (gethostname(host, sizeof host - 1) != 0) std::snprintf(host, sizeof host, "node");
-  return std::string(host) + "-" + std::to_string(getpid());
+  std::error_code ec;
+  auto abs = std::filesystem::weakly_canonical(std::filesystem::absolute(data_dir, ec), ec);
+  char hash[17];
+  std::snprintf(hash, sizeof hash, "%08llx",
+                static_cast<unsigned long long>(schemas::fnv1a(abs.string()) & 0xffffffffULL));
+  return std::string(host) + "-" + hash;
 }
 
 } // namespace
@@ -47,14 +56,25 @@ struct node::impl {
   std::unique_ptr<caf::actor_system_config> caf_cfg;
   std::unique_ptr<caf::actor_system> system;
   std::map<std::string, caf::actor> coordinators;
+  std::deque<std::atomic<std::int64_t>> lag_totals; ///< one per agent kind
   std::thread telemetry;
   std::atomic<bool> telemetry_stop{false};
   bool stopped = false;
 
   void publish_telemetry(std::uint64_t seq, double events_per_s, std::int64_t restarts) {
+    std::int64_t lag = 0;
+    for (const auto& l : lag_totals)
+      lag += l.load();
+    double quarantined = 0, dead = 0;
+    for (const auto& a : options.agents) {
+      quarantined += metrics->quarantined(a).Value();
+      dead += metrics->dead_letters(a, "invalid").Value() +
+              metrics->dead_letters(a, "agent_error").Value();
+    }
     flatbuffers::FlatBufferBuilder b;
-    auto t = schemas::fbs::CreateRuntimeTelemetryDirect(b, options.instance_id.c_str(), 1, 0,
-                                                        events_per_s, restarts, 0, 0);
+    auto t = schemas::fbs::CreateRuntimeTelemetryDirect(
+        b, options.instance_id.c_str(), 1, lag, events_per_s, restarts,
+        static_cast<int>(quarantined), static_cast<std::int64_t>(dead));
     schemas::envelope_header h;
     h.id = {schemas::fnv1a(options.instance_id), seq};
     h.key = "runtime";
@@ -97,13 +117,14 @@ node::~node() {
 }
 
 result<std::unique_ptr<node>> node::start(node_options options) {
+  expand_agents(options);
   if (auto problems = validate(options); !problems.empty()) {
     std::string msg = "invalid configuration:";
     for (const auto& p : problems)
       msg += "\n  - " + p;
     return node_error(msg);
   }
-  if (options.instance_id.empty()) options.instance_id = default_instance_id();
+  if (options.instance_id.empty()) options.instance_id = default_instance_id(options.data_dir);
   auto d = std::make_unique<impl>();
   d->options = options;
   d->catalog =
@@ -111,6 +132,9 @@ result<std::unique_ptr<node>> node::start(node_options options) {
   d->kafka.brokers = options.brokers;
   d->kafka.client_id = "aetherial-" + options.instance_id;
   d->kafka.extra = options.kafka_properties;
+  // Co-partitioned inputs need the same partition numbers of every input topic on one
+  // member: the range assignor guarantees that, the cooperative-sticky one does not.
+  d->kafka.extra.emplace("partition.assignment.strategy", "range");
   if (options.brokers.empty()) {
     auto b = topics::embedded_broker::start(1);
     if (!b) return node_error("cannot start the embedded broker: " + b.error_value().message);
@@ -158,6 +182,9 @@ result<std::unique_ptr<node>> node::start(node_options options) {
     env.host.max_event_bytes = options.max_event_bytes;
     env.host.settings = &d->options.agent_settings;
     env.kafka = d->kafka;
+    if (options.static_membership)
+      env.kafka.extra.emplace("group.instance.id", options.instance_id + "." + name);
+    env.lag_total = &d->lag_totals.emplace_back(0);
     env.store = d->store.get();
     env.options = options;
     auto c = spawn_coordinator(*d->system, std::move(env));

@@ -1,5 +1,7 @@
 #include "runtime/options.hpp"
 
+#include <algorithm>
+
 #include "actors/registry.hpp"
 
 namespace aetherial::runtime {
@@ -8,6 +10,21 @@ const actors::agent_kind* resolve_kind(const node_options& o, const std::string&
   for (const auto& k : o.extra_kinds)
     if (k.name == name) return &k;
   return actors::find_agent_kind(name);
+}
+
+void expand_agents(node_options& o) {
+  std::vector<std::string> out;
+  for (const auto& a : o.agents) {
+    if (a != "all") {
+      if (std::find(out.begin(), out.end(), a) == out.end()) out.push_back(a);
+      continue;
+    }
+    for (const auto& k : actors::agent_kinds())
+      if (std::find(out.begin(), out.end(), k.name) == out.end()) out.push_back(k.name);
+    for (const auto& k : o.extra_kinds)
+      if (std::find(out.begin(), out.end(), k.name) == out.end()) out.push_back(k.name);
+  }
+  o.agents = std::move(out);
 }
 
 std::vector<std::string> validate(const node_options& o) {

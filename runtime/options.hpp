@@ -30,9 +30,12 @@ struct node_options {
   int retry_limit = 3;                     ///< attempts before a poison event is dead-lettered
   restart_policy restart;                  ///< supervisor backoff and quarantine
   int telemetry_interval_ms = 5000;        ///< runtime telemetry period; 0 disables; 5000
-  std::string instance_id;                 ///< default: hostname-pid
-  std::vector<std::string> agents{"operations"};       ///< agent kinds to run; default operations
-  std::size_t keep_snapshots = 3;                      ///< snapshots kept per partition; default 3
+  /// This node's stable name (consumer group instance, transactional id); default: the
+  /// host name and a hash of the data directory, so a restarted node is the same member.
+  std::string instance_id;
+  bool static_membership = true;          ///< rejoin as the same group member after a restart; true
+  std::vector<std::string> agents{"all"}; ///< agent kinds to run; "all" = every built-in kind
+  std::size_t keep_snapshots = 3;         ///< snapshots kept per partition; default 3
   std::map<std::string, std::string> kafka_properties; ///< extra librdkafka properties
   int scheduler_threads = 0;                           ///< CAF workers; 0 = number of cores
   /// Agent settings ("analytics.salt" -> ...); secrets come from the environment or files.
@@ -44,6 +47,9 @@ struct node_options {
 /// The agent kind called `name`: an extra kind of `o`, else a built-in one; null if none.
 [[nodiscard]] const actors::agent_kind* resolve_kind(const node_options& o,
                                                      const std::string& name);
+
+/// Replaces "all" in `agents` with every built-in kind (and the extra kinds).
+void expand_agents(node_options& o);
 
 /// Checks the options; returns one message per problem, each saying what to fix.
 [[nodiscard]] std::vector<std::string> validate(const node_options& o);

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cstring>
 #include <exception>
 #include <random>
@@ -182,6 +183,27 @@ consumer::committed(const std::vector<topic_partition>& partitions, ms timeout) 
 
 void consumer::close() {
   impl_->close();
+}
+
+std::vector<topic_partition> consumer::lag() const {
+  std::vector<topic_partition> out;
+  rd_kafka_topic_partition_list_t* assigned = nullptr;
+  if (rd_kafka_assignment(impl_->rk_.get(), &assigned) != RD_KAFKA_RESP_ERR_NO_ERROR ||
+      assigned == nullptr)
+    return out;
+  partition_list_ptr owned(assigned);
+  (void)rd_kafka_position(impl_->rk_.get(), assigned);
+  for (int i = 0; i < assigned->cnt; ++i) {
+    const auto& tp = assigned->elems[i];
+    std::int64_t low = 0, high = 0;
+    if (rd_kafka_get_watermark_offsets(impl_->rk_.get(), tp.topic, tp.partition, &low, &high) !=
+            RD_KAFKA_RESP_ERR_NO_ERROR ||
+        high < 0)
+      continue;
+    const std::int64_t position = tp.offset >= 0 ? tp.offset : low;
+    out.push_back({tp.topic, tp.partition, std::max<std::int64_t>(0, high - position)});
+  }
+  return out;
 }
 
 std::vector<error> consumer::take_errors() {

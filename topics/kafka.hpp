@@ -153,6 +153,10 @@ public:
   committed(const std::vector<topic_partition>& partitions, ms timeout);
   /// Leaves the group cleanly (revocation callback runs first).
   void close();
+  /// Consumer lag per assigned partition, in records (the `offset` field): the high
+  /// watermark last seen by the fetcher minus the position delivered to the application.
+  /// Uses cached watermarks: no broker round trip.
+  [[nodiscard]] std::vector<topic_partition> lag() const;
   /// Errors poll met since the last call (consume, rebalance and client-level errors,
   /// a listener that threw); poll itself never fails.
   [[nodiscard]] std::vector<error> take_errors();
