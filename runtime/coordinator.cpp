@@ -1,6 +1,7 @@
 #include "runtime/coordinator.hpp"
 
 #include <chrono>
+#include <csignal>
 #include <map>
 #include <set>
 
@@ -103,12 +104,24 @@ input_batch live_tail(const partition_track& pt) {
   return out;
 }
 
-/// Journal, snapshot, flush, persist, commit. Returns false if the host could not answer.
-bool checkpoint(self_ptr self, std::int32_t p, partition_track& pt) {
-  auto& st = self->state;
-  auto& env = st.env;
-  if (!pt.host || !pt.host_ready || pt.quarantined) return false;
-  const auto t0 = steady::now();
+/// A checkpoint of one partition, built but not yet published.
+struct prepared_checkpoint {
+  std::int32_t partition = 0;
+  storage::snapshot snap;
+  std::string key;
+  std::vector<std::uint8_t> journal; ///< empty when nothing was applied since the last one
+  std::vector<std::uint8_t> encoded; ///< the snapshot record
+  steady::time_point started;
+};
+
+/// Asks the host for its state and builds the journal and snapshot records. No side effects.
+std::optional<prepared_checkpoint> prepare_checkpoint(self_ptr self, std::int32_t p,
+                                                      const partition_track& pt) {
+  auto& env = self->state.env;
+  if (!pt.host || !pt.host_ready || pt.quarantined) return std::nullopt;
+  prepared_checkpoint c;
+  c.partition = p;
+  c.started = steady::now();
   std::optional<host_state> hs;
   {
     caf::scoped_actor blocking{self->system()};
@@ -119,8 +132,8 @@ bool checkpoint(self_ptr self, std::int32_t p, partition_track& pt) {
                                 p, self->system().render(err));
                  });
   }
-  if (!hs) return false;
-  storage::snapshot snap;
+  if (!hs) return std::nullopt;
+  auto& snap = c.snap;
   snap.agent = agent_name(self);
   snap.partition = p;
   snap.state_version = env.host.kind->state_version;
@@ -129,8 +142,8 @@ bool checkpoint(self_ptr self, std::int32_t p, partition_track& pt) {
   snap.events_applied = hs->events_applied;
   snap.last_event_time_ms = hs->last_event_time_ms;
   snap.state = std::move(hs->state);
-
-  const std::string key = snap.agent + "/" + std::to_string(p);
+  snap.journal_seq = pt.journal_seq;
+  c.key = snap.agent + "/" + std::to_string(p);
   if (!pt.tail.empty()) {
     journal_entry je;
     je.agent = snap.agent;
@@ -139,46 +152,167 @@ bool checkpoint(self_ptr self, std::int32_t p, partition_track& pt) {
     je.begin = partition_offsets(self, p, pt.checkpointed);
     for (const auto& e : pt.tail)
       if (!e.skipped) journal_append(je.segments, e.in->topic_index, e.in->rec.offset);
-    auto bytes = encode_journal(je);
-    if (auto r = env.host.producer->send(env.host.catalog->name(topics::catalog::journal), -1, key,
-                                         bytes.data(), bytes.size());
+    c.journal = encode_journal(je);
+    snap.journal_seq = pt.journal_seq + 1;
+  }
+  c.encoded = storage::encode_snapshot(snap);
+  return c;
+}
+
+/// Queues the journal and snapshot records on the host producer (the transaction in
+/// exactly_once).
+bool write_checkpoint_records(self_ptr self, const prepared_checkpoint& c) {
+  auto& env = self->state.env;
+  if (!c.journal.empty()) {
+    if (auto r = env.host.producer->send(env.host.catalog->name(topics::catalog::journal), -1,
+                                         c.key, c.journal.data(), c.journal.size());
         !r) {
-      spdlog::error("agent {} partition {}: journal write failed: {}", snap.agent, p,
+      spdlog::error("agent {} partition {}: journal write failed: {}", c.snap.agent, c.partition,
                     r.error_value().message);
       return false;
     }
-    ++pt.journal_seq;
   }
-  snap.journal_seq = pt.journal_seq;
-  auto encoded = storage::encode_snapshot(snap);
-  (void)env.host.producer->send(env.host.catalog->name(topics::catalog::snapshots), -1, key,
-                                encoded.data(), encoded.size());
-  if (auto r = env.host.producer->flush(topics::ms{30000}); !r) {
-    spdlog::error("agent {} partition {}: flush before commit failed: {}", snap.agent, p,
+  if (auto r = env.host.producer->send(env.host.catalog->name(topics::catalog::snapshots), -1,
+                                       c.key, c.encoded.data(), c.encoded.size());
+      !r) {
+    spdlog::error("agent {} partition {}: snapshot record not sent: {}", c.snap.agent, c.partition,
                   r.error_value().message);
     return false;
   }
-  if (auto r = env.store->put(snap); !r) {
-    spdlog::error("agent {} partition {}: snapshot not stored: {}", snap.agent, p,
-                  r.error_value().message);
-    return false;
-  }
-  if (auto r = st.consumer->commit(partition_offsets(self, p, pt.position)); !r) {
-    spdlog::warn("agent {} partition {}: offset commit failed: {}", snap.agent, p,
-                 r.error_value().message);
-  }
-  env.host.metrics->snapshot_size(snap.agent, p).Set(static_cast<double>(encoded.size()));
-  env.host.metrics->snapshot_duration(snap.agent)
-      .Observe(std::chrono::duration<double>(steady::now() - t0).count());
+  return true;
+}
+
+/// After the checkpoint is durable in Kafka: the local snapshot, metrics, and a new tail.
+void finish_checkpoint(self_ptr self, partition_track& pt, prepared_checkpoint&& c) {
+  auto& env = self->state.env;
+  if (auto r = env.store->put(c.snap); !r)
+    spdlog::error("agent {} partition {}: snapshot not stored locally: {}", c.snap.agent,
+                  c.partition, r.error_value().message);
+  env.host.metrics->snapshot_size(c.snap.agent, c.partition)
+      .Set(static_cast<double>(c.encoded.size()));
+  env.host.metrics->snapshot_duration(c.snap.agent)
+      .Observe(std::chrono::duration<double>(steady::now() - c.started).count());
+  pt.journal_seq = c.snap.journal_seq;
   pt.checkpointed = pt.position;
   pt.tail.clear();
   pt.live = 0;
   pt.acked = 0;
   pt.failures.clear();
-  pt.last_snapshot = std::move(snap);
+  pt.last_snapshot = std::move(c.snap);
   pt.last_checkpoint = steady::now();
-  update_backpressure(self, p, pt);
+  update_backpressure(self, c.partition, pt);
+}
+
+bool exactly_once(self_ptr self) {
+  return self->state.env.options.guarantee == "exactly_once";
+}
+
+/// at_least_once: journal, snapshot, flush every emitted record, persist, commit offsets.
+/// Returns false if the host could not answer or Kafka refused.
+bool checkpoint_partition(self_ptr self, std::int32_t p, partition_track& pt) {
+  auto& env = self->state.env;
+  auto c = prepare_checkpoint(self, p, pt);
+  if (!c || !write_checkpoint_records(self, *c)) return false;
+  if (auto r = env.host.producer->flush(topics::ms{30000}); !r) {
+    spdlog::error("agent {} partition {}: flush before commit failed: {}", c->snap.agent, p,
+                  r.error_value().message);
+    return false;
+  }
+  if (auto r = self->state.consumer->commit(partition_offsets(self, p, pt.position)); !r)
+    spdlog::warn("agent {} partition {}: offset commit failed: {}", c->snap.agent, p,
+                 r.error_value().message);
+  finish_checkpoint(self, pt, std::move(*c));
   return true;
+}
+
+/// exactly_once: every partition of this agent kind in one transaction — emitted events,
+/// journal and snapshot records, and the consumer offsets. On failure the transaction is
+/// aborted and every host goes back to its last checkpoint and applies its tail again,
+/// emitting into the next transaction. Returns the number of partitions checkpointed.
+int checkpoint_transaction(self_ptr self) {
+  auto& st = self->state;
+  auto& env = st.env;
+  auto& producer = *env.host.producer;
+  std::vector<prepared_checkpoint> prepared;
+  std::vector<topics::topic_partition> offsets;
+  for (auto& [p, pt] : st.parts) {
+    if (pt.quarantined) continue;
+    auto c = prepare_checkpoint(self, p, pt);
+    if (!c) {
+      // A host that cannot answer may have outputs in this transaction: committing now
+      // would separate them from their offsets. Try again at the next interval.
+      if (!pt.tail.empty()) return 0;
+      continue;
+    }
+    for (auto& tp : partition_offsets(self, p, pt.position))
+      offsets.push_back(std::move(tp));
+    prepared.push_back(std::move(*c));
+  }
+  bool ok = true;
+  for (const auto& c : prepared)
+    ok = ok && write_checkpoint_records(self, c);
+  if (ok) {
+    if (auto r = producer.send_offsets_to_transaction(offsets, *st.consumer, topics::ms{30000});
+        !r) {
+      spdlog::error("agent {}: offsets not added to the transaction: {}", agent_name(self),
+                    r.error_value().message);
+      ok = false;
+    }
+  }
+  if (ok) {
+    if (auto r = producer.commit_transaction(topics::ms{60000}); !r) {
+      spdlog::error("agent {}: transaction commit failed: {}", agent_name(self),
+                    r.error_value().message);
+      ok = false;
+    }
+  }
+  if (!ok) {
+    if (auto r = producer.abort_transaction(topics::ms{60000}); !r) {
+      spdlog::critical("agent {}: transaction abort failed ({}); stopping so that a restart "
+                       "recovers from the last committed checkpoint",
+                       agent_name(self), r.error_value().message);
+      std::raise(SIGTERM);
+      return 0;
+    }
+    for (auto& [p, pt] : st.parts) {
+      if (!pt.host || !pt.host_ready) continue;
+      recover_host msg;
+      msg.snapshot = pt.last_snapshot;
+      msg.tail = live_tail(pt);
+      msg.suppress = 0; // the aborted transaction took their outputs with it
+      pt.acked = 0;
+      self->send(pt.host, recover_atom::value, std::move(msg));
+    }
+  }
+  if (auto r = producer.begin_transaction(); !r) {
+    spdlog::critical("agent {}: cannot begin a transaction ({}); stopping", agent_name(self),
+                     r.error_value().message);
+    std::raise(SIGTERM);
+    return 0;
+  }
+  if (!ok) return 0;
+  int n = 0;
+  for (auto& c : prepared) {
+    auto& pt = st.parts[c.partition];
+    finish_checkpoint(self, pt, std::move(c));
+    ++n;
+  }
+  return n;
+}
+
+/// Checkpoints partition p (every partition, in exactly_once).
+bool checkpoint(self_ptr self, std::int32_t p, partition_track& pt) {
+  if (exactly_once(self)) return checkpoint_transaction(self) > 0;
+  return checkpoint_partition(self, p, pt);
+}
+
+/// Checkpoints every partition; returns how many were checkpointed.
+int checkpoint_all(self_ptr self) {
+  if (exactly_once(self)) return checkpoint_transaction(self);
+  int n = 0;
+  for (auto& [p, pt] : self->state.parts)
+    if (checkpoint_partition(self, p, pt)) ++n;
+  return n;
 }
 
 void accept(self_ptr self, partition_track& pt, topics::record&& r,
@@ -338,9 +472,10 @@ public:
       if (it == st.parts.end()) continue;
       if (--it->second.assigned_topics == 0) gone.insert(tp.partition);
     }
+    if (!gone.empty() && exactly_once(self_)) checkpoint_transaction(self_);
     for (auto p : gone) {
       auto& pt = st.parts[p];
-      checkpoint(self_, p, pt);
+      if (!exactly_once(self_)) checkpoint_partition(self_, p, pt);
       self_->send(st.supervisor, stop_atom::value, p);
       spdlog::info("agent {}: partition {} revoked", agent_name(self_), p);
       st.parts.erase(p);
@@ -368,6 +503,8 @@ void accept(self_ptr self, partition_track& pt, topics::record&& r,
   in->topic_index = ti->second;
   in->rec = std::move(r);
   pt.position[t] = in->rec.offset + 1;
+  // The checkpoint interval runs from the first event not yet checkpointed.
+  if (pt.tail.empty()) pt.last_checkpoint = steady::now();
   pt.tail.push_back({in, false});
   ++pt.live;
   if (pt.host && pt.host_ready) batches[in->rec.partition].records.push_back(std::move(in));
@@ -399,8 +536,13 @@ void maybe_checkpoint(self_ptr self) {
   const auto interval = std::chrono::milliseconds(st.env.options.checkpoint_interval_ms);
   for (auto& [p, pt] : st.parts) {
     if (pt.tail.empty()) continue;
-    if (pt.live >= st.env.options.checkpoint_events || now - pt.last_checkpoint >= interval)
-      checkpoint(self, p, pt);
+    if (pt.live >= st.env.options.checkpoint_events || now - pt.last_checkpoint >= interval) {
+      if (exactly_once(self)) {
+        checkpoint_transaction(self);
+        return;
+      }
+      checkpoint_partition(self, p, pt);
+    }
   }
 }
 
@@ -436,7 +578,8 @@ caf::behavior coordinator_behavior(self_ptr self, coordinator_env env) {
         auto& s = self->state;
         s.listener = std::make_unique<listener_impl>(self);
         const auto group = s.env.options.group + "." + agent_name(self);
-        auto c = topics::consumer::create(s.env.kafka, group, s.listener.get());
+        auto c = topics::consumer::create(s.env.kafka, group, s.listener.get(),
+                                          /*isolation_read_committed=*/exactly_once(self));
         if (!c) return caf::make_error(caf::sec::runtime_error, c.error_value().to_string());
         s.consumer = std::move(c.value());
         if (auto r = s.consumer->subscribe(s.input_topics); !r)
@@ -544,18 +687,12 @@ caf::behavior coordinator_behavior(self_ptr self, coordinator_env env) {
         (void)s.env.host.producer->send(s.env.host.catalog->name(topics::catalog::health), -1,
                                         service, bytes.data(), bytes.size());
       },
-      [=](checkpt_atom) -> int {
-        int n = 0;
-        for (auto& [p, pt] : self->state.parts)
-          if (checkpoint(self, p, pt)) ++n;
-        return n;
-      },
+      [=](checkpt_atom) -> int { return checkpoint_all(self); },
       [=](crash_atom, std::int32_t p) { self->send(self->state.supervisor, crash_atom::value, p); },
       [=](stop_atom) -> bool {
         auto& s = self->state;
         s.stopping = true;
-        for (auto& [p, pt] : s.parts)
-          checkpoint(self, p, pt);
+        checkpoint_all(self);
         if (s.consumer) {
           s.consumer->close();
           s.consumer.reset();

@@ -57,6 +57,8 @@ struct node::impl {
   std::unique_ptr<caf::actor_system> system;
   std::map<std::string, caf::actor> coordinators;
   std::deque<std::atomic<std::int64_t>> lag_totals; ///< one per agent kind
+  /// exactly_once: one transactional producer per agent kind (its hosts and coordinator).
+  std::vector<std::unique_ptr<topics::producer>> transactional;
   std::thread telemetry;
   std::atomic<bool> telemetry_stop{false};
   bool stopped = false;
@@ -177,6 +179,23 @@ result<std::unique_ptr<node>> node::start(node_options options) {
     coordinator_env env;
     env.host.kind = resolve_kind(d->options, name);
     env.host.producer = d->producer.get();
+    if (options.guarantee == "exactly_once") {
+      // A stable transactional id: a restarted node fences its previous incarnation and
+      // aborts whatever transaction that one left open.
+      const auto txn_id = options.group + "." + name + "." + options.instance_id;
+      auto tp = topics::producer::create(d->kafka, txn_id);
+      if (!tp)
+        return node_error("cannot create the transactional producer of " + name + ": " +
+                          tp.error_value().message);
+      if (auto r = tp.value()->init_transactions(topics::ms{60000}); !r)
+        return node_error("cannot initialize transactions for " + name + ": " +
+                          r.error_value().message);
+      if (auto r = tp.value()->begin_transaction(); !r)
+        return node_error("cannot begin a transaction for " + name + ": " +
+                          r.error_value().message);
+      env.host.producer = tp.value().get();
+      d->transactional.push_back(std::move(tp.value()));
+    }
     env.host.catalog = &d->catalog;
     env.host.metrics = d->metrics.get();
     env.host.max_event_bytes = options.max_event_bytes;
@@ -262,6 +281,7 @@ void node::stop() {
   impl_->telemetry_stop = true;
   if (impl_->telemetry.joinable()) impl_->telemetry.join();
   impl_->system.reset(); // waits for every actor
+  impl_->transactional.clear();
   if (impl_->producer) (void)impl_->producer->flush(topics::ms{10000});
   impl_->producer.reset();
   impl_->store.reset();

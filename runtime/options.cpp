@@ -36,10 +36,9 @@ std::vector<std::string> validate(const node_options& o) {
   if (o.guarantee != "at_least_once" && o.guarantee != "exactly_once")
     problems.push_back("--guarantee must be at_least_once or exactly_once (got '" + o.guarantee +
                        "')");
-  if (o.guarantee == "exactly_once")
-    problems.push_back("--guarantee exactly_once is not available yet in this version; use "
-                       "at_least_once (decisions carry deterministic ids, so duplicates after "
-                       "a crash are recognizable)");
+  if (o.guarantee == "exactly_once" && o.brokers.empty())
+    problems.push_back("--guarantee exactly_once needs a real broker (--brokers): the embedded "
+                       "broker's transactions keep no offsets");
   if (o.checkpoint_events == 0) problems.push_back("--checkpoint-events must be positive");
   if (o.checkpoint_interval_ms <= 0)
     problems.push_back("--checkpoint-interval-ms must be positive");

@@ -73,9 +73,9 @@ read_until(const topics::kafka_config& cfg, const std::string& topic,
 
 /// Reads every record `topic` has now (every partition to its end).
 inline std::vector<topics::record> read_all(const topics::kafka_config& cfg,
-                                            const std::string& topic) {
+                                            const std::string& topic, bool committed = true) {
   std::vector<topics::record> all;
-  auto rd = topics::reader::create(cfg, /*read_committed=*/true);
+  auto rd = topics::reader::create(cfg, committed);
   if (!rd) return all;
   auto parts = rd.value()->partition_count(topic, topics::ms{10000});
   if (!parts) return all;

@@ -27,3 +27,15 @@ BOOST_AUTO_TEST_CASE(end_to_end_with_sigkill_recovery_on_real_kafka) {
   auto r = aetherial::test::run_recovery_scenario(AETHERIAL_BIN, brokers, prefix, 3);
   BOOST_TEST(r.decisions >= 3u);
 }
+
+// The same scenario with exactly_once: decisions, journal, snapshots and offsets commit in
+// one transaction, so a read_committed reader sees every decision exactly once across the
+// SIGKILL.
+BOOST_AUTO_TEST_CASE(exactly_once_across_sigkill_on_real_kafka) {
+  const auto brokers = real_broker();
+  BOOST_TEST_REQUIRE(!brokers.empty(), "AETHERIAL_TEST_KAFKA is not set");
+  const std::string prefix = "eos" + std::to_string(::getpid()) + ".";
+  auto r = aetherial::test::run_recovery_scenario(
+      AETHERIAL_BIN, brokers, prefix, 3, {"--guarantee", "exactly_once"}, /*exactly_once=*/true);
+  BOOST_TEST(r.decisions >= 3u);
+}
