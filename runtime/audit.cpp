@@ -247,4 +247,43 @@ result<audit_report> run_audit(const audit_options& o) {
   return report;
 }
 
+result<std::string> explain(const topics::kafka_config& kafka, const std::string& topic_prefix,
+                            const schemas::event_id& id) {
+  const topics::catalog cat(topic_prefix);
+  std::map<schemas::event_id, recorded> events;
+  for (const auto& t : cat.topics()) {
+    if (t.compacted || t.name == topics::catalog::journal || t.name == topics::catalog::dlq)
+      continue;
+    const auto name = cat.name(t.name);
+    auto read = read_topic(kafka, name, [&](topics::record& rec) {
+      auto decoded = decode_record(rec, ~std::size_t{0});
+      if (!decoded.env) return;
+      auto& slot = events[schemas::event_id::from(decoded.env->id())];
+      if (slot.copies++ > 0) return;
+      slot.bytes = decoded.converted.empty() ? std::move(rec.value) : std::move(decoded.converted);
+      slot.topic = rec.topic;
+      slot.partition = rec.partition;
+      slot.offset = rec.offset;
+    });
+    if (!read) return read.error_value();
+  }
+  std::ostringstream os;
+  schemas::event_id at = id;
+  for (int depth = 0; depth < 32 && !at.is_zero(); ++depth) {
+    auto it = events.find(at);
+    if (it == events.end()) {
+      os << (depth == 0 ? "" : "  caused by ") << at.to_string() << ": not in the log\n";
+      break;
+    }
+    os << (depth == 0 ? "" : "  caused by ") << at.to_string() << " (" << it->second.topic << "/"
+       << it->second.partition << "@" << it->second.offset << "): " << json_of(it->second.bytes)
+       << "\n";
+    std::string why;
+    const auto* env = schemas::verify_envelope(it->second.bytes.data(), it->second.bytes.size(),
+                                               ~std::size_t{0}, &why);
+    at = env ? schemas::event_id::from(env->causation_id()) : schemas::event_id{};
+  }
+  return os.str();
+}
+
 } // namespace aetherial::runtime

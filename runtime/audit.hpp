@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "actors/agent.hpp"
+#include "schemas/envelope.hpp"
 #include "schemas/result.hpp"
 #include "topics/kafka.hpp"
 
@@ -39,5 +40,11 @@ struct audit_report {
 /// Runs the audit. An error means it could not run (broker, journal unreadable); a
 /// divergence is a finding, reported in the result.
 [[nodiscard]] result<audit_report> run_audit(const audit_options& options);
+
+/// The chain of events that led to event `id` (a decision, usually): each event, then the
+/// event it was caused by, back to an external input. Reads every topic of the catalog.
+[[nodiscard]] result<std::string> explain(const topics::kafka_config& kafka,
+                                          const std::string& topic_prefix,
+                                          const schemas::event_id& id);
 
 } // namespace aetherial::runtime

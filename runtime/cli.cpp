@@ -600,6 +600,12 @@ int main(int argc, char** argv) {
   ask->add_option("--timeout", ask_timeout, "Seconds to wait for a final answer")
       ->capture_default_str();
 
+  std::string explain_id;
+  auto* explain = app.add_subcommand("explain", "Print the chain of events that led to a decision");
+  add_kafka_flags(explain, common);
+  explain->add_option("decision-id", explain_id, "The decision's event id (32 hex digits)")
+      ->required();
+
   auto* version = app.add_subcommand("version", "Print the version");
   produce->add_option("--partitions", produce_partitions, "Partitions of the topic")
       ->capture_default_str();
@@ -627,6 +633,27 @@ int main(int argc, char** argv) {
   if (*broker) return cmd_broker(common, broker_partitions);
   if (*ask)
     return cmd_ask(common, ask_text, ask_principal, ask_role, ask_conversation, ask_timeout);
+  if (*explain) {
+    if (common.brokers.empty()) {
+      std::fprintf(stderr, "aetherial explain: --brokers is required\n");
+      return 2;
+    }
+    auto id = aetherial::schemas::event_id::parse(explain_id);
+    if (!id) {
+      std::fprintf(stderr, "aetherial explain: '%s' is not an event id (32 hex digits)\n",
+                   explain_id.c_str());
+      return 2;
+    }
+    topics::kafka_config kc;
+    kc.brokers = common.brokers;
+    auto chain = rt::explain(kc, common.topic_prefix, *id);
+    if (!chain) {
+      std::fprintf(stderr, "aetherial explain: %s\n", chain.error_value().message.c_str());
+      return 2;
+    }
+    std::printf("%s", chain.value().c_str());
+    return 0;
+  }
   if (*version) {
     std::printf("aetherial %s\n", AETHERIAL_VERSION);
     return 0;

@@ -267,6 +267,23 @@ BOOST_AUTO_TEST_CASE(audit_finds_no_divergence_then_reports_an_altered_decision)
   BOOST_TEST(clean.value().decisions > 0u);
   BOOST_TEST(clean.value().pending == 0u);
 
+  // explain walks a decision back to the input that caused it.
+  {
+    const topics::record* scale = nullptr;
+    for (const auto& r : decisions)
+      if (auto* e = test::envelope_of(r);
+          e && e->payload_as_ScaleDecision() && e->principal()->str() == "agent:operations")
+        scale = &r;
+    BOOST_TEST_REQUIRE(scale != nullptr);
+    const auto decision_id = schemas::event_id::from(test::envelope_of(*scale)->id());
+    auto chain = runtime::explain(f.node->kafka(), "", decision_id);
+    BOOST_TEST_REQUIRE(chain.has_value());
+    BOOST_TEST(chain.value().find(decision_id.to_string()) == 0u, chain.value());
+    BOOST_TEST(chain.value().find("caused by") != std::string::npos, chain.value());
+    BOOST_TEST(chain.value().find("platform.metrics/") != std::string::npos, chain.value());
+    BOOST_TEST(chain.value().find("ServiceLoad") != std::string::npos, chain.value());
+  }
+
   // Alter one recorded operations decision: same id, different content.
   const topics::record* victim = nullptr;
   for (const auto& r : decisions)
