@@ -1,0 +1,194 @@
+#include "actors/analytics/activity.hpp"
+
+#include <algorithm>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "actors/analytics/text.hpp"
+
+namespace aetherial::actors::analytics {
+
+namespace {
+
+void trim_history(tenant_state& t, const analytics_config& cfg, std::int32_t latest) {
+  const std::int32_t cutoff = latest - static_cast<std::int32_t>(cfg.history_days) + 1;
+  while (!t.days.empty() && t.days.begin()->first < cutoff)
+    t.days.erase(t.days.begin());
+  while (!t.cohorts.empty() && t.cohorts.begin()->first < cutoff)
+    t.cohorts.erase(t.cohorts.begin());
+}
+
+// The cohort feature index of `feature`, assigning the next one while there is room.
+std::uint32_t feature_index(tenant_state& t, const analytics_config& cfg, std::string_view f) {
+  for (std::size_t i = 0; i < t.cohort_features.size(); ++i)
+    if (t.cohort_features[i] == f) return static_cast<std::uint32_t>(i);
+  const std::size_t cap = std::min<std::size_t>(cfg.max_cohort_features, 64);
+  if (t.cohort_features.size() >= cap) return 64;
+  t.cohort_features.emplace_back(f);
+  return static_cast<std::uint32_t>(t.cohort_features.size() - 1);
+}
+
+void record_cohort(tenant_state& t, const analytics_config& cfg, const activity& a,
+                   std::int32_t day) {
+  auto [it, is_new] = t.users.try_emplace(a.user);
+  auto& u = it->second;
+  if (is_new) {
+    u.first_day = day;
+    u.last_day = day;
+    u.active_days = 1;
+    t.cohorts[day].active[0] += 1;
+  } else {
+    u.last_day = std::max(u.last_day, day);
+  }
+  const std::int32_t k = day - u.first_day;
+  // An event from before the user's first day arrived late: cohorts are by first sight.
+  if (k < 0 || k >= 64) return;
+  const auto cohort = t.cohorts.find(u.first_day);
+  const std::uint64_t bit = std::uint64_t{1} << k;
+  if ((u.active_days & bit) == 0) {
+    u.active_days |= bit;
+    if (cohort != t.cohorts.end() && static_cast<std::size_t>(k) < retention_days) {
+      cohort->second.active[static_cast<std::size_t>(k)] += 1;
+      if (k == 1)
+        for (std::uint32_t f = 0; f < 64; ++f)
+          if ((u.first_day_features >> f) & 1u) cohort->second.features[f].returned += 1;
+    }
+  }
+  if (k == 0 && !a.feature.empty()) {
+    const std::uint32_t f = feature_index(t, cfg, a.feature);
+    if (f < 64 && ((u.first_day_features >> f) & 1u) == 0) {
+      u.first_day_features |= std::uint64_t{1} << f;
+      if (cohort != t.cohorts.end()) cohort->second.features[f].users += 1;
+    }
+  }
+}
+
+void evict_users(tenant_state& t, const analytics_config& cfg) {
+  if (t.users.size() <= cfg.max_tracked_users) return;
+  std::vector<std::pair<std::int32_t, std::uint64_t>> order;
+  order.reserve(t.users.size());
+  for (const auto& [h, u] : t.users)
+    order.emplace_back(u.last_day, h);
+  std::sort(order.begin(), order.end());
+  const std::size_t target = cfg.max_tracked_users - cfg.max_tracked_users / 10;
+  const std::size_t drop = t.users.size() - target;
+  for (std::size_t i = 0; i < drop; ++i)
+    t.users.erase(order[i].second);
+}
+
+void record_session(tenant_state& t, const analytics_config& cfg, const activity& a,
+                    std::int32_t day) {
+  const std::int64_t horizon = t.watermark_ms - cfg.session_timeout_ms;
+  // An event older than the session timeout (behind the latest one) says nothing about
+  // what is active now.
+  const bool current = a.time_ms > horizon;
+  if (current) {
+    const auto it = t.sessions.find(a.session);
+    if (it != t.sessions.end()) {
+      t.session_order.erase({it->second, a.session});
+      t.sessions.erase(it);
+    }
+    if (a.kind != "logout") {
+      t.sessions.emplace(a.session, a.time_ms);
+      t.session_order.emplace(a.time_ms, a.session);
+    }
+  }
+  while (!t.session_order.empty() && (t.session_order.begin()->first <= horizon ||
+                                      t.sessions.size() > cfg.max_active_sessions)) {
+    t.sessions.erase(t.session_order.begin()->second);
+    t.session_order.erase(t.session_order.begin());
+  }
+  if (!current) return;
+  auto& d = t.days[day];
+  const auto active = static_cast<std::uint32_t>(t.sessions.size());
+  if (active > d.peak_sessions) {
+    d.peak_sessions = active;
+    d.peak_ms = a.time_ms;
+  }
+}
+
+void record_experiment(tenant_state& t, const analytics_config& cfg, const activity& a) {
+  auto it = t.experiments.find(std::string(a.experiment));
+  if (it == t.experiments.end()) {
+    if (t.experiments.size() >= cfg.max_experiments) {
+      auto oldest = t.experiments.begin();
+      for (auto e = t.experiments.begin(); e != t.experiments.end(); ++e)
+        if (e->second.last_seen_ms < oldest->second.last_seen_ms) oldest = e;
+      t.experiments.erase(oldest);
+    }
+    it = t.experiments.emplace(std::string(a.experiment), experiment_record{}).first;
+  }
+  auto& e = it->second;
+  e.last_seen_ms = std::max(e.last_seen_ms, a.time_ms);
+
+  std::size_t variant = e.variants.size();
+  if (!a.variant.empty()) {
+    for (std::size_t i = 0; i < e.variants.size(); ++i)
+      if (e.variants[i].name == a.variant) variant = i;
+    const std::size_t cap = std::min<std::size_t>(cfg.max_variants, 0x7f);
+    if (variant == e.variants.size() && e.variants.size() < cap)
+      e.variants.push_back(variant_stats{std::string(a.variant), 0, 0});
+  }
+  auto m = e.members.find(a.user);
+  if (m == e.members.end()) {
+    // The first variant a user is seen in is the one they are counted in.
+    if (variant >= e.variants.size()) return;
+    if (e.members.size() >= cfg.max_experiment_users) {
+      ++e.not_enrolled;
+      return;
+    }
+    m = e.members.emplace(a.user, static_cast<std::uint8_t>(variant)).first;
+    e.variants[variant].users += 1;
+  }
+  if (is_conversion(a.kind) && (m->second & 0x80u) == 0) {
+    m->second = static_cast<std::uint8_t>(m->second | 0x80u);
+    e.variants[m->second & 0x7fu].conversions += 1;
+  }
+}
+
+} // namespace
+
+bool is_conversion(std::string_view kind) noexcept {
+  return kind == "conversion" || kind == "purchase";
+}
+
+void count_feature(std::map<std::string, feature_counter>& top, std::string_view feature,
+                   std::size_t capacity) {
+  const std::string name(feature);
+  if (auto it = top.find(name); it != top.end()) {
+    it->second.count += 1;
+    return;
+  }
+  if (top.size() < capacity) {
+    top.emplace(name, feature_counter{1, 0});
+    return;
+  }
+  if (top.empty()) return;
+  auto victim = top.begin();
+  for (auto it = top.begin(); it != top.end(); ++it)
+    if (it->second.count <= victim->second.count) victim = it; // ties: the greatest name
+  const std::uint64_t floor = victim->second.count;
+  top.erase(victim);
+  top.emplace(name, feature_counter{floor + 1, floor});
+}
+
+void record_activity(tenant_state& t, const analytics_config& cfg, const activity& a) {
+  t.events += 1;
+  t.watermark_ms = std::max(t.watermark_ms, a.time_ms);
+  const std::int32_t latest = day_of(t.watermark_ms);
+  const std::int32_t day = day_of(a.time_ms);
+  if (day <= latest - static_cast<std::int32_t>(cfg.history_days)) return;
+
+  auto& d = t.days[day];
+  d.events += 1;
+  d.users.add(a.user);
+  if (!a.feature.empty()) count_feature(d.features, a.feature, cfg.top_features_per_day);
+  record_cohort(t, cfg, a, day);
+  record_session(t, cfg, a, day);
+  if (!a.experiment.empty()) record_experiment(t, cfg, a);
+  trim_history(t, cfg, latest);
+  evict_users(t, cfg);
+}
+
+} // namespace aetherial::actors::analytics

@@ -1,0 +1,232 @@
+#include "actors/analytics/analytics_agent.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <utility>
+#include <vector>
+
+#include "actors/analytics/activity.hpp"
+#include "actors/analytics/state_codec.hpp"
+#include "actors/analytics/text.hpp"
+
+namespace aetherial::actors::analytics {
+
+namespace {
+
+std::string_view param(const fbs::Task& task, std::string_view key) {
+  if (task.params() == nullptr) return {};
+  for (const auto* kv : *task.params())
+    if (kv != nullptr && text(kv->key()) == key) return text(kv->value());
+  return {};
+}
+
+std::uint32_t number_param(const fbs::Task& task, std::string_view key, std::uint32_t fallback,
+                           std::uint32_t max) {
+  const auto v = param(task, key);
+  std::uint32_t n = 0;
+  const auto r = std::from_chars(v.data(), v.data() + v.size(), n);
+  if (v.empty() || r.ec != std::errc{} || r.ptr != v.data() + v.size() || n == 0) return fallback;
+  return std::min(n, max);
+}
+
+bool contains(std::string_view haystack, std::string_view needle) {
+  return haystack.find(needle) != std::string_view::npos;
+}
+
+// The query a task asks for: its type, or for a free question the words in it.
+std::string query_of(const fbs::Task& task) {
+  const std::string_view type = text(task.type());
+  constexpr std::string_view prefix = "analytics.";
+  std::string_view q = type.substr(0, prefix.size()) == prefix ? type.substr(prefix.size()) : type;
+  if (q == "active_users" || q == "popular_features" || q == "retention" || q == "ab_test")
+    return std::string(q);
+  std::string question(param(task, "question").empty() ? param(task, "text")
+                                                       : param(task, "question"));
+  for (auto& c : question)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  if (contains(question, "retention") || contains(question, "churn")) return "retention";
+  if (contains(question, "feature") || contains(question, "popular")) return "popular_features";
+  if (contains(question, "experiment") || contains(question, "a/b") ||
+      contains(question, "ab test"))
+    return "ab_test";
+  if (contains(question, "active") || contains(question, "users") ||
+      contains(question, "concurren"))
+    return "active_users";
+  return {};
+}
+
+constexpr std::string_view refusal_text =
+    "Analytics is not configured: the deployment setting analytics.salt is missing or shorter "
+    "than the required length, so no user activity is recorded and no question can be "
+    "answered. Set a secret salt and replay platform.activity.";
+
+} // namespace
+
+analytics_agent::analytics_agent(analytics_config cfg) : cfg_(std::move(cfg)) {
+  refusing_ = cfg_.salt.size() < std::max<std::size_t>(cfg_.min_salt_bytes, 1);
+  if (!refusing_) {
+    key_ = derive_key(cfg_.salt);
+    fingerprint_ = key_fingerprint(key_);
+  }
+  // Only the derived key is needed from here on; the salt itself is not kept.
+  cfg_.salt.assign(cfg_.salt.size(), '\0');
+  cfg_.salt.clear();
+}
+
+void analytics_agent::on_event(const fbs::Envelope& event, context& ctx) {
+  ++state_.events;
+  switch (event.payload_type()) {
+    case fbs::Payload::UserActivity:
+      on_activity(event, *event.payload_as_UserActivity(), ctx);
+      break;
+    case fbs::Payload::Task: on_task(*event.payload_as_Task(), ctx); break;
+    default:
+      // Outcomes, other agents' tasks and unknown payloads carry nothing to act on.
+      break;
+  }
+}
+
+void analytics_agent::on_activity(const fbs::Envelope& event, const fbs::UserActivity& a,
+                                  context& ctx) {
+  if (refusing_) {
+    if (state_.refusal_reported) return;
+    state_.refusal_reported = true;
+    auto& b = ctx.builder();
+    auto p = fbs::CreateAnalyticsReportDirect(b, "configuration", std::string(refusal_text).c_str(),
+                                              nullptr, "");
+    ctx.emit(output::decisions, "analytics", fbs::Payload::AnalyticsReport, p.Union(),
+             "analytics.configuration");
+    return;
+  }
+  const std::string_view user = text(a.user_ref());
+  if (user.empty()) return; // anonymous activity counts no user
+  const std::string_view key = text(event.key());
+  const std::string tenant = key.empty() ? cfg_.default_tenant : std::string(key);
+  const std::string_view session = text(a.session_id());
+
+  activity act;
+  act.user = keyed_hash(key_, "user", user);
+  act.session = session.empty() ? keyed_hash(key_, "user-session", user)
+                                : keyed_hash(key_, "session", session);
+  act.kind = text(a.kind());
+  act.feature = text(a.feature());
+  act.experiment = text(a.experiment());
+  act.variant = text(a.variant());
+  act.time_ms = ctx.event_time_ms();
+  record_activity(state_.tenants[tenant], cfg_, act);
+  evict_tenants();
+}
+
+void analytics_agent::evict_tenants() {
+  while (state_.tenants.size() > std::max<std::uint32_t>(cfg_.max_tenants, 1)) {
+    auto oldest = state_.tenants.begin();
+    for (auto it = state_.tenants.begin(); it != state_.tenants.end(); ++it)
+      if (it->second.watermark_ms < oldest->second.watermark_ms) oldest = it;
+    state_.tenants.erase(oldest);
+  }
+}
+
+report analytics_agent::answer(std::string_view query, const fbs::Task& task,
+                               std::string_view tenant, std::int32_t today) const {
+  const auto it = state_.tenants.find(std::string(tenant));
+  const tenant_state* t = it == state_.tenants.end() ? nullptr : &it->second;
+  if (query == "active_users") return active_users_report(t, tenant, today);
+  if (query == "popular_features")
+    return popular_features_report(
+        t, tenant, today, number_param(task, "k", cfg_.default_top_k, cfg_.max_top_k),
+        number_param(task, "days", cfg_.popular_window_days, std::max(cfg_.history_days / 2, 1u)));
+  if (query == "retention") return retention_report(t, cfg_, tenant, today);
+  if (query == "ab_test")
+    return ab_test_report(t, cfg_, tenant, param(task, "experiment"), param(task, "variant_a"),
+                          param(task, "variant_b"));
+  report r;
+  r.query = "unknown";
+  r.success = false;
+  r.text = "Analytics answers active users, popular features, retention and A/B tests; task "
+           "type '" +
+           std::string(text(task.type())) + "' is none of them.";
+  return r;
+}
+
+void analytics_agent::on_task(const fbs::Task& task, context& ctx) {
+  if (text(task.target_agent()) != kind_name) return;
+  const std::string tenant =
+      param(task, "tenant").empty() ? cfg_.default_tenant : std::string(param(task, "tenant"));
+  const std::string query = query_of(task);
+  if (refusing_) {
+    report r;
+    r.query = query.empty() ? "unknown" : query;
+    r.success = false;
+    r.text = std::string(refusal_text);
+    emit_answer(r, task, tenant, "refused", ctx);
+    return;
+  }
+  const report r = answer(query, task, tenant, day_of(ctx.event_time_ms()));
+  emit_answer(r, task, tenant, r.query == "unknown" ? "refused" : "answered", ctx);
+}
+
+void analytics_agent::emit_answer(const report& r, const fbs::Task& task, std::string_view tenant,
+                                  std::string_view status, context& ctx) {
+  const std::string task_id(text(task.task_id()));
+  const std::string type(text(task.type()));
+  std::string conversation(text(task.conversation_id()));
+  if (conversation.empty()) conversation = task_id;
+  const std::string key(tenant);
+  auto& b = ctx.builder();
+  auto metrics = [&]() {
+    std::vector<flatbuffers::Offset<fbs::KeyValue>> kvs;
+    for (const auto& [k, v] : r.metrics)
+      kvs.push_back(fbs::CreateKeyValueDirect(b, k.c_str(), v.c_str()));
+    return kvs;
+  };
+
+  if (r.verdict) {
+    const auto& v = *r.verdict;
+    auto p = fbs::CreateAbVerdictDirect(
+        b, v.experiment.c_str(), v.variant_a.c_str(), v.variant_b.c_str(),
+        static_cast<std::int64_t>(v.users_a), static_cast<std::int64_t>(v.conversions_a),
+        static_cast<std::int64_t>(v.users_b), static_cast<std::int64_t>(v.conversions_b),
+        v.result.z, v.result.p_value, v.result.winner.c_str(), v.reason.c_str());
+    ctx.emit(output::decisions, key, fbs::Payload::AbVerdict, p.Union(), conversation);
+  }
+  {
+    const auto kvs = metrics();
+    auto p =
+        fbs::CreateAnalyticsReportDirect(b, r.query.c_str(), r.text.c_str(), &kvs, task_id.c_str());
+    ctx.emit(output::decisions, key, fbs::Payload::AnalyticsReport, p.Union(), conversation);
+  }
+  {
+    const auto kvs = metrics();
+    const std::string st(status);
+    auto p = fbs::CreateReplyDirect(b, conversation.c_str(), std::string(kind_name).c_str(),
+                                    r.text.c_str(), st.c_str(), type.c_str(), r.success ? 1.0 : 0.0,
+                                    nullptr, &kvs);
+    ctx.emit(output::replies, conversation, fbs::Payload::Reply, p.Union(), conversation);
+  }
+  {
+    const auto kvs = metrics();
+    auto p = fbs::CreateTaskOutcomeDirect(b, task_id.c_str(), type.c_str(),
+                                          std::string(kind_name).c_str(), r.success, r.text.c_str(),
+                                          conversation.c_str(), &kvs);
+    ctx.emit(output::tasks, conversation, fbs::Payload::TaskOutcome, p.Union(), conversation);
+  }
+}
+
+bytes analytics_agent::snapshot() const {
+  return encode_state(state_, fingerprint_);
+}
+
+bool analytics_agent::restore(const std::uint8_t* data, std::size_t size) {
+  auto decoded = decode_state(data, size, fingerprint_);
+  if (!decoded) return false;
+  state_ = std::move(*decoded);
+  return true;
+}
+
+std::unique_ptr<agent> make_analytics_agent(const agent_settings& settings) {
+  analytics_config cfg;
+  if (const auto it = settings.find("analytics.salt"); it != settings.end()) cfg.salt = it->second;
+  return std::make_unique<analytics_agent>(std::move(cfg));
+}
+
+} // namespace aetherial::actors::analytics

@@ -1,0 +1,71 @@
+#pragma once
+// The whole state of one Security agent (one partition), as plain ordered data.
+// Owned by the agent; encoded by state_codec.hpp. Every container whose order can reach an
+// output is ordered (std::map, std::set, std::deque in event-time order).
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "actors/security/rate_baseline.hpp"
+
+namespace aetherial::actors::security {
+
+/// Requests of one series in the current tumbling bucket, and the baseline of past buckets.
+struct rate_series {
+  std::int64_t bucket_start_ms = 0; ///< start of the current bucket; 0 = none yet
+  std::uint64_t count = 0;          ///< requests (or sources) in the current bucket
+  bool flagged = false;             ///< an anomaly was already raised for this bucket
+  rate_baseline baseline;           ///< learned from completed buckets
+};
+
+/// What the agent remembers about one IP or one user.
+struct requester_record {
+  rate_series rate;
+  std::deque<std::int64_t> failed_logins; ///< event times in order, within the window (bounded)
+  std::int64_t last_seen_ms = 0;
+};
+
+/// Where a subject's permanent ban stands.
+enum class ban_status : std::uint8_t {
+  none = 0,     ///< no ban proposed
+  proposed = 1, ///< waiting for a human's approval; the subject stays blocked meanwhile
+  banned = 2,   ///< approved: blocked for good
+};
+
+/// Offenses, block and ban of one subject ("ip:203.0.113.9", "user:u-42").
+struct subject_record {
+  std::vector<std::int64_t> offenses;     ///< event times, within the offense window
+  std::vector<std::string> offense_kinds; ///< the kind of each offense, same order
+  std::int64_t blocked_until_ms = 0;      ///< end of the block in force; 0 = not blocked
+  std::string incident_id;                ///< incident of the latest block or ban proposal
+  ban_status ban = ban_status::none;
+  std::int64_t ban_deadline_ms = 0; ///< a proposal not approved by then is rejected
+  std::int64_t last_seen_ms = 0;
+};
+
+/// Site totals of this partition, for DDoS detection.
+struct site_record {
+  rate_series requests;             ///< requests per bucket
+  rate_series sources;              ///< distinct IPs per bucket
+  std::set<std::string> bucket_ips; ///< distinct IPs of the current bucket (bounded)
+  bool ddos_active = false;         ///< a DDoS incident is open (until a normal bucket)
+  std::string ddos_incident;        ///< its id
+};
+
+/// The whole state of a Security agent.
+struct security_state {
+  std::map<std::string, requester_record> ips;    ///< by IP
+  std::map<std::string, requester_record> users;  ///< by user reference
+  std::map<std::string, subject_record> subjects; ///< by subject
+  site_record site;
+  std::int64_t watermark_ms = 0;  ///< the latest event time seen
+  std::int64_t last_sweep_ms = 0; ///< event time of the last idle sweep
+  std::uint64_t events = 0;       ///< events handled
+};
+
+} // namespace aetherial::actors::security

@@ -1,0 +1,129 @@
+// Privacy: no raw user or session id leaves the agent (outputs and snapshots are searched
+// byte by byte), and without a salt the agent refuses instead of hashing weakly.
+#include <algorithm>
+
+#include <boost/test/unit_test.hpp>
+
+#include "actors/analytics/state_codec.hpp"
+#include "tests/actors/analytics/analytics_fixture.hpp"
+
+using namespace aetherial::actors;
+using namespace aetherial::actors::analytics;
+using namespace aetherial::actors::analytics::test;
+
+namespace {
+
+bool contains(const bytes& haystack, const std::string& needle) {
+  return std::search(haystack.begin(), haystack.end(), needle.begin(), needle.end()) !=
+         haystack.end();
+}
+
+// Every kind of input, with ids that are easy to search for.
+std::vector<bytes> identifying_log(std::vector<std::string>& secrets) {
+  events ev;
+  std::vector<bytes> log;
+  for (int d = 0; d < 10; ++d)
+    for (int i = 0; i < 40; ++i) {
+      const std::string u = "alice.smith+" + std::to_string(i) + "@example.com";
+      const std::string s = "session-of-" + u;
+      if (d == 0) {
+        secrets.push_back(u);
+        secrets.push_back(s);
+      }
+      const std::int64_t t = t0 + d * day + 10 * hour + i * 1000;
+      if (i % 3 != d % 3) continue;
+      log.push_back(ev.activity(t, {u, "login", "", s}));
+      log.push_back(ev.activity(t + 1, {u, "feature_use", i % 2 ? "search" : "export", s}));
+      log.push_back(ev.activity(t + 2, {u, "page_view", "", s, "exp", i % 2 ? "a" : "b"}));
+      if (i % 4 == 0) log.push_back(ev.activity(t + 3, {u, "conversion", "", s, "exp", ""}));
+    }
+  for (const std::string type : {"analytics.active_users", "analytics.popular_features",
+                                 "analytics.retention", "analytics.ab_test"})
+    log.push_back(ev.task(t0 + 10 * day, type, "c-" + type, {{"experiment", "exp"}}));
+  return log;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(privacy)
+
+BOOST_AUTO_TEST_CASE(raw_ids_never_appear_in_outputs_or_snapshots) {
+  std::vector<std::string> secrets;
+  const auto log = identifying_log(secrets);
+  harness h;
+  for (const auto& e : log)
+    (void)h.feed(e);
+  BOOST_TEST(h.all.size() == 4u * 3u + 1u); // three per answer, plus the A/B verdict
+  const auto snap = h.agent.snapshot();
+  for (const auto& s : secrets) {
+    for (const auto& e : h.all) {
+      BOOST_TEST_REQUIRE(!contains(e.value, s), s);
+      BOOST_TEST_REQUIRE(e.key.find(s) == std::string::npos);
+    }
+    BOOST_TEST_REQUIRE(!contains(snap, s), s);
+  }
+  // Nor the salt itself, nor the parts of ids ("alice").
+  for (const auto& e : h.all) {
+    BOOST_TEST(!contains(e.value, test_salt));
+    BOOST_TEST(!contains(e.value, "alice"));
+  }
+  BOOST_TEST(!contains(snap, test_salt));
+  BOOST_TEST(!contains(snap, "alice"));
+  BOOST_TEST(h.agent.config().salt.empty()); // only the derived key is kept
+}
+
+BOOST_AUTO_TEST_CASE(without_a_salt_the_agent_refuses) {
+  for (const agent_settings& settings : {agent_settings{}, agent_settings{{"analytics.salt", ""}},
+                                         agent_settings{{"analytics.salt", "short"}}}) {
+    auto agent = make_analytics_agent(settings);
+    auto& a = dynamic_cast<analytics_agent&>(*agent);
+    BOOST_TEST(a.refusing());
+    std::vector<std::string> secrets;
+    std::vector<emitted> all;
+    for (const auto& value : identifying_log(secrets)) {
+      std::string why;
+      const auto* env =
+          aetherial::schemas::verify_envelope(value.data(), value.size(), 1 << 20, &why);
+      context ctx(kind_name, *env);
+      a.on_event(*env, ctx);
+      for (auto& e : ctx.take_outputs())
+        all.push_back(std::move(e));
+    }
+    // One report that it refuses, then a refusal per task; nothing recorded.
+    BOOST_TEST_REQUIRE(all.size() == 1u + 4u * 3u);
+    const auto report = payloads<fbs::AnalyticsReport>(all);
+    BOOST_TEST_REQUIRE(report.size() == 1u + 4u);
+    BOOST_TEST(str(report[0]->query()) == "configuration");
+    BOOST_TEST(str(report[0]->text()).find("analytics.salt is missing") != std::string::npos);
+    for (const auto* r : payloads<fbs::Reply>(all)) {
+      BOOST_TEST(str(r->status()) == "refused");
+      BOOST_TEST(str(r->text()).find("analytics.salt") != std::string::npos);
+    }
+    for (const auto* o : payloads<fbs::TaskOutcome>(all))
+      BOOST_TEST(!o->success());
+    BOOST_TEST(a.state().tenants.empty());
+    for (const auto& s : secrets)
+      for (const auto& e : all)
+        BOOST_TEST_REQUIRE(!contains(e.value, s));
+  }
+}
+
+BOOST_AUTO_TEST_CASE(a_snapshot_is_only_restored_under_its_salt) {
+  std::vector<std::string> secrets;
+  const auto log = identifying_log(secrets);
+  harness h;
+  for (const auto& e : log)
+    (void)h.feed(e);
+  const auto snap = h.agent.snapshot();
+  analytics_config other;
+  other.salt = "another-deployment-salt-987654321";
+  analytics_agent b(other);
+  BOOST_TEST(!b.restore(snap.data(), snap.size()));
+  analytics_agent same(salted());
+  BOOST_TEST(same.restore(snap.data(), snap.size()));
+  BOOST_TEST(same.snapshot() == snap);
+  auto refusing = make_analytics_agent({});
+  BOOST_TEST(!refusing->restore(snap.data(), snap.size()));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
