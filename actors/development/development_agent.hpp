@@ -1,0 +1,69 @@
+#pragma once
+// The Development agent: CI/CD signals and deploys, as one deterministic reducer over
+// platform.dev, aetherial.tasks and aetherial.effect-results.
+//
+// - failing tests are clustered by normalized failure signature (FailureCluster);
+// - tests that flip between pass and fail on one commit are flaky (FlakyTest);
+// - a deploy task waits at a gate for the change's tests and, in approval environments, an
+//   approval (DeployGate), then asks an effect worker to deploy;
+// - after a deploy the error rate is watched against the pre-deploy baseline
+//   (RollbackDecision: automatic only when severe, otherwise a recommendation);
+// - review requests are assigned by path ownership learned from history (ReviewAssignment);
+// - code-writing tasks become code-generation effect requests, and their results replies,
+//   task outcomes and follow-up tasks.
+// Decisions are keyed by repo (one repo per service); replies and task outcomes by the
+// conversation id.
+
+#include <memory>
+#include <string_view>
+
+#include "actors/agent.hpp"
+#include "actors/development/config.hpp"
+#include "actors/development/state.hpp"
+
+namespace aetherial::actors::development {
+
+/// Name of the agent kind, and the emitter name in derived event ids.
+inline constexpr std::string_view kind_name = "development";
+
+/// The Development agent of one partition; owned by its host, lives as long as the host.
+class development_agent final : public agent {
+public:
+  explicit development_agent(development_config cfg = {});
+
+  void on_event(const fbs::Envelope& event, context& ctx) override;
+  [[nodiscard]] bytes snapshot() const override;
+  [[nodiscard]] bool restore(const std::uint8_t* data, std::size_t size) override;
+
+  /// The current state, for tests and inspection.
+  [[nodiscard]] const development_state& state() const noexcept { return state_; }
+  [[nodiscard]] const development_config& config() const noexcept { return cfg_; }
+
+private:
+  void on_dev_event(const fbs::DevEvent& e, context& ctx);
+  void on_task(const fbs::Task& t, context& ctx);
+  void on_effect_result(const fbs::EffectResult& r, context& ctx);
+
+  void on_test_result(repo_state& repo, const std::string& repo_name, const fbs::DevEvent& e,
+                      context& ctx);
+  void on_build(const std::string& repo_name, const fbs::DevEvent& e, context& ctx);
+  void on_approval(repo_state& repo, const std::string& repo_name, const fbs::DevEvent& e,
+                   context& ctx);
+  void on_review_requested(repo_state& repo, const std::string& repo_name, const fbs::DevEvent& e,
+                           context& ctx);
+  void on_deploy_event(const fbs::DevEvent& e, context& ctx);
+  void on_error_rate(repo_state& repo, const std::string& service, double rate, context& ctx);
+
+  void start_deploy(const fbs::Task& t, context& ctx);
+  void start_code_request(const fbs::Task& t, context& ctx);
+  void evaluate_gate(deploy_record& d, context& ctx);
+  void expire(context& ctx);
+
+  development_config cfg_;
+  development_state state_;
+};
+
+/// Creates a Development agent configured by `settings` ("development.*"), empty state.
+[[nodiscard]] std::unique_ptr<agent> make_development_agent(const agent_settings& settings = {});
+
+} // namespace aetherial::actors::development

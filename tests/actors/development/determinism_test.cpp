@@ -1,0 +1,133 @@
+// Determinism and recovery: same inputs give the same bytes; snapshot + restore + tail equals
+// a full replay; garbage snapshots are refused; the registry describes the agent.
+#include <boost/test/unit_test.hpp>
+
+#include "actors/development/state_codec.hpp"
+#include "actors/registry.hpp"
+#include "tests/actors/development/development_fixture.hpp"
+
+using namespace aetherial::actors;
+using namespace aetherial::actors::development;
+using namespace aetherial::actors::development::test;
+
+namespace {
+
+/// A log touching every part of the agent.
+std::vector<bytes> mixed_log() {
+  events ev;
+  std::vector<bytes> log;
+  for (int i = 0; i < 6; ++i)
+    log.push_back(ev.error_rate(at_s(i), 0.004 + 0.0005 * i));
+  log.push_back(ev.review(at_s(7), "ch1", "dana", {"src/db/pool.cpp"}));
+  log.push_back(ev.review(at_s(8), "ch2", "erin", {"src/db/pool.cpp", "src/ui/a.tsx"}));
+  log.push_back(ev.approval(at_s(9), "frank", "", "ch2"));
+  log.push_back(ev.task(at_s(10), "t1", "development.deploy",
+                        {{"service", "web"}, {"commit", "c1"}, {"text", "Deploy to production"}}));
+  log.push_back(ev.task(at_s(11), "t2", "development.feature_request",
+                        {{"service", "web"}, {"text", "Add dark mode"}}));
+  for (int i = 0; i < 4; ++i)
+    log.push_back(ev.test_result(at_s(12 + i), "t" + std::to_string(i), "c1", i % 2 == 0,
+                                 "Timeout after " + std::to_string(100 * i) + " ms"));
+  log.push_back(ev.test_result(at_s(16), "t0", "c1", false, "boom at 0x1234"));
+  log.push_back(ev.build(at_s(20), "c1", true));
+  log.push_back(ev.approval(at_s(21), "bob", "deploy-t1"));
+  log.push_back(ev.effect_result(at_s(22), "codegen-t2", "code_generation", true, "Dark mode"));
+  log.push_back(ev.deploy_finished(at_s(30), "deploy-t1"));
+  log.push_back(ev.error_rate(at_s(40), 0.02));
+  log.push_back(ev.error_rate(at_s(50), 0.022));
+  log.push_back(ev.error_rate(at_s(60), 0.3));
+  log.push_back(ev.task(at_s(70), "t3", "development.deploy", {{"service", "api"}}));
+  log.push_back(ev.build(at_s(80), "c9", false, "api"));
+  return log;
+}
+
+std::vector<bytes> values(const std::vector<emitted>& out) {
+  std::vector<bytes> v;
+  for (const auto& e : out)
+    v.push_back(e.value);
+  return v;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(determinism)
+
+BOOST_AUTO_TEST_CASE(same_inputs_give_identical_output_bytes) {
+  const auto log = mixed_log();
+  harness a;
+  harness b;
+  for (const auto& e : log)
+    (void)a.feed(e);
+  for (const auto& e : log)
+    (void)b.feed(e);
+  BOOST_TEST(a.all.size() > 20u);
+  BOOST_TEST((values(a.all) == values(b.all)));
+  BOOST_TEST(a.agent.snapshot() == b.agent.snapshot());
+  BOOST_TEST(!payloads<fbs::DeployGate>(a.all).empty());
+  BOOST_TEST(!payloads<fbs::RollbackDecision>(a.all).empty());
+  BOOST_TEST(!payloads<fbs::FailureCluster>(a.all).empty());
+  BOOST_TEST(!payloads<fbs::FlakyTest>(a.all).empty());
+  BOOST_TEST(!payloads<fbs::ReviewAssignment>(a.all).empty());
+  BOOST_TEST(!payloads<fbs::TaskOutcome>(a.all).empty());
+}
+
+BOOST_AUTO_TEST_CASE(snapshot_and_tail_equal_a_full_replay) {
+  const auto log = mixed_log();
+  harness full;
+  for (const auto& e : log)
+    (void)full.feed(e);
+  for (std::size_t cut = 0; cut <= log.size(); ++cut) {
+    harness head;
+    for (std::size_t i = 0; i < cut; ++i)
+      (void)head.feed(log[i]);
+    const auto snap = head.agent.snapshot();
+    harness tail;
+    BOOST_TEST_REQUIRE(tail.agent.restore(snap.data(), snap.size()));
+    BOOST_TEST(tail.agent.snapshot() == snap);
+    for (std::size_t i = cut; i < log.size(); ++i)
+      (void)tail.feed(log[i]);
+    std::vector<bytes> joined = values(head.all);
+    const auto rest = values(tail.all);
+    joined.insert(joined.end(), rest.begin(), rest.end());
+    BOOST_TEST((joined == values(full.all)), "diverged after a snapshot at event " << cut);
+    BOOST_TEST(tail.agent.snapshot() == full.agent.snapshot());
+  }
+}
+
+BOOST_AUTO_TEST_CASE(bad_snapshots_are_refused) {
+  harness h;
+  for (const auto& e : mixed_log())
+    (void)h.feed(e);
+  const auto good = h.agent.snapshot();
+  development_agent other;
+  const auto empty = other.snapshot();
+  BOOST_TEST(!other.restore(nullptr, 0));
+  BOOST_TEST(!other.restore(good.data(), good.size() - 1));
+  auto corrupt = good;
+  corrupt[good.size() / 2] ^= 0x20;
+  BOOST_TEST(!other.restore(corrupt.data(), corrupt.size()));
+  auto version = good;
+  version[4] = 77;
+  BOOST_TEST(!other.restore(version.data(), version.size()));
+  BOOST_TEST(other.snapshot() == empty);
+  BOOST_TEST(decode_state(good.data(), good.size()).has_value());
+}
+
+BOOST_AUTO_TEST_CASE(the_registry_describes_the_agent) {
+  const auto* k = find_agent_kind("development");
+  BOOST_TEST_REQUIRE(k != nullptr);
+  BOOST_TEST((k->input_topics == std::vector<std::string>{"platform.dev", "aetherial.tasks",
+                                                          "aetherial.effect-results"}));
+  BOOST_TEST(k->state_version == state_encoding_version);
+  auto a = k->make({{"development.watch_minutes", "5"},
+                    {"development.approval_environments", "production, staging"}});
+  BOOST_TEST_REQUIRE(a.get() != nullptr);
+  const auto c = config_from({{"development.watch_minutes", "5"},
+                              {"development.approval_environments", "production, staging"},
+                              {"development.severe_ratio", "nope"}});
+  BOOST_TEST(c.deploy.watch_ms == 300'000);
+  BOOST_TEST((c.deploy.approval_environments == std::vector<std::string>{"production", "staging"}));
+  BOOST_TEST(c.deploy.severe_ratio == 5.0);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
