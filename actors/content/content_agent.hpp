@@ -1,0 +1,76 @@
+#pragma once
+// The Content agent: moderates items (blocklist, then a naive Bayes classifier trained
+// online from moderator labels) and enriches them (TF-IDF tags, extractive summary,
+// language); asks effect workers for image analysis and translation and consumes their
+// results; and builds course outlines from the knowledge base, over several turns.
+// Verdicts and outlines go to aetherial.decisions, answers to aetherial.replies, effect
+// requests to aetherial.effects, task outcomes to aetherial.tasks.
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "actors/agent.hpp"
+#include "actors/content/config.hpp"
+#include "actors/content/moderation.hpp"
+#include "actors/content/state.hpp"
+
+namespace aetherial::actors::content {
+
+/// Name of the agent kind, and the emitter name in derived event ids.
+inline constexpr std::string_view kind_name = "content";
+
+/// The Content agent of one partition; owned by its host, lives as long as the host.
+class content_agent final : public agent {
+public:
+  explicit content_agent(content_config cfg = {});
+
+  void on_event(const fbs::Envelope& event, context& ctx) override;
+  [[nodiscard]] bytes snapshot() const override;
+  [[nodiscard]] bool restore(const std::uint8_t* data, std::size_t size) override;
+
+  /// The current state, for tests and inspection.
+  [[nodiscard]] const content_state& state() const noexcept { return state_; }
+  [[nodiscard]] const content_config& config() const noexcept { return cfg_; }
+
+private:
+  void on_item(const fbs::ContentItem& item, const fbs::Envelope& event, context& ctx);
+  void on_label(const fbs::Feedback& f);
+  void on_task(const fbs::Task& t, const fbs::Envelope& event, context& ctx);
+  void on_effect_result(const fbs::EffectResult& r, context& ctx);
+  void on_article(const fbs::KnowledgeArticle& a);
+
+  void on_translation(const std::string& effect_id, const pending_effect& p,
+                      const fbs::EffectResult& r, context& ctx);
+  void on_image_analysis(const std::string& effect_id, const pending_effect& p,
+                         const fbs::EffectResult& r, context& ctx);
+  void on_draft(const std::string& effect_id, const pending_effect& p, const fbs::EffectResult& r,
+                context& ctx);
+
+  /// Moderates and enriches `text` (summarizing `summary_source`), emits the verdict; `extra`
+  /// reasons come first.
+  void judge(const std::string& content_id, const std::string& text,
+             std::string_view summary_source, const std::string& language,
+             double language_confidence, std::vector<std::string> extra, context& ctx);
+  /// Remembers (or extends) an item's terms; counts them into the document frequencies once.
+  void remember_item(const std::string& content_id, const std::string& kind,
+                     const text::term_counts& terms, bool extend);
+  /// Emits an effect request and remembers what to do with its result.
+  std::string request(std::string_view kind, std::string_view subject, const std::string& input,
+                      std::vector<std::pair<std::string, std::string>> params,
+                      pending_effect pending, context& ctx);
+  /// Emits the outline, the reply and (final or refused) the task outcome for a plan.
+  void publish_course(const std::string& conversation_id, const course_plan& plan, bool quizzes,
+                      const std::string& task_id, const std::string& task_type,
+                      std::string_view origin, context& ctx);
+
+  content_config cfg_;
+  blocklist blocked_;
+  content_state state_;
+};
+
+/// Creates a Content agent configured by `settings` ("content.<key>"), with empty state.
+[[nodiscard]] std::unique_ptr<agent> make_content_agent(const agent_settings& settings = {});
+
+} // namespace aetherial::actors::content

@@ -1,0 +1,57 @@
+#pragma once
+// Every threshold of the User Support agent, each documented beside its default.
+// Owned by actors/support; copied into an agent when it is created and never changed while
+// the agent lives. Config is not state: it is not part of a snapshot.
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "actors/agent.hpp"
+#include "actors/text/knowledge_base.hpp"
+
+namespace aetherial::actors::support {
+
+/// Words that make a message a money matter (payments, refunds, billing), before stemming.
+[[nodiscard]] std::vector<std::string> default_money_words();
+
+/// Configuration of the User Support agent.
+struct support_config {
+  text::kb_limits knowledge_base; ///< article caps (2000 articles, 32 KiB bodies)
+
+  /// An answer whose best article covers less of the question than this (idf-weighted share
+  /// of its terms, 0..1) is escalated with reason "low_confidence". Key "support.low_confidence".
+  double low_confidence = 0.5;
+  /// A message with a lexicon sentiment at or below this (-1..1) is escalated with reason
+  /// "negative_sentiment". Key "support.negative_sentiment".
+  double negative_sentiment = -0.4;
+  /// ... as is a conversation whose kept turns (at least 2) average at or below this.
+  double conversation_negative = -0.25;
+  /// Money words (stemmed when the agent is made); any of them escalates with reason
+  /// "money". Key "support.money_words" (comma-separated) adds to the defaults.
+  std::vector<std::string> money_words = default_money_words();
+
+  std::size_t max_turns = 6; ///< turns of short-term memory kept per conversation
+  /// Weight of earlier turns' terms when ranking the articles that speak to a follow-up
+  /// ("what are the limits?" after a question about courses); 0 disables context.
+  double context_weight = 0.5;
+  std::int64_t conversation_idle_ms = 24 * 3'600'000; ///< context idle this long is forgotten
+  /// Conversations remembered; past it the least recently active is forgotten.
+  /// Key "support.max_conversations".
+  std::size_t max_conversations = 10'000;
+  /// Replies remembered (reply id -> article) so a thumbs up/down on a reply reaches its
+  /// article; past it the oldest is forgotten.
+  std::size_t max_replies = 20'000;
+
+  std::size_t candidates = 10;           ///< BM25 hits re-ranked with feedback
+  std::size_t answer_sentences = 2;      ///< sentences of the best article quoted in an answer
+  std::size_t answer_max_bytes = 600;    ///< longest quoted passage
+  std::size_t max_turn_text_bytes = 500; ///< longest message text kept in a turn
+};
+
+/// The config from deployment settings ("support.<key>"); unknown or malformed values keep
+/// their defaults.
+[[nodiscard]] support_config config_from(const agent_settings& settings);
+
+} // namespace aetherial::actors::support

@@ -1,0 +1,281 @@
+#include "actors/support/support_agent.hpp"
+
+#include <algorithm>
+#include <utility>
+
+#include "actors/support/state_codec.hpp"
+#include "actors/text/format.hpp"
+#include "actors/text/tokenizer.hpp"
+
+namespace aetherial::actors::support {
+
+namespace {
+
+using text::view;
+
+std::string quoted(std::string_view s) {
+  std::string q = "\"";
+  q += s;
+  q += '"';
+  return q;
+}
+
+/// The first non-empty parameter among `keys`.
+std::string param(const fbs::Task& t, std::initializer_list<std::string_view> keys) {
+  if (t.params() == nullptr) return {};
+  for (auto key : keys)
+    for (const auto* kv : *t.params())
+      if (kv != nullptr && view(kv->key()) == key && !view(kv->value()).empty())
+        return std::string(view(kv->value()));
+  return {};
+}
+
+} // namespace
+
+support_agent::support_agent(support_config cfg) : cfg_(std::move(cfg)) {
+  state_.kb = text::knowledge_base(cfg_.knowledge_base);
+  for (const auto& w : cfg_.money_words)
+    for (const auto& word : text::words(w))
+      money_stems_.push_back(text::stem(word));
+  std::sort(money_stems_.begin(), money_stems_.end());
+  money_stems_.erase(std::unique(money_stems_.begin(), money_stems_.end()), money_stems_.end());
+}
+
+void support_agent::on_event(const fbs::Envelope& event, context& ctx) {
+  ++state_.events;
+  switch (event.payload_type()) {
+    case fbs::Payload::KnowledgeArticle: on_article(*event.payload_as_KnowledgeArticle()); break;
+    case fbs::Payload::SupportMessage: {
+      const auto& m = *event.payload_as_SupportMessage();
+      question q;
+      q.conversation_id = std::string(view(m.conversation_id()));
+      if (q.conversation_id.empty()) q.conversation_id = std::string(view(event.key()));
+      q.text = std::string(view(m.text()));
+      if (q.conversation_id.empty() || q.text.empty()) break;
+      answer(q, ctx);
+      break;
+    }
+    case fbs::Payload::Task: on_task(*event.payload_as_Task(), event, ctx); break;
+    case fbs::Payload::Feedback: on_feedback(*event.payload_as_Feedback()); break;
+    default:
+      // Replies, decisions (this agent's own included) and other payloads carry nothing to act on.
+      break;
+  }
+}
+
+void support_agent::on_article(const fbs::KnowledgeArticle& a) {
+  std::vector<std::string> tags;
+  if (a.tags())
+    for (const auto* t : *a.tags())
+      if (t != nullptr && t->size() > 0) tags.push_back(t->str());
+  const std::string id(view(a.article_id()));
+  const auto change =
+      state_.kb.apply(id, view(a.title()), view(a.body()), std::move(tags), a.active());
+  if (change == text::knowledge_base::change::retired) state_.votes.erase(id);
+  // Votes of articles the cap has pushed out are dropped with them.
+  if (state_.votes.size() > state_.kb.size() + 64)
+    for (auto it = state_.votes.begin(); it != state_.votes.end();)
+      it = state_.kb.find(it->first) ? std::next(it) : state_.votes.erase(it);
+}
+
+void support_agent::on_feedback(const fbs::Feedback& f) {
+  const auto kind = view(f.kind());
+  int vote = 0;
+  if (kind == "thumbs_up") vote = 1;
+  if (kind == "thumbs_down") vote = -1;
+  if (kind == "rating") vote = f.value() >= 4.0 ? 1 : f.value() <= 2.0 ? -1 : 0;
+  if (vote == 0) return;
+  // The target is an article, a reply of this agent, or else the conversation's last answer.
+  std::string article;
+  const std::string target(view(f.target_id()));
+  if (state_.kb.find(target) != nullptr) {
+    article = target;
+  } else if (const auto r = state_.replies.find(target); r != state_.replies.end()) {
+    article = r->second.article_id;
+  } else if (const auto c = state_.conversations.find(std::string(view(f.conversation_id())));
+             c != state_.conversations.end() && !c->second.turns.empty()) {
+    article = c->second.turns.back().article_id;
+  }
+  if (article.empty() || state_.kb.find(article) == nullptr) return;
+  auto& v = state_.votes[article];
+  if (vote > 0)
+    ++v.up;
+  else
+    ++v.down;
+}
+
+void support_agent::on_task(const fbs::Task& t, const fbs::Envelope& event, context& ctx) {
+  if (view(t.target_agent()) != kind_name) return;
+  question q;
+  q.task = &t;
+  q.intent = std::string(view(t.type()));
+  q.conversation_id = std::string(view(t.conversation_id()));
+  if (q.conversation_id.empty()) q.conversation_id = std::string(view(event.key()));
+  q.text = param(t, {"text", "question", "message", "query"});
+  if (!q.text.empty()) {
+    answer(q, ctx);
+    return;
+  }
+  auto& b = ctx.builder();
+  const auto detail = "the task carries no question: expected a param text, question or message";
+  auto outcome = fbs::CreateTaskOutcomeDirect(b, t.task_id() ? t.task_id()->c_str() : "",
+                                              t.type() ? t.type()->c_str() : "", "support", false,
+                                              detail, q.conversation_id.c_str(), nullptr);
+  ctx.emit(output::tasks, q.conversation_id, fbs::Payload::TaskOutcome, outcome.Union(),
+           q.conversation_id);
+}
+
+conversation& support_agent::touch(const std::string& id, std::int64_t now) {
+  auto [it, added] = state_.conversations.try_emplace(id);
+  auto& c = it->second;
+  if (!added && now - c.last_ms > cfg_.conversation_idle_ms) c = conversation{};
+  c.last_ms = std::max(c.last_ms, now);
+  c.last_seq = state_.events;
+  if (added && state_.conversations.size() > cfg_.max_conversations) {
+    // Forget the least recently active conversation (ties: the smallest id).
+    auto victim = state_.conversations.end();
+    for (auto i = state_.conversations.begin(); i != state_.conversations.end(); ++i)
+      if (i != it &&
+          (victim == state_.conversations.end() || i->second.last_seq < victim->second.last_seq))
+        victim = i;
+    if (victim != state_.conversations.end()) state_.conversations.erase(victim);
+  }
+  return state_.conversations.at(id);
+}
+
+void support_agent::remember_reply(const std::string& reply_id, const std::string& article_id,
+                                   const std::string& conversation_id) {
+  state_.replies[reply_id] = reply_record{article_id, conversation_id, state_.events};
+  if (state_.replies.size() <= cfg_.max_replies) return;
+  auto victim = state_.replies.begin();
+  for (auto i = state_.replies.begin(); i != state_.replies.end(); ++i)
+    if (i->second.seq < victim->second.seq) victim = i;
+  state_.replies.erase(victim);
+}
+
+void support_agent::answer(const question& q, context& ctx) {
+  const std::int64_t now = ctx.event_time_ms();
+  const auto existing = state_.conversations.find(q.conversation_id);
+  const conversation* before = nullptr;
+  if (existing != state_.conversations.end() &&
+      now - existing->second.last_ms <= cfg_.conversation_idle_ms)
+    before = &existing->second;
+  const assessment a = assess(state_, cfg_, money_stems_, q.text, before);
+  const text::article* art = state_.kb.find(a.article_id);
+  const bool confident = art != nullptr && a.confidence >= cfg_.low_confidence;
+  const std::string& reason = a.escalate() ? a.reasons.front() : std::string();
+
+  // The reply says plainly what was found, and who takes over when the agent does not answer.
+  std::string reply;
+  if (!a.money_word.empty()) {
+    reply = "This is a payment matter (\"" + a.money_word +
+            "\"): a person from the support team will take this conversation over.";
+  } else if (reason == reason_negative) {
+    reply = "A person from the support team will take this conversation over.";
+  }
+  if (confident) {
+    if (!reply.empty()) reply += " Meanwhile, this article may help: ";
+    reply += "From " + quoted(art->title) + ": " + a.passage;
+  } else if (art != nullptr) {
+    if (!reply.empty()) reply += ' ';
+    reply += "The closest knowledge-base article, " + quoted(art->title) +
+             ", matches this question only weakly (confidence " + text::fixed(a.confidence) + ")";
+    reply += a.money_word.empty() && reason != reason_negative
+                 ? ", so a person from the support team will take this conversation over."
+                 : ".";
+  } else {
+    if (!reply.empty()) reply += ' ';
+    reply += "No knowledge-base article matches this question";
+    reply += a.money_word.empty() && reason != reason_negative
+                 ? ", so a person from the support team will take this conversation over."
+                 : ".";
+  }
+  const std::string status = a.escalate() ? "escalated" : "answered";
+  const std::string intent =
+      !q.intent.empty() ? q.intent
+                        : (!a.money_word.empty() ? "support.payment_issue" : "support.question");
+
+  // The reply's id is derived before emitting it, so feedback on the reply finds the article.
+  const std::string reply_id =
+      schemas::derive_event_id(ctx.cause_id(), kind_name, ctx.outputs().size()).to_string();
+  const std::string cited = art != nullptr ? art->id : std::string();
+  {
+    auto& b = ctx.builder();
+    std::vector<flatbuffers::Offset<flatbuffers::String>> citations;
+    if (!cited.empty()) citations.push_back(b.CreateString(cited));
+    std::vector<flatbuffers::Offset<fbs::KeyValue>> details;
+    auto kv = [&](const char* k, const std::string& v) {
+      details.push_back(fbs::CreateKeyValueDirect(b, k, v.c_str()));
+    };
+    kv("sentiment", text::fixed(a.sentiment.score));
+    kv("conversation_sentiment", text::fixed(a.conversation_sentiment));
+    if (art != nullptr) kv("article_title", art->title);
+    if (a.used_context) kv("context", "earlier turns of the conversation");
+    if (!reason.empty()) kv("escalation_reason", reason);
+    auto r =
+        fbs::CreateReplyDirect(b, q.conversation_id.c_str(), "support", reply.c_str(),
+                               status.c_str(), intent.c_str(), a.confidence, &citations, &details);
+    ctx.emit(output::replies, q.conversation_id, fbs::Payload::Reply, r.Union(), q.conversation_id);
+  }
+  remember_reply(reply_id, cited, q.conversation_id);
+
+  conversation& conv = touch(q.conversation_id, now);
+  if (a.escalate() && conv.handoff_reasons.count(reason) == 0) {
+    conv.handoff_reasons.insert(reason);
+    std::string detail = "reasons:";
+    for (const auto& r : a.reasons)
+      detail += " " + r;
+    detail += "; confidence " + text::fixed(a.confidence) + ", sentiment " +
+              text::fixed(a.sentiment.score);
+    if (!a.money_word.empty()) detail += ", money word " + quoted(a.money_word);
+    if (art != nullptr) detail += ", best article " + art->id;
+    detail += "; message: " + quoted(text::clip(q.text, 200));
+    auto& b = ctx.builder();
+    auto h = fbs::CreateHumanHandoffDirect(b, q.conversation_id.c_str(), reason.c_str(),
+                                           detail.c_str(), a.sentiment.score, a.confidence);
+    ctx.emit(output::decisions, q.conversation_id, fbs::Payload::HumanHandoff, h.Union(),
+             q.conversation_id);
+  }
+  conv.turns.push_back(
+      turn{now, text::clip(q.text, cfg_.max_turn_text_bytes), cited, a.sentiment.score});
+  while (conv.turns.size() > cfg_.max_turns)
+    conv.turns.pop_front();
+
+  if (q.task != nullptr) {
+    auto& b = ctx.builder();
+    std::vector<flatbuffers::Offset<fbs::KeyValue>> results;
+    results.push_back(fbs::CreateKeyValueDirect(b, "status", status.c_str()));
+    results.push_back(fbs::CreateKeyValueDirect(b, "reply_id", reply_id.c_str()));
+    results.push_back(
+        fbs::CreateKeyValueDirect(b, "confidence", text::fixed(a.confidence).c_str()));
+    if (!cited.empty())
+      results.push_back(fbs::CreateKeyValueDirect(b, "article_id", cited.c_str()));
+    if (!reason.empty())
+      results.push_back(fbs::CreateKeyValueDirect(b, "escalation_reason", reason.c_str()));
+    const std::string detail =
+        a.escalate() ? "escalated to a person (" + reason + ")" : "answered from article " + cited;
+    const auto* t = q.task;
+    auto o = fbs::CreateTaskOutcomeDirect(
+        b, t->task_id() ? t->task_id()->c_str() : "", t->type() ? t->type()->c_str() : "",
+        "support", !a.escalate(), detail.c_str(), q.conversation_id.c_str(), &results);
+    ctx.emit(output::tasks, q.conversation_id, fbs::Payload::TaskOutcome, o.Union(),
+             q.conversation_id);
+  }
+}
+
+bytes support_agent::snapshot() const {
+  return encode_state(state_);
+}
+
+bool support_agent::restore(const std::uint8_t* data, std::size_t size) {
+  auto decoded = decode_state(data, size, cfg_.knowledge_base);
+  if (!decoded) return false;
+  state_ = std::move(*decoded);
+  return true;
+}
+
+std::unique_ptr<agent> make_support_agent(const agent_settings& settings) {
+  return std::make_unique<support_agent>(config_from(settings));
+}
+
+} // namespace aetherial::actors::support

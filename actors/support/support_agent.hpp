@@ -1,0 +1,61 @@
+#pragma once
+// The User Support agent: answers support messages and support tasks from the knowledge
+// base (BM25, re-ranked by feedback), keeps a short multi-turn memory per conversation,
+// and hands a conversation to a person on money matters, negative sentiment or low
+// confidence. Replies go to aetherial.replies, handoffs to aetherial.decisions, task
+// outcomes to aetherial.tasks; all keyed and correlated by conversation id.
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "actors/agent.hpp"
+#include "actors/support/config.hpp"
+#include "actors/support/state.hpp"
+#include "actors/support/triage.hpp"
+
+namespace aetherial::actors::support {
+
+/// Name of the agent kind, and the emitter name in derived event ids.
+inline constexpr std::string_view kind_name = "support";
+
+/// The User Support agent of one partition; owned by its host, lives as long as the host.
+class support_agent final : public agent {
+public:
+  explicit support_agent(support_config cfg = {});
+
+  void on_event(const fbs::Envelope& event, context& ctx) override;
+  [[nodiscard]] bytes snapshot() const override;
+  [[nodiscard]] bool restore(const std::uint8_t* data, std::size_t size) override;
+
+  /// The current state, for tests and inspection.
+  [[nodiscard]] const support_state& state() const noexcept { return state_; }
+  [[nodiscard]] const support_config& config() const noexcept { return cfg_; }
+
+private:
+  /// Where an answered question came from.
+  struct question {
+    std::string conversation_id;
+    std::string text;
+    std::string intent;
+    const fbs::Task* task = nullptr; ///< set when answering a task
+  };
+
+  void on_article(const fbs::KnowledgeArticle& a);
+  void on_feedback(const fbs::Feedback& f);
+  void on_task(const fbs::Task& t, const fbs::Envelope& event, context& ctx);
+  void answer(const question& q, context& ctx);
+  conversation& touch(const std::string& id, std::int64_t now);
+  void remember_reply(const std::string& reply_id, const std::string& article_id,
+                      const std::string& conversation_id);
+
+  support_config cfg_;
+  std::vector<std::string> money_stems_;
+  support_state state_;
+};
+
+/// Creates a User Support agent configured by `settings` ("support.<key>"), empty state.
+[[nodiscard]] std::unique_ptr<agent> make_support_agent(const agent_settings& settings = {});
+
+} // namespace aetherial::actors::support

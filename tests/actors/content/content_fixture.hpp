@@ -1,0 +1,56 @@
+#pragma once
+// A Content agent under test, and the texts the scenarios use.
+
+#include <string>
+#include <vector>
+
+#include "actors/content/content_agent.hpp"
+#include "tests/actors/text/envelopes.hpp"
+
+namespace aetherial::actors::content::test {
+
+using namespace aetherial::actors::text::test;
+
+/// A content agent and everything it emitted.
+struct content_harness : harness<content_agent> {
+  explicit content_harness(content_config cfg = {})
+      : harness<content_agent>(kind_name, content_agent(std::move(cfg))) {}
+};
+
+/// The one moderation verdict in `out`.
+inline const fbs::ModerationVerdict& the_verdict(const std::vector<emitted>& out) {
+  const auto v = payloads<fbs::ModerationVerdict>(out);
+  BOOST_TEST_REQUIRE(v.size() == 1u);
+  return *v.front();
+}
+
+/// The one effect request in `out`.
+inline const fbs::EffectRequest& the_request(const std::vector<emitted>& out) {
+  const auto v = payloads<fbs::EffectRequest>(out);
+  BOOST_TEST_REQUIRE(v.size() == 1u);
+  return *v.front();
+}
+
+/// Knowledge-base articles, some about AI.
+inline std::vector<bytes> ai_knowledge_base(events& ev) {
+  return {
+      ev.article("kb-ai-intro", "Introduction to AI",
+                 "AI systems learn patterns from data instead of following fixed rules. Machine "
+                 "learning is the branch of AI that fits models to examples. Good data matters "
+                 "more than clever models.",
+                 {"ai"}),
+      ev.article("kb-neural", "Neural networks",
+                 "Neural networks are the models behind modern AI. Layers of weights transform "
+                 "inputs into outputs. Training adjusts the weights with gradient descent."),
+      ev.article("kb-ethics", "Responsible AI",
+                 "Responsible AI starts with fair data. Models can repeat the bias of their "
+                 "training data. Audits and human review keep AI decisions accountable."),
+      ev.article("kb-course-create", "Creating a course",
+                 "To create a course, open the Studio and choose New course. Add modules and "
+                 "lessons, then publish."),
+      ev.article("kb-password", "Resetting your password",
+                 "Open the login page and choose Forgot password."),
+  };
+}
+
+} // namespace aetherial::actors::content::test

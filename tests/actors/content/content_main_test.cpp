@@ -1,0 +1,3 @@
+// The Content agent's unit tests: one Boost.Test module over several files.
+#define BOOST_TEST_MODULE content
+#include <boost/test/unit_test.hpp>
