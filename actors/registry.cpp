@@ -1,7 +1,19 @@
 #include "actors/registry.hpp"
 
+#include "actors/analytics/analytics_agent.hpp"
+#include "actors/analytics/state_codec.hpp"
+#include "actors/content/content_agent.hpp"
+#include "actors/content/state_codec.hpp"
+#include "actors/development/development_agent.hpp"
+#include "actors/development/state_codec.hpp"
 #include "actors/operations/operations_agent.hpp"
 #include "actors/operations/state_codec.hpp"
+#include "actors/orchestrator/orchestrator_agent.hpp"
+#include "actors/orchestrator/state_codec.hpp"
+#include "actors/security/security_agent.hpp"
+#include "actors/security/state_codec.hpp"
+#include "actors/support/state_codec.hpp"
+#include "actors/support/support_agent.hpp"
 
 namespace aetherial::actors {
 
@@ -13,6 +25,31 @@ std::vector<agent_kind> build_kinds() {
                              {"platform.metrics", "platform.health", "aetherial.telemetry"},
                              operations::state_encoding_version,
                              &operations::make_operations_agent});
+  kinds.push_back(agent_kind{std::string(orchestrator::kind_name),
+                             {"aetherial.commands", "aetherial.tasks", "aetherial.effect-results"},
+                             orchestrator::state_encoding_version,
+                             &orchestrator::make_orchestrator_agent});
+  kinds.push_back(agent_kind{std::string(support::kind_name),
+                             {"platform.support", "aetherial.tasks", "platform.feedback"},
+                             support::state_encoding_version,
+                             &support::make_support_agent});
+  kinds.push_back(agent_kind{std::string(content::kind_name),
+                             {"platform.content", "platform.feedback", "aetherial.tasks",
+                              "aetherial.effect-results", "platform.support"},
+                             content::state_encoding_version,
+                             &content::make_content_agent});
+  kinds.push_back(agent_kind{std::string(security::kind_name),
+                             {"platform.requests", "platform.feedback"},
+                             security::state_encoding_version,
+                             &security::make_security_agent});
+  kinds.push_back(agent_kind{std::string(analytics::kind_name),
+                             {"platform.activity", "aetherial.tasks"},
+                             analytics::state_encoding_version,
+                             &analytics::make_analytics_agent});
+  kinds.push_back(agent_kind{std::string(development::kind_name),
+                             {"platform.dev", "aetherial.tasks", "aetherial.effect-results"},
+                             development::state_encoding_version,
+                             &development::make_development_agent});
   return kinds;
 }
 

@@ -1,0 +1,87 @@
+#pragma once
+// The Orchestrator agent: understands commands with a deterministic intent grammar, checks
+// them against the role table, routes the work as prioritized tasks to the agent that has
+// worked best for it, and answers on aetherial.replies — from the agents' outcomes, or from
+// a language model through a recorded effect when no rule understands the command.
+//
+// Inputs, in this order: aetherial.commands (Command), aetherial.tasks (TaskOutcome; Task
+// events, its own included, are ignored), aetherial.effect-results (EffectResult). All three
+// are keyed by conversation id, so one instance sees a conversation whole.
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "actors/agent.hpp"
+#include "actors/orchestrator/config.hpp"
+#include "actors/orchestrator/emit.hpp"
+#include "actors/orchestrator/intent_grammar.hpp"
+#include "actors/orchestrator/state.hpp"
+
+namespace aetherial::actors::orchestrator {
+
+/// Name of the agent kind, and the emitter name in derived event ids.
+inline constexpr std::string_view kind_name = "orchestrator";
+
+/// The Orchestrator of one partition; owned by its host, lives as long as the host.
+class orchestrator_agent final : public agent {
+public:
+  explicit orchestrator_agent(orchestrator_config cfg = {});
+
+  void on_event(const fbs::Envelope& event, context& ctx) override;
+  [[nodiscard]] bytes snapshot() const override;
+  [[nodiscard]] bool restore(const std::uint8_t* data, std::size_t size) override;
+
+  /// The current state, for tests and inspection.
+  [[nodiscard]] const orchestrator_state& state() const noexcept { return state_; }
+  [[nodiscard]] const orchestrator_config& config() const noexcept { return cfg_; }
+
+private:
+  /// Who asked what, for the handling of one command.
+  struct command_info {
+    std::string command_id;
+    std::string conversation_id;
+    std::string correlation;
+    std::string principal;
+    std::string role;
+    std::string text;
+  };
+
+  void on_command(const fbs::Envelope& event, const fbs::Command& cmd, context& ctx);
+  void on_task_outcome(const fbs::TaskOutcome& outcome, context& ctx);
+  void on_effect_result(const fbs::EffectResult& result, context& ctx);
+  void expire(context& ctx);
+  void sweep_conversations();
+
+  /// Handles one command; returns the turn's intent and reply status.
+  std::pair<std::string, std::string> handle(const command_info& cmd, conversation& conv,
+                                             context& ctx);
+  std::pair<std::string, std::string> refuse(const command_info& cmd, const intent_match& m,
+                                             context& ctx);
+  std::pair<std::string, std::string> route(const command_info& cmd, const intent_match& m,
+                                            bool urgent, context& ctx);
+  std::pair<std::string, std::string> ask_language_model(const command_info& cmd,
+                                                         const conversation& conv,
+                                                         const intent_match& m, context& ctx);
+  std::pair<std::string, std::string> open_course(const command_info& cmd, conversation& conv,
+                                                  const intent_match& m, context& ctx);
+  std::pair<std::string, std::string> continue_course(const command_info& cmd, conversation& conv,
+                                                      const tokens& t, context& ctx);
+  std::pair<std::string, std::string> confirm_course(const command_info& cmd, conversation& conv,
+                                                     const tokens& t, context& ctx);
+  void ask_for_course_details(const command_info& cmd, const course_draft& d, context& ctx);
+  void reply(context& ctx, const command_info& cmd, std::string text, std::string status,
+             const std::string& intent, double confidence, key_values details = {},
+             std::vector<std::string> citations = {});
+  void set_turn_outcome(const std::string& conversation_id, const std::string& command_id,
+                        const std::string& status);
+
+  orchestrator_config cfg_;
+  orchestrator_state state_;
+};
+
+/// Creates an Orchestrator with the defaults and `settings` applied ("orchestrator.*"), and
+/// empty state.
+[[nodiscard]] std::unique_ptr<agent> make_orchestrator_agent(const agent_settings& settings = {});
+
+} // namespace aetherial::actors::orchestrator

@@ -1,0 +1,96 @@
+#pragma once
+// The whole state of one Orchestrator agent (one partition), as plain ordered data.
+// Owned by the agent; encoded by state_codec.hpp. Every container whose order can reach an
+// output is ordered (std::map, std::deque in event-time order).
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace aetherial::actors::orchestrator {
+
+/// One command of a conversation, as understood.
+struct turn {
+  std::string command_id; ///< event id of the command (32 hex digits): repeats are ignored
+  std::int64_t time_ms = 0;
+  std::string intent;
+  std::string text;    ///< the command's text, truncated to max_turn_text
+  std::string outcome; ///< reply status given to it ("pending", "refused", "answered", ...)
+};
+
+/// A course being agreed on before it is handed to the Content agent.
+struct course_draft {
+  bool active = false;
+  std::string topic;               ///< "AI"; empty until said
+  std::vector<std::string> topics; ///< topics to cover, in the order named
+  bool quizzes = false;
+  double confidence = 0.0;    ///< of the command that opened the draft
+  std::int64_t opened_ms = 0; ///< event time of its last change; it lapses after draft_ttl
+};
+
+/// One conversation, keyed by its conversation id.
+struct conversation {
+  std::string principal; ///< of the latest command
+  std::string role;      ///< of the latest command
+  std::int64_t started_ms = 0;
+  std::int64_t last_ms = 0; ///< event time of the latest command
+  std::uint64_t commands = 0;
+  std::deque<turn> turns; ///< the latest max_turns turns, oldest first
+  course_draft draft;
+};
+
+/// A task handed to an agent and not yet answered.
+struct pending_task {
+  std::string conversation_id;
+  std::string correlation; ///< correlation id of the command: the replies carry it
+  std::string command_id;  ///< event id of the command
+  std::string intent;
+  std::string agent;
+  std::string task_type;
+  int priority = 0;
+  double confidence = 0.0;
+  std::string principal;
+  std::int64_t issued_ms = 0;
+  std::int64_t deadline_ms = 0;
+};
+
+/// An effect requested and not yet answered.
+struct pending_effect {
+  std::string conversation_id;
+  std::string correlation;
+  std::string command_id; ///< event id of the command
+  std::string intent;
+  std::string kind;
+  double confidence = 0.0;
+  std::string principal;
+  std::int64_t issued_ms = 0;
+  std::int64_t deadline_ms = 0;
+};
+
+/// Outcome counts of one (agent, task type).
+struct route_stats {
+  std::uint32_t successes = 0;
+  std::uint32_t failures = 0; ///< failed outcomes and timeouts
+};
+
+/// The whole state of an Orchestrator agent.
+struct orchestrator_state {
+  std::map<std::string, conversation> conversations; ///< by conversation id
+  std::map<std::string, pending_task> tasks;         ///< by task id
+  std::map<std::string, pending_effect> effects;     ///< by effect id
+  std::map<std::string, route_stats> stats;          ///< by "agent|task type"
+  std::int64_t watermark_ms = 0;  ///< highest event time seen: the clock of expiries
+  std::int64_t next_sweep_ms = 0; ///< conversations are swept when the watermark passes this
+  std::uint64_t events = 0;       ///< events handled
+  std::uint64_t commands = 0;     ///< commands handled
+  std::uint64_t refusals = 0;     ///< commands refused
+};
+
+/// The key of an (agent, task type) in `orchestrator_state::stats`.
+[[nodiscard]] inline std::string stats_key(const std::string& agent, const std::string& type) {
+  return agent + "|" + type;
+}
+
+} // namespace aetherial::actors::orchestrator

@@ -1,0 +1,301 @@
+// Routing: every seed command to its agent with its priority, role-based access with refusals
+// and audits, and routes preferred by their outcomes.
+#include <boost/test/unit_test.hpp>
+
+#include "actors/orchestrator/routing.hpp"
+#include "tests/actors/orchestrator/orchestrator_fixture.hpp"
+
+using namespace aetherial::actors;
+using namespace aetherial::actors::orchestrator;
+using namespace aetherial::actors::orchestrator::test;
+
+namespace {
+
+struct seed_case {
+  std::string text;
+  std::string intent;
+  std::string agent;
+  std::string task_type;
+  int priority;
+  pairs params; ///< expected params (besides text, intent, role)
+};
+
+std::vector<seed_case> seed_cases() {
+  return {
+      {"Show me today's active users",
+       "analytics.active_users",
+       "analytics",
+       "analytics.active_users",
+       4,
+       {{"period", "today"}}},
+      {"Why is the server slow?",
+       "operations.diagnose_latency",
+       "operations",
+       "operations.diagnose_latency",
+       7,
+       {{"subject", "the server"}}},
+      {"Deploy the new feature to production",
+       "development.deploy",
+       "development",
+       "development.deploy",
+       8,
+       {{"environment", "production"}, {"change", "new feature"}}},
+      {"How do I create a course?",
+       "support.how_to",
+       "support",
+       "support.how_to",
+       4,
+       {{"subject", "create a course"}}},
+      {"My payment didn't go through",
+       "support.payment_issue",
+       "support",
+       "support.payment_issue",
+       8,
+       {{"topic", "money"}, {"problem", "not_through"}}},
+      {"Add a dark mode toggle",
+       "development.feature_request",
+       "development",
+       "development.feature_request",
+       3,
+       {{"feature", "dark mode toggle"}}},
+      {"Fix the login bug",
+       "development.bug_fix",
+       "development",
+       "development.bug_fix",
+       6,
+       {{"component", "login"}}},
+      {"Write unit tests for auth module",
+       "development.write_tests",
+       "development",
+       "development.write_tests",
+       3,
+       {{"module", "auth"}, {"test_kind", "unit"}}},
+  };
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(routing)
+
+BOOST_AUTO_TEST_CASE(seed_commands_become_prioritized_tasks_for_the_right_agent) {
+  harness h;
+  events ev;
+  int n = 0;
+  for (const auto& c : seed_cases()) {
+    const std::string conv = "conv-" + std::to_string(++n);
+    const std::string command_id = ev.next_id();
+    const auto& out =
+        h.feed(ev.command(at_s(n), conv, "admin", c.text, "user:root", "corr-" + conv));
+    BOOST_TEST_CONTEXT(c.text) {
+      // A task, the routing record, the pending reply: in that order.
+      BOOST_TEST_REQUIRE(out.size() == 3u);
+      BOOST_TEST((out[0].to == output::tasks));
+      BOOST_TEST((out[1].to == output::decisions));
+      BOOST_TEST((out[2].to == output::replies));
+      for (const auto& e : out) {
+        BOOST_TEST(e.key == conv);
+        BOOST_TEST(str(envelope_of(e).correlation_id()) == "corr-" + conv);
+      }
+
+      const auto* task = tasks(out).at(0);
+      BOOST_TEST(str(task->task_id()) == "task-" + command_id);
+      BOOST_TEST(str(task->type()) == c.task_type);
+      BOOST_TEST(str(task->target_agent()) == c.agent);
+      BOOST_TEST(task->priority() == c.priority);
+      BOOST_TEST(str(task->conversation_id()) == conv);
+      BOOST_TEST(str(task->requested_by()) == "user:root");
+      const auto params = as_map(task->params());
+      BOOST_TEST(params.at("text") == c.text);
+      BOOST_TEST(params.at("intent") == c.intent);
+      BOOST_TEST(params.at("role") == "admin");
+      for (const auto& [k, v] : c.params)
+        BOOST_TEST(params.at(k) == v, k);
+
+      const auto* record = payloads<fbs::Reply>(out, output::decisions).at(0);
+      BOOST_TEST(str(record->status()) == "routed");
+      BOOST_TEST(str(record->intent()) == c.intent);
+      BOOST_TEST(record->confidence() >= 0.5);
+      BOOST_TEST(str(record->citations()->Get(0)) == "task-" + command_id);
+      BOOST_TEST(as_map(record->details()).at("target_agent") == c.agent);
+
+      const auto* reply = replies(out).at(0);
+      BOOST_TEST(str(reply->status()) == "pending");
+      BOOST_TEST(str(reply->agent()) == "orchestrator");
+      BOOST_TEST(str(reply->intent()) == c.intent);
+      BOOST_TEST(str(reply->conversation_id()) == conv);
+      BOOST_TEST(str(reply->text()).find("routed to the") != std::string::npos);
+      BOOST_TEST(h.agent.state().tasks.count("task-" + command_id) == 1u);
+    }
+  }
+  const auto deploy = str(replies(h.history[2]).at(0)->text());
+  BOOST_TEST(deploy.rfind("Running tests and the deploy gate before deploying new feature to "
+                          "production: routed to the Development agent",
+                          0) == 0,
+             deploy);
+}
+
+BOOST_AUTO_TEST_CASE(replies_correlate_with_the_conversation_without_a_correlation_id) {
+  harness h;
+  events ev;
+  const auto& out = h.feed(ev.command(at_s(0), "conv-a", "user", "How do I create a course?"));
+  BOOST_TEST_REQUIRE(!out.empty());
+  for (const auto& e : out)
+    BOOST_TEST(str(envelope_of(e).correlation_id()) == "conv-a");
+}
+
+BOOST_AUTO_TEST_CASE(urgency_raises_priority) {
+  harness h;
+  events ev;
+  const auto& out = h.feed(ev.command(at_s(0), "c", "developer", "Fix the login bug ASAP"));
+  BOOST_TEST(tasks(out).at(0)->priority() == 7);
+}
+
+BOOST_AUTO_TEST_CASE(roles_decide_who_may_issue_what) {
+  struct access_case {
+    std::string role;
+    std::string text;
+    bool allowed;
+  };
+  const std::vector<access_case> cases = {
+      {"user", "Show me today's active users", false},
+      {"user", "Why is the server slow?", false},
+      {"user", "Deploy the new feature to production", false},
+      {"user", "How do I create a course?", true},
+      {"user", "My payment didn't go through", true},
+      {"user", "Add a dark mode toggle", false},
+      {"user", "Fix the login bug", false},
+      {"user", "Write unit tests for auth module", false},
+      {"user", "Create a course about AI", true},
+      {"user", "What is the meaning of life?", true},
+      {"developer", "Deploy the new feature to production", true},
+      {"developer", "Why is the server slow?", true},
+      {"developer", "Write unit tests for auth module", true},
+      {"developer", "Show me today's active users", false},
+      {"analyst", "Show me today's active users", true},
+      {"analyst", "Deploy the new feature to production", false},
+      {"Admin ", "Deploy the new feature to production", true},
+      {"guest", "How do I create a course?", false},
+      {"", "How do I create a course?", false},
+      {"guest", "What is the meaning of life?", false},
+  };
+  harness h;
+  events ev;
+  int n = 0;
+  for (const auto& c : cases) {
+    const std::string conv = "rbac-" + std::to_string(++n);
+    const auto& out = h.feed(ev.command(at_s(n), conv, c.role, c.text, "user:bob"));
+    BOOST_TEST_CONTEXT(c.role << ": " << c.text) {
+      const auto audits = payloads<fbs::AccessAudit>(out, output::decisions);
+      const auto rs = replies(out);
+      BOOST_TEST_REQUIRE(rs.size() == 1u);
+      if (c.allowed) {
+        BOOST_TEST(audits.empty());
+        BOOST_TEST(str(rs[0]->status()) != "refused");
+        continue;
+      }
+      // A refusal is an audit on decisions plus a refused reply; no task, no effect.
+      BOOST_TEST_REQUIRE(out.size() == 2u);
+      BOOST_TEST_REQUIRE(audits.size() == 1u);
+      BOOST_TEST(str(audits[0]->principal()) == "user:bob");
+      BOOST_TEST(audits[0]->allowed() == false);
+      BOOST_TEST(!str(audits[0]->action()).empty());
+      BOOST_TEST(!str(audits[0]->reason()).empty());
+      BOOST_TEST(str(rs[0]->status()) == "refused");
+      BOOST_TEST(str(rs[0]->text()).rfind("Refused: ", 0) == 0);
+      BOOST_TEST(tasks(out).empty());
+      BOOST_TEST(sent_to(out, output::effects).empty());
+    }
+  }
+  BOOST_TEST(h.agent.state().refusals == 11u);
+}
+
+BOOST_AUTO_TEST_CASE(refusal_names_the_reason_and_the_roles_that_may) {
+  harness h;
+  events ev;
+  const auto& out =
+      h.feed(ev.command(at_s(0), "c", "user", "Deploy the new feature to production", "user:eve"));
+  const auto* audit = payloads<fbs::AccessAudit>(out, output::decisions).at(0);
+  BOOST_TEST(str(audit->role()) == "user");
+  BOOST_TEST(str(audit->action()) == "development.deploy");
+  BOOST_TEST(str(audit->reason()) == "role 'user' may not issue development.deploy");
+  const auto* reply = replies(out).at(0);
+  BOOST_TEST(str(reply->text()) == "Refused: role 'user' may not issue development.deploy. Roles "
+                                   "that may: admin, developer.");
+  BOOST_TEST(as_map(reply->details()).at("allowed_roles") == "admin,developer");
+}
+
+BOOST_AUTO_TEST_CASE(outcomes_change_which_agent_gets_the_work) {
+  harness h;
+  events ev;
+  auto diagnose = [&](int i) {
+    const auto& out = h.feed(
+        ev.command(at_s(10 * i), "slow-" + std::to_string(i), "admin", "Why is the server slow?"));
+    return tasks(out).at(0);
+  };
+  auto answer = [&](int i, const fbs::Task* t, bool ok) {
+    (void)h.feed(ev.outcome(at_s(10 * i + 5), str(t->task_id()), str(t->type()),
+                            str(t->target_agent()), ok, ok ? "found it" : "no idea",
+                            "slow-" + std::to_string(i)));
+  };
+  // Unknown routes tie at 0.5: the table order puts Operations first.
+  const auto* t1 = diagnose(1);
+  BOOST_TEST(str(t1->target_agent()) == "operations");
+  answer(1, t1, false); // operations 1/3
+  const auto* t2 = diagnose(2);
+  BOOST_TEST(str(t2->target_agent()) == "development");
+  BOOST_TEST(str(t2->type()) == "development.diagnose_latency");
+  answer(2, t2, false); // development 1/3: tie again, table order
+  const auto* t3 = diagnose(3);
+  BOOST_TEST(str(t3->target_agent()) == "operations");
+  answer(3, t3, true); // operations 2/4
+  const auto* t4 = diagnose(4);
+  BOOST_TEST(str(t4->target_agent()) == "operations");
+  answer(4, t4, true); // operations 3/5
+
+  const auto& stats = h.agent.state().stats;
+  BOOST_TEST(stats.at("operations|operations.diagnose_latency").successes == 2u);
+  BOOST_TEST(stats.at("operations|operations.diagnose_latency").failures == 1u);
+  BOOST_TEST(stats.at("development|development.diagnose_latency").failures == 1u);
+
+  // The routing record shows the numbers the choice rests on.
+  const auto& out = h.feed(ev.command(at_s(100), "slow-5", "admin", "Why is the server slow?"));
+  const auto* record = payloads<fbs::Reply>(out, output::decisions).at(0);
+  const auto details = as_map(record->details());
+  BOOST_TEST(details.at("target_agent") == "operations");
+  BOOST_TEST(details.at("success_rate.operations") == "0.6000");
+  BOOST_TEST(details.at("success_rate.development") == "0.3333");
+  BOOST_TEST(str(record->text())
+                     .find("operations 0.60 (2 of 3 succeeded); development 0.33 (0 of "
+                           "1 succeeded)") != std::string::npos,
+             str(record->text()));
+}
+
+BOOST_AUTO_TEST_CASE(route_choice_compares_exact_fractions) {
+  const std::vector<route_option> options = {{"a", "x"}, {"b", "x"}};
+  std::map<std::string, route_stats> stats;
+  BOOST_TEST(choose_option(options, stats) == 0u);
+  stats["b|x"] = {1, 0}; // 2/3 > 1/2
+  BOOST_TEST(choose_option(options, stats) == 1u);
+  stats["a|x"] = {3, 1}; // 4/6 == 2/3: tie keeps the order
+  BOOST_TEST(choose_option(options, stats) == 0u);
+  BOOST_TEST(success_rate(route_stats{}) == 0.5);
+}
+
+BOOST_AUTO_TEST_CASE(settings_replace_roles_and_timeouts) {
+  const auto cfg =
+      config_from_settings({{"orchestrator.permissions.user", "analytics.*, support.*"},
+                            {"orchestrator.permissions.auditor", ""},
+                            {"orchestrator.task_timeout_ms", "60000"},
+                            {"orchestrator.effect_timeout_ms", "-5"},
+                            {"orchestrator.min_confidence", "0.7"}});
+  BOOST_TEST(role_allows(cfg.permissions, "user", "analytics.active_users"));
+  BOOST_TEST(!role_allows(cfg.permissions, "user", "content.create_course"));
+  BOOST_TEST(!role_allows(cfg.permissions, "auditor", "support.how_to"));
+  BOOST_TEST(cfg.task_timeout_ms == 60'000);
+  BOOST_TEST(cfg.effect_timeout_ms == orchestrator_config{}.effect_timeout_ms);
+  BOOST_TEST(cfg.min_confidence == 0.7);
+  BOOST_TEST(!role_allows(cfg.permissions, "developer", "developments.x"));
+  BOOST_TEST(role_allows(cfg.permissions, "developer", "development.anything"));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
