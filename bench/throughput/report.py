@@ -1,0 +1,209 @@
+#!/usr/bin/env python3
+"""Summarizes a throughput run (bench/run.sh): results JSON, a PNG bar chart, a table.
+
+Usage: report.py --raw RAW.json --json OUT.json --png OUT.png
+
+RAW is the JSON array throughput_bench and run.sh append to: one "input" record (the
+production), then per round one record for aetherial on the embedded broker, one for
+aetherial on the real broker and one for Kafka Streams on the real broker.
+"""
+import argparse
+import json
+import os
+import platform
+import statistics
+import time
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+ORDER = [("aetherial", "embedded"), ("aetherial", None), ("kafka-streams", None)]
+
+
+def machine():
+    model = "unknown"
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    model = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    mem_gib = 0.0
+    try:
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("MemTotal:"):
+                    mem_gib = int(line.split()[1]) / 1024 / 1024
+    except OSError:
+        pass
+    return {
+        "nproc": len(os.sched_getaffinity(0)),
+        "cpu_model": model,
+        "memory_gib": round(mem_gib, 1),
+        "kernel": platform.release(),
+        "load_average_1m_at_report": round(os.getloadavg()[0], 2),
+    }
+
+
+def name_of(s):
+    n = s["events"]
+    events = f"{n // 1000}k events" if n >= 10000 else f"{n} events"
+    if s["system"] == "aetherial":
+        where = "embedded broker" if s["broker"] == "embedded" else s["broker"]
+        return f"aetherial\nOperations agent\n({where}, {events})"
+    return f"Kafka Streams\ncount-by-key\n({s['broker']}, {events})"
+
+
+def summarize(runs):
+    groups = {}
+    for r in runs:
+        if r.get("system") in ("aetherial", "kafka-streams"):
+            groups.setdefault((r["system"], r["broker"]), []).append(r)
+    real = sorted({b for (_, b) in groups if b != "embedded"})
+    out = []
+    for system, broker in ORDER:
+        for b in [broker] if broker else real:
+            rs = groups.get((system, b))
+            if not rs:
+                continue
+            rates = [r["events_per_s"] for r in rs]
+            proc = [r["events_per_s_processing"] for r in rs]
+            out.append({
+                "system": system,
+                "broker": b,
+                "events": rs[0]["events"],
+                "partitions": rs[0]["partitions"],
+                "rounds": len(rs),
+                "events_per_s_median": statistics.median(rates),
+                "events_per_s_min": min(rates),
+                "events_per_s_max": max(rates),
+                "events_per_s_processing_median": statistics.median(proc),
+                "cpu_us_per_event_median": statistics.median(r["cpu_us_per_event"] for r in rs),
+                "events_per_s_second_half_median": statistics.median(
+                    [r["events_per_s_second_half"] for r in rs
+                     if r.get("events_per_s_second_half")] or [float("nan")]),
+                "first_event_s_median": statistics.median(r["first_event_s"] for r in rs),
+            })
+    return out
+
+
+def ratios(runs, summary):
+    """aetherial / Kafka Streams on the same broker: of the medians and round by round."""
+    out = {}
+    for s in summary:
+        if s["system"] != "kafka-streams":
+            continue
+        ours = next((x for x in summary
+                     if x["system"] == "aetherial" and x["broker"] == s["broker"]), None)
+        if not ours:
+            continue
+        a = [r for r in runs if r.get("system") == "aetherial" and r["broker"] == s["broker"]]
+        k = [r for r in runs if r.get("system") == "kafka-streams" and r["broker"] == s["broker"]]
+        per_round = [x["events_per_s"] / y["events_per_s"] for x, y in zip(a, k)]
+        out[s["broker"]] = {
+            "of_medians": ours["events_per_s_median"] / s["events_per_s_median"],
+            "of_medians_processing_only": ours["events_per_s_processing_median"] /
+            s["events_per_s_processing_median"],
+            "of_medians_second_half": ours["events_per_s_second_half_median"] /
+            s["events_per_s_second_half_median"],
+            "cpu_per_event_streams_over_aetherial": s["cpu_us_per_event_median"] /
+            ours["cpu_us_per_event_median"],
+            "per_round": per_round,
+        }
+    return out
+
+
+def plot(summary, ratio, info, path):
+    fig, (ax, cx) = plt.subplots(1, 2, figsize=(12, 5.2), gridspec_kw={"width_ratios": [3, 2]})
+    labels = [name_of(s) for s in summary]
+    colors = ["#7fa7d9" if s["broker"] == "embedded" else
+              "#2b6cb0" if s["system"] == "aetherial" else "#c05621" for s in summary]
+    med = [s["events_per_s_median"] / 1000 for s in summary]
+    err = [[m - s["events_per_s_min"] / 1000 for m, s in zip(med, summary)],
+           [s["events_per_s_max"] / 1000 - m for m, s in zip(med, summary)]]
+    bars = ax.bar(labels, med, yerr=err, capsize=6, color=colors)
+    for b, m in zip(bars, med):
+        ax.text(b.get_x() + b.get_width() / 2, m / 2, f"{m:.0f}k" if m >= 10 else f"{m:.2f}k",
+                ha="center", va="center", fontsize=11, color="white", fontweight="bold")
+    for broker, r in ratio.items():
+        ax.text(0.98, 0.97, f"aetherial / Kafka Streams\non {broker}: {r['of_medians']:.2f}x",
+                transform=ax.transAxes, ha="right", va="top", fontsize=11,
+                bbox={"boxstyle": "round", "fc": "white", "ec": "#999999"})
+    ax.set_ylabel("events/s, thousands (median; whiskers: min-max)")
+    ax.set_ylim(0, max(s["events_per_s_max"] / 1000 for s in summary) * 1.3)
+    ax.tick_params(axis="x", labelsize=8)
+    ax.set_title("Throughput (to the final checkpoint / commit)", fontsize=11)
+
+    cpu = [s["cpu_us_per_event_median"] for s in summary]
+    short = [("Streams" if s["system"] == "kafka-streams" else "aetherial") + "\n" + s["broker"]
+             for s in summary]
+    cbars = cx.bar(short, cpu, color=colors)
+    for b, c in zip(cbars, cpu):
+        cx.annotate(f"{c:.1f}", (b.get_x() + b.get_width() / 2, c), xytext=(0, 3),
+                    textcoords="offset points", ha="center", va="bottom", fontsize=10)
+    for broker, r in ratio.items():
+        cx.text(0.02, 0.97, f"Streams / aetherial: {r['cpu_per_event_streams_over_aetherial']:.2f}x",
+                transform=cx.transAxes, ha="left", va="top", fontsize=10,
+                bbox={"boxstyle": "round", "fc": "white", "ec": "#999999"})
+    cx.set_ylabel("CPU µs per event (median; embedded: broker included)")
+    cx.set_ylim(0, max(cpu) * 1.3)
+    cx.tick_params(axis="x", labelsize=9)
+    cx.set_title("CPU cost (lower is better)", fontsize=11)
+    rounds = max(s["rounds"] for s in summary)
+    fig.suptitle(f"{summary[0]['partitions']} partitions, {rounds} round(s); {info['cpu_model']}, "
+                 f"{info['nproc']} cores, load {info['load_average_1m_at_start']}; {info['date']}",
+                 fontsize=10)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--raw", required=True)
+    ap.add_argument("--json", required=True)
+    ap.add_argument("--png", required=True)
+    ap.add_argument("--load-at-start", default="", help="1-minute load average before the run")
+    args = ap.parse_args()
+    with open(args.raw) as f:
+        runs = json.load(f)
+    summary = summarize(runs)
+    if not summary:
+        raise SystemExit(f"report.py: no results in {args.raw}")
+    ratio = ratios(runs, summary)
+    info = machine()
+    info["date"] = time.strftime("%Y-%m-%d", time.gmtime())
+    info["load_average_1m_at_start"] = args.load_at_start or "unknown"
+    result = {"benchmark": "throughput", "date": info["date"], "machine": info,
+              "summary": summary, "ratio_aetherial_over_streams": ratio, "runs": runs}
+    with open(args.json, "w") as f:
+        json.dump(result, f, indent=2)
+        f.write("\n")
+    plot(summary, ratio, info, args.png)
+
+    print(f"\nThroughput ({info['cpu_model']}, {info['nproc']} cores, {info['date']}; load average "
+          f"{info['load_average_1m_at_start']} at the start, "
+          f"{info['load_average_1m_at_report']} at the end)\n")
+    print("| system | broker | events | rounds | events/s median | min | max | "
+          "processing only | second half | CPU µs/event |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for s in summary:
+        print(f"| {s['system']} | {s['broker']} | {s['events']} | {s['rounds']} | "
+              f"{s['events_per_s_median']:,.0f} | {s['events_per_s_min']:,.0f} | "
+              f"{s['events_per_s_max']:,.0f} | {s['events_per_s_processing_median']:,.0f} | "
+              f"{s['events_per_s_second_half_median']:,.0f} | {s['cpu_us_per_event_median']:.1f} |")
+    for broker, r in ratio.items():
+        rounds = ", ".join(f"{x:.2f}" for x in r["per_round"])
+        print(f"\naetherial / Kafka Streams on {broker}: {r['of_medians']:.2f}x "
+              f"(processing only {r['of_medians_processing_only']:.2f}x, second half "
+              f"{r['of_medians_second_half']:.2f}x; per round {rounds}); "
+              f"CPU per event, Streams / aetherial: "
+              f"{r['cpu_per_event_streams_over_aetherial']:.2f}x")
+    print(f"\nresults: {args.json}\nplot:    {args.png}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,467 @@
+// throughput_bench: events/s through the Operations agent, end to end.
+//
+// Pre-produces N ServiceLoad envelopes to <prefix>platform.metrics, then starts a runtime node
+// (agents {"operations"}) on the same topics and measures the wall time until it has applied
+// all N and a final checkpoint (journal, snapshot, decisions flushed, offsets committed) is
+// done. With no --brokers it runs on the embedded broker (librdkafka's mock cluster, owned by
+// this process). Results go to stdout and, with --out, to a JSON array in FILE.
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <random>
+#include <string>
+#include <sys/resource.h>
+#include <thread>
+#include <unistd.h>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "runtime/node.hpp"
+#include "runtime/progress.hpp"
+#include "schemas/envelope.hpp"
+#include "topics/catalog.hpp"
+#include "topics/kafka.hpp"
+
+namespace {
+
+namespace rt = aetherial::runtime;
+namespace schemas = aetherial::schemas;
+namespace topics = aetherial::topics;
+using steady = std::chrono::steady_clock;
+using json = nlohmann::json;
+
+struct bench_options {
+  std::string brokers;
+  std::size_t events = 200'000;
+  int partitions = 4;
+  std::string topic_prefix;
+  std::string out;
+  std::string label;
+  int services = 64;
+  int checkpoint_interval_ms = 5000;
+  std::size_t checkpoint_events = 10000;
+  int scheduler_threads = 0;
+  int timeout_s = 600;
+  bool produce = true;
+  bool consume = true;
+  bool verbose = false;
+};
+
+/// CPU time (user + system) of this process so far, every thread included.
+double cpu_seconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+
+double seconds_since(steady::time_point t0) {
+  return std::chrono::duration<double>(steady::now() - t0).count();
+}
+
+std::string utc_now() {
+  const auto t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+/// One simulated platform service: a daily load curve with noise and occasional spikes, and a
+/// replica count that follows the CPU demand a few samples late, as an HPA would.
+struct service_sim {
+  std::string name;
+  double base_rps = 0;
+  double cpu_per_rps = 0; ///< CPU (in replicas' worth) per request/s
+  double phase = 0;
+  int replicas = 2;
+  int spike_left = 0;
+  std::vector<int> pending; ///< replica counts decided, applied after a delay
+};
+
+/// Deterministic generator of ServiceLoad envelopes: services sampled round robin in a
+/// shuffled order, each every 15 s of event time.
+class load_generator {
+public:
+  load_generator(int services, std::uint64_t seed) : rng_(seed) {
+    static const char* const bases[] = {"web",     "api",     "checkout", "payments",
+                                        "search",  "catalog", "cart",     "auth",
+                                        "profile", "orders",  "shipping", "inventory",
+                                        "pricing", "reviews", "media",    "notifications"};
+    static const char* const regions[] = {"eu-west", "us-east", "ap-south", "sa-east"};
+    std::uniform_real_distribution<double> u(0.0, 1.0);
+    for (int i = 0; i < services; ++i) {
+      service_sim s;
+      s.name = std::string(bases[i % 16]) + "." + regions[(i / 16) % 4];
+      if (i >= 64) s.name += "-" + std::to_string(i / 64);
+      s.base_rps = 50.0 + 950.0 * u(rng_);
+      s.cpu_per_rps = (0.5 + u(rng_)) / 400.0;
+      s.phase = 2.0 * M_PI * u(rng_);
+      s.replicas = std::max(1, static_cast<int>(std::ceil(s.base_rps * s.cpu_per_rps / 0.6)));
+      sims_.push_back(std::move(s));
+    }
+    order_.resize(sims_.size());
+    for (std::size_t i = 0; i < order_.size(); ++i)
+      order_[i] = i;
+  }
+
+  /// The i-th envelope (i counts from 0) and its key.
+  std::vector<std::uint8_t> next(std::uint64_t run_tag, std::string& key) {
+    if (cursor_ == order_.size()) {
+      std::shuffle(order_.begin(), order_.end(), rng_);
+      cursor_ = 0;
+      ++round_;
+    }
+    auto& s = sims_[order_[cursor_++]];
+    std::normal_distribution<double> noise(0.0, 0.05);
+    std::uniform_real_distribution<double> u(0.0, 1.0);
+    const std::int64_t t = t0_ms_ + static_cast<std::int64_t>(round_) * 15'000 +
+                           static_cast<std::int64_t>(cursor_) * 10;
+    // A day is 5760 samples of 15 s.
+    const double day = std::sin(2.0 * M_PI * static_cast<double>(round_) / 5760.0 + s.phase);
+    if (s.spike_left == 0 && u(rng_) < 0.002) s.spike_left = 20 + static_cast<int>(40 * u(rng_));
+    double rps = s.base_rps * (1.0 + 0.5 * day) * (1.0 + noise(rng_));
+    if (s.spike_left > 0) {
+      rps *= 2.5;
+      --s.spike_left;
+    }
+    rps = std::max(rps, 1.0);
+    const double demand = rps * s.cpu_per_rps; // in replicas' worth of CPU
+    const double cpu = std::min(1.0, demand / s.replicas);
+    const double latency = 40.0 + 400.0 * std::max(0.0, cpu - 0.7) + 5.0 * u(rng_);
+    const double errors = cpu > 0.95 ? 0.02 * u(rng_) : 0.001 * u(rng_);
+
+    flatbuffers::FlatBufferBuilder b(256);
+    auto load = schemas::fbs::CreateServiceLoadDirect(b, s.name.c_str(), s.replicas, rps, cpu,
+                                                      latency, errors);
+    schemas::envelope_header h;
+    h.id = {run_tag, ++seq_};
+    h.key = s.name;
+    h.event_time_ms = t;
+    h.principal = "svc:metrics-collector";
+    key = s.name;
+    auto bytes = schemas::finish_envelope(b, h, schemas::fbs::Payload::ServiceLoad, load.Union());
+
+    // The platform's own controller: replicas follow demand three samples late.
+    const int desired = std::clamp(static_cast<int>(std::ceil(demand / 0.6)), 1, 10);
+    s.pending.push_back(desired);
+    if (s.pending.size() > 3) {
+      s.replicas = s.pending.front();
+      s.pending.erase(s.pending.begin());
+    }
+    return bytes;
+  }
+
+private:
+  std::mt19937_64 rng_;
+  std::vector<service_sim> sims_;
+  std::vector<std::size_t> order_;
+  std::size_t cursor_ = 0;
+  std::uint64_t round_ = 0;
+  std::uint64_t seq_ = 0;
+  std::int64_t t0_ms_ = 1'700'000'000'000;
+};
+
+[[noreturn]] void fail(const std::string& what) {
+  std::fprintf(stderr, "throughput_bench: %s\n", what.c_str());
+  std::exit(1);
+}
+
+/// Sum over partitions of (high - low) watermarks of `topic`, and whether any low is > 0.
+std::pair<std::int64_t, bool> topic_records(const topics::kafka_config& kc,
+                                            const std::string& topic) {
+  auto rd = topics::reader::create(kc);
+  if (!rd) fail("cannot create a reader: " + rd.error_value().message);
+  auto parts = rd.value()->partition_count(topic, topics::ms{10000});
+  if (!parts) fail("cannot read the partitions of " + topic + ": " + parts.error_value().message);
+  std::int64_t n = 0;
+  bool truncated = false;
+  for (int p = 0; p < parts.value(); ++p) {
+    auto w = rd.value()->watermarks(topic, p, topics::ms{10000});
+    if (!w) fail("cannot read the watermarks of " + topic + ": " + w.error_value().message);
+    n += w->second - w->first;
+    truncated = truncated || w->first > 0;
+  }
+  return {n, truncated};
+}
+
+struct produce_result {
+  double seconds = 0;
+  double avg_bytes = 0;
+};
+
+produce_result produce(const topics::kafka_config& kc, const std::string& topic,
+                       const bench_options& o, std::uint64_t run_tag) {
+  auto prod = topics::producer::create(kc);
+  if (!prod) fail("cannot create the producer: " + prod.error_value().message);
+  load_generator gen(o.services, 20240601);
+  rt::progress_line progress("throughput_bench");
+  const auto t0 = steady::now();
+  std::uint64_t bytes = 0;
+  std::string key;
+  for (std::size_t i = 0; i < o.events; ++i) {
+    auto v = gen.next(run_tag, key);
+    bytes += v.size();
+    if (auto r = prod.value()->send(topic, -1, key, v.data(), v.size()); !r)
+      fail("produce to " + topic + " failed: " + r.error_value().message);
+    if ((i & 1023) == 0) {
+      prod.value()->poll();
+      progress.update("producing", i, o.events);
+    }
+  }
+  progress.update("flushing", o.events, o.events);
+  if (auto r = prod.value()->flush(topics::ms{120000}); !r)
+    fail("flush to " + topic + " failed: " + r.error_value().message);
+  if (prod.value()->delivery_failures() > 0)
+    fail(std::to_string(prod.value()->delivery_failures()) +
+         " records were not delivered: " + prod.value()->last_delivery_error());
+  progress.finish();
+  produce_result r;
+  r.seconds = seconds_since(t0);
+  r.avg_bytes = o.events > 0 ? static_cast<double>(bytes) / static_cast<double>(o.events) : 0;
+  return r;
+}
+
+/// Appends `record` to the JSON array in `path` (a new array if the file is missing or empty).
+void append_json(const std::string& path, const json& record) {
+  json all = json::array();
+  if (std::ifstream in(path); in) {
+    try {
+      in >> all;
+    } catch (const json::exception&) {
+      all = json::array();
+    }
+    if (!all.is_array()) all = json::array({all});
+  }
+  all.push_back(record);
+  if (auto dir = std::filesystem::path(path).parent_path(); !dir.empty())
+    std::filesystem::create_directories(dir);
+  std::ofstream out(path, std::ios::trunc);
+  out << all.dump(2) << "\n";
+  if (!out) fail("cannot write " + path);
+}
+
+class temp_dir {
+public:
+  temp_dir() {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "aetherial-bench-XXXXXX").string();
+    if (::mkdtemp(tmpl.data()) == nullptr) fail("cannot create a temporary directory");
+    path_ = tmpl;
+  }
+  ~temp_dir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  temp_dir(const temp_dir&) = delete;
+  temp_dir& operator=(const temp_dir&) = delete;
+  [[nodiscard]] const std::string& path() const { return path_; }
+
+private:
+  std::string path_;
+};
+
+} // namespace
+
+int main(int argc, char** argv) {
+  bench_options o;
+  CLI::App app{"Events/s through the Operations agent: Kafka in -> agent -> decisions out, "
+               "with checkpoints"};
+  app.add_option("--brokers", o.brokers, "Kafka bootstrap servers; empty: embedded broker");
+  app.add_option("--events", o.events, "ServiceLoad events to produce and process")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--partitions", o.partitions, "Partitions of every topic")
+      ->check(CLI::Range(1, 1024));
+  app.add_option("--topic-prefix", o.topic_prefix,
+                 "Topic prefix (default: a new one per run, bench.<time>-<pid>.)");
+  app.add_option("--out", o.out, "Append the result to the JSON array in this file");
+  app.add_option("--label", o.label, "Broker label in the result (default embedded / kafka)");
+  app.add_option("--services", o.services, "Distinct services (keys) in the input")
+      ->check(CLI::Range(1, 100000));
+  app.add_option("--checkpoint-interval-ms", o.checkpoint_interval_ms,
+                 "Runtime checkpoint interval (the runtime's default)");
+  app.add_option("--checkpoint-events", o.checkpoint_events,
+                 "Runtime checkpoint after this many events per partition (the runtime's default)");
+  app.add_option("--scheduler-threads", o.scheduler_threads, "Actor scheduler threads (0: cores)");
+  app.add_option("--timeout-s", o.timeout_s, "Give up when not done after this long");
+  bool produce_only = false, consume_only = false;
+  app.add_flag("--produce-only", produce_only, "Only produce the input (to share it with a peer)");
+  app.add_flag("--consume-only", consume_only,
+               "Only process: the input was produced before with the same --topic-prefix");
+  app.add_flag("--verbose", o.verbose, "Runtime log at info level");
+  CLI11_PARSE(app, argc, argv);
+  if (produce_only && consume_only) fail("--produce-only and --consume-only exclude each other");
+  o.produce = !consume_only;
+  o.consume = !produce_only;
+  if (o.topic_prefix.empty()) {
+    if (consume_only) fail("--consume-only needs the --topic-prefix the input was produced with");
+    o.topic_prefix =
+        "bench." + std::to_string(std::time(nullptr)) + "-" + std::to_string(getpid()) + ".";
+  }
+  if (o.label.empty()) o.label = o.brokers.empty() ? "embedded" : "kafka";
+  spdlog::set_level(o.verbose ? spdlog::level::info : spdlog::level::warn);
+
+  const topics::catalog cat(o.topic_prefix, o.partitions);
+  const std::string input = cat.name(topics::catalog::metrics);
+  std::unique_ptr<topics::embedded_broker> embedded;
+  topics::kafka_config kc;
+  kc.client_id = "aetherial-throughput-bench";
+  if (o.brokers.empty()) {
+    if (!o.produce || !o.consume)
+      fail("--produce-only / --consume-only need --brokers (the embedded broker lives in this "
+           "process)");
+    auto b = topics::embedded_broker::start(1);
+    if (!b) fail("cannot start the embedded broker: " + b.error_value().message);
+    embedded = std::move(b.value());
+    if (auto r = embedded->create_topics(cat); !r)
+      fail("cannot create topics on the embedded broker: " + r.error_value().message);
+    kc.brokers = embedded->bootstrap();
+  } else {
+    kc.brokers = o.brokers;
+    if (o.produce)
+      if (auto r = topics::ensure_topics(kc, cat, topics::ms{60000}); !r)
+        fail("cannot create topics on " + o.brokers + ": " + r.error_value().message);
+  }
+
+  json rec;
+  rec["system"] = "aetherial";
+  rec["broker"] = o.label;
+  rec["events"] = o.events;
+  rec["partitions"] = o.partitions;
+  rec["services"] = o.services;
+  rec["topic"] = input;
+  rec["date"] = utc_now();
+
+  if (o.produce) {
+    const auto run_tag = schemas::fnv1a(o.topic_prefix);
+    auto p = produce(kc, input, o, run_tag);
+    const auto [stored, truncated] = topic_records(kc, input);
+    if (truncated || stored < static_cast<std::int64_t>(o.events))
+      fail("the broker keeps " + std::to_string(stored) + " of " + std::to_string(o.events) +
+           " records of " + input +
+           (embedded ? " (the embedded broker keeps about 5 MiB per partition: lower --events "
+                       "or raise --partitions)"
+                     : ""));
+    rec["produce_s"] = p.seconds;
+    rec["envelope_bytes"] = p.avg_bytes;
+    std::printf("produced %zu ServiceLoad envelopes (%.0f B each on average) to %s in %.2f s\n",
+                o.events, p.avg_bytes, input.c_str(), p.seconds);
+    std::fflush(stdout);
+  }
+  if (!o.consume) {
+    if (!o.out.empty()) {
+      rec["system"] = "input";
+      append_json(o.out, rec);
+    }
+    return 0;
+  }
+  if (!o.produce) {
+    const auto [stored, truncated] = topic_records(kc, input);
+    if (truncated || stored != static_cast<std::int64_t>(o.events))
+      fail(input + " holds " + std::to_string(stored) + " records, --events says " +
+           std::to_string(o.events));
+  }
+
+  temp_dir data;
+  rt::node_options no;
+  no.brokers = kc.brokers;
+  no.topic_prefix = o.topic_prefix;
+  no.partitions = o.partitions;
+  // A new group per run: several runs may read the same pre-produced input.
+  no.group = o.topic_prefix + "group." + std::to_string(std::time(nullptr)) + "-" +
+             std::to_string(getpid());
+  no.data_dir = data.path();
+  no.metrics_port = -1;
+  no.telemetry_interval_ms = 0; // its events would be counted as inputs of Operations
+  no.checkpoint_interval_ms = o.checkpoint_interval_ms;
+  no.checkpoint_events = o.checkpoint_events;
+  no.scheduler_threads = o.scheduler_threads;
+  no.instance_id = "throughput-bench-" + std::to_string(getpid());
+  no.agents = {"operations"};
+
+  // Runs sharing an input also share the output topics: count this run's decisions only.
+  const auto decisions_before = topic_records(kc, cat.name(topics::catalog::decisions)).first;
+  rt::progress_line progress("throughput_bench");
+  progress.update("starting the node", 0, o.events);
+  const auto t_start = steady::now();
+  auto started = rt::node::start(no);
+  if (!started) fail("node start failed: " + started.error_value().message);
+  auto& nd = *started.value();
+  const double start_s = seconds_since(t_start);
+  const auto n = static_cast<double>(o.events);
+  const auto deadline = t_start + std::chrono::seconds(o.timeout_s);
+  std::optional<steady::time_point> t_first, t_half;
+  double cpu_first = 0;
+  double applied = 0;
+  for (;;) {
+    applied = nd.events_in_total();
+    const auto now = steady::now();
+    if (!t_first && applied > 0) {
+      t_first = now;
+      cpu_first = cpu_seconds();
+    }
+    progress.update(t_first ? "processing" : "joining the group",
+                    static_cast<std::uint64_t>(applied), o.events);
+    if (!t_half && applied >= n / 2) t_half = now;
+    if (applied >= n) break;
+    if (now > deadline)
+      fail("timed out after " + std::to_string(o.timeout_s) + " s with " +
+           std::to_string(static_cast<std::uint64_t>(applied)) + " of " + std::to_string(o.events) +
+           " events applied");
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  const auto t_applied = steady::now();
+  progress.update("final checkpoint", o.events, o.events);
+  const int checkpointed = nd.checkpoint_all();
+  const auto t_done = steady::now();
+  const double cpu_s = cpu_seconds() - cpu_first;
+  progress.finish();
+  const double process_s = std::chrono::duration<double>(t_applied - *t_first).count();
+  const double checkpoint_s = std::chrono::duration<double>(t_done - t_applied).count();
+  const double first_s = std::chrono::duration<double>(*t_first - t_start).count();
+  const double total_s = std::chrono::duration<double>(t_done - t_start).count();
+  const auto t_stop = steady::now();
+  nd.stop();
+  const double stop_s = seconds_since(t_stop);
+  const auto decisions =
+      topic_records(kc, cat.name(topics::catalog::decisions)).first - decisions_before;
+  started.value().reset();
+
+  const double rate = n / (process_s + checkpoint_s);
+  rec["node_start_s"] = start_s;
+  rec["first_event_s"] = first_s;
+  rec["process_s"] = process_s;
+  rec["final_checkpoint_s"] = checkpoint_s;
+  rec["partitions_checkpointed"] = checkpointed;
+  rec["total_s"] = total_s;
+  rec["stop_s"] = stop_s;
+  rec["decisions"] = decisions;
+  rec["events_per_s"] = rate;
+  rec["events_per_s_processing"] = n / process_s;
+  rec["events_per_s_with_startup"] = n / total_s;
+  // The second half alone: warm caches, no start-up effects.
+  if (const double half_s = std::chrono::duration<double>(t_applied - *t_half).count(); half_s > 0)
+    rec["events_per_s_second_half"] = (n - std::floor(n / 2)) / half_s;
+  rec["cpu_s"] = cpu_s;
+  rec["cpu_us_per_event"] = cpu_s * 1e6 / n;
+  rec["cpu_includes_broker"] = static_cast<bool>(embedded);
+  rec["checkpoint_interval_ms"] = o.checkpoint_interval_ms;
+  rec["scheduler_threads"] = o.scheduler_threads;
+  std::printf("aetherial on %s: %zu events, %d partitions: %.2f s from the first event to all "
+              "applied + %.3f s final checkpoint = %.0f events/s (%.0f with the %.2f s start and "
+              "group join); %.1f us CPU per event%s; %lld decisions\n",
+              o.label.c_str(), o.events, o.partitions, process_s, checkpoint_s, rate, n / total_s,
+              first_s, cpu_s * 1e6 / n, embedded ? " (broker included)" : "",
+              static_cast<long long>(decisions));
+  if (!o.out.empty()) append_json(o.out, rec);
+  return 0;
+}
