@@ -15,7 +15,12 @@ std::string_view output_name(output o) noexcept {
 
 context::context(std::string_view agent_kind, const fbs::Envelope& cause)
     : kind_(agent_kind), cause_(cause), cause_id_(schemas::event_id::from(cause.id())),
-      rng_(schemas::mix64(cause_id_.hi ^ schemas::mix64(cause_id_.lo))), builder_(512) {}
+      builder_(512) {}
+
+std::mt19937_64& context::rng() {
+  if (!rng_) rng_.emplace(schemas::mix64(cause_id_.hi ^ schemas::mix64(cause_id_.lo)));
+  return *rng_;
+}
 
 void context::emit(output to, std::string_view key, fbs::Payload type,
                    flatbuffers::Offset<void> payload, std::string_view correlation) {

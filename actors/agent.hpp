@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <random>
 #include <string>
 #include <string_view>
@@ -54,7 +55,8 @@ public:
   [[nodiscard]] schemas::event_id cause_id() const noexcept { return cause_id_; }
 
   /// Random numbers seeded from the cause's event id: the same event, the same numbers.
-  [[nodiscard]] std::mt19937_64& rng() noexcept { return rng_; }
+  /// Seeded on first use (seeding costs more than most events' handling).
+  [[nodiscard]] std::mt19937_64& rng();
 
   /// The builder to build the next payload in; `emit` finishes and resets it.
   [[nodiscard]] flatbuffers::FlatBufferBuilder& builder() noexcept { return builder_; }
@@ -79,7 +81,7 @@ private:
   std::string kind_;
   const fbs::Envelope& cause_;
   schemas::event_id cause_id_;
-  std::mt19937_64 rng_;
+  std::optional<std::mt19937_64> rng_;
   flatbuffers::FlatBufferBuilder builder_;
   std::vector<emitted> outputs_;
 };

@@ -21,10 +21,11 @@ namespace {
 
 std::vector<agent_kind> build_kinds() {
   std::vector<agent_kind> kinds;
-  kinds.push_back(agent_kind{std::string(operations::kind_name),
-                             {"platform.metrics", "platform.health", "aetherial.telemetry"},
-                             operations::state_encoding_version,
-                             &operations::make_operations_agent});
+  kinds.push_back(
+      agent_kind{std::string(operations::kind_name),
+                 {"platform.metrics", "platform.health", "aetherial.telemetry", "aetherial.tasks"},
+                 operations::state_encoding_version,
+                 &operations::make_operations_agent});
   kinds.push_back(agent_kind{std::string(orchestrator::kind_name),
                              {"aetherial.commands", "aetherial.tasks", "aetherial.effect-results"},
                              orchestrator::state_encoding_version,

@@ -3,6 +3,7 @@
 // Owned by actors/operations; a config is copied into an agent when it is created and never
 // changes while the agent lives. Config is not state: it is not part of a snapshot.
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -105,12 +106,22 @@ struct runtime_scaling_config {
   std::int64_t actuation_timeout_ms = 180'000; ///< samples lagging a decision this long: lost
 };
 
+/// Answers to "operations.diagnose_latency" tasks, read from the newest samples.
+struct diagnosis_config {
+  double slow_latency_ms = 300.0;                ///< a p95 latency above this is slow
+  double high_error_rate = 0.01;                 ///< an error rate above this (1 %) is high
+  std::int64_t stale_after_ms = 5 * 60'000;      ///< a sample older than this at the task is stale
+  std::int64_t recent_decision_ms = 30 * 60'000; ///< scale decisions this recent are mentioned
+  std::size_t max_detailed = 3;                  ///< unhealthy services described in full
+};
+
 /// Configuration of the Operations agent.
 struct operations_config {
   autoscaling_config autoscaling;
   self_healing_config self_healing;
   optimization_config optimization;
   runtime_scaling_config runtime_scaling;
+  diagnosis_config diagnosis;
 };
 
 } // namespace aetherial::actors::operations

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "actors/operations/autoscaling.hpp"
+#include "actors/operations/diagnosis.hpp"
 #include "actors/operations/optimization.hpp"
 #include "actors/operations/runtime_scaling.hpp"
 #include "actors/operations/self_healing.hpp"
@@ -21,6 +22,7 @@ void operations_agent::on_event(const fbs::Envelope& event, context& ctx) {
 
   switch (event.payload_type()) {
     case fbs::Payload::ServiceLoad:
+      record_reading(state_.readings, *event.payload_as_ServiceLoad(), ctx.event_time_ms());
       on_service_load(state_.services, cfg_.autoscaling, *event.payload_as_ServiceLoad(), ctx);
       break;
     case fbs::Payload::ScalingPolicy:
@@ -47,8 +49,10 @@ void operations_agent::on_event(const fbs::Envelope& event, context& ctx) {
       on_runtime_telemetry(state_.runtime, cfg_.runtime_scaling,
                            *event.payload_as_RuntimeTelemetry(), ctx);
       break;
+    case fbs::Payload::Task: on_task(state_, cfg_, *event.payload_as_Task(), ctx); break;
     default:
-      // Decisions (including this agent's own) and unknown payloads carry nothing to act on.
+      // Decisions, task outcomes (including this agent's own) and unknown payloads carry
+      // nothing to act on.
       break;
   }
 }

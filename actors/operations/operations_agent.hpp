@@ -1,8 +1,10 @@
 #pragma once
 // The Operations agent: auto-scaling, self-healing, continuous optimization and the
 // runtime's own scaling, as one deterministic reducer over platform.metrics,
-// platform.health and aetherial.telemetry. Every decision goes to aetherial.decisions with
-// its reason and numbers, keyed by the service it concerns.
+// platform.health, aetherial.telemetry and aetherial.tasks. Every decision goes to
+// aetherial.decisions with its reason and numbers, keyed by the service it concerns; a
+// diagnosis task is answered on aetherial.replies and aetherial.tasks, keyed by its
+// conversation id.
 
 #include <memory>
 #include <string_view>

@@ -135,9 +135,20 @@ struct runtime_scaling_state {
   double capacity_per_instance = 0.0; ///< events/s one instance drains when saturated; 0 = unknown
 };
 
+/// The newest load sample of one service, kept to answer diagnosis tasks.
+struct service_reading {
+  std::int64_t time_ms = 0; ///< event time of the sample
+  int replicas = 0;
+  double rps = 0.0;
+  double cpu_utilization = 0.0; ///< average across replicas, 0..1 of the requested CPU
+  double latency_p95_ms = 0.0;
+  double error_rate = 0.0; ///< 0..1
+};
+
 /// The whole state of an Operations agent.
 struct operations_state {
   std::map<std::string, service_scaling> services; ///< by service name
+  std::map<std::string, service_reading> readings; ///< newest sample, by service name
   self_healing_state healing;
   optimization_state optimization;
   runtime_scaling_state runtime;

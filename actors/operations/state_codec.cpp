@@ -1,5 +1,6 @@
 #include "actors/operations/state_codec.hpp"
 
+#include <cmath>
 #include <cstring>
 #include <string>
 
@@ -310,6 +311,34 @@ optimization_target get_target(reader& r) {
   return t;
 }
 
+void put(writer& w, const service_reading& x) {
+  w.i64(x.time_ms);
+  w.i32(x.replicas);
+  w.f64(x.rps);
+  w.f64(x.cpu_utilization);
+  w.f64(x.latency_p95_ms);
+  w.f64(x.error_rate);
+}
+
+bool sane(double v) {
+  return std::isfinite(v) && v >= 0.0;
+}
+
+service_reading get_reading(reader& r) {
+  service_reading x;
+  x.time_ms = r.i64();
+  x.replicas = r.i32();
+  x.rps = r.f64();
+  x.cpu_utilization = r.f64();
+  x.latency_p95_ms = r.f64();
+  x.error_rate = r.f64();
+  // Only samples that passed the agent's checks are kept.
+  if (x.replicas < 1 || !sane(x.rps) || !sane(x.cpu_utilization) || !sane(x.latency_p95_ms) ||
+      !sane(x.error_rate))
+    r.fail();
+  return x;
+}
+
 template <class T, class Put>
 void put_map(writer& w, const std::map<std::string, T>& m, Put put_value) {
   w.count(m.size());
@@ -357,9 +386,11 @@ void put_body(writer& w, const operations_state& s) {
   w.i64(rt.decided_ms);
   w.f64(rt.capacity_per_instance);
   w.u64(s.events);
+  // Version 2.
+  put_map(w, s.readings, [](writer& o, const service_reading& v) { put(o, v); });
 }
 
-void get_body(reader& r, operations_state& s) {
+void get_body(reader& r, std::uint32_t version, operations_state& s) {
   s.services = get_map<service_scaling>(r, get_service);
   s.healing.incidents = get_map<incident_record>(r, get_incident);
   s.healing.problems = get_map<problem_record>(r, get_problem);
@@ -387,6 +418,7 @@ void get_body(reader& r, operations_state& s) {
   rt.decided_ms = r.i64();
   rt.capacity_per_instance = r.f64();
   s.events = r.u64();
+  if (version >= 2) s.readings = get_map<service_reading>(r, get_reading);
 }
 
 } // namespace
@@ -409,7 +441,8 @@ std::optional<operations_state> decode_state(const std::uint8_t* data, std::size
   if (data == nullptr || size < header_size + trailer_size) return std::nullopt;
   if (std::memcmp(data, magic, 4) != 0) return std::nullopt;
   reader head(data + 4, 12);
-  if (head.u32() != state_encoding_version) return std::nullopt;
+  const std::uint32_t version = head.u32();
+  if (version < 1 || version > state_encoding_version) return std::nullopt;
   const std::uint64_t body_size = head.u64();
   if (body_size != size - header_size - trailer_size) return std::nullopt;
   const std::uint8_t* body = data + header_size;
@@ -418,7 +451,7 @@ std::optional<operations_state> decode_state(const std::uint8_t* data, std::size
 
   operations_state s;
   reader r(body, static_cast<std::size_t>(body_size));
-  get_body(r, s);
+  get_body(r, version, s);
   if (!r.ok() || !r.at_end()) return std::nullopt;
   return s;
 }

@@ -14,13 +14,15 @@
 
 namespace aetherial::actors::operations {
 
-/// Version of the state encoding written by encode_state.
-inline constexpr std::uint32_t state_encoding_version = 1;
+/// Version of the state encoding written by encode_state. Version 2 appends the newest load
+/// sample of each service to the version 1 body; a version 1 state decodes with none.
+inline constexpr std::uint32_t state_encoding_version = 2;
 
 /// Encodes the whole state.
 [[nodiscard]] std::vector<std::uint8_t> encode_state(const operations_state& s);
 
-/// Decodes a state; nullopt for any truncated, corrupt or unknown-version input.
+/// Decodes a state of version 1 or 2; nullopt for any truncated, corrupt or unknown-version
+/// input.
 [[nodiscard]] std::optional<operations_state> decode_state(const std::uint8_t* data,
                                                            std::size_t size);
 

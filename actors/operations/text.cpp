@@ -21,4 +21,11 @@ std::string integer(std::int64_t v) {
   return std::string(buf, r.ptr);
 }
 
+std::string utc_time(std::int64_t ms) {
+  constexpr std::int64_t day_ms = 86'400'000;
+  const std::int64_t of_day = ((ms % day_ms) + day_ms) % day_ms / 1000;
+  auto two = [](std::int64_t v) { return std::string(v < 10 ? "0" : "") + integer(v); };
+  return two(of_day / 3600) + ":" + two(of_day / 60 % 60) + ":" + two(of_day % 60) + " UTC";
+}
+
 } // namespace aetherial::actors::operations

@@ -15,6 +15,9 @@ namespace aetherial::actors::operations {
 /// An integer as decimal text.
 [[nodiscard]] std::string integer(std::int64_t v);
 
+/// The UTC time of day of an event time in ms since the epoch, as "HH:MM:SS UTC".
+[[nodiscard]] std::string utc_time(std::int64_t ms);
+
 /// The string's text, or empty for a missing field.
 [[nodiscard]] inline std::string_view text(const flatbuffers::String* s) {
   return s ? std::string_view(s->data(), s->size()) : std::string_view{};

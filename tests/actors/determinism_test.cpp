@@ -138,7 +138,12 @@ BOOST_AUTO_TEST_CASE(restore_refuses_garbage_and_keeps_the_state) {
     BOOST_TEST_REQUIRE(refused(flipped));
   }
   auto version = good;
-  version[4] = 2;
+  version[4] = static_cast<std::uint8_t>(state_encoding_version + 1);
+  BOOST_TEST(refused(version));
+  version[4] = 0;
+  BOOST_TEST(refused(version));
+  // A version 1 header on a version 2 body (which has samples) leaves bytes unread.
+  version[4] = 1;
   BOOST_TEST(refused(version));
   // Random bytes, with and without the right header.
   std::uint64_t x = 1;
@@ -172,8 +177,9 @@ BOOST_AUTO_TEST_CASE(empty_state_round_trips) {
 BOOST_AUTO_TEST_CASE(registry_describes_the_operations_agent) {
   const auto* kind = find_agent_kind("operations");
   BOOST_TEST_REQUIRE(kind != nullptr);
-  BOOST_TEST((kind->input_topics == std::vector<std::string>{"platform.metrics", "platform.health",
-                                                             "aetherial.telemetry"}));
+  BOOST_TEST(
+      (kind->input_topics == std::vector<std::string>{"platform.metrics", "platform.health",
+                                                      "aetherial.telemetry", "aetherial.tasks"}));
   BOOST_TEST(kind->state_version == state_encoding_version);
   auto agent = kind->make({});
   BOOST_TEST_REQUIRE((agent != nullptr));

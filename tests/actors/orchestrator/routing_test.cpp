@@ -92,10 +92,15 @@ BOOST_AUTO_TEST_CASE(seed_commands_become_prioritized_tasks_for_the_right_agent)
       BOOST_TEST((out[0].to == output::tasks));
       BOOST_TEST((out[1].to == output::decisions));
       BOOST_TEST((out[2].to == output::replies));
-      for (const auto& e : out) {
-        BOOST_TEST(e.key == conv);
+      // The task goes to the target's partition key; the rest stays with the conversation.
+      const std::string task_key = c.agent == "analytics"     ? std::string("main")
+                                   : c.agent == "development" ? std::string("platform")
+                                                              : conv;
+      BOOST_TEST(out[0].key == task_key);
+      BOOST_TEST(out[1].key == conv);
+      BOOST_TEST(out[2].key == conv);
+      for (const auto& e : out)
         BOOST_TEST(str(envelope_of(e).correlation_id()) == "corr-" + conv);
-      }
 
       const auto* task = tasks(out).at(0);
       BOOST_TEST(str(task->task_id()) == "task-" + command_id);

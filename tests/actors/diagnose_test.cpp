@@ -1,0 +1,389 @@
+// Diagnosis tasks: "operations.diagnose_latency" answered from the agent's own state with a
+// Reply and a TaskOutcome keyed by the conversation id; other tasks and outcomes ignored; the
+// decisions unchanged by tasks; the samples kept in the snapshot.
+#include <boost/test/unit_test.hpp>
+
+#include <map>
+#include <utility>
+
+#include "actors/operations/diagnosis.hpp"
+#include "actors/operations/state_codec.hpp"
+#include "tests/actors/operations_fixture.hpp"
+
+using namespace aetherial::actors;
+using namespace aetherial::actors::operations;
+using namespace aetherial::actors::operations::test;
+
+namespace {
+
+using params = std::vector<std::pair<std::string, std::string>>;
+
+/// Builds the inputs of the diagnosis tests with consecutive event ids.
+class diag_events {
+public:
+  bytes load(std::int64_t t, const std::string& svc, int replicas, double cpu, double p95_ms,
+             double error_rate, double rps = 350.0) {
+    flatbuffers::FlatBufferBuilder b;
+    auto p = fbs::CreateServiceLoadDirect(b, svc.c_str(), replicas, rps, cpu, p95_ms, error_rate);
+    return finish(b, t, svc, fbs::Payload::ServiceLoad, p.Union(), "svc:metrics", "");
+  }
+  bytes incident(std::int64_t t, const std::string& id, const std::string& svc,
+                 const std::string& kind) {
+    flatbuffers::FlatBufferBuilder b;
+    auto p = fbs::CreateHealthIncidentDirect(b, id.c_str(), svc.c_str(), kind.c_str(),
+                                             fbs::Severity::critical, "probe");
+    return finish(b, t, svc, fbs::Payload::HealthIncident, p.Union(), "svc:health", "");
+  }
+  bytes task(std::int64_t t, const std::string& conversation, const params& ps = {},
+             const std::string& type = "operations.diagnose_latency",
+             const std::string& target = "operations") {
+    flatbuffers::FlatBufferBuilder b;
+    std::vector<flatbuffers::Offset<fbs::KeyValue>> kvs;
+    for (const auto& [k, v] : ps)
+      kvs.push_back(fbs::CreateKeyValueDirect(b, k.c_str(), v.c_str()));
+    const std::string id = "task-" + conversation;
+    auto p = fbs::CreateTaskDirect(b, id.c_str(), type.c_str(), target.c_str(), 7,
+                                   conversation.c_str(), "user:dev", &kvs);
+    return finish(b, t, conversation, fbs::Payload::Task, p.Union(), "agent:orchestrator",
+                  "corr-" + conversation);
+  }
+  bytes outcome(std::int64_t t, const std::string& conversation) {
+    flatbuffers::FlatBufferBuilder b;
+    const std::string id = "task-" + conversation;
+    auto p = fbs::CreateTaskOutcomeDirect(b, id.c_str(), "operations.diagnose_latency",
+                                          "operations", true, "done", conversation.c_str());
+    return finish(b, t, conversation, fbs::Payload::TaskOutcome, p.Union(), "agent:operations",
+                  "corr-" + conversation);
+  }
+
+private:
+  bytes finish(flatbuffers::FlatBufferBuilder& b, std::int64_t t, const std::string& key,
+               fbs::Payload type, flatbuffers::Offset<void> payload, const std::string& who,
+               const std::string& correlation) {
+    aetherial::schemas::envelope_header h;
+    h.id = {0xd1a9, ++seq_};
+    h.key = key;
+    h.event_time_ms = t;
+    h.principal = who;
+    h.correlation = correlation;
+    return aetherial::schemas::finish_envelope(b, h, type, payload);
+  }
+  std::uint64_t seq_ = 0;
+};
+
+/// Feeds one envelope to `agent`; returns what it emitted.
+std::vector<emitted> feed(operations_agent& agent, const bytes& value) {
+  std::string why;
+  const auto* env = aetherial::schemas::verify_envelope(
+      value.data(), value.size(), aetherial::schemas::default_max_event_bytes, &why);
+  BOOST_TEST_REQUIRE(env != nullptr, why);
+  context ctx(kind_name, *env);
+  agent.on_event(*env, ctx);
+  return ctx.take_outputs();
+}
+
+std::map<std::string, std::string>
+key_values(const flatbuffers::Vector<flatbuffers::Offset<fbs::KeyValue>>* kvs) {
+  std::map<std::string, std::string> m;
+  if (kvs != nullptr)
+    for (const auto* kv : *kvs)
+      m[str(kv->key())] = str(kv->value());
+  return m;
+}
+
+bool has(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+/// web slow and above its CPU target, db healthy, fed to `agent` from t0 on.
+void slow_web(operations_agent& agent, diag_events& ev) {
+  for (int i = 0; i < 3; ++i) {
+    (void)feed(agent, ev.load(at_s(15 * i), "web", 2, 0.91, 420.0, 0.004));
+    (void)feed(agent, ev.load(at_s(15 * i + 1), "db", 3, 0.30, 40.0, 0.0));
+  }
+}
+
+/// The Reply and the TaskOutcome of one answered task.
+struct answer {
+  std::vector<emitted> out;
+  const fbs::Reply* reply = nullptr;
+  const fbs::TaskOutcome* outcome = nullptr;
+};
+
+answer ask(operations_agent& agent, const bytes& task) {
+  answer a;
+  a.out = feed(agent, task);
+  BOOST_TEST_REQUIRE(a.out.size() == 2u);
+  BOOST_TEST((a.out[0].to == output::replies));
+  BOOST_TEST((a.out[1].to == output::tasks));
+  a.reply = envelope_of(a.out[0]).payload_as_Reply();
+  a.outcome = envelope_of(a.out[1]).payload_as_TaskOutcome();
+  BOOST_TEST_REQUIRE(a.reply != nullptr);
+  BOOST_TEST_REQUIRE(a.outcome != nullptr);
+  return a;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(diagnose)
+
+BOOST_AUTO_TEST_CASE(slow_web_with_high_cpu_is_named_with_its_numbers) {
+  operations_agent agent;
+  diag_events ev;
+  slow_web(agent, ev);
+  const auto a = ask(agent, ev.task(at_s(40), "conv-1", {{"text", "Why is the server slow?"}}));
+  const auto answer_text = str(a.reply->text());
+  BOOST_TEST_MESSAGE(answer_text);
+  BOOST_TEST(has(answer_text, "web is slow: p95 latency 420 ms, CPU 91% of its 60% target on 2 "
+                              "replicas, 0.40% errors, 350 rps"),
+             answer_text);
+  // The scale decision made at the first sample (2 -> ceil(2 x 0.91 / 0.6) = 4).
+  BOOST_TEST(has(answer_text, "scaling to 4 replicas was decided at 00:00:00 UTC"), answer_text);
+  BOOST_TEST(has(answer_text, "Of the 2 services this partition watches, 1 needs attention."),
+             answer_text);
+  BOOST_TEST(!has(answer_text, "db is"), answer_text);
+  BOOST_TEST(str(a.reply->agent()) == "operations");
+  BOOST_TEST(str(a.reply->status()) == "answered");
+  BOOST_TEST(str(a.reply->intent()) == "operations.diagnose_latency");
+  BOOST_TEST(str(a.reply->conversation_id()) == "conv-1");
+  BOOST_TEST(a.reply->confidence() == 0.9);
+  const auto details = key_values(a.reply->details());
+  BOOST_TEST(details.at("service") == "web");
+  BOOST_TEST(details.at("latency_p95_ms") == "420.0");
+  BOOST_TEST(details.at("cpu_utilization") == "0.910");
+  BOOST_TEST(details.at("target_cpu") == "0.600");
+  BOOST_TEST(details.at("replicas") == "2");
+  BOOST_TEST(details.at("decided_replicas") == "4");
+  BOOST_TEST(details.at("services_watched") == "2");
+  BOOST_TEST(details.at("services_needing_attention") == "1");
+  // Replies go to the conversation, with the task's correlation id.
+  BOOST_TEST(a.out[0].key == "conv-1");
+  BOOST_TEST(str(envelope_of(a.out[0]).correlation_id()) == "corr-conv-1");
+}
+
+BOOST_AUTO_TEST_CASE(an_open_incident_is_mentioned_and_cited) {
+  operations_agent agent;
+  diag_events ev;
+  slow_web(agent, ev);
+  const auto decided = feed(agent, ev.incident(at_s(35), "inc-db", "db", "db_timeout"));
+  BOOST_TEST(decided.size() == 1u); // the remediation decision
+  const auto a = ask(agent, ev.task(at_s(40), "conv-2"));
+  const auto answer_text = str(a.reply->text());
+  BOOST_TEST_MESSAGE(answer_text);
+  BOOST_TEST(has(answer_text, "web is slow"), answer_text);
+  BOOST_TEST(has(answer_text, "It has an open db_timeout incident (restart_connection_pool in "
+                              "progress, attempt 1, opened at 00:00:35 UTC)."),
+             answer_text);
+  BOOST_TEST(has(answer_text, "2 need attention"), answer_text);
+  BOOST_TEST_REQUIRE(a.reply->citations() != nullptr);
+  BOOST_TEST_REQUIRE(a.reply->citations()->size() == 1u);
+  BOOST_TEST(a.reply->citations()->Get(0)->str() == "inc-db");
+}
+
+BOOST_AUTO_TEST_CASE(an_incident_alone_is_reported_without_load_data) {
+  operations_agent agent;
+  diag_events ev;
+  (void)feed(agent, ev.incident(at_s(0), "inc-db", "db", "db_timeout"));
+  const auto a = ask(agent, ev.task(at_s(10), "conv-3"));
+  const auto answer_text = str(a.reply->text());
+  BOOST_TEST(has(answer_text, "db has an open db_timeout incident (restart_connection_pool"),
+             answer_text);
+  BOOST_TEST(has(answer_text, "No load samples of db have reached this partition."), answer_text);
+  BOOST_TEST(a.outcome->success());
+}
+
+BOOST_AUTO_TEST_CASE(no_data_says_so_plainly) {
+  operations_agent agent;
+  diag_events ev;
+  const auto a = ask(agent, ev.task(at_s(10), "conv-4", {{"text", "Why is the server slow?"}}));
+  const auto answer_text = str(a.reply->text());
+  BOOST_TEST(answer_text == "The Operations agent has no load data for any service yet: no "
+                            "metrics have reached this partition, so it cannot say what is slow.");
+  BOOST_TEST(str(a.reply->status()) == "answered");
+  BOOST_TEST(a.reply->confidence() == 0.0);
+  // Nothing was diagnosed: the outcome says so, so the orchestrator does not count a success.
+  BOOST_TEST(!a.outcome->success());
+  BOOST_TEST(str(a.outcome->detail()) == answer_text);
+}
+
+BOOST_AUTO_TEST_CASE(other_tasks_and_outcomes_are_ignored) {
+  operations_agent agent;
+  diag_events ev;
+  slow_web(agent, ev);
+  const auto before = agent.snapshot();
+  BOOST_TEST(feed(agent, ev.task(at_s(40), "c-a", {}, "operations.diagnose_latency", "development"))
+                 .empty());
+  BOOST_TEST(
+      feed(agent, ev.task(at_s(40), "c-b", {}, "analytics.active_users", "analytics")).empty());
+  BOOST_TEST(feed(agent, ev.task(at_s(40), "c-c", {}, "operations.restart", "operations")).empty());
+  BOOST_TEST(feed(agent, ev.outcome(at_s(40), "c-d")).empty());
+  // Only the event counter moved.
+  auto after = agent.state();
+  after.events -= 4;
+  BOOST_TEST((encode_state(after) == before));
+}
+
+BOOST_AUTO_TEST_CASE(task_outcome_is_keyed_by_the_conversation) {
+  operations_agent agent;
+  diag_events ev;
+  slow_web(agent, ev);
+  const auto a = ask(agent, ev.task(at_s(40), "conv-5"));
+  BOOST_TEST(a.out[1].key == "conv-5");
+  const auto& env = envelope_of(a.out[1]);
+  BOOST_TEST(str(env.key()) == "conv-5");
+  BOOST_TEST(str(env.correlation_id()) == "corr-conv-5");
+  BOOST_TEST(str(env.principal()) == "agent:operations");
+  BOOST_TEST(str(a.outcome->task_id()) == "task-conv-5");
+  BOOST_TEST(str(a.outcome->type()) == "operations.diagnose_latency");
+  BOOST_TEST(str(a.outcome->agent()) == "operations");
+  BOOST_TEST(str(a.outcome->conversation_id()) == "conv-5");
+  BOOST_TEST(a.outcome->success());
+  BOOST_TEST(str(a.outcome->detail()) == str(a.reply->text()));
+  const auto results = key_values(a.outcome->results());
+  BOOST_TEST(results.at("service") == "web");
+  BOOST_TEST(results.at("latency_p95_ms") == "420.0");
+  BOOST_TEST(results.at("error_rate") == "0.0040");
+}
+
+BOOST_AUTO_TEST_CASE(a_named_service_focuses_the_answer) {
+  operations_agent agent;
+  diag_events ev;
+  slow_web(agent, ev);
+  const auto a = ask(agent, ev.task(at_s(40), "conv-6", {{"service", "DB"}}));
+  const auto answer_text = str(a.reply->text());
+  BOOST_TEST(has(answer_text, "db has a normal load: p95 latency 40 ms, CPU 30% of its 60% "
+                              "target on 3 replicas, 0.00% errors"),
+             answer_text);
+  BOOST_TEST(has(answer_text, "web is away from healthy too"), answer_text);
+  BOOST_TEST(key_values(a.outcome->results()).at("service") == "db");
+
+  const auto b = ask(agent, ev.task(at_s(41), "conv-7", {{"service", "checkout"}}));
+  const auto other = str(b.reply->text());
+  BOOST_TEST(has(other, "This partition has no load data or incidents for checkout; it watches "
+                        "2 services."),
+             other);
+  BOOST_TEST(has(other, "web is slow"), other);
+  BOOST_TEST(b.reply->confidence() <= 0.3);
+}
+
+BOOST_AUTO_TEST_CASE(healthy_services_name_the_slowest_and_stale_samples_say_so) {
+  operations_agent agent;
+  diag_events ev;
+  (void)feed(agent, ev.load(at_s(0), "api", 2, 0.55, 120.0, 0.001));
+  (void)feed(agent, ev.load(at_s(1), "db", 2, 0.60, 30.0, 0.0));
+  const auto a = ask(agent, ev.task(at_s(20), "conv-8"));
+  const auto answer_text = str(a.reply->text());
+  BOOST_TEST(has(answer_text, "None of the 2 services this partition watches is above 300 ms p95 "
+                              "latency, 1.0% errors or its CPU target, and none has an open "
+                              "incident; the slowest is api: p95 latency 120 ms"),
+             answer_text);
+  const auto b = ask(agent, ev.task(at_s(20 * 60), "conv-9", {{"service", "api"}}));
+  BOOST_TEST(has(str(b.reply->text()), "its newest sample is from 00:00:00 UTC, 20 min before "
+                                       "this question"),
+             str(b.reply->text()));
+  BOOST_TEST(b.reply->confidence() == 0.4);
+}
+
+BOOST_AUTO_TEST_CASE(same_inputs_give_identical_answer_bytes) {
+  auto run = [] {
+    operations_agent agent;
+    diag_events ev;
+    slow_web(agent, ev);
+    (void)feed(agent, ev.incident(at_s(35), "inc-db", "db", "db_timeout"));
+    std::vector<bytes> out;
+    for (const auto& e : feed(agent, ev.task(at_s(40), "conv-d", {{"text", "slow?"}})))
+      out.push_back(e.value);
+    for (const auto& e : feed(agent, ev.task(at_s(41), "conv-e", {{"service", "web"}})))
+      out.push_back(e.value);
+    return std::make_pair(out, agent.snapshot());
+  };
+  const auto first = run();
+  const auto second = run();
+  BOOST_TEST(first.first.size() == 4u);
+  BOOST_TEST((first.first == second.first));
+  BOOST_TEST((first.second == second.second));
+}
+
+BOOST_AUTO_TEST_CASE(tasks_do_not_change_the_decisions) {
+  // The same metrics and incidents with and without tasks between them (at the time of the
+  // event before, so that no deadline passes on a task) give the same decision bytes.
+  diag_events ev;
+  std::vector<bytes> log;
+  int web = 2;
+  for (int i = 0; i < 40; ++i) {
+    const double demand = i >= 5 && i < 20 ? 2.7 : 1.0;
+    log.push_back(ev.load(at_s(15 * i), "web", web, demand / web, 100.0 + 100.0 * demand, 0.0));
+    if (i == 8) web = 5;
+    if (i == 30) web = 2;
+    if (i == 10) log.push_back(ev.incident(at_s(15 * i + 1), "inc-1", "db", "db_timeout"));
+  }
+  auto decisions = [](const std::vector<bytes>& inputs, bool with_tasks) {
+    operations_agent agent;
+    diag_events tasks;
+    std::vector<bytes> out;
+    for (const auto& in : inputs) {
+      for (auto& e : feed(agent, in))
+        out.push_back(std::move(e.value));
+      if (!with_tasks) continue;
+      std::string why;
+      const auto t =
+          aetherial::schemas::verify_envelope(in.data(), in.size(), 1 << 20, &why)->event_time_ms();
+      for (auto& e : feed(agent, tasks.task(t, "c-" + std::to_string(out.size())))) {
+        BOOST_TEST((e.to != output::decisions));
+      }
+    }
+    return out;
+  };
+  const auto plain = decisions(log, false);
+  BOOST_TEST(plain.size() > 2u);
+  BOOST_TEST((plain == decisions(log, true)));
+}
+
+BOOST_AUTO_TEST_CASE(samples_survive_a_snapshot_and_version_1_still_restores) {
+  operations_agent agent;
+  diag_events ev;
+  slow_web(agent, ev);
+  const auto snap = agent.snapshot();
+  operations_agent restored;
+  BOOST_TEST_REQUIRE(restored.restore(snap.data(), snap.size()));
+  BOOST_TEST(restored.state().readings.size() == 2u);
+  BOOST_TEST(restored.state().readings.at("web").latency_p95_ms == 420.0);
+  const auto a = ask(agent, ev.task(at_s(40), "conv-r"));
+  const auto b = ask(restored, ev.task(at_s(40), "conv-r"));
+  BOOST_TEST(str(a.reply->text()) == str(b.reply->text()));
+
+  // A version 1 state is the version 2 body without the samples (an empty map: 4 bytes).
+  auto without = agent.state();
+  without.readings.clear();
+  const auto v2 = encode_state(without);
+  const std::size_t body_size = v2.size() - 16 - 8 - 4;
+  bytes v1(v2.begin(), v2.begin() + static_cast<std::ptrdiff_t>(16 + body_size));
+  v1[4] = 1;
+  for (int i = 0; i < 8; ++i)
+    v1[8 + static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(body_size >> (8 * i));
+  const auto sum = aetherial::schemas::fnv1a(
+      std::string_view(reinterpret_cast<const char*>(v1.data() + 16), body_size));
+  for (int i = 0; i < 8; ++i)
+    v1.push_back(static_cast<std::uint8_t>(sum >> (8 * i)));
+  const auto decoded = decode_state(v1.data(), v1.size());
+  BOOST_TEST_REQUIRE(decoded.has_value());
+  BOOST_TEST(decoded->readings.empty());
+  BOOST_TEST(decoded->services.size() == 2u);
+  BOOST_TEST((encode_state(*decoded) == v2));
+}
+
+BOOST_AUTO_TEST_CASE(invalid_and_older_samples_are_not_kept) {
+  operations_agent agent;
+  diag_events ev;
+  (void)feed(agent, ev.load(at_s(10), "web", 2, 0.5, 100.0, 0.0));
+  (void)feed(agent, ev.load(at_s(5), "web", 2, 0.9, 900.0, 0.0));  // older
+  (void)feed(agent, ev.load(at_s(20), "web", 2, 0.9, -1.0, 0.0));  // impossible latency
+  (void)feed(agent, ev.load(at_s(21), "web", 0, 0.9, 900.0, 0.0)); // no replicas
+  (void)feed(agent, ev.load(at_s(22), "", 2, 0.9, 900.0, 0.0));    // no service
+  BOOST_TEST_REQUIRE(agent.state().readings.size() == 1u);
+  const auto& r = agent.state().readings.at("web");
+  BOOST_TEST(r.time_ms == at_s(10));
+  BOOST_TEST(r.latency_p95_ms == 100.0);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
