@@ -227,33 +227,48 @@ int cmd_ask(const common_flags& c, const std::string& text, const std::string& p
   }
   std::printf("> %s\n", text.c_str());
   std::fflush(stdout);
-  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
-  while (std::chrono::steady_clock::now() < until) {
-    for (const auto& r : replies.value()->poll(100, topics::ms{200})) {
+  // Replies about this command carry its correlation id; agents answering a task the
+  // orchestrator routed may correlate by the conversation instead. After the first final
+  // status, listen a moment longer for the agents' own answers.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
+  std::optional<int> exit_code;
+  while (std::chrono::steady_clock::now() < deadline) {
+    for (const auto& r : replies.value()->poll(100, topics::ms{100})) {
       std::string why;
       const auto* env = aetherial::schemas::verify_envelope(r.value.data(), r.value.size(),
                                                             ~std::size_t{0}, &why);
-      if (!env || !env->correlation_id() || env->correlation_id()->str() != correlation) continue;
+      if (!env) continue;
       const auto* reply = env->payload_as_Reply();
       if (!reply) continue;
+      const bool mine =
+          (env->correlation_id() && env->correlation_id()->str() == correlation) ||
+          (reply->conversation_id() && reply->conversation_id()->str() == conversation);
+      if (!mine) continue;
       const std::string status = reply->status() ? reply->status()->str() : "";
       const std::string agent = reply->agent() ? reply->agent()->str() : "?";
       std::printf("[%s] %s", agent.c_str(), reply->text() ? reply->text()->c_str() : "");
       if (reply->citations() && reply->citations()->size() > 0) {
         std::printf(" (sources:");
-        for (const auto* s : *reply->citations())
-          std::printf(" %s", s->c_str());
+        for (const auto* source : *reply->citations())
+          std::printf(" %s", source->c_str());
         std::printf(")");
       }
       std::printf("  [%s", status.c_str());
       if (reply->confidence() > 0) std::printf(", confidence %.2f", reply->confidence());
       std::printf("]\n");
       std::fflush(stdout);
-      if (final_status(status)) {
-        std::printf("conversation: %s\n", conversation.c_str());
-        return status == "refused" ? 3 : (status == "failed" ? 1 : 0);
+      if (!exit_code && final_status(status) &&
+          (agent == "orchestrator" || !env->correlation_id() ||
+           env->correlation_id()->str() == correlation)) {
+        exit_code = status == "refused" ? 3 : (status == "failed" ? 1 : 0);
+        deadline =
+            std::min(deadline, std::chrono::steady_clock::now() + std::chrono::milliseconds(1500));
       }
     }
+  }
+  if (exit_code) {
+    std::printf("conversation: %s\n", conversation.c_str());
+    return *exit_code;
   }
   std::printf("no final answer within %d s (conversation %s)\n", timeout_s, conversation.c_str());
   return 4;

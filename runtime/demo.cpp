@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <map>
+#include <random>
 #include <thread>
 
 #include <spdlog/spdlog.h>
@@ -63,6 +64,14 @@ int run_demo(const demo_options& opts) {
   o.partitions = 4;
   o.checkpoint_interval_ms = 500;
   o.telemetry_interval_ms = 0; // the simulator plays the runtime's telemetry in simulated time
+  // A fresh secret salt for this run's pseudonymous ids (never printed); the audit below
+  // uses the same settings.
+  {
+    std::random_device rd;
+    char salt[33];
+    std::snprintf(salt, sizeof salt, "%08x%08x%08x%08x", rd(), rd(), rd(), rd());
+    o.agent_settings["analytics.salt"] = salt;
+  }
   // The demo paces simulated time on the agents' progress: answer fetches without waiting.
   o.kafka_properties["fetch.wait.max.ms"] = "5";
   auto started = node::start(o);

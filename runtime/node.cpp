@@ -134,9 +134,6 @@ result<std::unique_ptr<node>> node::start(node_options options) {
   d->kafka.brokers = options.brokers;
   d->kafka.client_id = "aetherial-" + options.instance_id;
   d->kafka.extra = options.kafka_properties;
-  // Co-partitioned inputs need the same partition numbers of every input topic on one
-  // member: the range assignor guarantees that, the cooperative-sticky one does not.
-  d->kafka.extra.emplace("partition.assignment.strategy", "range");
   if (options.brokers.empty()) {
     auto b = topics::embedded_broker::start(1);
     if (!b) return node_error("cannot start the embedded broker: " + b.error_value().message);
@@ -201,6 +198,9 @@ result<std::unique_ptr<node>> node::start(node_options options) {
     env.host.max_event_bytes = options.max_event_bytes;
     env.host.settings = &d->options.agent_settings;
     env.kafka = d->kafka;
+    // Co-partitioned inputs need the same partition numbers of every input topic on one
+    // member: the range assignor guarantees that, the cooperative-sticky one does not.
+    env.kafka.extra.emplace("partition.assignment.strategy", "range");
     if (options.static_membership)
       env.kafka.extra.emplace("group.instance.id", options.instance_id + "." + name);
     env.lag_total = &d->lag_totals.emplace_back(0);
