@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "actors/analytics/wire.hpp"
+#include "actors/wire.hpp"
 
 namespace aetherial::actors::analytics {
 

@@ -16,7 +16,7 @@
 
 #include "schemas/envelope.hpp"
 
-namespace aetherial::actors::analytics::wire {
+namespace aetherial::actors::wire {
 
 /// Appends fixed-width little-endian values; owned by one encode call.
 class writer {
@@ -150,4 +150,4 @@ unseal(const char (&magic)[5], std::uint32_t version, const std::uint8_t* data, 
   return std::make_pair(body, body_size);
 }
 
-} // namespace aetherial::actors::analytics::wire
+} // namespace aetherial::actors::wire
