@@ -40,11 +40,11 @@ std::string json_of(const std::vector<std::uint8_t>& b) {
 }
 
 /// Reads every record of the given topics into `out`, keyed by event id, for `principal`.
-result<std::uint64_t> read_outputs(const topics::kafka_config& cfg,
-                                   const std::vector<std::string>& names,
-                                   const std::string& principal,
-                                   std::map<schemas::event_id, recorded>& out,
-                                   const audit_options& o) {
+/// Reads every record of the given topics into `out`, per principal, keyed by event id.
+result<std::uint64_t>
+read_outputs(const topics::kafka_config& cfg, const std::vector<std::string>& names,
+             std::map<std::string, std::map<schemas::event_id, recorded>>& by_principal,
+             const audit_options& o) {
   std::uint64_t seen = 0;
   for (const auto& name : names) {
     auto read = read_topic(
@@ -53,9 +53,8 @@ result<std::uint64_t> read_outputs(const topics::kafka_config& cfg,
           std::string why;
           const auto* env =
               schemas::verify_envelope(rec.value.data(), rec.value.size(), ~std::size_t{0}, &why);
-          if (env == nullptr || env->principal() == nullptr || env->principal()->str() != principal)
-            return;
-          auto& slot = out[schemas::event_id::from(env->id())];
+          if (env == nullptr || env->principal() == nullptr) return;
+          auto& slot = by_principal[env->principal()->str()][schemas::event_id::from(env->id())];
           if (slot.copies++ == 0) {
             slot.bytes = std::move(rec.value);
             slot.topic = rec.topic;
@@ -145,24 +144,24 @@ result<audit_report> run_audit(const audit_options& o) {
     for (const auto& k : actors::agent_kinds())
       agents.push_back(k.name);
   }
+  // Every output topic and the journal are read once, for all audited agents.
+  std::map<std::string, std::map<schemas::event_id, recorded>> recorded_by_principal;
+  std::vector<std::string> output_topics;
+  for (auto out : {actors::output::decisions, actors::output::replies, actors::output::tasks,
+                   actors::output::effects})
+    output_topics.push_back(cat.name(output_topic(out)));
+  auto read = read_outputs(o.kafka, output_topics, recorded_by_principal, o);
+  if (!read) return read.error_value();
+  auto journals = read_journals(o.kafka, cat.name(topics::catalog::journal), [&](std::size_t n) {
+    if (o.progress) o.progress("reading journal", n, 0);
+  });
+  if (!journals) return journals.error_value();
+
   for (const auto& agent_name : agents) {
     const auto* kind = actors::find_agent_kind(agent_name);
     if (!kind) return audit_error("unknown agent kind '" + agent_name + "'");
-    const std::string principal = "agent:" + agent_name;
-
-    std::map<schemas::event_id, recorded> recorded_by_id;
-    std::vector<std::string> output_topics;
-    for (auto out : {actors::output::decisions, actors::output::replies, actors::output::tasks,
-                     actors::output::effects})
-      output_topics.push_back(cat.name(output_topic(out)));
-    auto read = read_outputs(o.kafka, output_topics, principal, recorded_by_id, o);
-    if (!read) return read.error_value();
-
-    auto journal =
-        read_journal(o.kafka, cat.name(topics::catalog::journal), agent_name, [&](std::size_t n) {
-          if (o.progress) o.progress("reading journal", n, 0);
-        });
-    if (!journal) return journal.error_value();
+    auto& recorded_by_id = recorded_by_principal["agent:" + agent_name];
+    auto& journal = journals.value()[agent_name];
 
     std::vector<std::string> inputs;
     for (const auto& t : kind->input_topics)
@@ -170,7 +169,7 @@ result<audit_report> run_audit(const audit_options& o) {
 
     std::map<schemas::event_id, input_ref> inputs_by_id;
     std::set<schemas::event_id> recomputed_ids;
-    for (auto& [partition, entries_by_seq] : journal.value()) {
+    for (auto& [partition, entries_by_seq] : journal) {
       std::vector<const journal_entry*> entries;
       for (auto& [seq, e] : entries_by_seq)
         entries.push_back(&e);

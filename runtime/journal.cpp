@@ -28,11 +28,17 @@ result<std::size_t> read_topic(const topics::kafka_config& cfg, const std::strin
     from.push_back({topic, p, -2});
   if (auto a = r.assign(from); !a) return a.error_value();
   std::size_t seen = 0;
+  std::size_t ended = 0;
   auto last_progress = std::chrono::steady_clock::now();
   while (!r.at_end()) {
     auto batch = r.poll(10000, topics::ms{200});
     const auto now = std::chrono::steady_clock::now();
     if (batch.empty()) {
+      // Partitions reaching their end count as progress too.
+      if (const auto n = r.partitions_at_end(); n > ended) {
+        ended = n;
+        last_progress = now;
+      }
       if (now - last_progress > idle_limit) return journal_error("timed out reading " + topic);
       continue;
     }
@@ -87,6 +93,23 @@ result<journal_entry> decode_journal(const std::uint8_t* data, std::size_t size)
     for (const auto* s : *j->segments())
       e.segments.push_back({s->topic_index(), s->first_offset(), s->count()});
   return e;
+}
+
+result<std::map<std::string, journal_index>>
+read_journals(const topics::kafka_config& cfg, const std::string& journal_topic,
+              const std::function<void(std::size_t)>& progress) {
+  std::map<std::string, journal_index> all;
+  auto read = read_topic(
+      cfg, journal_topic,
+      [&](topics::record& rec) {
+        auto e = decode_journal(rec.value.data(), rec.value.size());
+        if (!e) return;
+        auto& entry = e.value();
+        all[entry.agent][entry.partition][entry.seq] = std::move(entry);
+      },
+      progress);
+  if (!read) return read.error_value();
+  return all;
 }
 
 result<journal_index> read_journal(const topics::kafka_config& cfg,

@@ -50,6 +50,11 @@ void journal_append(std::vector<journal_segment>& segments, int topic_index, std
 /// earlier one: it was rewritten after a crash lost the first one's checkpoint).
 using journal_index = std::map<std::int32_t, std::map<std::uint64_t, journal_entry>>;
 
+/// Reads the whole journal topic once, for every agent kind.
+[[nodiscard]] result<std::map<std::string, journal_index>>
+read_journals(const topics::kafka_config& cfg, const std::string& journal_topic,
+              const std::function<void(std::size_t)>& progress = {});
+
 /// Reads the whole journal topic and keeps `agent`'s records. Progress goes to `progress`
 /// (may be empty).
 [[nodiscard]] result<journal_index>

@@ -222,7 +222,9 @@ reader::reader(std::unique_ptr<impl> p) : impl_(std::move(p)) {}
 reader::~reader() {
   if (impl_ && impl_->rk_) {
     (void)rd_kafka_assign(impl_->rk_.get(), nullptr);
-    impl_->rk_.reset();
+    // A reader never joined its group: there is nothing to leave or commit, so skip the
+    // consumer close that would otherwise wait on the group coordinator.
+    rd_kafka_destroy_flags(impl_->rk_.release(), RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
   }
 }
 
@@ -235,6 +237,8 @@ result<std::unique_ptr<reader>> reader::create(const kafka_config& cfg, bool rea
   defaults.emplace_back("group.id", "aetherial.reader." + std::to_string(tag));
   // EOF events tell when a partition is read to its end, transaction markers included.
   defaults.emplace_back("enable.partition.eof", "true");
+  // A reader wants the end of a partition soon, not a full fetch wait per empty partition.
+  defaults.emplace_back("fetch.wait.max.ms", "50");
   auto conf = make_conf(cfg, defaults);
   if (!conf) return conf.error_value();
   auto p = std::make_unique<impl>();
@@ -292,6 +296,13 @@ std::vector<record> reader::poll(std::size_t max, ms timeout) {
     if (it != ends.end()) it->second = false;
   }
   return out;
+}
+
+std::size_t reader::partitions_at_end() const {
+  std::size_t n = 0;
+  for (const auto& [tp, end] : impl_->at_end_)
+    if (end) ++n;
+  return n;
 }
 
 bool reader::at_end() const {

@@ -190,6 +190,8 @@ public:
   /// the last stable offset when reading committed records): no record is still to come
   /// unless more are produced.
   [[nodiscard]] bool at_end() const;
+  /// How many assigned partitions are read to their end right now.
+  [[nodiscard]] std::size_t partitions_at_end() const;
   /// Errors poll met since the last call; poll itself never fails.
   [[nodiscard]] std::vector<error> take_errors();
 
