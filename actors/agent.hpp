@@ -110,7 +110,10 @@ using agent_settings = std::map<std::string, std::string>;
 struct agent_kind {
   std::string name;                      ///< "operations"
   std::vector<std::string> input_topics; ///< logical names, without prefix, in a fixed order
-  std::uint32_t state_version = 1;       ///< version of its snapshot encoding
+  std::uint32_t state_version = 1;       ///< version of the snapshots it writes
+  /// The oldest snapshot version `agent::restore` reads (and upgrades to `state_version`);
+  /// recovery refuses older snapshots and rebuilds the partition from the log instead.
+  std::uint32_t min_state_version = 1;
   /// Creates an agent with empty state, configured by `settings` (keys "<kind>.<name>").
   std::unique_ptr<agent> (*make)(const agent_settings& settings);
 };

@@ -19,38 +19,49 @@ namespace aetherial::actors {
 
 namespace {
 
+agent_kind kind(std::string_view name, std::vector<std::string> inputs, std::uint32_t version,
+                std::uint32_t min_version, std::unique_ptr<agent> (*make)(const agent_settings&)) {
+  agent_kind k;
+  k.name = std::string(name);
+  k.input_topics = std::move(inputs);
+  k.state_version = version;
+  k.min_state_version = min_version;
+  k.make = make;
+  return k;
+}
+
 std::vector<agent_kind> build_kinds() {
   std::vector<agent_kind> kinds;
-  kinds.push_back(
-      agent_kind{std::string(operations::kind_name),
-                 {"platform.metrics", "platform.health", "aetherial.telemetry", "aetherial.tasks"},
-                 operations::state_encoding_version,
-                 &operations::make_operations_agent});
-  kinds.push_back(agent_kind{std::string(orchestrator::kind_name),
-                             {"aetherial.commands", "aetherial.tasks", "aetherial.effect-results"},
-                             orchestrator::state_encoding_version,
-                             &orchestrator::make_orchestrator_agent});
-  kinds.push_back(agent_kind{std::string(support::kind_name),
-                             {"platform.support", "aetherial.tasks", "platform.feedback"},
-                             support::state_encoding_version,
-                             &support::make_support_agent});
-  kinds.push_back(agent_kind{std::string(content::kind_name),
-                             {"platform.content", "platform.feedback", "aetherial.tasks",
-                              "aetherial.effect-results", "platform.support"},
-                             content::state_encoding_version,
-                             &content::make_content_agent});
-  kinds.push_back(agent_kind{std::string(security::kind_name),
-                             {"platform.requests", "platform.feedback"},
-                             security::state_encoding_version,
-                             &security::make_security_agent});
-  kinds.push_back(agent_kind{std::string(analytics::kind_name),
-                             {"platform.activity", "aetherial.tasks"},
-                             analytics::state_encoding_version,
-                             &analytics::make_analytics_agent});
-  kinds.push_back(agent_kind{std::string(development::kind_name),
-                             {"platform.dev", "aetherial.tasks", "aetherial.effect-results"},
-                             development::state_encoding_version,
-                             &development::make_development_agent});
+  kinds.push_back(kind(operations::kind_name,
+                       {"platform.metrics", "platform.health", "aetherial.telemetry",
+                        "aetherial.tasks"},
+                       operations::state_encoding_version, operations::min_state_encoding_version,
+                       &operations::make_operations_agent));
+  kinds.push_back(kind(orchestrator::kind_name,
+                       {"aetherial.commands", "aetherial.tasks", "aetherial.effect-results"},
+                       orchestrator::state_encoding_version,
+                       orchestrator::min_state_encoding_version,
+                       &orchestrator::make_orchestrator_agent));
+  kinds.push_back(kind(support::kind_name,
+                       {"platform.support", "aetherial.tasks", "platform.feedback"},
+                       support::state_encoding_version, support::min_state_encoding_version,
+                       &support::make_support_agent));
+  kinds.push_back(kind(content::kind_name,
+                       {"platform.content", "platform.feedback", "aetherial.tasks",
+                        "aetherial.effect-results", "platform.support"},
+                       content::state_encoding_version, content::min_state_encoding_version,
+                       &content::make_content_agent));
+  kinds.push_back(kind(security::kind_name, {"platform.requests", "platform.feedback"},
+                       security::state_encoding_version, security::min_state_encoding_version,
+                       &security::make_security_agent));
+  kinds.push_back(kind(analytics::kind_name, {"platform.activity", "aetherial.tasks"},
+                       analytics::state_encoding_version, analytics::min_state_encoding_version,
+                       &analytics::make_analytics_agent));
+  kinds.push_back(kind(development::kind_name,
+                       {"platform.dev", "aetherial.tasks", "aetherial.effect-results"},
+                       development::state_encoding_version,
+                       development::min_state_encoding_version,
+                       &development::make_development_agent));
   return kinds;
 }
 

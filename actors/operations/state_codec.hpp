@@ -17,6 +17,8 @@ namespace aetherial::actors::operations {
 /// Version of the state encoding written by encode_state. Version 2 appends the newest load
 /// sample of each service to the version 1 body; a version 1 state decodes with none.
 inline constexpr std::uint32_t state_encoding_version = 2;
+/// The oldest state version `restore` reads (version 1 is upgraded).
+inline constexpr std::uint32_t min_state_encoding_version = 1;
 
 /// Encodes the whole state.
 [[nodiscard]] std::vector<std::uint8_t> encode_state(const operations_state& s);

@@ -16,6 +16,8 @@ namespace aetherial::actors::orchestrator {
 
 /// Version of the state encoding written by encode_state.
 inline constexpr std::uint32_t state_encoding_version = 1;
+/// The oldest state version `restore` reads.
+inline constexpr std::uint32_t min_state_encoding_version = 1;
 
 /// Encodes the whole state.
 [[nodiscard]] std::vector<std::uint8_t> encode_state(const orchestrator_state& s);

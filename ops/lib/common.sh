@@ -99,6 +99,12 @@ java_major() {
 #   AETHERIAL_CMAKE_ARGS  extra arguments for cmake, split on spaces
 #   AETHERIAL_JOBS        parallel build jobs (default 2)
 AETHERIAL_BUILD_DIR="${AETHERIAL_BUILD_DIR:-$AETHERIAL_ROOT/build}"
+# Compiled objects are cached across build trees and clones (CMakeLists.txt uses ccache when
+# it is installed): paths are made relative to the checkout so that another clone hits too.
+export CCACHE_DIR="${CCACHE_DIR:-$AETHERIAL_CACHE/ccache}"
+export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$AETHERIAL_ROOT}"
+export CCACHE_NOHASHDIR="${CCACHE_NOHASHDIR:-1}"
+export CCACHE_MAXSIZE="${CCACHE_MAXSIZE:-3G}"
 AETHERIAL_JOBS="${AETHERIAL_JOBS:-2}"
 
 cmake_configure() {
