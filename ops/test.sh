@@ -9,6 +9,9 @@
 # runs, -DAETHERIAL_WERROR=ON), build (-j2) while the Kafka jars are fetched, then ctest for
 # all labels with a real Kafka broker on a free loopback port (from 19092, state under the
 # build directory), exported as AETHERIAL_TEST_KAFKA and stopped on exit.
+# The repository stands alone: when a folder `shared/` sits beside the checkout, everything
+# after the package set-up runs in a private mount namespace where that folder is an empty
+# read-only tmpfs, so a build step or test that reads outside the repository fails here.
 # Environment: AETHERIAL_BUILD_DIR, AETHERIAL_BUILD_TYPE, AETHERIAL_CMAKE_ARGS,
 #              AETHERIAL_JOBS, AETHERIAL_CTEST_JOBS (default 1), AETHERIAL_CACHE.
 set -euo pipefail
@@ -18,6 +21,7 @@ ops="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$ops/lib/common.sh"
 cd "$AETHERIAL_ROOT"
 
+original_args=("$@")
 with_kafka=1
 ctest_args=()
 while (($#)); do
@@ -62,11 +66,27 @@ trap finish EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-phase_begin "layering check"
-"$ops/check.sh" --layering
+if [[ -z "${AETHERIAL_ISOLATED:-}" ]]; then
+  phase_begin "layering and standalone checks"
+  "$ops/check.sh" --layering --standalone
 
-phase_begin "setup: Debian packages"
-"$ops/setup.sh" --no-kafka
+  phase_begin "setup: Debian packages"
+  "$ops/setup.sh" --no-kafka
+
+  sibling="$(dirname "$AETHERIAL_ROOT")/shared"
+  if [[ -d "$sibling" ]]; then
+    phase_end
+    if unshare --mount --propagation private true 2>/dev/null; then
+      log "hiding $sibling from the build and the tests (private mount namespace)"
+      trap - EXIT
+      exec unshare --mount --propagation private bash -c \
+        'mount -t tmpfs -o ro,size=16k,mode=555 aetherial-hidden "$1" && shift &&
+         AETHERIAL_ISOLATED=1 exec bash "$@"' \
+        hide "$sibling" "${BASH_SOURCE[0]}" "${original_args[@]}"
+    fi
+    log "warning: cannot hide $sibling (no mount namespace); the standalone check above still holds"
+  fi
+fi
 
 phase_begin "format check"
 "$ops/check.sh" --format

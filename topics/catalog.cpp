@@ -13,7 +13,8 @@ struct entry {
   bool agent_input;
 };
 
-// DESIGN.md's table, plus the journal each agent host writes its processing order to.
+// The topics of docs/ARCHITECTURE.md, plus the journal each agent host writes its processing
+// order to.
 constexpr entry entries[] = {
     {"platform.metrics", "service load samples: rps, cpu, latency, errors, replicas", false, true},
     {"platform.health", "incidents and log signals: db timeout, 5xx burst, disk full", false, true},

@@ -45,7 +45,7 @@ struct options {
 };
 
 std::string default_data_dir() {
-  return (fs::path(AETHERIAL_SOURCE_DIR) / ".." / "shared" / "data" / "nab" / "data")
+  return (fs::path(AETHERIAL_SOURCE_DIR) / "bench" / "nab" / "data" / "data")
       .lexically_normal()
       .string();
 }
@@ -329,7 +329,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   options o;
   auto* r = app.add_subcommand("run", "run the detector over NAB CSVs, write and score results");
-  r->add_option("--data", o.data, "folder of NAB data CSVs (default ../shared/data/nab/data)");
+  r->add_option("--data", o.data,
+                "folder of NAB data CSVs (default bench/nab/data/data in the source tree)");
   r->add_option("--out", o.out, "folder for result files")->capture_default_str();
   r->add_option("--detector", o.detector, "detector name in result paths")->capture_default_str();
   r->add_option("--set", o.settings, "detector setting key=value (repeatable)");
