@@ -12,10 +12,29 @@ if(AETHERIAL_SANITIZE)
   add_link_options(-fsanitize=address,undefined)
 endif()
 
+# aetherial_module_include_dir(<folder> <out-var>): an include directory that exposes only
+# <folder>'s headers, still spelled "<folder>/x.hpp": <build>/include/<folder>/<folder> is a
+# link to the source folder. A module's users see its headers and its PUBLIC dependencies'
+# and nothing else, so an include against the layering fails to compile.
+function(aetherial_module_include_dir folder out)
+  set(dir ${PROJECT_BINARY_DIR}/include/${folder})
+  if(NOT EXISTS ${dir}/${folder})
+    file(MAKE_DIRECTORY ${dir})
+    file(CREATE_LINK ${PROJECT_SOURCE_DIR}/${folder} ${dir}/${folder} SYMBOLIC)
+  endif()
+  set(${out} ${dir} PARENT_SCOPE)
+endfunction()
+
+# aetherial_add_module(<name> SOURCES ... PUBLIC_DEPENDS ... PRIVATE_DEPENDS ... [FOLDER f]):
+# the library aetherial_<name> built from the folder <f> (default <name>).
 function(aetherial_add_module name)
-  cmake_parse_arguments(M "" "" "SOURCES;PUBLIC_DEPENDS;PRIVATE_DEPENDS" ${ARGN})
+  cmake_parse_arguments(M "" "FOLDER" "SOURCES;PUBLIC_DEPENDS;PRIVATE_DEPENDS" ${ARGN})
+  if(NOT M_FOLDER)
+    set(M_FOLDER ${name})
+  endif()
   add_library(aetherial_${name} STATIC ${M_SOURCES})
-  target_include_directories(aetherial_${name} PUBLIC ${PROJECT_SOURCE_DIR})
+  aetherial_module_include_dir(${M_FOLDER} include_dir)
+  target_include_directories(aetherial_${name} PUBLIC ${include_dir})
   target_link_libraries(aetherial_${name} PUBLIC ${M_PUBLIC_DEPENDS} PRIVATE ${M_PRIVATE_DEPENDS})
   set_target_properties(aetherial_${name} PROPERTIES POSITION_INDEPENDENT_CODE ON)
   aetherial_warnings(aetherial_${name})
@@ -25,6 +44,8 @@ endfunction()
 function(aetherial_add_test name)
   cmake_parse_arguments(T "" "TIMEOUT" "SOURCES;DEPENDS;LABELS" ${ARGN})
   add_executable(${name} ${T_SOURCES})
+  # Tests may include anything, their own fixtures ("tests/...") included.
+  target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR})
   target_link_libraries(${name} PRIVATE ${T_DEPENDS} Boost::unit_test_framework)
   target_compile_definitions(${name} PRIVATE BOOST_TEST_DYN_LINK)
   aetherial_warnings(${name})

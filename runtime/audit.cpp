@@ -6,7 +6,9 @@
 
 #include "actors/registry.hpp"
 #include "runtime/applier.hpp"
+#include "runtime/errc.hpp"
 #include "runtime/journal.hpp"
+#include "runtime/recovery.hpp"
 #include "schemas/json.hpp"
 #include "topics/catalog.hpp"
 
@@ -14,7 +16,7 @@ namespace aetherial::runtime {
 namespace {
 
 error audit_error(std::string message) {
-  return error{"runtime", 3, std::move(message)};
+  return make_error(errc::configuration, std::move(message));
 }
 
 /// A recorded output event.

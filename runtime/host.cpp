@@ -1,17 +1,14 @@
 #include "runtime/host.hpp"
 
-#include <chrono>
-
 #include <caf/event_based_actor.hpp>
 #include <caf/send.hpp>
 #include <spdlog/spdlog.h>
 
 #include "runtime/applier.hpp"
+#include "runtime/clock.hpp"
 
 namespace aetherial::runtime {
 namespace {
-
-using clock = std::chrono::steady_clock;
 
 /// Sends an agent's outputs to their topics.
 std::uint64_t emit_outputs(const host_env& env, std::vector<actors::emitted>& outputs) {
@@ -19,7 +16,7 @@ std::uint64_t emit_outputs(const host_env& env, std::vector<actors::emitted>& ou
   for (auto& o : outputs) {
     const auto logical = output_topic(o.to);
     const auto topic = env.catalog->name(logical);
-    auto sent = env.producer->send(topic, -1, o.key, o.value.data(), o.value.size());
+    auto sent = env.sink->send(topic, o.key, o.value.data(), o.value.size());
     if (!sent) {
       spdlog::error("agent {}: cannot send to {}: {}", env.kind->name, topic,
                     sent.error_value().message);
@@ -33,8 +30,7 @@ std::uint64_t emit_outputs(const host_env& env, std::vector<actors::emitted>& ou
 
 void dead_letter(const host_env& env, const topics::record& r, const std::string& reason,
                  const char* reason_class) {
-  auto sent =
-      topics::send_dead_letter(*env.producer, env.catalog->name(topics::catalog::dlq), r, reason);
+  auto sent = env.sink->dead_letter(env.catalog->name(topics::catalog::dlq), r, reason);
   if (!sent)
     spdlog::error("agent {}: cannot dead-letter {}/{}@{}: {}", env.kind->name, r.topic, r.partition,
                   r.offset, sent.error_value().message);
@@ -45,7 +41,7 @@ void dead_letter(const host_env& env, const topics::record& r, const std::string
 } // namespace
 
 caf::behavior host_actor(caf::stateful_actor<host_state_data>* self, host_env env,
-                         std::int32_t partition, caf::actor coordinator) {
+                         std::int32_t partition, caf::actor coordinator, caf::actor supervisor) {
   self->state.agent = env.kind->make(*env.settings);
   auto& latency = env.metrics->processing_latency(env.kind->name);
   std::vector<prometheus::Counter*> in_counters;
@@ -58,9 +54,9 @@ caf::behavior host_actor(caf::stateful_actor<host_state_data>* self, host_env en
     auto& st = self->state;
     for (std::size_t i = 0; i < records.size(); ++i) {
       const auto& in = *records[i];
-      const auto t0 = clock::now();
+      const auto t0 = steady_clock::now();
       auto out = apply_record(*st.agent, env.kind->name, in.rec, env.max_event_bytes);
-      latency.Observe(std::chrono::duration<double>(clock::now() - t0).count());
+      latency.Observe(seconds_between(t0, steady_clock::now()));
       const bool live = i >= suppress;
       switch (out.result) {
         case apply_outcome::status::applied:
@@ -77,8 +73,8 @@ caf::behavior host_actor(caf::stateful_actor<host_state_data>* self, host_env en
           break;
         case apply_outcome::status::threw:
           if (live) self->send(coordinator, ack_atom::value, ack);
-          self->send(coordinator, failure_atom::value,
-                     host_failure{partition, in.rec.topic, in.rec.offset, out.reason});
+          self->send(supervisor, failure_atom::value,
+                     host_failure{partition, records[i], out.reason});
           spdlog::error("agent {} partition {} threw on {}@{}: {}", env.kind->name, partition,
                         in.rec.topic, in.rec.offset, out.reason);
           self->quit(caf::make_error(caf::sec::runtime_error, "agent threw: " + out.reason));
@@ -96,9 +92,9 @@ caf::behavior host_actor(caf::stateful_actor<host_state_data>* self, host_env en
         st.events_applied = 0;
         st.last_event_time_ms = 0;
         if (r.snapshot) {
+          // Recovery chose a snapshot whose version the kind reads; restore upgrades it.
           const auto& s = *r.snapshot;
-          if (s.state_version != env.kind->state_version ||
-              !st.agent->restore(s.state.data(), s.state.size())) {
+          if (!st.agent->restore(s.state.data(), s.state.size())) {
             spdlog::error("agent {} partition {}: snapshot state v{} is unreadable", env.kind->name,
                           partition, s.state_version);
             self->quit(caf::make_error(caf::sec::runtime_error, "unreadable snapshot"));

@@ -7,15 +7,15 @@
 #include "actors/agent.hpp"
 #include "runtime/messages.hpp"
 #include "runtime/metrics.hpp"
+#include "runtime/sink.hpp"
 #include "topics/catalog.hpp"
-#include "topics/kafka.hpp"
 
 namespace aetherial::runtime {
 
 /// What a host needs from its node; every pointer outlives the actor system.
 struct host_env {
   const actors::agent_kind* kind = nullptr;
-  topics::producer* producer = nullptr;
+  record_sink* sink = nullptr; ///< decisions and dead letters (the transaction in exactly_once)
   const topics::catalog* catalog = nullptr;
   runtime::metrics* metrics = nullptr;
   std::size_t max_event_bytes = 0;
@@ -31,10 +31,15 @@ struct host_state_data {
   static inline const char* name = "aetherial.host";
 };
 
-/// Spawned (monitored) by the supervisor of its agent kind; reports acks and failures to
-/// `coordinator`. It lives until its partition is revoked, the node stops, or the agent
-/// throws (then it stops with an error and the supervisor restarts it).
+/// Spawned (monitored) by the supervisor of its agent kind; acknowledges applied records to
+/// `coordinator` and reports an agent failure to `supervisor`. It lives until its partition
+/// is revoked, the node stops, or the agent throws (then it stops with an error and the
+/// supervisor restarts it).
+///
+/// Messages: (recover_atom, recover_host) resets the agent to the snapshot and applies the
+/// tail, emitting only past `suppress`; (process_atom, process_batch) applies and emits;
+/// (checkpt_atom) -> host_state hands over the serialized state.
 caf::behavior host_actor(caf::stateful_actor<host_state_data>* self, host_env env,
-                         std::int32_t partition, caf::actor coordinator);
+                         std::int32_t partition, caf::actor coordinator, caf::actor supervisor);
 
 } // namespace aetherial::runtime

@@ -44,11 +44,11 @@ struct host_ack {
   std::uint64_t emitted = 0;
 };
 
-/// A host's report that the agent threw on a record; the host stops after sending it.
+/// A host's report to its supervisor that the agent threw on a record; the host stops after
+/// sending it.
 struct host_failure {
   std::int32_t partition = 0;
-  std::string topic;
-  std::int64_t offset = 0;
+  std::shared_ptr<const input_record> in; ///< the record the agent threw on
   std::string what;
 };
 
@@ -73,6 +73,11 @@ using stop_atom = caf::atom_constant<caf::atom("stop")>;
 using restart_atom = caf::atom_constant<caf::atom("restart")>;
 using crash_atom = caf::atom_constant<caf::atom("crash")>;
 using tick_atom = caf::atom_constant<caf::atom("tick")>;
+/// (skip_atom, partition, topic, offset): supervisor -> coordinator, the record was
+/// dead-lettered and leaves the partition's tail.
+using skip_atom = caf::atom_constant<caf::atom("skip")>;
+/// (fatal_atom, reason): coordinator -> itself, the node must exit.
+using fatal_atom = caf::atom_constant<caf::atom("fatal")>;
 
 } // namespace aetherial::runtime
 

@@ -110,4 +110,14 @@ prometheus::Counter& metrics::recoveries(const std::string& agent, const std::st
   return recoveries_.Add({{"agent", agent}, {"source", source}});
 }
 
+std::int64_t metrics::publish_lag(const std::string& agent,
+                                  const std::vector<topics::topic_partition>& lag) {
+  std::int64_t total = 0;
+  for (const auto& tp : lag) {
+    total += tp.offset;
+    consumer_lag(agent, tp.topic, tp.partition).Set(static_cast<double>(tp.offset));
+  }
+  return total;
+}
+
 } // namespace aetherial::runtime

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <prometheus/counter.h>
 #include <prometheus/exposer.h>
@@ -12,6 +13,8 @@
 #include <prometheus/gauge.h>
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
+
+#include "topics/kafka.hpp"
 
 namespace aetherial::runtime {
 
@@ -36,6 +39,11 @@ public:
   prometheus::Gauge& quarantined(const std::string& agent);
   prometheus::Gauge& inflight(const std::string& agent, std::int32_t partition);
   prometheus::Counter& recoveries(const std::string& agent, const std::string& source);
+
+  /// Sets the per-partition lag gauges of `agent` (topic-partitions with the lag in records as
+  /// their offset) and returns the total.
+  std::int64_t publish_lag(const std::string& agent,
+                           const std::vector<topics::topic_partition>& lag);
 
   [[nodiscard]] std::shared_ptr<prometheus::Registry> registry() const { return registry_; }
 

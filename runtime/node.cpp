@@ -3,6 +3,7 @@
 #include <csignal>
 #include <deque>
 #include <filesystem>
+#include <mutex>
 #include <unistd.h>
 
 #include <caf/actor_system.hpp>
@@ -12,21 +13,19 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/registry.hpp"
+#include "runtime/clock.hpp"
 #include "runtime/coordinator.hpp"
+#include "runtime/errc.hpp"
+#include "runtime/event_ids.hpp"
 #include "runtime/metrics.hpp"
+#include "runtime/sink.hpp"
 #include "storage/snapshot_store.hpp"
 
 namespace aetherial::runtime {
 namespace {
 
 error node_error(std::string message) {
-  return error{"runtime", 2, std::move(message)};
-}
-
-std::int64_t wall_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
+  return make_error(errc::configuration, std::move(message));
 }
 
 /// The host name and a hash of the absolute data directory: stable across restarts of the
@@ -59,6 +58,9 @@ struct node::impl {
   std::deque<std::atomic<std::int64_t>> lag_totals; ///< one per agent kind
   /// exactly_once: one transactional producer per agent kind (its hosts and coordinator).
   std::vector<std::unique_ptr<topics::producer>> transactional;
+  std::deque<producer_sink> sinks; ///< one per producer, for the hosts and supervisors
+  std::mutex failure_mutex;
+  std::optional<std::string> failure; ///< set once when a coordinator cannot go on
   std::thread telemetry;
   std::atomic<bool> telemetry_stop{false};
   bool stopped = false;
@@ -78,7 +80,7 @@ struct node::impl {
         b, options.instance_id.c_str(), 1, lag, events_per_s, restarts,
         static_cast<int>(quarantined), static_cast<std::int64_t>(dead));
     schemas::envelope_header h;
-    h.id = {schemas::fnv1a(options.instance_id), seq};
+    h.id = runtime_event_id("telemetry/" + options.instance_id, seq);
     h.key = "runtime";
     h.event_time_ms = wall_ms();
     h.principal = "runtime:" + options.instance_id;
@@ -175,8 +177,8 @@ result<std::unique_ptr<node>> node::start(node_options options) {
   for (const auto& name : options.agents) {
     coordinator_env env;
     env.host.kind = resolve_kind(d->options, name);
-    env.host.producer = d->producer.get();
-    if (options.guarantee == "exactly_once") {
+    env.producer = d->producer.get();
+    if (options.guarantee == guarantee::exactly_once) {
       // A stable transactional id: a restarted node fences its previous incarnation and
       // aborts whatever transaction that one left open.
       const auto txn_id = options.group + "." + name + "." + options.instance_id;
@@ -190,9 +192,14 @@ result<std::unique_ptr<node>> node::start(node_options options) {
       if (auto r = tp.value()->begin_transaction(); !r)
         return node_error("cannot begin a transaction for " + name + ": " +
                           r.error_value().message);
-      env.host.producer = tp.value().get();
+      env.producer = tp.value().get();
       d->transactional.push_back(std::move(tp.value()));
     }
+    env.host.sink = &d->sinks.emplace_back(*env.producer);
+    env.on_fatal = [p = d.get()](const std::string& reason) {
+      std::lock_guard<std::mutex> lock(p->failure_mutex);
+      if (!p->failure) p->failure = reason;
+    };
     env.host.catalog = &d->catalog;
     env.host.metrics = d->metrics.get();
     env.host.max_event_bytes = options.max_event_bytes;
@@ -246,6 +253,11 @@ double node::events_in_total() const {
     for (const auto& t : resolve_kind(impl_->options, a)->input_topics)
       in += impl_->metrics->events_in(a, t).Value();
   return in;
+}
+
+std::optional<std::string> node::failure() const {
+  std::lock_guard<std::mutex> lock(impl_->failure_mutex);
+  return impl_->failure;
 }
 
 void node::crash_host(const std::string& agent, std::int32_t partition) {

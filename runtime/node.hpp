@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -42,6 +43,11 @@ public:
   [[nodiscard]] const topics::catalog& catalog() const noexcept;
   [[nodiscard]] const topics::kafka_config& kafka() const noexcept;
   [[nodiscard]] const node_options& options() const noexcept;
+
+  /// Why the node cannot go on (a coordinator's transactional producer became unusable), or
+  /// nullopt while it is healthy. The caller stops the node and exits non-zero, so that a
+  /// supervisor restarts the process and it recovers from the last committed checkpoint.
+  [[nodiscard]] std::optional<std::string> failure() const;
 
   /// Input events applied by every agent since start (live, not replayed).
   [[nodiscard]] double events_in_total() const;

@@ -6,6 +6,16 @@
 
 namespace aetherial::runtime {
 
+std::string_view to_string(guarantee g) noexcept {
+  return g == guarantee::exactly_once ? "exactly_once" : "at_least_once";
+}
+
+std::optional<guarantee> parse_guarantee(std::string_view name) noexcept {
+  if (name == "at_least_once") return guarantee::at_least_once;
+  if (name == "exactly_once") return guarantee::exactly_once;
+  return std::nullopt;
+}
+
 const actors::agent_kind* resolve_kind(const node_options& o, const std::string& name) {
   for (const auto& k : o.extra_kinds)
     if (k.name == name) return &k;
@@ -33,10 +43,7 @@ std::vector<std::string> validate(const node_options& o) {
     problems.push_back("--partitions must be between 1 and 1024 (got " +
                        std::to_string(o.partitions) + ")");
   if (o.replication_factor < 1) problems.push_back("--replication-factor must be at least 1");
-  if (o.guarantee != "at_least_once" && o.guarantee != "exactly_once")
-    problems.push_back("--guarantee must be at_least_once or exactly_once (got '" + o.guarantee +
-                       "')");
-  if (o.guarantee == "exactly_once" && o.brokers.empty())
+  if (o.guarantee == guarantee::exactly_once && o.brokers.empty())
     problems.push_back("--guarantee exactly_once needs a real broker (--brokers): the embedded "
                        "broker's transactions keep no offsets");
   if (o.checkpoint_events == 0) problems.push_back("--checkpoint-events must be positive");

@@ -2,15 +2,36 @@
 // Node configuration: every key, its default beside it. Read from a config file, the
 // environment (AETHERIAL_*) and flags, in increasing precedence (cli.cpp wires them).
 
+#include <chrono>
 #include <cstddef>
 #include <map>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "actors/agent.hpp"
-#include "runtime/supervisor.hpp"
 
 namespace aetherial::runtime {
+
+/// The delivery guarantee of a node.
+enum class guarantee {
+  at_least_once, ///< checkpoint = journal + snapshot, flush, then commit offsets
+  exactly_once,  ///< outputs, journal, snapshot and offsets in one Kafka transaction
+};
+
+/// "at_least_once" / "exactly_once".
+[[nodiscard]] std::string_view to_string(guarantee g) noexcept;
+/// The guarantee named `name`; nullopt for anything else.
+[[nodiscard]] std::optional<guarantee> parse_guarantee(std::string_view name) noexcept;
+
+/// Restart policy of a supervisor. Defaults beside each field.
+struct restart_policy {
+  std::chrono::milliseconds initial_backoff{100}; ///< first restart delay; default 100 ms
+  std::chrono::milliseconds max_backoff{10000};   ///< cap of the doubling; default 10 s
+  int max_failures = 5;                           ///< failures in `window` to quarantine; 5
+  std::chrono::milliseconds window{60000};        ///< failure window; default 60 s
+};
 
 /// Configuration of one `aetherial run` process.
 struct node_options {
@@ -22,14 +43,14 @@ struct node_options {
   std::string data_dir = "aetherial-data"; ///< RocksDB snapshots; default ./aetherial-data
   int metrics_port = 9464;                 ///< Prometheus /metrics; -1 disables; 9464
   std::string metrics_bind = "0.0.0.0";    ///< metrics bind address; default 0.0.0.0
-  std::string guarantee = "at_least_once"; ///< at_least_once | exactly_once
-  std::size_t checkpoint_events = 10000;   ///< checkpoint after this many events; 10000
-  int checkpoint_interval_ms = 5000;       ///< or after this long; default 5000
-  std::size_t max_inflight = 20000;        ///< unacknowledged records before pausing; 20000
-  std::size_t max_event_bytes = 1u << 20;  ///< larger records are dead-lettered; 1 MiB
-  int retry_limit = 3;                     ///< attempts before a poison event is dead-lettered
-  restart_policy restart;                  ///< supervisor backoff and quarantine
-  int telemetry_interval_ms = 5000;        ///< runtime telemetry period; 0 disables; 5000
+  runtime::guarantee guarantee = guarantee::at_least_once; ///< default at_least_once
+  std::size_t checkpoint_events = 10000;  ///< checkpoint after this many events; 10000
+  int checkpoint_interval_ms = 5000;      ///< or after this long; default 5000
+  std::size_t max_inflight = 20000;       ///< unacknowledged records before pausing; 20000
+  std::size_t max_event_bytes = 1u << 20; ///< larger records are dead-lettered; 1 MiB
+  int retry_limit = 3;                    ///< attempts before a poison event is dead-lettered
+  restart_policy restart;                 ///< supervisor backoff and quarantine
+  int telemetry_interval_ms = 5000;       ///< runtime telemetry period; 0 disables; 5000
   /// This node's stable name (consumer group instance, transactional id); default: the
   /// host name and a hash of the data directory, so a restarted node is the same member.
   std::string instance_id;

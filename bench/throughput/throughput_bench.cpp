@@ -26,7 +26,7 @@
 #include <spdlog/spdlog.h>
 
 #include "runtime/node.hpp"
-#include "runtime/progress.hpp"
+#include "app/progress.hpp"
 #include "schemas/envelope.hpp"
 #include "topics/catalog.hpp"
 #include "topics/kafka.hpp"
@@ -205,7 +205,7 @@ produce_result produce(const topics::kafka_config& kc, const std::string& topic,
   auto prod = topics::producer::create(kc);
   if (!prod) fail("cannot create the producer: " + prod.error_value().message);
   load_generator gen(o.services, 20240601);
-  rt::progress_line progress("throughput_bench");
+  aetherial::app::progress_line progress("throughput_bench");
   const auto t0 = steady::now();
   std::uint64_t bytes = 0;
   std::string key;
@@ -390,7 +390,7 @@ int main(int argc, char** argv) {
 
   // Runs sharing an input also share the output topics: count this run's decisions only.
   const auto decisions_before = topic_records(kc, cat.name(topics::catalog::decisions)).first;
-  rt::progress_line progress("throughput_bench");
+  aetherial::app::progress_line progress("throughput_bench");
   progress.update("starting the node", 0, o.events);
   const auto t_start = steady::now();
   auto started = rt::node::start(no);

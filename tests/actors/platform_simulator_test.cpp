@@ -10,11 +10,11 @@
 
 #include "actors/operations/operations_agent.hpp"
 #include "actors/registry.hpp"
-#include "runtime/platform_simulator.hpp"
+#include "app/platform_simulator.hpp"
 
 using namespace aetherial;
-using aetherial::runtime::platform_simulator;
-using aetherial::runtime::simulated_event;
+using aetherial::app::platform_simulator;
+using aetherial::app::simulated_event;
 namespace fbs = ::aetherial::schema;
 
 namespace {
@@ -33,7 +33,7 @@ const fbs::Envelope* open(const std::vector<std::uint8_t>& v) {
 }
 
 // Runs the simulator and an agent made from the registry, feeding decisions back.
-loop_run run_loop(runtime::platform_simulator_config cfg = {}) {
+loop_run run_loop(app::platform_simulator_config cfg = {}) {
   platform_simulator sim(cfg);
   const auto* kind = actors::find_agent_kind("operations");
   BOOST_TEST_REQUIRE(kind != nullptr);
@@ -124,7 +124,7 @@ BOOST_AUTO_TEST_CASE(simulator_is_deterministic_and_well_formed) {
   BOOST_TEST(topics.size() == 3u);
   BOOST_TEST(a.finished());
   // A different seed gives different ids.
-  runtime::platform_simulator_config cfg;
+  app::platform_simulator_config cfg;
   cfg.seed = 8;
   platform_simulator c(cfg);
   const auto ec = c.advance(c.start_ms());
@@ -134,7 +134,7 @@ BOOST_AUTO_TEST_CASE(simulator_is_deterministic_and_well_formed) {
 }
 
 BOOST_AUTO_TEST_CASE(closed_loop_scales_heals_and_escalates) {
-  const runtime::platform_simulator_config cfg;
+  const app::platform_simulator_config cfg;
   const auto run = run_loop(cfg);
   for (const auto& d : run.decisions)
     BOOST_TEST_MESSAGE(describe(*open(d.value), cfg.start_ms));

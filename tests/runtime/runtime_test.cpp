@@ -55,9 +55,13 @@ private:
 };
 
 actors::agent_kind counting_kind() {
-  return {"counting", {"platform.metrics"}, 1, [](const actors::agent_settings&) {
-            return std::unique_ptr<actors::agent>(std::make_unique<counting_agent>());
-          }};
+  actors::agent_kind k;
+  k.name = "counting";
+  k.input_topics = {"platform.metrics"};
+  k.make = [](const actors::agent_settings&) {
+    return std::unique_ptr<actors::agent>(std::make_unique<counting_agent>());
+  };
+  return k;
 }
 
 struct node_fixture {

@@ -5,7 +5,7 @@
 #include <fstream>
 
 #include "actors/registry.hpp"
-#include "runtime/platform_simulator.hpp"
+#include "app/platform_simulator.hpp"
 
 // Logs recorded with an earlier schema version must keep verifying and replaying to the
 // same decisions: schema evolution is additive only. The golden log holds the simulated
@@ -56,7 +56,7 @@ std::vector<logged> read_log(const std::string& path) {
 std::vector<logged> record_run() {
   const auto* kind = actors::find_agent_kind("operations");
   auto agent = kind->make({});
-  runtime::platform_simulator sim;
+  app::platform_simulator sim;
   std::vector<logged> log;
   for (auto now = sim.start_ms(); !sim.finished(); now += 15'000) {
     for (auto& ev : sim.advance(now)) {

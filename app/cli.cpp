@@ -15,10 +15,10 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/registry.hpp"
+#include "app/demo.hpp"
+#include "app/progress.hpp"
 #include "runtime/audit.hpp"
-#include "runtime/demo.hpp"
 #include "runtime/node.hpp"
-#include "runtime/progress.hpp"
 #include "schemas/json.hpp"
 #include "storage/snapshot_store.hpp"
 
@@ -79,9 +79,12 @@ void add_node_flags(CLI::App* cmd, rt::node_options& o) {
       ->capture_default_str();
   cmd->add_option("--metrics-bind", o.metrics_bind, "Address /metrics listens on")
       ->capture_default_str();
-  cmd->add_option("--guarantee", o.guarantee, "at_least_once or exactly_once")
+  cmd->add_option_function<std::string>(
+         "--guarantee", [&o](const std::string& name) { o.guarantee = *rt::parse_guarantee(name); },
+         "at_least_once or exactly_once")
       ->envname("AETHERIAL_GUARANTEE")
-      ->capture_default_str();
+      ->check(CLI::IsMember({"at_least_once", "exactly_once"}))
+      ->default_str(std::string(rt::to_string(o.guarantee)));
   cmd->add_option("--checkpoint-events", o.checkpoint_events,
                   "Checkpoint a partition after this many events")
       ->capture_default_str();
@@ -294,8 +297,14 @@ int cmd_run(rt::node_options o, const common_flags& c) {
     std::printf(" %s", a.c_str());
   std::printf(" (SIGTERM or Ctrl-C to stop)\n");
   std::fflush(stdout);
-  while (!stop.load())
+  std::optional<std::string> failure;
+  while (!stop.load() && !(failure = nd.failure()))
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  if (failure) {
+    spdlog::critical("stopping: {}", *failure);
+    nd.stop();
+    return 1;
+  }
   spdlog::info("stopping: checkpointing every partition");
   nd.stop();
   return 0;
@@ -387,7 +396,7 @@ int cmd_audit(const common_flags& c, const std::vector<std::string>& agents,
   o.topic_prefix = c.topic_prefix;
   o.agents = agents;
   o.settings = settings;
-  rt::progress_line progress("audit");
+  aetherial::app::progress_line progress("audit");
   o.progress = [&](const std::string& phase, std::uint64_t done, std::uint64_t total) {
     progress.update(phase, done, total);
   };
@@ -542,7 +551,7 @@ int main(int argc, char** argv) {
   add_node_flags(run, node_opts);
   add_settings_flags(run, settings);
 
-  rt::demo_options demo_opts;
+  aetherial::app::demo_options demo_opts;
   auto* demo = app.add_subcommand(
       "demo", "Embedded broker + platform simulator: scaling, self-healing, escalation, a host "
               "crash, and an audit of the whole run");
@@ -638,7 +647,7 @@ int main(int argc, char** argv) {
     node_opts.agent_settings = *resolved;
   }
   if (*run) return cmd_run(node_opts, common);
-  if (*demo) return rt::run_demo(demo_opts);
+  if (*demo) return aetherial::app::run_demo(demo_opts);
   if (*produce)
     return cmd_produce(common, produce_topic, produce_file, produce_principal, produce_partitions);
   if (*audit) return cmd_audit(common, audit_agents, node_opts.agent_settings);

@@ -1,8 +1,8 @@
-#include "runtime/render.hpp"
+#include "app/render.hpp"
 
 #include <cstdio>
 
-namespace aetherial::runtime {
+namespace aetherial::app {
 namespace {
 
 std::string str(const flatbuffers::String* s) {
@@ -78,4 +78,4 @@ std::string render_decision(const schemas::fbs::Envelope& env) {
   return line;
 }
 
-} // namespace aetherial::runtime
+} // namespace aetherial::app

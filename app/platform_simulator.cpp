@@ -1,11 +1,11 @@
-#include "runtime/platform_simulator.hpp"
+#include "app/platform_simulator.hpp"
 
 #include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <limits>
 
-namespace aetherial::runtime {
+namespace aetherial::app {
 
 namespace fbs = ::aetherial::schema;
 
@@ -328,4 +328,4 @@ bool platform_simulator::observe(const std::uint8_t* data, std::size_t size) {
   return true;
 }
 
-} // namespace aetherial::runtime
+} // namespace aetherial::app

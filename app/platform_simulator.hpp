@@ -26,7 +26,7 @@
 #include "actors/agent.hpp"
 #include "schemas/envelope.hpp"
 
-namespace aetherial::runtime {
+namespace aetherial::app {
 
 /// One produced event: the logical topic it goes to, its key, time and envelope bytes.
 struct simulated_event {
@@ -146,4 +146,4 @@ private:
   double lag_ = 0.0;
 };
 
-} // namespace aetherial::runtime
+} // namespace aetherial::app

@@ -1,4 +1,4 @@
-#include "runtime/demo.hpp"
+#include "app/demo.hpp"
 
 #include <chrono>
 #include <cstdio>
@@ -9,13 +9,18 @@
 
 #include <spdlog/spdlog.h>
 
+#include "app/platform_simulator.hpp"
+#include "app/render.hpp"
 #include "runtime/audit.hpp"
 #include "runtime/node.hpp"
-#include "runtime/platform_simulator.hpp"
-#include "runtime/render.hpp"
 
-namespace aetherial::runtime {
+namespace aetherial::app {
 namespace {
+
+using runtime::audit_options;
+using runtime::node;
+using runtime::node_options;
+using runtime::run_audit;
 
 namespace fbs = schemas::fbs;
 using steady = std::chrono::steady_clock;
@@ -205,4 +210,4 @@ int run_demo(const demo_options& opts) {
   return ok ? 0 : 1;
 }
 
-} // namespace aetherial::runtime
+} // namespace aetherial::app

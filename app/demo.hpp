@@ -5,7 +5,7 @@
 
 #include <string>
 
-namespace aetherial::runtime {
+namespace aetherial::app {
 
 /// Options of the demo. Defaults beside each field.
 struct demo_options {
@@ -18,4 +18,4 @@ struct demo_options {
 /// Runs the demo; returns the process exit code (non-zero if the audit diverges).
 int run_demo(const demo_options& options);
 
-} // namespace aetherial::runtime
+} // namespace aetherial::app

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <string>
 
-namespace aetherial::runtime {
+namespace aetherial::app {
 
 /// Draws "label: phase  done/total (pct%)" on stderr when it is a terminal, at most 10
 /// times a second. Owned by the command that runs; finish() clears the line.
@@ -24,4 +24,4 @@ private:
   std::chrono::steady_clock::time_point last_{};
 };
 
-} // namespace aetherial::runtime
+} // namespace aetherial::app

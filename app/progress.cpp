@@ -1,9 +1,9 @@
-#include "runtime/progress.hpp"
+#include "app/progress.hpp"
 
 #include <cstdio>
 #include <unistd.h>
 
-namespace aetherial::runtime {
+namespace aetherial::app {
 
 progress_line::progress_line(std::string label)
     : label_(std::move(label)), tty_(isatty(fileno(stderr)) != 0) {}
@@ -36,4 +36,4 @@ void progress_line::finish() {
   drawn_ = false;
 }
 
-} // namespace aetherial::runtime
+} // namespace aetherial::app

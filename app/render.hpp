@@ -5,7 +5,7 @@
 
 #include "schemas/envelope.hpp"
 
-namespace aetherial::runtime {
+namespace aetherial::app {
 
 /// "HH:MM:SS" (UTC) of an event time in ms.
 [[nodiscard]] std::string clock_time(std::int64_t event_time_ms);
@@ -13,4 +13,4 @@ namespace aetherial::runtime {
 /// One readable line for a decision envelope ("scale web 2 -> 5 (hpa): ...").
 [[nodiscard]] std::string render_decision(const schemas::fbs::Envelope& env);
 
-} // namespace aetherial::runtime
+} // namespace aetherial::app

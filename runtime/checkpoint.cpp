@@ -1,0 +1,164 @@
+#include "runtime/checkpoint.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "runtime/errc.hpp"
+#include "storage/snapshot_store.hpp"
+#include "topics/catalog.hpp"
+
+namespace aetherial::runtime {
+
+prepared_checkpoint prepare_checkpoint(const std::string& agent, std::uint32_t state_version,
+                                       const partition_ledger& ledger, host_state&& state) {
+  prepared_checkpoint c;
+  c.partition = ledger.partition();
+  c.key = agent + "/" + std::to_string(ledger.partition());
+  c.offsets = ledger.position();
+  auto& snap = c.snap;
+  snap.agent = agent;
+  snap.partition = ledger.partition();
+  snap.state_version = state_version;
+  for (const auto& tp : c.offsets)
+    snap.offsets.push_back({tp.topic, tp.partition, tp.offset});
+  snap.events_applied = state.events_applied;
+  snap.last_event_time_ms = state.last_event_time_ms;
+  snap.state = std::move(state.state);
+  snap.journal_seq = ledger.journal_seq();
+  if (auto je = ledger.journal(agent)) {
+    c.journal = encode_journal(*je);
+    snap.journal_seq = ledger.journal_seq() + 1;
+  }
+  c.encoded = storage::encode_snapshot(snap);
+  return c;
+}
+
+std::optional<std::vector<prepared_checkpoint>>
+prepare_transaction(const std::string& agent, std::uint32_t state_version,
+                    std::vector<transaction_member>&& members) {
+  std::vector<prepared_checkpoint> out;
+  for (auto& m : members) {
+    if (!m.state) {
+      if (!m.ledger->tail_empty()) return std::nullopt;
+      continue;
+    }
+    out.push_back(prepare_checkpoint(agent, state_version, *m.ledger, std::move(*m.state)));
+  }
+  return out;
+}
+
+namespace {
+
+result<void> write_records(checkpoint_io& io, const prepared_checkpoint& c) {
+  if (!c.journal.empty()) {
+    if (auto r = io.write_journal(c.key, c.journal); !r)
+      return make_error(errc::checkpoint_write,
+                        c.key + ": journal record not written: " + r.error_value().message);
+  }
+  if (auto r = io.write_snapshot(c.key, c.encoded); !r)
+    return make_error(errc::checkpoint_write,
+                      c.key + ": snapshot record not written: " + r.error_value().message);
+  return {};
+}
+
+void keep_locally(checkpoint_io& io, const prepared_checkpoint& c) {
+  if (auto r = io.store_locally(c.snap); !r)
+    spdlog::error("{}: snapshot not stored locally: {}", c.key, r.error_value().message);
+}
+
+} // namespace
+
+result<void> commit_at_least_once(checkpoint_io& io, const prepared_checkpoint& c) {
+  if (auto r = write_records(io, c); !r) return r;
+  if (auto r = io.flush(); !r)
+    return make_error(errc::flush_failed,
+                      c.key + ": flush before commit failed: " + r.error_value().message);
+  // A failed offset commit leaves the committed offsets behind the snapshot: recovery then
+  // replays the difference from the journal, so the checkpoint still counts.
+  if (auto r = io.commit_offsets(c.offsets); !r)
+    spdlog::warn("{}: offset commit failed: {}", c.key, r.error_value().message);
+  keep_locally(io, c);
+  return {};
+}
+
+result<void> commit_transaction(checkpoint_io& io, const std::vector<prepared_checkpoint>& batch) {
+  std::optional<error> failure;
+  for (const auto& c : batch)
+    if (auto r = write_records(io, c); !r) {
+      failure = r.error_value();
+      break;
+    }
+  if (!failure) {
+    std::vector<topics::topic_partition> offsets;
+    for (const auto& c : batch)
+      offsets.insert(offsets.end(), c.offsets.begin(), c.offsets.end());
+    if (auto r = io.send_offsets_to_transaction(offsets); !r)
+      failure = make_error(errc::transaction_aborted,
+                           "offsets not added to the transaction: " + r.error_value().message);
+  }
+  if (!failure) {
+    if (auto r = io.commit_transaction(); !r)
+      failure = make_error(errc::transaction_aborted,
+                           "transaction commit failed: " + r.error_value().message);
+  }
+  if (failure) {
+    if (auto r = io.abort_transaction(); !r)
+      return make_error(errc::transaction_fatal,
+                        failure->message +
+                            "; then the abort failed too: " + r.error_value().message);
+  }
+  if (auto r = io.begin_transaction(); !r)
+    return make_error(errc::transaction_fatal,
+                      (failure ? failure->message + "; then " : std::string()) +
+                          "cannot begin a transaction: " + r.error_value().message);
+  if (failure) return make_error(errc::transaction_aborted, failure->message);
+  for (const auto& c : batch)
+    keep_locally(io, c);
+  return {};
+}
+
+kafka_checkpoint_io::kafka_checkpoint_io(topics::producer& producer, topics::consumer& consumer,
+                                         const topics::catalog& catalog,
+                                         storage::snapshot_store& store)
+    : producer_(producer), consumer_(consumer), catalog_(catalog), store_(store) {}
+
+result<void> kafka_checkpoint_io::write_journal(const std::string& key,
+                                                const std::vector<std::uint8_t>& v) {
+  return producer_.send(catalog_.name(topics::catalog::journal), -1, key, v.data(), v.size());
+}
+
+result<void> kafka_checkpoint_io::write_snapshot(const std::string& key,
+                                                 const std::vector<std::uint8_t>& v) {
+  return producer_.send(catalog_.name(topics::catalog::snapshots), -1, key, v.data(), v.size());
+}
+
+result<void> kafka_checkpoint_io::flush() {
+  return producer_.flush(topics::ms{30000});
+}
+
+result<void>
+kafka_checkpoint_io::commit_offsets(const std::vector<topics::topic_partition>& offsets) {
+  return consumer_.commit(offsets);
+}
+
+result<void> kafka_checkpoint_io::send_offsets_to_transaction(
+    const std::vector<topics::topic_partition>& offsets) {
+  return producer_.send_offsets_to_transaction(offsets, consumer_, topics::ms{30000});
+}
+
+result<void> kafka_checkpoint_io::commit_transaction() {
+  return producer_.commit_transaction(topics::ms{60000});
+}
+
+result<void> kafka_checkpoint_io::abort_transaction() {
+  return producer_.abort_transaction(topics::ms{60000});
+}
+
+result<void> kafka_checkpoint_io::begin_transaction() {
+  return producer_.begin_transaction();
+}
+
+result<void> kafka_checkpoint_io::store_locally(const storage::snapshot& snap) {
+  return store_.put(snap);
+}
+
+} // namespace aetherial::runtime

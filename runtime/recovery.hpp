@@ -1,0 +1,147 @@
+#pragma once
+// Recovery: the state a partition's host starts from when the partition is assigned. The
+// plan is plain code over a `recovery_sources` interface (Kafka and the local store in
+// production, fakes in the unit tests):
+//
+//   1. nothing committed yet          -> empty state, consume from the start;
+//   2. the newest local snapshot that is not past the committed offsets and whose state
+//      version the kind reads (state_version back to min_state_version; older ones are
+//      refused, newer ones too);
+//   3. else the newest such snapshot on the snapshot topic (the partition moved here from
+//      another node);
+//   4. then, when the snapshot (or the empty state) is older than the committed offsets,
+//      the journaled inputs in between, in the order the live host applied them, replayed
+//      with emission suppressed (their decisions were already published).
+//
+// Refusing every snapshot (all too old, say) therefore rebuilds the partition from the log.
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "runtime/journal.hpp"
+#include "runtime/messages.hpp"
+#include "schemas/result.hpp"
+#include "storage/snapshot.hpp"
+#include "topics/kafka.hpp"
+
+namespace aetherial::storage {
+class snapshot_store;
+}
+
+namespace aetherial::runtime {
+
+/// What is being recovered.
+struct recovery_request {
+  std::string agent;
+  std::int32_t partition = 0;
+  std::vector<std::string> topics;     ///< the kind's full input topic names, in input order
+  std::vector<std::int64_t> committed; ///< committed next offset per topic; -1: none
+  std::uint32_t state_version = 1;     ///< the version the kind writes
+  std::uint32_t min_state_version = 1; ///< the oldest version the kind reads
+};
+
+/// Where the recovered state came from (the `source` label of aetherial_recoveries_total).
+enum class recovery_source { empty, snapshot, snapshot_topic, replay };
+[[nodiscard]] const char* to_string(recovery_source s) noexcept;
+
+/// The result of planning: restore `snapshot` (empty state if none), apply `replay` with
+/// emission suppressed, continue consuming at `position`.
+struct recovery_plan {
+  recovery_source source = recovery_source::empty;
+  std::optional<storage::snapshot> snapshot;
+  input_batch replay;
+  std::vector<std::int64_t> position; ///< next offset per topic; -1: from the start
+  std::uint64_t journal_seq = 0;      ///< the seq the next journal record gets
+  std::vector<std::string> notes;     ///< what was skipped or refused, and why (for the log)
+};
+
+/// What recovery reads. Every call concerns the request's agent and partition.
+class recovery_sources {
+public:
+  virtual ~recovery_sources() = default;
+  /// The newest local snapshot `accept` takes; counts undecodable ones in `corrupt`.
+  [[nodiscard]] virtual result<std::optional<storage::snapshot>>
+  local(const std::function<bool(const storage::snapshot&)>& accept, std::size_t& corrupt) = 0;
+  /// The newest snapshot on the snapshot topic `accept` takes.
+  [[nodiscard]] virtual result<std::optional<storage::snapshot>>
+  snapshot_topic(const std::function<bool(const storage::snapshot&)>& accept) = 0;
+  /// The partition's journal records with seq >= `from_seq`, in seq order.
+  [[nodiscard]] virtual result<std::vector<journal_entry>> journal(std::uint64_t from_seq) = 0;
+  /// The input records the entries name, in journal order.
+  [[nodiscard]] virtual result<input_batch> fetch(const std::vector<journal_entry>& entries) = 0;
+};
+
+/// The committed next offset of each of `topics` (-1 where none is committed) from what the
+/// consumer group reported.
+[[nodiscard]] std::vector<std::int64_t>
+committed_positions(const std::vector<std::string>& topics,
+                    const std::vector<topics::topic_partition>& committed);
+
+/// Plans the recovery of one partition. Never fails: what cannot be read is noted, and the
+/// plan falls back to the next source.
+[[nodiscard]] recovery_plan plan_recovery(const recovery_request& request,
+                                          recovery_sources& sources);
+
+// --- Reading the log (used by recovery and the audit) ---------------------------------------
+
+/// Reads `topic` (every partition, committed records only) from its start to its end,
+/// calling `each` for every record; returns how many were read.
+[[nodiscard]] result<std::size_t> read_topic(const topics::kafka_config& cfg,
+                                             const std::string& topic,
+                                             const std::function<void(topics::record&)>& each,
+                                             const std::function<void(std::size_t)>& progress = {});
+
+/// Reads the whole journal topic once, for every agent kind.
+[[nodiscard]] result<std::map<std::string, journal_index>>
+read_journals(const topics::kafka_config& cfg, const std::string& journal_topic,
+              const std::function<void(std::size_t)>& progress = {});
+
+/// Reads the whole journal topic and keeps `agent`'s records.
+[[nodiscard]] result<journal_index>
+read_journal(const topics::kafka_config& cfg, const std::string& journal_topic,
+             const std::string& agent, const std::function<void(std::size_t)>& progress = {});
+
+/// Fetches the input records the segments name, in journal order. `input_topics` are full
+/// topic names indexed like the agent's inputs. Fails if a record the journal names is gone.
+[[nodiscard]] result<input_batch>
+fetch_journaled_inputs(const topics::kafka_config& cfg,
+                       const std::vector<std::string>& input_topics, std::int32_t partition,
+                       const std::vector<const journal_entry*>& entries);
+
+/// The newest snapshot of (agent, partition) on the snapshot topic that decodes and satisfies
+/// `accept`.
+[[nodiscard]] result<std::optional<storage::snapshot>>
+read_snapshot_topic(const topics::kafka_config& cfg, const std::string& snapshot_topic,
+                    const std::string& agent, std::int32_t partition,
+                    const std::function<bool(const storage::snapshot&)>& accept);
+
+/// recovery_sources over Kafka (journal and snapshot topics, input topics) and the local
+/// snapshot store, for one (agent, partition). The store must outlive it.
+class kafka_recovery_sources final : public recovery_sources {
+public:
+  kafka_recovery_sources(topics::kafka_config kafka, storage::snapshot_store& store,
+                         std::string journal_topic, std::string snapshot_topic,
+                         const recovery_request& request);
+  result<std::optional<storage::snapshot>>
+  local(const std::function<bool(const storage::snapshot&)>& accept, std::size_t& corrupt) override;
+  result<std::optional<storage::snapshot>>
+  snapshot_topic(const std::function<bool(const storage::snapshot&)>& accept) override;
+  result<std::vector<journal_entry>> journal(std::uint64_t from_seq) override;
+  result<input_batch> fetch(const std::vector<journal_entry>& entries) override;
+
+private:
+  topics::kafka_config kafka_;
+  storage::snapshot_store& store_;
+  std::string journal_topic_;
+  std::string snapshot_topic_;
+  std::string agent_;
+  std::int32_t partition_;
+  std::vector<std::string> topics_;
+};
+
+} // namespace aetherial::runtime
