@@ -1,5 +1,5 @@
 #pragma once
-// The topic catalog of DESIGN.md, declared once. Names carry a configurable prefix.
+// The topic catalog (docs/ARCHITECTURE.md), declared once. Names carry a configurable prefix.
 
 #include <cstdint>
 #include <optional>
