@@ -1,221 +1,215 @@
 #include "actors/analytics/state_codec.hpp"
 
+#include <memory>
 #include <string>
 
-#include "actors/wire.hpp"
+#include "actors/kit/state_maps.hpp"
+#include "schemas/state/analytics_generated.h"
 
 namespace aetherial::actors::analytics {
 
 namespace {
 
-using wire::reader;
-using wire::writer;
+namespace fb = ::aetherial::state::analytics;
 
-constexpr char magic[5] = "AANL";
-
-template <class K, class T, class PutKey, class PutValue>
-void put_map(writer& w, const std::map<K, T>& m, PutKey put_key, PutValue put_value) {
-  w.count(m.size());
-  for (const auto& [k, v] : m) {
-    put_key(w, k);
-    put_value(w, v);
-  }
-}
-
-// Keys must be strictly increasing, as a std::map writes them: anything else is corrupt.
-template <class K, class T, class GetKey, class GetValue>
-std::map<K, T> get_map(reader& r, std::size_t min_item_bytes, GetKey get_key, GetValue get_value) {
-  std::map<K, T> m;
-  for (std::uint32_t n = r.count(min_item_bytes); n > 0 && r.ok(); --n) {
-    K k = get_key(r);
-    T v = get_value(r);
-    r.check(m.empty() || m.rbegin()->first < k);
-    if (!r.ok()) break;
-    m.emplace_hint(m.end(), std::move(k), std::move(v));
-  }
-  return m;
-}
-
-void put_day(writer& w, const day_stats& d) {
-  const auto& regs = d.users.registers();
-  w.count(regs.size());
-  for (auto x : regs)
-    w.u8(x);
-  w.u64(d.events);
-  put_map(
-      w, d.features, [](writer& o, const std::string& k) { o.str(k); },
-      [](writer& o, const feature_counter& c) {
-        o.u64(c.count);
-        o.u64(c.error);
-      });
-  w.u32(d.peak_sessions);
-  w.i64(d.peak_ms);
-}
-
-day_stats get_day(reader& r) {
-  day_stats d;
-  std::vector<std::uint8_t> regs(r.count(1));
-  for (auto& x : regs)
-    x = r.u8();
-  r.check(hyperloglog::valid(regs));
-  if (r.ok()) d.users = hyperloglog(std::move(regs));
-  d.events = r.u64();
-  d.features = get_map<std::string, feature_counter>(
-      r, 20, [](reader& in) { return in.str(); },
-      [](reader& in) {
-        feature_counter c;
-        c.count = in.u64();
-        c.error = in.u64();
-        in.check(c.error <= c.count);
-        return c;
-      });
-  d.peak_sessions = r.u32();
-  d.peak_ms = r.i64();
-  return d;
-}
-
-void put_cohort(writer& w, const cohort_stats& c) {
-  for (auto x : c.active)
-    w.u64(x);
-  put_map(
-      w, c.features, [](writer& o, std::uint32_t k) { o.u32(k); },
-      [](writer& o, const feature_retention& f) {
-        o.u64(f.users);
-        o.u64(f.returned);
-      });
-}
-
-cohort_stats get_cohort(reader& r) {
-  cohort_stats c;
-  for (auto& x : c.active)
-    x = r.u64();
-  c.features = get_map<std::uint32_t, feature_retention>(
-      r, 20, [](reader& in) { return in.u32(); },
-      [](reader& in) {
-        feature_retention f;
-        f.users = in.u64();
-        f.returned = in.u64();
+std::unique_ptr<fb::DayT> to_fb(std::int32_t key, const day_stats& d) {
+  auto o = std::make_unique<fb::DayT>();
+  o->day = key;
+  o->users = d.users.registers();
+  o->events = d.events;
+  o->features = kit::pack_map<decltype(o->features)>(
+      d.features, [](const std::string& k, const feature_counter& c) {
+        auto f = std::make_unique<fb::FeatureCounterT>();
+        f->feature = k;
+        f->count = c.count;
+        f->error = c.error;
         return f;
       });
-  for (const auto& [f, fr] : c.features)
-    r.check(f < 64);
-  return c;
+  o->peak_sessions = d.peak_sessions;
+  o->peak_ms = d.peak_ms;
+  return o;
 }
 
-void put_experiment(writer& w, const experiment_record& e) {
-  w.count(e.variants.size());
+bool from_fb(const fb::DayT& o, std::int32_t& key, day_stats& d) {
+  key = o.day;
+  if (!hyperloglog::valid(o.users)) return false;
+  d.users = hyperloglog(o.users);
+  d.events = o.events;
+  d.peak_sessions = o.peak_sessions;
+  d.peak_ms = o.peak_ms;
+  return kit::unpack_map(o.features, d.features,
+                         [](const fb::FeatureCounterT& f, std::string& k, feature_counter& c) {
+                           k = f.feature;
+                           c.count = f.count;
+                           c.error = f.error;
+                           return c.error <= c.count;
+                         });
+}
+
+std::unique_ptr<fb::CohortT> to_fb(std::int32_t key, const cohort_stats& c) {
+  auto o = std::make_unique<fb::CohortT>();
+  o->day = key;
+  o->active.assign(c.active.begin(), c.active.end());
+  o->features = kit::pack_map<decltype(o->features)>(
+      c.features, [](std::uint32_t k, const feature_retention& f) {
+        auto r = std::make_unique<fb::FeatureRetentionT>();
+        r->feature = k;
+        r->users = f.users;
+        r->returned = f.returned;
+        return r;
+      });
+  return o;
+}
+
+bool from_fb(const fb::CohortT& o, std::int32_t& key, cohort_stats& c) {
+  key = o.day;
+  if (o.active.size() != c.active.size()) return false;
+  std::copy(o.active.begin(), o.active.end(), c.active.begin());
+  return kit::unpack_map(
+      o.features, c.features,
+      [](const fb::FeatureRetentionT& r, std::uint32_t& k, feature_retention& f) {
+        k = r.feature;
+        f.users = r.users;
+        f.returned = r.returned;
+        return k < 64;
+      });
+}
+
+std::unique_ptr<fb::ExperimentT> to_fb(const std::string& key, const experiment_record& e) {
+  auto o = std::make_unique<fb::ExperimentT>();
+  o->name = key;
   for (const auto& v : e.variants) {
-    w.str(v.name);
-    w.u64(v.users);
-    w.u64(v.conversions);
+    auto x = std::make_unique<fb::VariantT>();
+    x->name = v.name;
+    x->users = v.users;
+    x->conversions = v.conversions;
+    o->variants.push_back(std::move(x));
   }
-  put_map(
-      w, e.members, [](writer& o, std::uint64_t k) { o.u64(k); },
-      [](writer& o, std::uint8_t v) { o.u8(v); });
-  w.u64(e.not_enrolled);
-  w.i64(e.last_seen_ms);
+  o->members = kit::pack_map<decltype(o->members)>(
+      e.members, [](std::uint64_t k, std::uint8_t v) { return fb::Member(k, v); });
+  o->not_enrolled = e.not_enrolled;
+  o->last_seen_ms = e.last_seen_ms;
+  return o;
 }
 
-experiment_record get_experiment(reader& r) {
-  experiment_record e;
-  for (std::uint32_t n = r.count(20); n > 0 && r.ok(); --n) {
-    variant_stats v;
-    v.name = r.str();
-    v.users = r.u64();
-    v.conversions = r.u64();
-    e.variants.push_back(std::move(v));
+bool from_fb(const fb::ExperimentT& o, std::string& key, experiment_record& e) {
+  key = o.name;
+  for (const auto& v : o.variants) {
+    if (!v) return false;
+    e.variants.push_back(variant_stats{v->name, v->users, v->conversions});
   }
-  r.check(e.variants.size() <= 0x7f);
-  e.members = get_map<std::uint64_t, std::uint8_t>(
-      r, 9, [](reader& in) { return in.u64(); }, [](reader& in) { return in.u8(); });
-  for (const auto& [h, v] : e.members)
-    r.check((v & 0x7fu) < e.variants.size());
-  e.not_enrolled = r.u64();
-  e.last_seen_ms = r.i64();
-  return e;
+  if (e.variants.size() > 0x7f) return false;
+  const std::size_t variants = e.variants.size();
+  e.not_enrolled = o.not_enrolled;
+  e.last_seen_ms = o.last_seen_ms;
+  return kit::unpack_map(o.members, e.members,
+                         [variants](const fb::Member& m, std::uint64_t& k, std::uint8_t& v) {
+                           k = m.hash();
+                           v = m.assignment();
+                           return (v & 0x7fu) < variants;
+                         });
 }
 
-void put_tenant(writer& w, const tenant_state& t) {
-  put_map(
-      w, t.days, [](writer& o, std::int32_t k) { o.i32(k); }, put_day);
-  put_map(
-      w, t.cohorts, [](writer& o, std::int32_t k) { o.i32(k); }, put_cohort);
-  put_map(
-      w, t.users, [](writer& o, std::uint64_t k) { o.u64(k); },
-      [](writer& o, const user_record& u) {
-        o.i32(u.first_day);
-        o.i32(u.last_day);
-        o.u64(u.active_days);
-        o.u64(u.first_day_features);
-      });
-  w.count(t.cohort_features.size());
-  for (const auto& f : t.cohort_features)
-    w.str(f);
-  put_map(
-      w, t.sessions, [](writer& o, std::uint64_t k) { o.u64(k); },
-      [](writer& o, std::int64_t v) { o.i64(v); });
-  put_map(
-      w, t.experiments, [](writer& o, const std::string& k) { o.str(k); }, put_experiment);
-  w.i64(t.watermark_ms);
-  w.u64(t.events);
+std::unique_ptr<fb::TenantT> to_fb(const std::string& key, const tenant_state& t) {
+  auto o = std::make_unique<fb::TenantT>();
+  o->name = key;
+  o->days = kit::pack_map<decltype(o->days)>(
+      t.days, [](std::int32_t k, const day_stats& d) { return to_fb(k, d); });
+  o->cohorts = kit::pack_map<decltype(o->cohorts)>(
+      t.cohorts, [](std::int32_t k, const cohort_stats& c) { return to_fb(k, c); });
+  o->users = kit::pack_map<decltype(o->users)>(t.users, [](std::uint64_t k, const user_record& u) {
+    auto x = std::make_unique<fb::UserT>();
+    x->hash = k;
+    x->first_day = u.first_day;
+    x->last_day = u.last_day;
+    x->active_days = u.active_days;
+    x->first_day_features = u.first_day_features;
+    return x;
+  });
+  o->cohort_features = t.cohort_features;
+  o->sessions = kit::pack_map<decltype(o->sessions)>(
+      t.sessions, [](std::uint64_t k, std::int64_t last) { return fb::Session(k, last); });
+  o->experiments = kit::pack_map<decltype(o->experiments)>(
+      t.experiments, [](const std::string& k, const experiment_record& e) { return to_fb(k, e); });
+  o->watermark_ms = t.watermark_ms;
+  o->events = t.events;
+  return o;
 }
 
-tenant_state get_tenant(reader& r) {
-  tenant_state t;
-  t.days = get_map<std::int32_t, day_stats>(
-      r, 4 + 4 + hll_registers, [](reader& in) { return in.i32(); }, get_day);
-  t.cohorts = get_map<std::int32_t, cohort_stats>(
-      r, 4 + 8 * retention_days, [](reader& in) { return in.i32(); }, get_cohort);
-  t.users = get_map<std::uint64_t, user_record>(
-      r, 32, [](reader& in) { return in.u64(); },
-      [](reader& in) {
-        user_record u;
-        u.first_day = in.i32();
-        u.last_day = in.i32();
-        u.active_days = in.u64();
-        u.first_day_features = in.u64();
-        in.check(u.last_day >= u.first_day);
-        return u;
-      });
-  for (std::uint32_t n = r.count(4); n > 0 && r.ok(); --n)
-    t.cohort_features.push_back(r.str());
-  r.check(t.cohort_features.size() <= 64);
-  t.sessions = get_map<std::uint64_t, std::int64_t>(
-      r, 16, [](reader& in) { return in.u64(); }, [](reader& in) { return in.i64(); });
+bool from_fb(const fb::TenantT& o, std::string& key, tenant_state& t) {
+  key = o.name;
+  const bool ok = kit::unpack_map(o.days, t.days,
+                                  [](const fb::DayT& e, std::int32_t& k, day_stats& d) {
+                                    return from_fb(e, k, d);
+                                  }) &&
+                  kit::unpack_map(o.cohorts, t.cohorts,
+                                  [](const fb::CohortT& e, std::int32_t& k, cohort_stats& c) {
+                                    return from_fb(e, k, c);
+                                  }) &&
+                  kit::unpack_map(o.users, t.users,
+                                  [](const fb::UserT& e, std::uint64_t& k, user_record& u) {
+                                    k = e.hash;
+                                    u.first_day = e.first_day;
+                                    u.last_day = e.last_day;
+                                    u.active_days = e.active_days;
+                                    u.first_day_features = e.first_day_features;
+                                    return u.last_day >= u.first_day;
+                                  }) &&
+                  kit::unpack_map(o.sessions, t.sessions,
+                                  [](const fb::Session& e, std::uint64_t& k, std::int64_t& last) {
+                                    k = e.hash();
+                                    last = e.last_ms();
+                                    return true;
+                                  }) &&
+                  kit::unpack_map(o.experiments, t.experiments,
+                                  [](const fb::ExperimentT& e, std::string& k,
+                                     experiment_record& x) { return from_fb(e, k, x); });
+  if (!ok || o.cohort_features.size() > 64) return false;
+  t.cohort_features = o.cohort_features;
   for (const auto& [h, last] : t.sessions)
     t.session_order.emplace(last, h);
-  t.experiments = get_map<std::string, experiment_record>(
-      r, 8, [](reader& in) { return in.str(); }, get_experiment);
-  t.watermark_ms = r.i64();
-  t.events = r.u64();
-  return t;
+  t.watermark_ms = o.watermark_ms;
+  t.events = o.events;
+  return true;
+}
+
+fb::AnalyticsStateT to_fb(const analytics_state& s, std::uint64_t fingerprint) {
+  fb::AnalyticsStateT o;
+  o.key_fingerprint = fingerprint;
+  o.tenants = kit::pack_map<decltype(o.tenants)>(
+      s.tenants, [](const std::string& k, const tenant_state& t) { return to_fb(k, t); });
+  o.events = s.events;
+  o.refusal_reported = s.refusal_reported;
+  return o;
+}
+
+std::optional<analytics_state> from_fb(const fb::AnalyticsStateT& o) {
+  analytics_state s;
+  if (!kit::unpack_map(
+          o.tenants, s.tenants,
+          [](const fb::TenantT& e, std::string& k, tenant_state& t) { return from_fb(e, k, t); }))
+    return std::nullopt;
+  s.events = o.events;
+  s.refusal_reported = o.refusal_reported;
+  return s;
 }
 
 } // namespace
 
 std::vector<std::uint8_t> encode_state(const analytics_state& s, std::uint64_t fingerprint) {
-  writer w;
-  w.u64(fingerprint);
-  put_map(
-      w, s.tenants, [](writer& o, const std::string& k) { o.str(k); }, put_tenant);
-  w.u64(s.events);
-  w.boolean(s.refusal_reported);
-  return wire::seal(magic, state_encoding_version, w.bytes());
+  return kit::encode_state<fb::AnalyticsState>(to_fb(s, fingerprint), state_identifier);
 }
 
 std::optional<analytics_state> decode_state(const std::uint8_t* data, std::size_t size,
                                             std::uint64_t fingerprint) {
-  const auto body = wire::unseal(magic, state_encoding_version, data, size);
-  if (!body) return std::nullopt;
-  reader r(body->first, body->second);
-  if (r.u64() != fingerprint) return std::nullopt;
-  analytics_state s;
-  s.tenants = get_map<std::string, tenant_state>(
-      r, 4, [](reader& in) { return in.str(); }, get_tenant);
-  s.events = r.u64();
-  s.refusal_reported = r.boolean();
-  if (!r.ok() || !r.at_end()) return std::nullopt;
-  return s;
+  return kit::decode_canonical<analytics_state>(
+      data, size,
+      [fingerprint](const std::uint8_t* d, std::size_t n) -> std::optional<analytics_state> {
+        const auto o = kit::decode_state<fb::AnalyticsState>(d, n, state_identifier);
+        if (!o || o->key_fingerprint != fingerprint) return std::nullopt;
+        return from_fb(*o);
+      },
+      [fingerprint](const analytics_state& s) { return encode_state(s, fingerprint); });
 }
 
 } // namespace aetherial::actors::analytics

@@ -1,152 +1,196 @@
 #include "actors/content/state_codec.hpp"
 
-#include "actors/text/codec.hpp"
+#include <cmath>
+#include <memory>
+#include <string>
+
+#include "actors/kit/state_maps.hpp"
+#include "schemas/state/content_generated.h"
 
 namespace aetherial::actors::content {
 
 namespace {
 
-constexpr std::string_view magic = "ACNT";
+namespace fb = ::aetherial::state::content;
+namespace fbt = ::aetherial::state::text;
+using term_entries = std::vector<std::unique_ptr<fbt::TermCountT>>;
 
-template <class Map> bool in_order(const Map& m, const std::string& k) {
-  return m.empty() || m.rbegin()->first < k;
+term_entries to_fb(const text::term_counts& m) {
+  return kit::pack_map<term_entries>(m, [](const std::string& k, std::uint32_t n) {
+    auto x = std::make_unique<fbt::TermCountT>();
+    x->term = k;
+    x->count = n;
+    return x;
+  });
 }
 
-void put_body(text::byte_writer& w, const content_state& s) {
-  s.kb.encode(w);
-  w.u64(s.df.documents);
-  w.term_counts(s.df.df);
-  w.count(s.classifier.classes.size());
-  for (const auto& [label, c] : s.classifier.classes) {
-    w.str(label);
-    w.u64(c.documents);
-    w.u64(c.tokens);
-    w.term_counts(c.terms);
-  }
-  w.term_counts(s.classifier.vocabulary);
-  w.count(s.items.size());
-  for (const auto& [id, it] : s.items) {
-    w.str(id);
-    w.str(it.kind);
-    w.term_counts(it.terms);
-    w.str(it.label);
-    w.u64(it.seq);
-  }
-  w.count(s.pending.size());
-  for (const auto& [id, p] : s.pending) {
-    w.str(id);
-    w.str(p.kind);
-    w.str(p.content_id);
-    w.str(p.source_language);
-    w.f64(p.language_confidence);
-    w.str(p.conversation_id);
-    w.str(p.course_id);
-    w.str(p.task_id);
-    w.str(p.task_type);
-    w.str(p.topic);
-    w.boolean(p.quizzes);
-    w.i64(p.requested_ms);
-    w.u64(p.seq);
-  }
-  w.count(s.courses.size());
-  for (const auto& [conv, c] : s.courses) {
-    w.str(conv);
-    w.str(c.course_id);
-    w.str(c.topic);
-    w.count(c.modules.size());
-    for (const auto& m : c.modules) {
-      w.str(m.title);
-      w.strings(m.lessons);
-      w.str(m.source);
-    }
-    w.boolean(c.final);
-    w.u64(c.seq);
-  }
-  w.u64(s.events);
+bool from_fb(const term_entries& v, text::term_counts& m) {
+  return kit::unpack_map(v, m, [](const fbt::TermCountT& e, std::string& k, std::uint32_t& n) {
+    k = e.term;
+    n = e.count;
+    return true;
+  });
 }
 
-void get_body(text::byte_reader& r, content_state& s) {
-  if (!s.kb.decode(r)) return;
-  s.df.documents = r.u64();
-  s.df.df = r.term_counts();
-  for (std::uint32_t n = r.count(24); n > 0 && r.ok(); --n) {
-    std::string label = r.str();
-    text::nb_class c;
-    c.documents = r.u64();
-    c.tokens = r.u64();
-    c.terms = r.term_counts();
-    if (!in_order(s.classifier.classes, label)) r.fail();
-    if (r.ok())
-      s.classifier.classes.emplace_hint(s.classifier.classes.end(), std::move(label), std::move(c));
+std::unique_ptr<fbt::NaiveBayesT> to_fb(const text::naive_bayes& nb) {
+  auto o = std::make_unique<fbt::NaiveBayesT>();
+  o->classes = kit::pack_map<decltype(o->classes)>(
+      nb.classes, [](const std::string& k, const text::nb_class& c) {
+        auto x = std::make_unique<fbt::ClassStatsT>();
+        x->label = k;
+        x->documents = c.documents;
+        x->tokens = c.tokens;
+        x->terms = to_fb(c.terms);
+        return x;
+      });
+  o->vocabulary = to_fb(nb.vocabulary);
+  return o;
+}
+
+bool from_fb(const fbt::NaiveBayesT& o, text::naive_bayes& nb) {
+  return kit::unpack_map(o.classes, nb.classes,
+                         [](const fbt::ClassStatsT& e, std::string& k, text::nb_class& c) {
+                           k = e.label;
+                           c.documents = e.documents;
+                           c.tokens = e.tokens;
+                           return from_fb(e.terms, c.terms);
+                         }) &&
+         from_fb(o.vocabulary, nb.vocabulary);
+}
+
+std::unique_ptr<fb::PendingEffectT> to_fb(const std::string& key, const pending_effect& p) {
+  auto o = std::make_unique<fb::PendingEffectT>();
+  o->id = key;
+  o->kind = p.kind;
+  o->content_id = p.content_id;
+  o->source_language = p.source_language;
+  o->language_confidence = p.language_confidence;
+  o->conversation_id = p.conversation_id;
+  o->course_id = p.course_id;
+  o->task_id = p.task_id;
+  o->task_type = p.task_type;
+  o->topic = p.topic;
+  o->quizzes = p.quizzes;
+  o->requested_ms = p.requested_ms;
+  o->seq = p.seq;
+  return o;
+}
+
+bool from_fb(const fb::PendingEffectT& o, std::string& key, pending_effect& p) {
+  key = o.id;
+  p.kind = o.kind;
+  p.content_id = o.content_id;
+  p.source_language = o.source_language;
+  p.language_confidence = o.language_confidence;
+  p.conversation_id = o.conversation_id;
+  p.course_id = o.course_id;
+  p.task_id = o.task_id;
+  p.task_type = o.task_type;
+  p.topic = o.topic;
+  p.quizzes = o.quizzes;
+  p.requested_ms = o.requested_ms;
+  p.seq = o.seq;
+  return std::isfinite(p.language_confidence) && p.language_confidence >= 0.0 &&
+         p.language_confidence <= 1.0;
+}
+
+std::unique_ptr<fb::CourseT> to_fb(const std::string& key, const course_plan& c) {
+  auto o = std::make_unique<fb::CourseT>();
+  o->conversation_id = key;
+  o->course_id = c.course_id;
+  o->topic = c.topic;
+  for (const auto& m : c.modules) {
+    auto x = std::make_unique<fb::ModuleT>();
+    x->title = m.title;
+    x->lessons = m.lessons;
+    x->source = m.source;
+    o->modules.push_back(std::move(x));
   }
-  s.classifier.vocabulary = r.term_counts();
-  for (std::uint32_t n = r.count(24); n > 0 && r.ok(); --n) {
-    std::string id = r.str();
-    item_record it;
-    it.kind = r.str();
-    it.terms = r.term_counts();
-    it.label = r.str();
-    it.seq = r.u64();
-    if (!in_order(s.items, id)) r.fail();
-    if (r.ok()) s.items.emplace_hint(s.items.end(), std::move(id), std::move(it));
+  o->final = c.final;
+  o->seq = c.seq;
+  return o;
+}
+
+bool from_fb(const fb::CourseT& o, std::string& key, course_plan& c) {
+  key = o.conversation_id;
+  c.course_id = o.course_id;
+  c.topic = o.topic;
+  for (const auto& m : o.modules) {
+    if (!m) return false;
+    c.modules.push_back(module_plan{m->title, m->lessons, m->source});
   }
-  for (std::uint32_t n = r.count(61); n > 0 && r.ok(); --n) {
-    std::string id = r.str();
-    pending_effect p;
-    p.kind = r.str();
-    p.content_id = r.str();
-    p.source_language = r.str();
-    p.language_confidence = r.finite();
-    if (!(p.language_confidence >= 0.0 && p.language_confidence <= 1.0)) r.fail();
-    p.conversation_id = r.str();
-    p.course_id = r.str();
-    p.task_id = r.str();
-    p.task_type = r.str();
-    p.topic = r.str();
-    p.quizzes = r.boolean();
-    p.requested_ms = r.i64();
-    p.seq = r.u64();
-    if (!in_order(s.pending, id)) r.fail();
-    if (r.ok()) s.pending.emplace_hint(s.pending.end(), std::move(id), std::move(p));
-  }
-  for (std::uint32_t n = r.count(25); n > 0 && r.ok(); --n) {
-    std::string conv = r.str();
-    course_plan c;
-    c.course_id = r.str();
-    c.topic = r.str();
-    for (std::uint32_t k = r.count(12); k > 0 && r.ok(); --k) {
-      module_plan m;
-      m.title = r.str();
-      m.lessons = r.strings();
-      m.source = r.str();
-      c.modules.push_back(std::move(m));
-    }
-    c.final = r.boolean();
-    c.seq = r.u64();
-    if (!in_order(s.courses, conv)) r.fail();
-    if (r.ok()) s.courses.emplace_hint(s.courses.end(), std::move(conv), std::move(c));
-  }
-  s.events = r.u64();
+  c.final = o.final;
+  c.seq = o.seq;
+  return true;
+}
+
+fb::ContentStateT to_fb(const content_state& s) {
+  fb::ContentStateT o;
+  o.kb = std::make_unique<fbt::KnowledgeBaseT>(s.kb.to_state());
+  o.df = std::make_unique<fbt::DocumentFrequenciesT>();
+  o.df->documents = s.df.documents;
+  o.df->terms = to_fb(s.df.df);
+  o.classifier = to_fb(s.classifier);
+  o.items =
+      kit::pack_map<decltype(o.items)>(s.items, [](const std::string& k, const item_record& it) {
+        auto x = std::make_unique<fb::ItemT>();
+        x->id = k;
+        x->kind = it.kind;
+        x->terms = to_fb(it.terms);
+        x->label = it.label;
+        x->seq = it.seq;
+        return x;
+      });
+  o.pending = kit::pack_map<decltype(o.pending)>(
+      s.pending, [](const std::string& k, const pending_effect& p) { return to_fb(k, p); });
+  o.courses = kit::pack_map<decltype(o.courses)>(
+      s.courses, [](const std::string& k, const course_plan& c) { return to_fb(k, c); });
+  o.events = s.events;
+  return o;
+}
+
+std::optional<content_state> from_fb(const fb::ContentStateT& o, const text::kb_limits& limits) {
+  content_state s;
+  s.kb = text::knowledge_base(limits);
+  const bool ok = o.kb && s.kb.from_state(*o.kb) && o.df && from_fb(o.df->terms, s.df.df) &&
+                  o.classifier && from_fb(*o.classifier, s.classifier) &&
+                  kit::unpack_map(o.items, s.items,
+                                  [](const fb::ItemT& e, std::string& k, item_record& it) {
+                                    k = e.id;
+                                    it.kind = e.kind;
+                                    it.label = e.label;
+                                    it.seq = e.seq;
+                                    return from_fb(e.terms, it.terms);
+                                  }) &&
+                  kit::unpack_map(o.pending, s.pending,
+                                  [](const fb::PendingEffectT& e, std::string& k,
+                                     pending_effect& p) { return from_fb(e, k, p); }) &&
+                  kit::unpack_map(o.courses, s.courses,
+                                  [](const fb::CourseT& e, std::string& k, course_plan& c) {
+                                    return from_fb(e, k, c);
+                                  });
+  if (!ok) return std::nullopt;
+  s.df.documents = o.df->documents;
+  s.events = o.events;
+  return s;
 }
 
 } // namespace
 
 std::vector<std::uint8_t> encode_state(const content_state& s) {
-  text::byte_writer body;
-  put_body(body, s);
-  return text::seal(magic, state_encoding_version, body.bytes());
+  return kit::encode_state<fb::ContentState>(to_fb(s), state_identifier);
 }
 
 std::optional<content_state> decode_state(const std::uint8_t* data, std::size_t size,
                                           const text::kb_limits& limits) {
-  const auto body = text::unseal(data, size, magic, state_encoding_version);
-  if (!body) return std::nullopt;
-  content_state s;
-  s.kb = text::knowledge_base(limits);
-  text::byte_reader r(body->first, body->second);
-  get_body(r, s);
-  if (!r.ok() || !r.at_end()) return std::nullopt;
-  return s;
+  return kit::decode_canonical<content_state>(
+      data, size,
+      [&limits](const std::uint8_t* d, std::size_t n) -> std::optional<content_state> {
+        const auto o = kit::decode_state<fb::ContentState>(d, n, state_identifier);
+        if (!o) return std::nullopt;
+        return from_fb(*o, limits);
+      },
+      [](const content_state& s) { return encode_state(s); });
 }
 
 } // namespace aetherial::actors::content

@@ -1,8 +1,7 @@
 #pragma once
-// The versioned binary encoding of a Content agent's state.
-//
-// Layout: "ACNT", u32 version, u64 body length, body, u64 FNV-1a of the body (see
-// actors/text/codec.hpp). The knowledge-base index is rebuilt from the articles on decode.
+// The state encoding of a Content agent: a FlatBuffer of schemas/state/content.fbs
+// (identifier "ACNT"), maps as vectors sorted by key: the same state always gives the same
+// bytes. The knowledge-base index is rebuilt from the articles on decode.
 
 #include <cstddef>
 #include <cstdint>
@@ -13,16 +12,19 @@
 
 namespace aetherial::actors::content {
 
-/// Version of the state encoding written by encode_state.
-inline constexpr std::uint32_t state_encoding_version = 1;
+/// Version of the state encoding written by encode_state (2: FlatBuffers).
+inline constexpr std::uint32_t state_encoding_version = 2;
 /// The oldest state version `restore` reads.
-inline constexpr std::uint32_t min_state_encoding_version = 1;
+inline constexpr std::uint32_t min_state_encoding_version = 2;
+/// File identifier of an encoded state.
+inline constexpr char state_identifier[] = "ACNT";
 
 /// Encodes the whole state.
 [[nodiscard]] std::vector<std::uint8_t> encode_state(const content_state& s);
 
-/// Decodes a state whose knowledge base has `limits`; nullopt for any truncated, corrupt,
-/// unknown-version or over-cap input.
+/// Decodes a state whose knowledge base has `limits`; nullopt for anything encode_state would
+/// not have written (a buffer that does not verify, a foreign identifier, inconsistent
+/// values) and for an over-cap knowledge base.
 [[nodiscard]] std::optional<content_state> decode_state(const std::uint8_t* data, std::size_t size,
                                                         const text::kb_limits& limits);
 

@@ -1,157 +1,155 @@
 #include "actors/security/state_codec.hpp"
 
+#include <cmath>
+#include <memory>
 #include <string>
 
-#include "actors/wire.hpp"
+#include "actors/kit/state_maps.hpp"
+#include "schemas/state/security_generated.h"
 
 namespace aetherial::actors::security {
 
 namespace {
 
-using wire::reader;
-using wire::writer;
+namespace fb = ::aetherial::state::security;
 
-constexpr char magic[5] = "ASEC";
-
-void put(writer& w, const rate_series& s) {
-  w.i64(s.bucket_start_ms);
-  w.u64(s.count);
-  w.boolean(s.flagged);
-  w.u32(s.baseline.samples());
-  w.f64(s.baseline.mean());
-  w.f64(s.baseline.variance());
+std::unique_ptr<fb::RateSeriesT> to_fb(const rate_series& s) {
+  auto o = std::make_unique<fb::RateSeriesT>();
+  o->bucket_start_ms = s.bucket_start_ms;
+  o->count = s.count;
+  o->flagged = s.flagged;
+  o->baseline_samples = s.baseline.samples();
+  o->baseline_mean = s.baseline.mean();
+  o->baseline_variance = s.baseline.variance();
+  return o;
 }
 
-rate_series get_series(reader& r) {
-  rate_series s;
-  s.bucket_start_ms = r.i64();
-  s.count = r.u64();
-  s.flagged = r.boolean();
-  const std::uint32_t samples = r.u32();
-  const double mean = r.f64();
-  const double variance = r.f64();
-  r.check(variance >= 0.0);
-  s.baseline = rate_baseline(samples, mean, variance);
-  return s;
+bool from_fb(const fb::RateSeriesT* o, rate_series& s) {
+  if (o == nullptr || !std::isfinite(o->baseline_mean) || !std::isfinite(o->baseline_variance) ||
+      o->baseline_variance < 0.0)
+    return false;
+  s.bucket_start_ms = o->bucket_start_ms;
+  s.count = o->count;
+  s.flagged = o->flagged;
+  s.baseline = rate_baseline(o->baseline_samples, o->baseline_mean, o->baseline_variance);
+  return true;
 }
 
-void put(writer& w, const requester_record& x) {
-  put(w, x.rate);
-  w.count(x.failed_logins.size());
-  for (auto t : x.failed_logins)
-    w.i64(t);
-  w.i64(x.last_seen_ms);
+std::unique_ptr<fb::RequesterT> to_fb(const std::string& key, const requester_record& x) {
+  auto o = std::make_unique<fb::RequesterT>();
+  o->key = key;
+  o->rate = to_fb(x.rate);
+  o->failed_logins.assign(x.failed_logins.begin(), x.failed_logins.end());
+  o->last_seen_ms = x.last_seen_ms;
+  return o;
 }
 
-requester_record get_requester(reader& r) {
-  requester_record x;
-  x.rate = get_series(r);
-  for (std::uint32_t n = r.count(8); n > 0 && r.ok(); --n) {
-    const std::int64_t t = r.i64();
-    r.check(x.failed_logins.empty() || x.failed_logins.back() <= t);
+bool from_fb(const fb::RequesterT& o, std::string& key, requester_record& x) {
+  key = o.key;
+  if (!from_fb(o.rate.get(), x.rate)) return false;
+  for (const auto t : o.failed_logins) {
+    if (!x.failed_logins.empty() && x.failed_logins.back() > t) return false;
     x.failed_logins.push_back(t);
   }
-  x.last_seen_ms = r.i64();
-  return x;
+  x.last_seen_ms = o.last_seen_ms;
+  return true;
 }
 
-void put(writer& w, const subject_record& x) {
-  w.count(x.offenses.size());
+std::unique_ptr<fb::SubjectT> to_fb(const std::string& key, const subject_record& x) {
+  auto o = std::make_unique<fb::SubjectT>();
+  o->key = key;
   for (std::size_t i = 0; i < x.offenses.size(); ++i) {
-    w.i64(x.offenses[i]);
-    w.str(x.offense_kinds[i]);
+    auto offense = std::make_unique<fb::OffenseT>();
+    offense->time_ms = x.offenses[i];
+    offense->kind = x.offense_kinds[i];
+    o->offenses.push_back(std::move(offense));
   }
-  w.i64(x.blocked_until_ms);
-  w.str(x.incident_id);
-  w.u8(static_cast<std::uint8_t>(x.ban));
-  w.i64(x.ban_deadline_ms);
-  w.i64(x.last_seen_ms);
+  o->blocked_until_ms = x.blocked_until_ms;
+  o->incident_id = x.incident_id;
+  o->ban = static_cast<fb::BanStatus>(x.ban);
+  o->ban_deadline_ms = x.ban_deadline_ms;
+  o->last_seen_ms = x.last_seen_ms;
+  return o;
 }
 
-subject_record get_subject(reader& r) {
-  subject_record x;
-  for (std::uint32_t n = r.count(12); n > 0 && r.ok(); --n) {
-    x.offenses.push_back(r.i64());
-    x.offense_kinds.push_back(r.str());
+bool from_fb(const fb::SubjectT& o, std::string& key, subject_record& x) {
+  key = o.key;
+  for (const auto& offense : o.offenses) {
+    if (!offense) return false;
+    x.offenses.push_back(offense->time_ms);
+    x.offense_kinds.push_back(offense->kind);
   }
-  x.blocked_until_ms = r.i64();
-  x.incident_id = r.str();
-  const auto ban = r.u8();
-  r.check(ban <= static_cast<std::uint8_t>(ban_status::banned));
-  x.ban = static_cast<ban_status>(ban);
-  x.ban_deadline_ms = r.i64();
-  x.last_seen_ms = r.i64();
+  x.blocked_until_ms = o.blocked_until_ms;
+  x.incident_id = o.incident_id;
+  if (static_cast<std::uint8_t>(o.ban) > static_cast<std::uint8_t>(ban_status::banned))
+    return false;
+  x.ban = static_cast<ban_status>(o.ban);
+  x.ban_deadline_ms = o.ban_deadline_ms;
+  x.last_seen_ms = o.last_seen_ms;
   // A pending proposal has a deadline; a ban or no proposal has none.
-  r.check((x.ban == ban_status::proposed) == (x.ban_deadline_ms != 0));
-  return x;
+  return (x.ban == ban_status::proposed) == (x.ban_deadline_ms != 0);
 }
 
-template <class T, class Put>
-void put_map(writer& w, const std::map<std::string, T>& m, Put put_value) {
-  w.count(m.size());
-  for (const auto& [k, v] : m) {
-    w.str(k);
-    put_value(w, v);
-  }
+fb::SecurityStateT to_fb(const security_state& s) {
+  fb::SecurityStateT o;
+  const auto requester = [](const std::string& k, const requester_record& v) {
+    return to_fb(k, v);
+  };
+  o.ips = kit::pack_map<decltype(o.ips)>(s.ips, requester);
+  o.users = kit::pack_map<decltype(o.users)>(s.users, requester);
+  o.subjects = kit::pack_map<decltype(o.subjects)>(
+      s.subjects, [](const std::string& k, const subject_record& v) { return to_fb(k, v); });
+  o.site = std::make_unique<fb::SiteT>();
+  o.site->requests = to_fb(s.site.requests);
+  o.site->sources = to_fb(s.site.sources);
+  o.site->bucket_ips = kit::pack_set(s.site.bucket_ips);
+  o.site->ddos_active = s.site.ddos_active;
+  o.site->ddos_incident = s.site.ddos_incident;
+  o.watermark_ms = s.watermark_ms;
+  o.last_sweep_ms = s.last_sweep_ms;
+  o.events = s.events;
+  return o;
 }
 
-// Keys must be strictly increasing, as a std::map writes them: anything else is corrupt.
-template <class T, class Get> std::map<std::string, T> get_map(reader& r, Get get_value) {
-  std::map<std::string, T> m;
-  for (std::uint32_t n = r.count(5); n > 0 && r.ok(); --n) {
-    std::string k = r.str();
-    T v = get_value(r);
-    r.check(m.empty() || m.rbegin()->first < k);
-    if (!r.ok()) break;
-    m.emplace_hint(m.end(), std::move(k), std::move(v));
-  }
-  return m;
+std::optional<security_state> from_fb(const fb::SecurityStateT& o) {
+  security_state s;
+  const auto requester = [](const fb::RequesterT& e, std::string& k, requester_record& v) {
+    return from_fb(e, k, v);
+  };
+  const auto subject = [](const fb::SubjectT& e, std::string& k, subject_record& v) {
+    return from_fb(e, k, v);
+  };
+  if (!kit::unpack_map(o.ips, s.ips, requester) || !kit::unpack_map(o.users, s.users, requester) ||
+      !kit::unpack_map(o.subjects, s.subjects, subject) || !o.site ||
+      !from_fb(o.site->requests.get(), s.site.requests) ||
+      !from_fb(o.site->sources.get(), s.site.sources) ||
+      !kit::unpack_set(o.site->bucket_ips, s.site.bucket_ips))
+    return std::nullopt;
+  s.site.ddos_active = o.site->ddos_active;
+  s.site.ddos_incident = o.site->ddos_incident;
+  s.watermark_ms = o.watermark_ms;
+  s.last_sweep_ms = o.last_sweep_ms;
+  s.events = o.events;
+  // The bucket's source count is the size of its IP set.
+  if (s.site.sources.count != s.site.bucket_ips.size()) return std::nullopt;
+  return s;
 }
 
 } // namespace
 
 std::vector<std::uint8_t> encode_state(const security_state& s) {
-  writer w;
-  put_map(w, s.ips, [](writer& o, const requester_record& v) { put(o, v); });
-  put_map(w, s.users, [](writer& o, const requester_record& v) { put(o, v); });
-  put_map(w, s.subjects, [](writer& o, const subject_record& v) { put(o, v); });
-  put(w, s.site.requests);
-  put(w, s.site.sources);
-  w.count(s.site.bucket_ips.size());
-  for (const auto& ip : s.site.bucket_ips)
-    w.str(ip);
-  w.boolean(s.site.ddos_active);
-  w.str(s.site.ddos_incident);
-  w.i64(s.watermark_ms);
-  w.i64(s.last_sweep_ms);
-  w.u64(s.events);
-  return wire::seal(magic, state_encoding_version, w.bytes());
+  return kit::encode_state<fb::SecurityState>(to_fb(s), state_identifier);
 }
 
 std::optional<security_state> decode_state(const std::uint8_t* data, std::size_t size) {
-  const auto body = wire::unseal(magic, state_encoding_version, data, size);
-  if (!body) return std::nullopt;
-  reader r(body->first, body->second);
-  security_state s;
-  s.ips = get_map<requester_record>(r, get_requester);
-  s.users = get_map<requester_record>(r, get_requester);
-  s.subjects = get_map<subject_record>(r, get_subject);
-  s.site.requests = get_series(r);
-  s.site.sources = get_series(r);
-  for (std::uint32_t n = r.count(4); n > 0 && r.ok(); --n) {
-    std::string ip = r.str();
-    r.check(s.site.bucket_ips.empty() || *s.site.bucket_ips.rbegin() < ip);
-    s.site.bucket_ips.emplace_hint(s.site.bucket_ips.end(), std::move(ip));
-  }
-  s.site.ddos_active = r.boolean();
-  s.site.ddos_incident = r.str();
-  s.watermark_ms = r.i64();
-  s.last_sweep_ms = r.i64();
-  s.events = r.u64();
-  if (!r.ok() || !r.at_end()) return std::nullopt;
-  r.check(s.site.sources.count == s.site.bucket_ips.size());
-  if (!r.ok()) return std::nullopt;
-  return s;
+  return kit::decode_canonical<security_state>(
+      data, size,
+      [](const std::uint8_t* d, std::size_t n) -> std::optional<security_state> {
+        const auto o = kit::decode_state<fb::SecurityState>(d, n, state_identifier);
+        if (!o) return std::nullopt;
+        return from_fb(*o);
+      },
+      [](const security_state& s) { return encode_state(s); });
 }
 
 } // namespace aetherial::actors::security

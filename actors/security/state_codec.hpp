@@ -1,8 +1,7 @@
 #pragma once
-// The versioned binary encoding of a Security agent's state.
-//
-// Layout: "ASEC", u32 version, u64 body length, body, u64 FNV-1a of the body (see wire.hpp).
-// Maps and sets in key order: the same state always gives the same bytes.
+// The state encoding of a Security agent: a FlatBuffer of schemas/state/security.fbs
+// (identifier "ASEC"), maps as vectors sorted by key: the same state always gives the same
+// bytes.
 
 #include <cstddef>
 #include <cstdint>
@@ -13,15 +12,18 @@
 
 namespace aetherial::actors::security {
 
-/// Version of the state encoding written by encode_state.
-inline constexpr std::uint32_t state_encoding_version = 1;
+/// Version of the state encoding written by encode_state (2: FlatBuffers).
+inline constexpr std::uint32_t state_encoding_version = 2;
 /// The oldest state version `restore` reads.
-inline constexpr std::uint32_t min_state_encoding_version = 1;
+inline constexpr std::uint32_t min_state_encoding_version = 2;
+/// File identifier of an encoded state.
+inline constexpr char state_identifier[] = "ASEC";
 
 /// Encodes the whole state.
 [[nodiscard]] std::vector<std::uint8_t> encode_state(const security_state& s);
 
-/// Decodes a state; nullopt for any truncated, corrupt, inconsistent or unknown-version input.
+/// Decodes a state; nullopt for anything encode_state would not have written: a buffer that
+/// does not verify, a foreign identifier, or inconsistent values.
 [[nodiscard]] std::optional<security_state> decode_state(const std::uint8_t* data,
                                                          std::size_t size);
 

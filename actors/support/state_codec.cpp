@@ -1,116 +1,115 @@
 #include "actors/support/state_codec.hpp"
 
 #include <cmath>
+#include <memory>
+#include <string>
 
-#include "actors/text/codec.hpp"
+#include "actors/kit/state_maps.hpp"
+#include "schemas/state/support_generated.h"
 
 namespace aetherial::actors::support {
 
 namespace {
 
-constexpr std::string_view magic = "ASUP";
+namespace fb = ::aetherial::state::support;
 
-void put_body(text::byte_writer& w, const support_state& s) {
-  s.kb.encode(w);
-  w.count(s.votes.size());
-  for (const auto& [id, v] : s.votes) {
-    w.str(id);
-    w.u32(v.up);
-    w.u32(v.down);
-  }
-  w.count(s.conversations.size());
-  for (const auto& [id, c] : s.conversations) {
-    w.str(id);
-    w.i64(c.last_ms);
-    w.u64(c.last_seq);
-    w.count(c.handoff_reasons.size());
-    for (const auto& r : c.handoff_reasons)
-      w.str(r);
-    w.count(c.turns.size());
-    for (const auto& t : c.turns) {
-      w.i64(t.time_ms);
-      w.str(t.text);
-      w.str(t.article_id);
-      w.f64(t.sentiment);
-    }
-  }
-  w.count(s.replies.size());
-  for (const auto& [id, r] : s.replies) {
-    w.str(id);
-    w.str(r.article_id);
-    w.str(r.conversation_id);
-    w.u64(r.seq);
-  }
-  w.u64(s.events);
+fb::SupportStateT to_fb(const support_state& s) {
+  fb::SupportStateT o;
+  o.kb = std::make_unique<::aetherial::state::text::KnowledgeBaseT>(s.kb.to_state());
+  o.votes =
+      kit::pack_map<decltype(o.votes)>(s.votes, [](const std::string& k, const article_votes& v) {
+        auto x = std::make_unique<fb::ArticleVotesT>();
+        x->article_id = k;
+        x->up = v.up;
+        x->down = v.down;
+        return x;
+      });
+  o.conversations = kit::pack_map<decltype(o.conversations)>(
+      s.conversations, [](const std::string& k, const conversation& c) {
+        auto x = std::make_unique<fb::ConversationT>();
+        x->id = k;
+        for (const auto& t : c.turns) {
+          auto y = std::make_unique<fb::TurnT>();
+          y->time_ms = t.time_ms;
+          y->text = t.text;
+          y->article_id = t.article_id;
+          y->sentiment = t.sentiment;
+          x->turns.push_back(std::move(y));
+        }
+        x->last_ms = c.last_ms;
+        x->last_seq = c.last_seq;
+        x->handoff_reasons = kit::pack_set(c.handoff_reasons);
+        return x;
+      });
+  o.replies = kit::pack_map<decltype(o.replies)>(s.replies,
+                                                 [](const std::string& k, const reply_record& r) {
+                                                   auto x = std::make_unique<fb::ReplyT>();
+                                                   x->id = k;
+                                                   x->article_id = r.article_id;
+                                                   x->conversation_id = r.conversation_id;
+                                                   x->seq = r.seq;
+                                                   return x;
+                                                 });
+  o.events = s.events;
+  return o;
 }
 
-// Keys of every map must be strictly increasing, as std::map writes them.
-template <class Map> bool in_order(const Map& m, const std::string& k) {
-  return m.empty() || m.rbegin()->first < k;
+bool from_fb(const fb::ConversationT& o, std::string& key, conversation& c) {
+  key = o.id;
+  for (const auto& t : o.turns) {
+    if (!t || !std::isfinite(t->sentiment) || t->sentiment < -1.0 || t->sentiment > 1.0)
+      return false;
+    c.turns.push_back(turn{t->time_ms, t->text, t->article_id, t->sentiment});
+  }
+  c.last_ms = o.last_ms;
+  c.last_seq = o.last_seq;
+  return kit::unpack_set(o.handoff_reasons, c.handoff_reasons);
 }
 
-void get_body(text::byte_reader& r, support_state& s) {
-  if (!s.kb.decode(r)) return;
-  for (std::uint32_t n = r.count(12); n > 0 && r.ok(); --n) {
-    std::string id = r.str();
-    article_votes v;
-    v.up = r.u32();
-    v.down = r.u32();
-    if (!in_order(s.votes, id)) r.fail();
-    if (r.ok()) s.votes.emplace_hint(s.votes.end(), std::move(id), v);
-  }
-  for (std::uint32_t n = r.count(28); n > 0 && r.ok(); --n) {
-    std::string id = r.str();
-    conversation c;
-    c.last_ms = r.i64();
-    c.last_seq = r.u64();
-    for (std::uint32_t k = r.count(4); k > 0 && r.ok(); --k) {
-      std::string reason = r.str();
-      if (!c.handoff_reasons.empty() && !(*c.handoff_reasons.rbegin() < reason)) r.fail();
-      c.handoff_reasons.insert(c.handoff_reasons.end(), std::move(reason));
-    }
-    for (std::uint32_t k = r.count(24); k > 0 && r.ok(); --k) {
-      turn t;
-      t.time_ms = r.i64();
-      t.text = r.str();
-      t.article_id = r.str();
-      t.sentiment = r.finite();
-      if (!(t.sentiment >= -1.0 && t.sentiment <= 1.0)) r.fail();
-      c.turns.push_back(std::move(t));
-    }
-    if (!in_order(s.conversations, id)) r.fail();
-    if (r.ok()) s.conversations.emplace_hint(s.conversations.end(), std::move(id), std::move(c));
-  }
-  for (std::uint32_t n = r.count(20); n > 0 && r.ok(); --n) {
-    std::string id = r.str();
-    reply_record rec;
-    rec.article_id = r.str();
-    rec.conversation_id = r.str();
-    rec.seq = r.u64();
-    if (!in_order(s.replies, id)) r.fail();
-    if (r.ok()) s.replies.emplace_hint(s.replies.end(), std::move(id), std::move(rec));
-  }
-  s.events = r.u64();
+std::optional<support_state> from_fb(const fb::SupportStateT& o, const text::kb_limits& limits) {
+  support_state s;
+  s.kb = text::knowledge_base(limits);
+  const bool ok = o.kb && s.kb.from_state(*o.kb) &&
+                  kit::unpack_map(o.votes, s.votes,
+                                  [](const fb::ArticleVotesT& e, std::string& k, article_votes& v) {
+                                    k = e.article_id;
+                                    v.up = e.up;
+                                    v.down = e.down;
+                                    return true;
+                                  }) &&
+                  kit::unpack_map(o.conversations, s.conversations,
+                                  [](const fb::ConversationT& e, std::string& k, conversation& c) {
+                                    return from_fb(e, k, c);
+                                  }) &&
+                  kit::unpack_map(o.replies, s.replies,
+                                  [](const fb::ReplyT& e, std::string& k, reply_record& r) {
+                                    k = e.id;
+                                    r.article_id = e.article_id;
+                                    r.conversation_id = e.conversation_id;
+                                    r.seq = e.seq;
+                                    return true;
+                                  });
+  if (!ok) return std::nullopt;
+  s.events = o.events;
+  return s;
 }
 
 } // namespace
 
 std::vector<std::uint8_t> encode_state(const support_state& s) {
-  text::byte_writer body;
-  put_body(body, s);
-  return text::seal(magic, state_encoding_version, body.bytes());
+  return kit::encode_state<fb::SupportState>(to_fb(s), state_identifier);
 }
 
 std::optional<support_state> decode_state(const std::uint8_t* data, std::size_t size,
                                           const text::kb_limits& limits) {
-  const auto body = text::unseal(data, size, magic, state_encoding_version);
-  if (!body) return std::nullopt;
-  support_state s;
-  s.kb = text::knowledge_base(limits);
-  text::byte_reader r(body->first, body->second);
-  get_body(r, s);
-  if (!r.ok() || !r.at_end()) return std::nullopt;
-  return s;
+  return kit::decode_canonical<support_state>(
+      data, size,
+      [&limits](const std::uint8_t* d, std::size_t n) -> std::optional<support_state> {
+        const auto o = kit::decode_state<fb::SupportState>(d, n, state_identifier);
+        if (!o) return std::nullopt;
+        return from_fb(*o, limits);
+      },
+      [](const support_state& s) { return encode_state(s); });
 }
 
 } // namespace aetherial::actors::support

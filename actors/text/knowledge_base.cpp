@@ -1,5 +1,6 @@
 #include "actors/text/knowledge_base.hpp"
 
+#include <memory>
 #include <utility>
 
 namespace aetherial::actors::text {
@@ -74,43 +75,42 @@ term_counts knowledge_base::terms_of(const article& a) {
   return c;
 }
 
-void knowledge_base::encode(byte_writer& w) const {
-  w.u64(next_revision_);
-  w.count(articles_.size());
+::aetherial::state::text::KnowledgeBaseT knowledge_base::to_state() const {
+  ::aetherial::state::text::KnowledgeBaseT s;
+  s.next_revision = next_revision_;
+  s.articles.reserve(articles_.size());
   for (const auto& [id, a] : articles_) {
-    w.str(id);
-    w.str(a.title);
-    w.str(a.body);
-    w.strings(a.tags);
-    w.u64(a.revision);
+    auto o = std::make_unique<::aetherial::state::text::ArticleT>();
+    o->id = id;
+    o->title = a.title;
+    o->body = a.body;
+    o->tags = a.tags;
+    o->revision = a.revision;
+    s.articles.push_back(std::move(o));
   }
+  return s;
 }
 
-bool knowledge_base::decode(byte_reader& r) {
+bool knowledge_base::from_state(const ::aetherial::state::text::KnowledgeBaseT& s) {
+  if (s.articles.size() > limits_.max_articles) return false;
   knowledge_base fresh(limits_);
-  fresh.next_revision_ = r.u64();
-  for (std::uint32_t n = r.count(4 * 4 + 8); n > 0 && r.ok(); --n) {
-    article a;
-    a.id = r.str();
-    a.title = r.str();
-    a.body = r.str();
-    a.tags = r.strings();
-    a.revision = r.u64();
-    if (!r.ok()) break;
+  fresh.next_revision_ = s.next_revision;
+  for (const auto& o : s.articles) {
+    if (!o) return false;
     // Ids strictly increasing, revisions unique and below the next one: else corrupt.
-    if ((!fresh.articles_.empty() && !(fresh.articles_.rbegin()->first < a.id)) || a.id.empty() ||
-        a.revision == 0 || a.revision >= fresh.next_revision_ ||
-        fresh.by_revision_.count(a.revision) != 0) {
-      r.fail();
-      break;
-    }
+    if ((!fresh.articles_.empty() && !(fresh.articles_.rbegin()->first < o->id)) || o->id.empty() ||
+        o->revision == 0 || o->revision >= fresh.next_revision_ ||
+        fresh.by_revision_.count(o->revision) != 0)
+      return false;
+    article a;
+    a.id = o->id;
+    a.title = o->title;
+    a.body = o->body;
+    a.tags = o->tags;
+    a.revision = o->revision;
     fresh.by_revision_[a.revision] = a.id;
     fresh.index_.put(a.id, terms_of(a));
     fresh.articles_.emplace_hint(fresh.articles_.end(), a.id, std::move(a));
-  }
-  if (!r.ok() || fresh.articles_.size() > limits_.max_articles) {
-    r.fail();
-    return false;
   }
   *this = std::move(fresh);
   return true;

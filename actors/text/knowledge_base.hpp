@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "actors/text/bm25.hpp"
-#include "actors/text/codec.hpp"
+#include "schemas/state/text_generated.h"
 
 namespace aetherial::actors::text {
 
@@ -62,11 +62,13 @@ public:
   /// The indexed terms of an article: title and tags twice, body once.
   [[nodiscard]] static term_counts terms_of(const article& a);
 
-  /// Writes the articles (the index is rebuilt on decode).
-  void encode(byte_writer& w) const;
+  /// The articles as state (schemas/state/text.fbs), by id; the index is not stored.
+  [[nodiscard]] ::aetherial::state::text::KnowledgeBaseT to_state() const;
 
-  /// Replaces the contents with what encode wrote; false (and `r` failed) if it is corrupt.
-  bool decode(byte_reader& r);
+  /// Replaces the contents with `s` and rebuilds the index; false (contents unchanged) if
+  /// `s` is inconsistent (ids not strictly increasing, revisions not unique and below the
+  /// next one) or holds more articles than the cap.
+  [[nodiscard]] bool from_state(const ::aetherial::state::text::KnowledgeBaseT& s);
 
 private:
   void evict();

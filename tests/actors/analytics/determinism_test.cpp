@@ -120,14 +120,18 @@ BOOST_AUTO_TEST_CASE(restore_refuses_garbage_and_keeps_the_state) {
   auto longer = good;
   longer.push_back(0);
   BOOST_TEST(refused(longer));
+  // A flipped byte is refused, or it only changed a value and the state restored is exactly
+  // the one the bytes describe (bit rot is caught by the snapshot record's CRC-32C).
   for (std::size_t i = 0; i < good.size(); i += 1 + good.size() / 400) {
     auto flipped = good;
     flipped[i] ^= 0x04;
-    BOOST_TEST_REQUIRE(refused(flipped));
+    if (refused(flipped)) continue;
+    BOOST_TEST_REQUIRE((target.agent.snapshot() == flipped), "flip at " << i);
+    BOOST_TEST_REQUIRE(target.agent.restore(before.data(), before.size()));
   }
-  auto version = good;
-  version[4] = 9;
-  BOOST_TEST(refused(version));
+  auto identifier = good;
+  identifier[4] = 'X';
+  BOOST_TEST(refused(identifier));
   std::uint64_t x = 3;
   for (int round = 0; round < 100; ++round) {
     bytes garbage(static_cast<std::size_t>(24 + round * 5));
@@ -137,7 +141,7 @@ BOOST_AUTO_TEST_CASE(restore_refuses_garbage_and_keeps_the_state) {
     std::copy(good.begin(), good.begin() + 16, garbage.begin());
     BOOST_TEST_REQUIRE(refused(garbage));
   }
-  // Checksummed but impossible: a register above its maximum, a member of no variant.
+  // Verifies but impossible: a register above its maximum, a member of no variant.
   const auto fp = key_fingerprint(derive_key(test_salt));
   analytics_state s;
   auto regs = std::vector<std::uint8_t>(hll_registers, 0);

@@ -140,14 +140,18 @@ BOOST_AUTO_TEST_CASE(restore_refuses_garbage_and_keeps_the_state) {
   auto longer = good;
   longer.push_back(0);
   BOOST_TEST(refused(longer));
+  // A flipped byte is refused, or it only changed a value and the state restored is exactly
+  // the one the bytes describe (bit rot is caught by the snapshot record's CRC-32C).
   for (std::size_t i = 0; i < good.size(); i += 1 + good.size() / 500) {
     auto flipped = good;
     flipped[i] ^= 0x10;
-    BOOST_TEST_REQUIRE(refused(flipped));
+    if (refused(flipped)) continue;
+    BOOST_TEST_REQUIRE((target.agent.snapshot() == flipped), "flip at " << i);
+    BOOST_TEST_REQUIRE(target.agent.restore(before.data(), before.size()));
   }
-  auto version = good;
-  version[4] = 2;
-  BOOST_TEST(refused(version));
+  auto identifier = good;
+  identifier[4] = 'X';
+  BOOST_TEST(refused(identifier));
   std::uint64_t x = 7;
   for (int round = 0; round < 200; ++round) {
     bytes garbage(static_cast<std::size_t>(24 + round * 3));
@@ -157,7 +161,7 @@ BOOST_AUTO_TEST_CASE(restore_refuses_garbage_and_keeps_the_state) {
     std::copy(good.begin(), good.begin() + 16, garbage.begin());
     BOOST_TEST_REQUIRE(refused(garbage));
   }
-  // A body with a valid checksum but impossible content is refused too.
+  // A buffer that verifies but holds impossible content is refused too.
   security_state s;
   s.subjects["ip:x"].ban = ban_status::proposed; // a proposal without a deadline
   BOOST_TEST(refused(encode_state(s)));

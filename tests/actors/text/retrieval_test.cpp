@@ -1,6 +1,11 @@
 // BM25, the knowledge base, TF-IDF keywords and extractive summaries.
+#include <string>
+#include <utility>
+#include <vector>
+
 #include <boost/test/unit_test.hpp>
 
+#include "actors/kit/state_codec.hpp"
 #include "actors/text/knowledge_base.hpp"
 #include "actors/text/tfidf.hpp"
 
@@ -99,27 +104,42 @@ BOOST_AUTO_TEST_CASE(knowledge_base_evicts_the_least_recently_changed) {
   BOOST_TEST(kb.search(make_query("beta"), 5).empty());
 }
 
-BOOST_AUTO_TEST_CASE(knowledge_base_round_trips_and_refuses_garbage) {
+BOOST_AUTO_TEST_CASE(knowledge_base_round_trips_and_refuses_inconsistent_state) {
   knowledge_base kb;
   (void)kb.apply("kb-2", "Payments", "Refunds take five days.", {"billing"}, true);
   (void)kb.apply("kb-1", "Courses", "Create a course in the studio.", {}, true);
-  byte_writer w;
-  kb.encode(w);
+  const auto s = kb.to_state();
+  BOOST_TEST_REQUIRE(s.articles.size() == 2u);
+  BOOST_TEST(s.articles[0]->id == "kb-1"); // by id, as the map holds them
+  BOOST_TEST(s.articles[1]->tags == std::vector<std::string>{"billing"});
+  const auto encoded = [](const ::aetherial::state::text::KnowledgeBaseT& x) {
+    return aetherial::actors::kit::encode_state<::aetherial::state::text::KnowledgeBase>(x, "TEXT");
+  };
   knowledge_base copy;
-  byte_reader r(w.bytes().data(), w.bytes().size());
-  BOOST_TEST(copy.decode(r));
-  BOOST_TEST(r.at_end());
+  BOOST_TEST(copy.from_state(s));
   BOOST_TEST(copy.size() == 2u);
   BOOST_TEST(copy.search(make_query("refund"), 5).at(0).id == "kb-2");
-  byte_writer again;
-  copy.encode(again);
-  BOOST_TEST((again.bytes() == w.bytes()));
-  // Truncations never decode and never change the target.
-  for (std::size_t n = 0; n < w.bytes().size(); ++n) {
-    byte_reader cut(w.bytes().data(), n);
-    BOOST_TEST(!copy.decode(cut));
-  }
+  BOOST_TEST((encoded(copy.to_state()) == encoded(s)));
+  // Inconsistent states never load and never change the target.
+  auto unsorted = kb.to_state();
+  std::swap(unsorted.articles[0], unsorted.articles[1]);
+  BOOST_TEST(!copy.from_state(unsorted));
+  auto stale = kb.to_state();
+  stale.next_revision = 2; // a revision not below the next one
+  BOOST_TEST(!copy.from_state(stale));
+  auto duplicate = kb.to_state();
+  duplicate.articles[1]->revision = duplicate.articles[0]->revision;
+  BOOST_TEST(!copy.from_state(duplicate));
+  auto nameless = kb.to_state();
+  nameless.articles[0]->id.clear();
+  BOOST_TEST(!copy.from_state(nameless));
+  kb_limits one;
+  one.max_articles = 1;
+  knowledge_base small(one);
+  BOOST_TEST(!small.from_state(s));
+  BOOST_TEST(small.size() == 0u);
   BOOST_TEST(copy.size() == 2u);
+  BOOST_TEST((encoded(copy.to_state()) == encoded(s)));
 }
 
 BOOST_AUTO_TEST_CASE(tfidf_keywords_prefer_frequent_rare_words) {
