@@ -1,5 +1,6 @@
 #include "actors/operations/state_codec.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <memory>
 #include <utility>
@@ -119,6 +120,10 @@ std::optional<operations_state> decode_state(const std::uint8_t* data, std::size
   rt.decided_ms = t->runtime->decided_ms;
   rt.capacity_per_instance = t->runtime->capacity_per_instance;
   s.events = t->events;
+  // Only the very bytes encode_state writes for this state are read: nothing appended, no
+  // padding cut, nothing the encoder would have written otherwise.
+  const auto again = encode_state(s);
+  if (again.size() != size || !std::equal(again.begin(), again.end(), data)) return std::nullopt;
   return s;
 }
 

@@ -130,23 +130,21 @@ BOOST_AUTO_TEST_CASE(restore_refuses_garbage_and_keeps_the_state) {
 
   BOOST_TEST(!target.agent.restore(nullptr, 0));
   BOOST_TEST(refused(bytes{}));
-  // A truncation is refused, or (cutting only the buffer's trailing padding) reads as the
-  // very same state: it is never read as another state.
-  for (std::size_t n = 0; n < good.size(); ++n) {
-    const bytes cut(good.begin(), good.begin() + static_cast<std::ptrdiff_t>(n));
-    const auto decoded = decode_state(cut.data(), cut.size());
-    BOOST_TEST_REQUIRE((!decoded || encode_state(*decoded) == good), "cut at " << n);
-    if (n + 4 <= good.size()) BOOST_TEST_REQUIRE(refused(cut), "cut at " << n);
-  }
+  // Every truncation, and trailing bytes.
+  for (std::size_t n = 0; n < good.size(); ++n)
+    BOOST_TEST_REQUIRE(refused(bytes(good.begin(), good.begin() + static_cast<std::ptrdiff_t>(n))));
+  auto longer = good;
+  longer.push_back(0);
+  BOOST_TEST(refused(longer));
   // A wrong root offset or file identifier is refused.
   for (std::size_t i = 0; i < 8; ++i) {
     auto flipped = good;
     flipped[i] ^= 0x10;
     BOOST_TEST_REQUIRE(refused(flipped), "flipped byte " << i);
   }
-  // Flips elsewhere are refused when they break the buffer's structure; flips of plain values
-  // are caught by the CRC-32C of the snapshot record around the state. Either way nothing
-  // reads out of bounds.
+  // Flips elsewhere are refused when they break the buffer's structure; a flip of a plain
+  // value is caught by the CRC-32C of the snapshot record around the state. Either way
+  // nothing is read out of bounds.
   for (std::size_t i = 8; i < good.size(); i += 7) {
     auto flipped = good;
     flipped[i] ^= 0x10;
