@@ -218,11 +218,16 @@ BOOST_AUTO_TEST_CASE(doubles_round_trip_bit_for_bit) {
   svc.forecaster.season = {0.1, -std::numeric_limits<double>::infinity(), 5e-324};
   svc.cpu_per_request = std::numeric_limits<double>::denorm_min();
   s.runtime.capacity_per_instance = std::numeric_limits<double>::max();
+  s.readings["web"].replicas = 1;
+  s.readings["web"].error_rate = -0.0;
+  s.healing.actions["restart|pool"].successes = 0;
   const auto snap = encode_state(s);
   const auto back = decode_state(snap.data(), snap.size());
   BOOST_TEST_REQUIRE(back.has_value());
   BOOST_TEST(std::isnan(back->services.at("web").forecaster.level));
   BOOST_TEST(back->services.at("web").forecaster.season[2] == 5e-324);
+  BOOST_TEST(std::signbit(back->readings.at("web").error_rate));
+  BOOST_TEST(back->healing.actions.count("restart|pool") == 1u);
   BOOST_TEST((encode_state(*back) == snap));
 }
 
