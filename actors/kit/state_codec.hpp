@@ -20,11 +20,13 @@ namespace aetherial::actors::kit {
 using state_bytes = std::vector<std::uint8_t>;
 
 /// Packs `state` (the object-API struct of `Table`) into a buffer with `identifier`.
-/// Deterministic: the same state gives the same bytes.
+/// Deterministic: the same state gives the same bytes. Every scalar is written, defaults
+/// included, so a double equal to its default but not bitwise the same (-0.0) survives.
 template <class Table>
 [[nodiscard]] state_bytes encode_state(const typename Table::NativeTableType& state,
                                        const char* identifier) {
   flatbuffers::FlatBufferBuilder b(1024);
+  b.ForceDefaults(true);
   b.Finish(Table::Pack(b, &state), identifier);
   return state_bytes(b.GetBufferPointer(), b.GetBufferPointer() + b.GetSize());
 }

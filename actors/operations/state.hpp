@@ -1,7 +1,8 @@
 #pragma once
 // The whole state of one Operations agent (one partition), as plain ordered data.
 // Owned by the agent; encoded by state_codec.hpp. Every container whose order can reach an
-// output is ordered (std::map, std::deque in event-time order).
+// output is ordered (std::map, std::deque in event-time order). Records stored as they are
+// are the native types of schemas/state/operations.fbs (fields documented there).
 
 #include <cstdint>
 #include <deque>
@@ -9,17 +10,15 @@
 #include <string>
 #include <vector>
 
+#include "schemas/state/operations_generated.h"
+
 namespace aetherial::actors::operations {
 
+/// The stored form of the state (schemas/state/operations.fbs).
+namespace stored = ::aetherial::state::operations;
+
 /// Additive Holt-Winters state: level, damped trend, seasonal indices, forecast error.
-struct holt_winters_state {
-  std::uint64_t observations = 0; ///< samples seen
-  double level = 0.0;
-  double trend = 0.0;
-  std::vector<double> season;       ///< one index per season slot, once a season is seen
-  std::vector<double> first_season; ///< samples of the first season, until it is complete
-  double abs_error = 0.0;           ///< EWMA of |sample - one-step forecast|
-};
+using holt_winters_state = stored::HoltWintersT;
 
 /// A replica recommendation at an event time, kept for stabilization.
 struct replica_recommendation {
@@ -51,39 +50,13 @@ struct service_scaling {
 };
 
 /// Learned result counts of one runbook action.
-struct action_record {
-  std::uint32_t successes = 0;
-  std::uint32_t failures = 0;
-};
-
+using action_record = stored::ActionRecordT;
 /// Where an incident is in its life.
-enum class incident_status : std::uint8_t { remediating = 0, resolved = 1, escalated = 2 };
-
+using incident_status = stored::IncidentStatus;
 /// One incident and its remediation.
-struct incident_record {
-  std::string service;
-  std::string kind;
-  std::string runbook;
-  std::string action; ///< action of the current attempt
-  int attempt = 0;    ///< attempts made so far
-  std::int64_t opened_ms = 0;
-  std::int64_t deadline_ms = 0; ///< verify the current attempt by then
-  std::int64_t closed_ms = 0;
-  incident_status status = incident_status::remediating;
-  std::vector<std::string> failed_actions; ///< in failure order
-};
-
+using incident_record = stored::IncidentRecordT;
 /// A problem: one incident kind on one service, across incidents.
-struct problem_record {
-  std::vector<std::int64_t> strikes;  ///< event times of failures and recurrences
-  std::vector<std::int64_t> attempts; ///< event times of remediation attempts
-  std::int64_t last_incident_ms = 0;
-  bool has_incident = false;
-  std::string open_incident; ///< incident being remediated, or empty
-  std::int64_t escalated_ms = 0;
-  bool escalated = false;
-  std::uint32_t absorbed = 0; ///< incidents folded into an open one or an escalation
-};
+using problem_record = stored::ProblemRecordT;
 
 /// Self-healing state.
 struct self_healing_state {
@@ -93,22 +66,7 @@ struct self_healing_state {
 };
 
 /// Measurements of one optimization target and the recommendation made for it.
-struct optimization_target {
-  std::string service;
-  std::string target;
-  std::uint32_t observations = 0; ///< before the recommendation
-  double sum = 0.0;               ///< of the measured value before the recommendation
-  std::uint32_t streak = 0;       ///< consecutive low samples (caches)
-  double extra_sum = 0.0;         ///< evictions/s over the streak (caches), rows (queries)
-  double memory_sum = 0.0;        ///< memory utilization over the streak (caches)
-  bool recommended = false;
-  std::string recommendation_id;
-  std::int64_t recommended_ms = 0;
-  double baseline = 0.0;
-  std::uint32_t after_count = 0;
-  double after_sum = 0.0;
-  bool judged = false;
-};
+using optimization_target = stored::OptimizationTargetT;
 
 /// Optimization state.
 struct optimization_state {
@@ -136,14 +94,7 @@ struct runtime_scaling_state {
 };
 
 /// The newest load sample of one service, kept to answer diagnosis tasks.
-struct service_reading {
-  std::int64_t time_ms = 0; ///< event time of the sample
-  int replicas = 0;
-  double rps = 0.0;
-  double cpu_utilization = 0.0; ///< average across replicas, 0..1 of the requested CPU
-  double latency_p95_ms = 0.0;
-  double error_rate = 0.0; ///< 0..1
-};
+using service_reading = stored::ServiceReadingT;
 
 /// The whole state of an Operations agent.
 struct operations_state {

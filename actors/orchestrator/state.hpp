@@ -1,7 +1,8 @@
 #pragma once
 // The whole state of one Orchestrator agent (one partition), as plain ordered data.
 // Owned by the agent; encoded by state_codec.hpp. Every container whose order can reach an
-// output is ordered (std::map, std::deque in event-time order).
+// output is ordered (std::map, std::deque in event-time order). Records stored as they are
+// are the native types of schemas/state/orchestrator.fbs (fields documented there).
 
 #include <cstdint>
 #include <deque>
@@ -9,7 +10,12 @@
 #include <string>
 #include <vector>
 
+#include "schemas/state/orchestrator_generated.h"
+
 namespace aetherial::actors::orchestrator {
+
+/// The stored form of the state (schemas/state/orchestrator.fbs).
+namespace stored = ::aetherial::state::orchestrator;
 
 /// One command of a conversation, as understood.
 struct turn {
@@ -21,14 +27,7 @@ struct turn {
 };
 
 /// A course being agreed on before it is handed to the Content agent.
-struct course_draft {
-  bool active = false;
-  std::string topic;               ///< "AI"; empty until said
-  std::vector<std::string> topics; ///< topics to cover, in the order named
-  bool quizzes = false;
-  double confidence = 0.0;    ///< of the command that opened the draft
-  std::int64_t opened_ms = 0; ///< event time of its last change; it lapses after draft_ttl
-};
+using course_draft = stored::CourseDraftT;
 
 /// One conversation, keyed by its conversation id.
 struct conversation {
@@ -42,32 +41,9 @@ struct conversation {
 };
 
 /// A task handed to an agent and not yet answered.
-struct pending_task {
-  std::string conversation_id;
-  std::string correlation; ///< correlation id of the command: the replies carry it
-  std::string command_id;  ///< event id of the command
-  std::string intent;
-  std::string agent;
-  std::string task_type;
-  int priority = 0;
-  double confidence = 0.0;
-  std::string principal;
-  std::int64_t issued_ms = 0;
-  std::int64_t deadline_ms = 0;
-};
-
+using pending_task = stored::PendingTaskT;
 /// An effect requested and not yet answered.
-struct pending_effect {
-  std::string conversation_id;
-  std::string correlation;
-  std::string command_id; ///< event id of the command
-  std::string intent;
-  std::string kind;
-  double confidence = 0.0;
-  std::string principal;
-  std::int64_t issued_ms = 0;
-  std::int64_t deadline_ms = 0;
-};
+using pending_effect = stored::PendingEffectT;
 
 /// Outcome counts of one (agent, task type).
 struct route_stats {

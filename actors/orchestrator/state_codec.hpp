@@ -1,9 +1,7 @@
 #pragma once
-// The versioned binary encoding of an Orchestrator agent's state.
-//
-// Layout: "AORC", u32 version, u64 body length, body, u64 FNV-1a of the body. Integers are
-// little-endian, doubles their IEEE-754 bits, strings and sequences a u32 count then items,
-// maps in key order: the same state always gives the same bytes.
+// The encoding of an Orchestrator agent's state: schemas/state/orchestrator.fbs, a FlatBuffer
+// with the file identifier "AOR2" (actors/kit/state_codec.hpp). Maps are entries in key
+// order, so the same state always gives the same bytes.
 
 #include <cstddef>
 #include <cstdint>
@@ -14,15 +12,19 @@
 
 namespace aetherial::actors::orchestrator {
 
-/// Version of the state encoding written by encode_state.
-inline constexpr std::uint32_t state_encoding_version = 1;
+/// Version of the state encoding written by encode_state. Version 2 is the FlatBuffers
+/// encoding; version 1 (the former "AORC" byte layout) is no longer read.
+inline constexpr std::uint32_t state_encoding_version = 2;
 /// The oldest state version `restore` reads.
-inline constexpr std::uint32_t min_state_encoding_version = 1;
+inline constexpr std::uint32_t min_state_encoding_version = 2;
+
+/// File identifier of an encoded Orchestrator state.
+inline constexpr const char* state_identifier = "AOR2";
 
 /// Encodes the whole state.
 [[nodiscard]] std::vector<std::uint8_t> encode_state(const orchestrator_state& s);
 
-/// Decodes a state; nullopt for any truncated, corrupt, unknown-version or impossible input.
+/// Decodes a state; nullopt for any truncated, corrupt, foreign or impossible input.
 [[nodiscard]] std::optional<orchestrator_state> decode_state(const std::uint8_t* data,
                                                              std::size_t size);
 

@@ -339,7 +339,7 @@ BOOST_AUTO_TEST_CASE(tasks_do_not_change_the_decisions) {
   BOOST_TEST((plain == decisions(log, true)));
 }
 
-BOOST_AUTO_TEST_CASE(samples_survive_a_snapshot_and_version_1_still_restores) {
+BOOST_AUTO_TEST_CASE(samples_survive_a_snapshot) {
   operations_agent agent;
   diag_events ev;
   slow_web(agent, ev);
@@ -351,25 +351,6 @@ BOOST_AUTO_TEST_CASE(samples_survive_a_snapshot_and_version_1_still_restores) {
   const auto a = ask(agent, ev.task(at_s(40), "conv-r"));
   const auto b = ask(restored, ev.task(at_s(40), "conv-r"));
   BOOST_TEST(str(a.reply->text()) == str(b.reply->text()));
-
-  // A version 1 state is the version 2 body without the samples (an empty map: 4 bytes).
-  auto without = agent.state();
-  without.readings.clear();
-  const auto v2 = encode_state(without);
-  const std::size_t body_size = v2.size() - 16 - 8 - 4;
-  bytes v1(v2.begin(), v2.begin() + static_cast<std::ptrdiff_t>(16 + body_size));
-  v1[4] = 1;
-  for (int i = 0; i < 8; ++i)
-    v1[8 + static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(body_size >> (8 * i));
-  const auto sum = aetherial::schemas::fnv1a(
-      std::string_view(reinterpret_cast<const char*>(v1.data() + 16), body_size));
-  for (int i = 0; i < 8; ++i)
-    v1.push_back(static_cast<std::uint8_t>(sum >> (8 * i)));
-  const auto decoded = decode_state(v1.data(), v1.size());
-  BOOST_TEST_REQUIRE(decoded.has_value());
-  BOOST_TEST(decoded->readings.empty());
-  BOOST_TEST(decoded->services.size() == 2u);
-  BOOST_TEST((encode_state(*decoded) == v2));
 }
 
 BOOST_AUTO_TEST_CASE(invalid_and_older_samples_are_not_kept) {

@@ -1,11 +1,14 @@
 // Determinism and recovery: the same inputs give the same bytes; snapshot + restore + tail
 // equals a full replay; garbage snapshots are refused; the registry describes the agent.
 #include <set>
+#include <string>
+#include <vector>
 
 #include <boost/test/unit_test.hpp>
 
 #include "actors/orchestrator/state_codec.hpp"
 #include "actors/registry.hpp"
+#include "schemas/envelope.hpp"
 #include "tests/actors/orchestrator/orchestrator_fixture.hpp"
 
 using namespace aetherial::actors;
@@ -141,12 +144,20 @@ BOOST_AUTO_TEST_CASE(garbage_snapshots_are_refused_and_leave_the_state_alone) {
   const auto before = victim.agent.snapshot();
 
   BOOST_TEST(!victim.agent.restore(nullptr, 0));
-  for (std::size_t n = 0; n < good.size(); n += 7)
-    BOOST_TEST(!victim.agent.restore(good.data(), n), "prefix " << n);
-  for (std::size_t i = 0; i < good.size(); i += 5) {
+  for (std::size_t n = 0; n < good.size(); ++n)
+    BOOST_TEST_REQUIRE(!victim.agent.restore(good.data(), n), "prefix " << n);
+  // A wrong root offset or file identifier.
+  for (std::size_t i = 0; i < 8; ++i) {
     auto bad = good;
     bad[i] ^= 0x5a;
     BOOST_TEST(!victim.agent.restore(bad.data(), bad.size()), "flipped byte " << i);
+  }
+  // Elsewhere a flip that breaks the buffer's structure is refused (a flip of a plain value
+  // is the snapshot record's CRC-32C to catch); none is read out of bounds.
+  for (std::size_t i = 8; i < good.size(); i += 5) {
+    auto bad = good;
+    bad[i] ^= 0x5a;
+    (void)decode_state(bad.data(), bad.size());
   }
   auto extra = good;
   extra.push_back(0);
@@ -177,7 +188,45 @@ BOOST_AUTO_TEST_CASE(state_round_trips_through_the_codec) {
   BOOST_TEST(encode_state(*decoded) == bytes1);
   BOOST_TEST(decoded->conversations.size() == h.agent.state().conversations.size());
   BOOST_TEST(decoded->stats.size() == h.agent.state().stats.size());
-  BOOST_TEST(std::string(bytes1.begin(), bytes1.begin() + 4) == "AORC");
+  BOOST_TEST(std::string(bytes1.begin() + 4, bytes1.begin() + 8) == "AOR2");
+}
+
+namespace {
+
+// A snapshot of the former "AORC" byte layout (magic, u32 version 1, u64 body length, body,
+// u64 FNV-1a of the body) of an empty state, whose 56-byte body is all zeros.
+std::vector<std::uint8_t> old_layout_snapshot() {
+  const std::size_t body_size = 56;
+  std::vector<std::uint8_t> out = {'A', 'O', 'R', 'C', 1, 0, 0, 0};
+  for (int i = 0; i < 8; ++i)
+    out.push_back(static_cast<std::uint8_t>(static_cast<std::uint64_t>(body_size) >> (8 * i)));
+  out.insert(out.end(), body_size, 0);
+  const auto sum = aetherial::schemas::fnv1a(std::string(body_size, '\0'));
+  for (int i = 0; i < 8; ++i)
+    out.push_back(static_cast<std::uint8_t>(sum >> (8 * i)));
+  return out;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(old_layout_snapshots_are_refused_and_new_ones_round_trip) {
+  BOOST_TEST(min_state_encoding_version == state_encoding_version);
+  const auto old = old_layout_snapshot();
+  BOOST_TEST(!decode_state(old.data(), old.size()).has_value());
+  harness victim;
+  const auto empty = victim.agent.snapshot();
+  BOOST_TEST(!victim.agent.restore(old.data(), old.size()));
+  BOOST_TEST(victim.agent.snapshot() == empty);
+
+  const auto log = mixed_log();
+  harness h;
+  for (const auto& e : log)
+    (void)h.feed(e);
+  const auto snap = h.agent.snapshot();
+  harness restored;
+  BOOST_TEST_REQUIRE(restored.agent.restore(snap.data(), snap.size()));
+  BOOST_TEST(restored.agent.snapshot() == snap);
+  BOOST_TEST(restored.agent.state().events == h.agent.state().events);
 }
 
 BOOST_AUTO_TEST_CASE(registry_describes_the_orchestrator) {
