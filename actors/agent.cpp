@@ -17,7 +17,7 @@ context::context(std::string_view agent_kind, const fbs::Envelope& cause)
     : kind_(agent_kind), cause_(cause), cause_id_(schemas::event_id::from(cause.id())),
       builder_(512) {}
 
-std::mt19937_64& context::rng() {
+kit::rng& context::rng() {
   if (!rng_) rng_.emplace(schemas::mix64(cause_id_.hi ^ schemas::mix64(cause_id_.lo)));
   return *rng_;
 }

@@ -9,11 +9,11 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <random>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "actors/kit/rng.hpp"
 #include "schemas/envelope.hpp"
 
 namespace aetherial::actors {
@@ -54,9 +54,9 @@ public:
   [[nodiscard]] const fbs::Envelope& cause() const noexcept { return cause_; }
   [[nodiscard]] schemas::event_id cause_id() const noexcept { return cause_id_; }
 
-  /// Random numbers seeded from the cause's event id: the same event, the same numbers.
-  /// Seeded on first use (seeding costs more than most events' handling).
-  [[nodiscard]] std::mt19937_64& rng();
+  /// Random numbers seeded from the cause's event id: the same event, the same numbers on
+  /// every machine. Seeded on first use.
+  [[nodiscard]] kit::rng& rng();
 
   /// The builder to build the next payload in; `emit` finishes and resets it.
   [[nodiscard]] flatbuffers::FlatBufferBuilder& builder() noexcept { return builder_; }
@@ -81,7 +81,7 @@ private:
   std::string kind_;
   const fbs::Envelope& cause_;
   schemas::event_id cause_id_;
-  std::optional<std::mt19937_64> rng_;
+  std::optional<kit::rng> rng_;
   flatbuffers::FlatBufferBuilder builder_;
   std::vector<emitted> outputs_;
 };
@@ -115,7 +115,12 @@ struct agent_kind {
   /// recovery refuses older snapshots and rebuilds the partition from the log instead.
   std::uint32_t min_state_version = 1;
   /// Creates an agent with empty state, configured by `settings` (keys "<kind>.<name>").
+  /// Bad or unknown settings of the kind are ignored here (defaults apply): the runtime
+  /// refuses to start with them, by `check_settings`.
   std::unique_ptr<agent> (*make)(const agent_settings& settings);
+  /// What is wrong with the kind's keys of `settings` (bad values, unknown keys), one message
+  /// each; empty when they are fine. nullptr: the kind reads no settings and checks none.
+  std::vector<std::string> (*check_settings)(const agent_settings& settings) = nullptr;
 };
 
 } // namespace aetherial::actors

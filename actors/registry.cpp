@@ -20,48 +20,49 @@ namespace aetherial::actors {
 namespace {
 
 agent_kind kind(std::string_view name, std::vector<std::string> inputs, std::uint32_t version,
-                std::uint32_t min_version, std::unique_ptr<agent> (*make)(const agent_settings&)) {
+                std::uint32_t min_version, std::unique_ptr<agent> (*make)(const agent_settings&),
+                std::vector<std::string> (*check_settings)(const agent_settings&)) {
   agent_kind k;
   k.name = std::string(name);
   k.input_topics = std::move(inputs);
   k.state_version = version;
   k.min_state_version = min_version;
   k.make = make;
+  k.check_settings = check_settings;
   return k;
 }
 
 std::vector<agent_kind> build_kinds() {
   std::vector<agent_kind> kinds;
-  kinds.push_back(kind(operations::kind_name,
-                       {"platform.metrics", "platform.health", "aetherial.telemetry",
-                        "aetherial.tasks"},
-                       operations::state_encoding_version, operations::min_state_encoding_version,
-                       &operations::make_operations_agent));
+  kinds.push_back(
+      kind(operations::kind_name,
+           {"platform.metrics", "platform.health", "aetherial.telemetry", "aetherial.tasks"},
+           operations::state_encoding_version, operations::min_state_encoding_version,
+           &operations::make_operations_agent, &operations::check_settings));
   kinds.push_back(kind(orchestrator::kind_name,
                        {"aetherial.commands", "aetherial.tasks", "aetherial.effect-results"},
                        orchestrator::state_encoding_version,
                        orchestrator::min_state_encoding_version,
-                       &orchestrator::make_orchestrator_agent));
+                       &orchestrator::make_orchestrator_agent, &orchestrator::check_settings));
   kinds.push_back(kind(support::kind_name,
                        {"platform.support", "aetherial.tasks", "platform.feedback"},
                        support::state_encoding_version, support::min_state_encoding_version,
-                       &support::make_support_agent));
+                       &support::make_support_agent, &support::check_settings));
   kinds.push_back(kind(content::kind_name,
                        {"platform.content", "platform.feedback", "aetherial.tasks",
                         "aetherial.effect-results", "platform.support"},
                        content::state_encoding_version, content::min_state_encoding_version,
-                       &content::make_content_agent));
+                       &content::make_content_agent, &content::check_settings));
   kinds.push_back(kind(security::kind_name, {"platform.requests", "platform.feedback"},
                        security::state_encoding_version, security::min_state_encoding_version,
-                       &security::make_security_agent));
+                       &security::make_security_agent, &security::check_settings));
   kinds.push_back(kind(analytics::kind_name, {"platform.activity", "aetherial.tasks"},
                        analytics::state_encoding_version, analytics::min_state_encoding_version,
-                       &analytics::make_analytics_agent));
+                       &analytics::make_analytics_agent, &analytics::check_settings));
   kinds.push_back(kind(development::kind_name,
                        {"platform.dev", "aetherial.tasks", "aetherial.effect-results"},
-                       development::state_encoding_version,
-                       development::min_state_encoding_version,
-                       &development::make_development_agent));
+                       development::state_encoding_version, development::min_state_encoding_version,
+                       &development::make_development_agent, &development::check_settings));
   return kinds;
 }
 

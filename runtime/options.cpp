@@ -62,6 +62,10 @@ std::vector<std::string> validate(const node_options& o) {
         known += (known.empty() ? "" : ", ") + k.name;
       problems.push_back("unknown agent kind '" + a + "' (known: " + known + ")");
     }
+  for (const auto& a : o.agents) // bad or unknown agent settings of a kind it would host
+    if (const auto* k = resolve_kind(o, a); k != nullptr && k->check_settings != nullptr)
+      for (auto& p : k->check_settings(o.agent_settings))
+        problems.push_back(std::move(p));
   if (o.restart.max_failures < 1) problems.push_back("--quarantine-failures must be at least 1");
   return problems;
 }

@@ -1,7 +1,6 @@
 #include "actors/analytics/analytics_agent.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <utility>
 #include <vector>
 
@@ -22,11 +21,9 @@ std::string_view param(const fbs::Task& task, std::string_view key) {
 
 std::uint32_t number_param(const fbs::Task& task, std::string_view key, std::uint32_t fallback,
                            std::uint32_t max) {
-  const auto v = param(task, key);
-  std::uint32_t n = 0;
-  const auto r = std::from_chars(v.data(), v.data() + v.size(), n);
-  if (v.empty() || r.ec != std::errc{} || r.ptr != v.data() + v.size() || n == 0) return fallback;
-  return std::min(n, max);
+  const auto n = kit::parse_integer<std::uint32_t>(param(task, key));
+  if (!n || *n == 0) return fallback;
+  return std::min(*n, max);
 }
 
 bool contains(std::string_view haystack, std::string_view needle) {
@@ -224,9 +221,7 @@ bool analytics_agent::restore(const std::uint8_t* data, std::size_t size) {
 }
 
 std::unique_ptr<agent> make_analytics_agent(const agent_settings& settings) {
-  analytics_config cfg;
-  if (const auto it = settings.find("analytics.salt"); it != settings.end()) cfg.salt = it->second;
-  return std::make_unique<analytics_agent>(std::move(cfg));
+  return std::make_unique<analytics_agent>(config_from(settings));
 }
 
 } // namespace aetherial::actors::analytics

@@ -5,6 +5,9 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
+
+#include "actors/agent.hpp"
 
 namespace aetherial::actors::analytics {
 
@@ -48,5 +51,12 @@ struct analytics_config {
   double ab_alpha = 0.05;                      ///< two-sided significance level
   std::uint32_t ab_min_users = 30;             ///< users per variant before any verdict
 };
+
+/// The defaults with the "analytics." settings applied; a bad value keeps its default
+/// (`check_settings` reports it).
+[[nodiscard]] analytics_config config_from(const agent_settings& settings);
+
+/// Bad values and unknown keys among the "analytics." settings; empty when they are fine.
+[[nodiscard]] std::vector<std::string> check_settings(const agent_settings& settings);
 
 } // namespace aetherial::actors::analytics

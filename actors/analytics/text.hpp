@@ -1,10 +1,11 @@
 #pragma once
-// Locale-independent formatting of numbers, dates and hours for reports.
+// Formatting of dates and hours for reports; numbers are written by actors/kit/format.hpp.
 
 #include <cstdint>
 #include <string>
 #include <string_view>
 
+#include "actors/kit/format.hpp"
 #include "schemas/envelope.hpp"
 
 namespace aetherial::actors::analytics {
@@ -15,17 +16,12 @@ inline constexpr std::int64_t day_ms = 86'400'000;
 /// The UTC day number (days since 1970-01-01) of an event time.
 [[nodiscard]] std::int32_t day_of(std::int64_t time_ms) noexcept;
 
-/// `v` with `decimals` digits after the point.
-[[nodiscard]] std::string fixed(double v, int decimals = 2);
-
-/// An integer as decimal text.
-[[nodiscard]] std::string integer(std::int64_t v);
-
-/// An integer with thousands separators: 1247 -> "1,247".
-[[nodiscard]] std::string grouped(std::int64_t v);
-
-/// A ratio as a whole percentage: 0.153 -> "15%".
-[[nodiscard]] std::string percent(double ratio);
+// Numbers are written by the kit's formatter, the same for every agent: `fixed`, `integer`,
+// `grouped` (1247 -> "1,247") and `percent` (0.153 -> "15%").
+using kit::fixed;
+using kit::grouped;
+using kit::integer;
+using kit::percent;
 
 /// A UTC day number as "2026-01-09".
 [[nodiscard]] std::string date(std::int32_t day);

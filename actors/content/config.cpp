@@ -1,6 +1,6 @@
 #include "actors/content/config.hpp"
 
-#include "actors/text/format.hpp"
+#include "actors/kit/settings.hpp"
 
 namespace aetherial::actors::content {
 
@@ -19,31 +19,37 @@ std::vector<std::string> default_blocklist() {
           "double your money"};
 }
 
-content_config config_from(const agent_settings& settings) {
+namespace {
+
+content_config read_config(kit::settings_reader& r) {
   content_config cfg;
-  auto get = [&](const char* key) -> const std::string* {
-    const auto it = settings.find(std::string("content.") + key);
-    return it == settings.end() ? nullptr : &it->second;
-  };
-  if (const auto* v = get("remove_score"))
-    cfg.remove_score = text::parse_double(*v, cfg.remove_score);
-  if (const auto* v = get("flag_score")) cfg.flag_score = text::parse_double(*v, cfg.flag_score);
-  if (const auto* v = get("min_training"))
-    cfg.min_training = text::parse_unsigned(*v, cfg.min_training);
-  if (const auto* v = get("translate_to")) cfg.translate_to = *v;
-  if (const auto* v = get("blocklist")) {
-    std::string phrase;
-    for (char c : *v + ",") {
-      if (c == ',') {
-        const auto b = phrase.find_first_not_of(' ');
-        if (b != std::string::npos) cfg.blocklist.push_back(phrase.substr(b));
-        phrase.clear();
-      } else {
-        phrase += c;
-      }
+  cfg.remove_score = r.get_double("remove_score", cfg.remove_score);
+  cfg.flag_score = r.get_double("flag_score", cfg.flag_score);
+  cfg.min_training = r.get_integer<std::uint64_t>("min_training", cfg.min_training);
+  cfg.translate_to = r.get_string("translate_to", cfg.translate_to);
+  // Added to the defaults; each phrase keeps what follows its first word as written.
+  std::string phrase;
+  for (char c : r.get_string("blocklist", "") + ",") {
+    if (c == ',') {
+      const auto b = phrase.find_first_not_of(' ');
+      if (b != std::string::npos) cfg.blocklist.push_back(phrase.substr(b));
+      phrase.clear();
+    } else {
+      phrase += c;
     }
   }
   return cfg;
+}
+
+} // namespace
+
+content_config config_from(const agent_settings& settings) {
+  kit::settings_reader r(settings, "content");
+  return read_config(r);
+}
+
+std::vector<std::string> check_settings(const agent_settings& settings) {
+  return kit::check_with(settings, "content", read_config);
 }
 
 } // namespace aetherial::actors::content

@@ -53,8 +53,11 @@ struct content_config {
   std::size_t max_courses = 5'000;    ///< course conversations remembered
 };
 
-/// The config from deployment settings ("content.<key>"); unknown or malformed values keep
-/// their defaults.
+/// The config from deployment settings ("content.<key>"); malformed values keep their
+/// defaults (`check_settings` reports them).
 [[nodiscard]] content_config config_from(const agent_settings& settings);
+
+/// Bad values and unknown keys among the "content." settings; empty when they are fine.
+[[nodiscard]] std::vector<std::string> check_settings(const agent_settings& settings);
 
 } // namespace aetherial::actors::content

@@ -5,7 +5,7 @@
 
 #include "actors/content/course.hpp"
 #include "actors/content/state_codec.hpp"
-#include "actors/text/format.hpp"
+#include "actors/kit/format.hpp"
 #include "actors/text/language.hpp"
 #include "actors/text/tokenizer.hpp"
 
@@ -13,7 +13,7 @@ namespace aetherial::actors::content {
 
 namespace {
 
-using text::view;
+using kit::view;
 
 std::string quoted(std::string_view s) {
   std::string q = "\"";
@@ -159,7 +159,7 @@ void content_agent::on_item(const fbs::ContentItem& item, const fbs::Envelope& e
   std::string effect_id;
   if (translate) {
     effect_id = effect_id_of("translate", id, ctx);
-    extra.push_back("language " + lang.code + " (" + text::fixed(lang.confidence) +
+    extra.push_back("language " + lang.code + " (" + kit::fixed(lang.confidence) +
                     "): translation to " + cfg_.translate_to + " requested (effect " + effect_id +
                     "), the verdict will be reviewed on the translation");
   }
@@ -264,8 +264,8 @@ void content_agent::on_task(const fbs::Task& t, const fbs::Envelope& event, cont
   }
   const std::string request_text = param(t, {"text", "request", "message"});
   const std::string topic_param = course_topic(param(t, {"topic"}), "");
-  const bool quizzes = text::parse_bool(param(t, {"quizzes"}), false);
-  const bool confirmed = text::parse_bool(param(t, {"confirmed"}), false);
+  const bool quizzes = kit::parse_bool(param(t, {"quizzes"})).value_or(false);
+  const bool confirmed = kit::parse_bool(param(t, {"confirmed"})).value_or(false);
 
   // A confirmation finalizes the outline proposed earlier in the conversation, as proposed,
   // unless it names another topic.
@@ -345,11 +345,11 @@ void content_agent::publish_course(const std::string& conv, const course_plan& p
   std::string listing;
   for (std::size_t i = 0; i < plan.modules.size(); ++i) {
     const auto& m = plan.modules[i];
-    listing += (i ? "; " : "") + text::integer(static_cast<std::int64_t>(i + 1)) + ". " + m.title +
-               " (" + text::integer(static_cast<std::int64_t>(m.lessons.size())) +
+    listing += (i ? "; " : "") + kit::integer(static_cast<std::int64_t>(i + 1)) + ". " + m.title +
+               " (" + kit::integer(static_cast<std::int64_t>(m.lessons.size())) +
                (m.lessons.size() == 1 ? " lesson" : " lessons") + (with_quiz ? ", quiz)" : ")");
   }
-  const std::string n_modules = text::integer(static_cast<std::int64_t>(plan.modules.size()));
+  const std::string n_modules = kit::integer(static_cast<std::int64_t>(plan.modules.size()));
   std::string text;
   if (plan.final) {
     text = "Course " + quoted(plan.topic) + " is ready with " + n_modules + " modules from " +

@@ -1,6 +1,6 @@
 #include "actors/content/moderation.hpp"
 
-#include "actors/text/format.hpp"
+#include "actors/kit/format.hpp"
 #include "actors/text/tokenizer.hpp"
 
 namespace aetherial::actors::content {
@@ -40,7 +40,7 @@ moderation moderate(const std::vector<std::string>& words, const text::term_coun
   }
   if (!classifier_ready(classifier, cfg)) {
     m.reasons.push_back("classifier: not trained yet (" +
-                        text::integer(static_cast<std::int64_t>(classifier.documents())) +
+                        kit::integer(static_cast<std::int64_t>(classifier.documents())) +
                         " labelled items)");
     return m;
   }
@@ -56,8 +56,8 @@ moderation moderate(const std::vector<std::string>& words, const text::term_coun
       top_label = label;
     }
   }
-  m.reasons.push_back("classifier: " + top_label + " " + text::fixed(harmful) + " (" +
-                      text::integer(static_cast<std::int64_t>(classifier.documents())) +
+  m.reasons.push_back("classifier: " + top_label + " " + kit::fixed(harmful) + " (" +
+                      kit::integer(static_cast<std::int64_t>(classifier.documents())) +
                       " labelled items)");
   if (m.verdict == "remove") return m;
   m.score = harmful;

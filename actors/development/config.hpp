@@ -56,9 +56,13 @@ struct development_config {
   std::uint32_t max_code_requests = 1024; ///< code generations awaiting a result
 };
 
-/// The defaults overridden by `settings`: "development.watch_minutes",
+/// The defaults overridden by `settings`: "development.watch_minutes" (a positive number),
 /// "development.approval_environments" (comma-separated), "development.fallback_reviewer",
-/// "development.severe_ratio", "development.elevated_ratio". Unparsable values are ignored.
+/// "development.severe_ratio", "development.elevated_ratio" (positive numbers). Bad values
+/// keep their defaults (`check_settings` reports them).
 [[nodiscard]] development_config config_from(const agent_settings& settings);
+
+/// Bad values and unknown keys among the "development." settings; empty when they are fine.
+[[nodiscard]] std::vector<std::string> check_settings(const agent_settings& settings);
 
 } // namespace aetherial::actors::development

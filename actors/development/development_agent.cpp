@@ -2,13 +2,13 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "actors/development/signature.hpp"
 #include "actors/development/state_codec.hpp"
+#include "actors/kit/format.hpp"
 
 namespace aetherial::actors::development {
 
@@ -28,16 +28,9 @@ std::string param(const fbs::Task& t, std::string_view key) {
   return {};
 }
 
+/// A rate as a percentage with two decimals: 0.0123 -> "1.23 %".
 std::string percent(double rate) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.2f %%", 100.0 * rate);
-  return buf;
-}
-
-std::string number(double v, const char* format) {
-  char buf[48];
-  std::snprintf(buf, sizeof buf, format, v);
-  return buf;
+  return kit::fixed(100.0 * rate, 2) + " %";
 }
 
 /// "user:alice" and "alice" are one person.
@@ -139,42 +132,6 @@ void learn_ownership(repo_state& repo, const review_config& c,
 }
 
 } // namespace
-
-development_config config_from(const agent_settings& settings) {
-  development_config c;
-  const auto get = [&](const char* key) -> const std::string* {
-    const auto it = settings.find(std::string("development.") + key);
-    return it == settings.end() ? nullptr : &it->second;
-  };
-  const auto positive = [](const std::string& s, double& out) {
-    char* end = nullptr;
-    const double v = std::strtod(s.c_str(), &end);
-    if (end != s.c_str() && *end == '\0' && std::isfinite(v) && v > 0) out = v;
-  };
-  if (const auto* v = get("watch_minutes")) {
-    double m = 0;
-    positive(*v, m);
-    if (m > 0) c.deploy.watch_ms = static_cast<std::int64_t>(m * 60'000.0);
-  }
-  if (const auto* v = get("approval_environments")) {
-    c.deploy.approval_environments.clear();
-    std::size_t start = 0;
-    while (start <= v->size()) {
-      const auto comma = v->find(',', start);
-      std::string item =
-          v->substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-      item.erase(0, item.find_first_not_of(' '));
-      item.erase(item.find_last_not_of(' ') + 1);
-      if (!item.empty()) c.deploy.approval_environments.push_back(item);
-      if (comma == std::string::npos) break;
-      start = comma + 1;
-    }
-  }
-  if (const auto* v = get("fallback_reviewer"); v && !v->empty()) c.review.fallback_reviewer = *v;
-  if (const auto* v = get("severe_ratio")) positive(*v, c.deploy.severe_ratio);
-  if (const auto* v = get("elevated_ratio")) positive(*v, c.deploy.elevated_ratio);
-  return c;
-}
 
 development_agent::development_agent(development_config cfg) : cfg_(std::move(cfg)) {}
 
@@ -405,8 +362,8 @@ void development_agent::on_review_requested(repo_state& repo, const std::string&
         best = it;
     }
     reviewer = best->first;
-    reason = "owns " + best_prefix[reviewer] + " (ownership score " + number(best->second, "%.0f") +
-             ", " + std::to_string(open(reviewer)) + " open reviews)";
+    reason = "owns " + best_prefix[reviewer] + " (ownership score " + kit::fixed(best->second, 0) +
+             ", " + kit::integer(open(reviewer)) + " open reviews)";
   }
   auto& b = ctx.builder();
   const auto p =
@@ -464,7 +421,7 @@ void development_agent::on_deploy_event(const fbs::DevEvent& e, context& ctx) {
     d.watch_until_ms = now + cfg_.deploy.watch_ms;
     reply(ctx, d.conversation_id,
           "Deployed " + d.service + " to " + d.environment + ". Watching the error rate for " +
-              std::to_string(cfg_.deploy.watch_ms / 60'000) + " min against the baseline of " +
+              kit::integer(cfg_.deploy.watch_ms / 60'000) + " min against the baseline of " +
               percent(d.baseline) + ".",
           "pending", "development.deploy");
   }
@@ -486,11 +443,11 @@ void development_agent::on_error_rate(repo_state& repo, const std::string& servi
     const bool elevated = rate >= base * c.elevated_ratio && rate >= base + c.elevated_delta;
     d.elevated_run = elevated ? d.elevated_run + 1 : 0;
     if (!severe && !(elevated && d.elevated_run >= c.elevated_samples && !d.recommended)) continue;
-    const std::string ratio = number(rate / base, "%.1f");
+    const std::string ratio = kit::fixed(rate / base, 1);
     std::string reason = "error rate " + percent(rate) + " is " + ratio +
                          "x the pre-deploy baseline " + percent(base);
     reason += severe ? ": severe, rolling back automatically"
-                     : " for " + std::to_string(d.elevated_run) +
+                     : " for " + kit::integer(d.elevated_run) +
                            " samples: rollback recommended, not automatic";
     auto& b = ctx.builder();
     const auto p = fbs::CreateRollbackDecisionDirect(b, d.deploy_id.c_str(), d.service.c_str(),
@@ -506,8 +463,8 @@ void development_agent::on_error_rate(repo_state& repo, const std::string& servi
                 percent(base) + "). Rolling back automatically.",
             "answered", "development.deploy",
             {{"deploy_id", d.deploy_id},
-             {"error_rate", number(rate, "%.6f")},
-             {"baseline", number(base, "%.6f")}});
+             {"error_rate", kit::fixed(rate, 6)},
+             {"baseline", kit::fixed(base, 6)}});
       finish_deploy(d, ctx.event_time_ms(), false, "rolled back automatically: " + reason, ctx);
     } else {
       d.recommended = true;
@@ -516,8 +473,8 @@ void development_agent::on_error_rate(repo_state& repo, const std::string& servi
                 " before. I recommend rolling back; confirm to roll back.",
             "needs_confirmation", "development.deploy",
             {{"deploy_id", d.deploy_id},
-             {"error_rate", number(rate, "%.6f")},
-             {"baseline", number(base, "%.6f")}});
+             {"error_rate", kit::fixed(rate, 6)},
+             {"baseline", kit::fixed(base, 6)}});
     }
   }
   if (in_deploy) return;

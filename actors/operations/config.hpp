@@ -2,11 +2,18 @@
 // Every threshold of the Operations agent, each documented beside its default.
 // Owned by actors/operations; a config is copied into an agent when it is created and never
 // changes while the agent lives. Config is not state: it is not part of a snapshot.
+//
+// Each scalar threshold is a deployment setting "operations.<section>.<field>", named as
+// here: "operations.autoscaling.tolerance", "operations.runtime_scaling.max_instances",
+// "operations.autoscaling.signal" (cpu_demand or rps), "operations.autoscaling.forecast_enabled"
+// (true or false). The runbooks are not settings.
 
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
+
+#include "actors/agent.hpp"
 
 namespace aetherial::actors::operations {
 
@@ -123,5 +130,12 @@ struct operations_config {
   runtime_scaling_config runtime_scaling;
   diagnosis_config diagnosis;
 };
+
+/// The defaults with the settings "operations.<section>.<field>" applied; a bad value keeps
+/// its default (`check_settings` reports it).
+[[nodiscard]] operations_config config_from(const agent_settings& settings);
+
+/// Bad values and unknown keys among the "operations." settings; empty when they are fine.
+[[nodiscard]] std::vector<std::string> check_settings(const agent_settings& settings);
 
 } // namespace aetherial::actors::operations

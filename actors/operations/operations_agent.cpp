@@ -68,8 +68,8 @@ bool operations_agent::restore(const std::uint8_t* data, std::size_t size) {
   return true;
 }
 
-std::unique_ptr<agent> make_operations_agent(const agent_settings& /*settings*/) {
-  return std::make_unique<operations_agent>();
+std::unique_ptr<agent> make_operations_agent(const agent_settings& settings) {
+  return std::make_unique<operations_agent>(config_from(settings));
 }
 
 } // namespace aetherial::actors::operations

@@ -36,7 +36,8 @@ private:
   operations_state state_;
 };
 
-/// Creates an Operations agent with the default config and empty state.
+/// Creates an Operations agent with empty state, configured by the "operations." settings
+/// (`config_from`).
 [[nodiscard]] std::unique_ptr<agent> make_operations_agent(const agent_settings& settings = {});
 
 } // namespace aetherial::actors::operations

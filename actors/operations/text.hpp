@@ -1,19 +1,19 @@
 #pragma once
-// Locale-independent number formatting and null-safe string access for decision reasons.
+// Time formatting and null-safe string access for decision reasons; numbers are written by
+// actors/kit/format.hpp.
 
 #include <cstdint>
 #include <string>
 #include <string_view>
 
+#include "actors/kit/format.hpp"
 #include "schemas/envelope.hpp"
 
 namespace aetherial::actors::operations {
 
-/// `v` with `decimals` digits after the point, independent of the C locale.
-[[nodiscard]] std::string fixed(double v, int decimals = 2);
-
-/// An integer as decimal text.
-[[nodiscard]] std::string integer(std::int64_t v);
+// Numbers are written by the kit's formatter, the same for every agent.
+using kit::fixed;
+using kit::integer;
 
 /// The UTC time of day of an event time in ms since the epoch, as "HH:MM:SS UTC".
 [[nodiscard]] std::string utc_time(std::int64_t ms);

@@ -1,7 +1,9 @@
 #include "actors/orchestrator/config.hpp"
 
-#include <charconv>
 #include <string>
+
+#include "actors/kit/settings.hpp"
+#include "actors/orchestrator/orchestrator_agent.hpp"
 
 namespace aetherial::actors::orchestrator {
 
@@ -60,55 +62,25 @@ permission_table default_permissions() {
 
 namespace {
 
-std::vector<std::string> split_list(std::string_view v) {
-  std::vector<std::string> out;
-  std::string cur;
-  auto flush = [&] {
-    while (!cur.empty() && cur.back() == ' ')
-      cur.pop_back();
-    if (!cur.empty()) out.push_back(cur);
-    cur.clear();
-  };
-  for (char c : v) {
-    if (c == ',') {
-      flush();
-    } else if (c != ' ' || !cur.empty()) {
-      cur.push_back(c);
-    }
-  }
-  flush();
-  return out;
-}
-
-bool parse_positive(const std::string& v, std::int64_t& out) {
-  std::int64_t x = 0;
-  const auto r = std::from_chars(v.data(), v.data() + v.size(), x);
-  if (r.ec != std::errc{} || r.ptr != v.data() + v.size() || x <= 0) return false;
-  out = x;
-  return true;
+orchestrator_config read_config(kit::settings_reader& r) {
+  orchestrator_config cfg;
+  for (const auto& [role, intents] : r.get_family("permissions"))
+    cfg.permissions[role] = kit::split_list(intents);
+  cfg.task_timeout_ms = r.get_int64("task_timeout_ms", cfg.task_timeout_ms, 1);
+  cfg.effect_timeout_ms = r.get_int64("effect_timeout_ms", cfg.effect_timeout_ms, 1);
+  cfg.min_confidence = r.get_double("min_confidence", cfg.min_confidence, 0.0, 1.0);
+  return cfg;
 }
 
 } // namespace
 
 orchestrator_config config_from_settings(const agent_settings& settings) {
-  orchestrator_config cfg;
-  constexpr std::string_view perm_prefix = "orchestrator.permissions.";
-  for (const auto& [key, value] : settings) {
-    if (key.compare(0, perm_prefix.size(), perm_prefix) == 0 && key.size() > perm_prefix.size()) {
-      cfg.permissions[key.substr(perm_prefix.size())] = split_list(value);
-    } else if (key == "orchestrator.task_timeout_ms") {
-      (void)parse_positive(value, cfg.task_timeout_ms);
-    } else if (key == "orchestrator.effect_timeout_ms") {
-      (void)parse_positive(value, cfg.effect_timeout_ms);
-    } else if (key == "orchestrator.min_confidence") {
-      // from_chars is locale-independent, unlike strtod.
-      double x = 0.0;
-      const auto r = std::from_chars(value.data(), value.data() + value.size(), x);
-      const bool ok = r.ec == std::errc{} && r.ptr == value.data() + value.size() && x >= 0.0;
-      if (ok && x <= 1.0) cfg.min_confidence = x;
-    }
-  }
-  return cfg;
+  kit::settings_reader r(settings, kind_name);
+  return read_config(r);
+}
+
+std::vector<std::string> check_settings(const agent_settings& settings) {
+  return kit::check_with(settings, kind_name, read_config);
 }
 
 bool role_allows(const permission_table& permissions, std::string_view role,

@@ -68,8 +68,11 @@ struct orchestrator_config {
 ///                                        an empty value takes every right away)
 ///   "orchestrator.task_timeout_ms", "orchestrator.effect_timeout_ms" = positive integers
 ///   "orchestrator.min_confidence" = a number in [0, 1]
-/// Values that do not parse leave the default in place.
+/// Values that do not parse leave the default in place (`check_settings` reports them).
 [[nodiscard]] orchestrator_config config_from_settings(const agent_settings& settings);
+
+/// Bad values and unknown keys among the "orchestrator." settings; empty when they are fine.
+[[nodiscard]] std::vector<std::string> check_settings(const agent_settings& settings);
 
 /// Whether `role` may issue `intent` under `permissions`.
 [[nodiscard]] bool role_allows(const permission_table& permissions, std::string_view role,

@@ -1,8 +1,5 @@
 #include "actors/orchestrator/text.hpp"
 
-#include <charconv>
-#include <cmath>
-
 namespace aetherial::actors::orchestrator {
 
 namespace {
@@ -125,22 +122,6 @@ std::string truncate_utf8(std::string_view s, std::size_t max_bytes) {
   while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80)
     --n;
   return std::string(s.substr(0, n));
-}
-
-std::string fixed(double v, int decimals) {
-  if (std::isnan(v)) return "nan";
-  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
-  char buf[64];
-  const auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed, decimals);
-  if (r.ec == std::errc{}) return std::string(buf, r.ptr);
-  const auto g = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::scientific, decimals);
-  return std::string(buf, g.ptr);
-}
-
-std::string integer(std::int64_t v) {
-  char buf[24];
-  const auto r = std::to_chars(buf, buf + sizeof buf, v);
-  return std::string(buf, r.ptr);
 }
 
 std::string capitalized(std::string_view s) {

@@ -1,6 +1,6 @@
 #pragma once
 // Text handling of the Orchestrator: tokenizing commands, matching phrases, formatting
-// numbers independent of the C locale. Owned by actors/orchestrator; pure functions.
+// numbers (by actors/kit/format.hpp). Owned by actors/orchestrator; pure functions.
 
 #include <cstddef>
 #include <cstdint>
@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "actors/kit/format.hpp"
 #include "schemas/envelope.hpp"
 
 namespace aetherial::actors::orchestrator {
@@ -47,11 +48,9 @@ using phrase = std::vector<std::string>;
 /// The first `max_bytes` of `s`, cut back to a UTF-8 character boundary.
 [[nodiscard]] std::string truncate_utf8(std::string_view s, std::size_t max_bytes);
 
-/// `v` with `decimals` digits after the point, independent of the C locale.
-[[nodiscard]] std::string fixed(double v, int decimals = 2);
-
-/// An integer as decimal text.
-[[nodiscard]] std::string integer(std::int64_t v);
+// Numbers are written by the kit's formatter, the same for every agent.
+using kit::fixed;
+using kit::integer;
 
 /// "operations" -> "Operations".
 [[nodiscard]] std::string capitalized(std::string_view s);

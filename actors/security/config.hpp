@@ -4,6 +4,10 @@
 // the agent lives. Config is not state: it is not part of a snapshot.
 
 #include <cstdint>
+#include <string>
+#include <vector>
+
+#include "actors/agent.hpp"
 
 namespace aetherial::actors::security {
 
@@ -76,5 +80,12 @@ struct security_config {
   /// Subjects idle this long (no request, no block in force, no ban pending) are forgotten.
   std::int64_t idle_forget_ms = 6 * 3'600'000;
 };
+
+/// The defaults with the "security." settings applied; a bad value keeps its default
+/// (`check_settings` reports it).
+[[nodiscard]] security_config config_from(const agent_settings& settings);
+
+/// Bad values and unknown keys among the "security." settings; empty when they are fine.
+[[nodiscard]] std::vector<std::string> check_settings(const agent_settings& settings);
 
 } // namespace aetherial::actors::security

@@ -1,7 +1,6 @@
 #include "actors/security/security_agent.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <utility>
 #include <vector>
@@ -580,16 +579,7 @@ bool security_agent::restore(const std::uint8_t* data, std::size_t size) {
 }
 
 std::unique_ptr<agent> make_security_agent(const agent_settings& settings) {
-  security_config cfg;
-  if (const auto it = settings.find("security.partitions"); it != settings.end()) {
-    std::uint32_t n = 0;
-    const auto& v = it->second;
-    const auto r = std::from_chars(v.data(), v.data() + v.size(), n);
-    // An unreadable or zero value keeps the default: the partition count only scales the
-    // absolute DDoS floors, and one partition is the conservative reading.
-    if (r.ec == std::errc{} && r.ptr == v.data() + v.size() && n > 0) cfg.partitions = n;
-  }
-  return std::make_unique<security_agent>(cfg);
+  return std::make_unique<security_agent>(config_from(settings));
 }
 
 } // namespace aetherial::actors::security

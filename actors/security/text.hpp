@@ -1,19 +1,19 @@
 #pragma once
-// Locale-independent number formatting and null-safe string access for evidence and reasons.
+// Duration formatting and null-safe string access for evidence and reasons; numbers are
+// written by actors/kit/format.hpp.
 
 #include <cstdint>
 #include <string>
 #include <string_view>
 
+#include "actors/kit/format.hpp"
 #include "schemas/envelope.hpp"
 
 namespace aetherial::actors::security {
 
-/// `v` with `decimals` digits after the point, independent of the C locale.
-[[nodiscard]] std::string fixed(double v, int decimals = 2);
-
-/// An integer as decimal text.
-[[nodiscard]] std::string integer(std::int64_t v);
+// Numbers are written by the kit's formatter, the same for every agent.
+using kit::fixed;
+using kit::integer;
 
 /// A duration in ms as "15 min", "2 h" or "90 s".
 [[nodiscard]] std::string duration(std::int64_t ms);

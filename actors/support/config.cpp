@@ -1,6 +1,6 @@
 #include "actors/support/config.hpp"
 
-#include "actors/text/format.hpp"
+#include "actors/kit/settings.hpp"
 
 namespace aetherial::actors::support {
 
@@ -11,32 +11,36 @@ std::vector<std::string> default_money_words() {
           "subscription", "transaction", "wallet",  "debit"};
 }
 
-support_config config_from(const agent_settings& settings) {
+namespace {
+
+support_config read_config(kit::settings_reader& r) {
   support_config cfg;
-  auto get = [&](const char* key) -> const std::string* {
-    const auto it = settings.find(std::string("support.") + key);
-    return it == settings.end() ? nullptr : &it->second;
-  };
-  if (const auto* v = get("low_confidence"))
-    cfg.low_confidence = text::parse_double(*v, cfg.low_confidence);
-  if (const auto* v = get("negative_sentiment"))
-    cfg.negative_sentiment = text::parse_double(*v, cfg.negative_sentiment);
-  if (const auto* v = get("max_conversations"))
-    cfg.max_conversations =
-        static_cast<std::size_t>(text::parse_unsigned(*v, cfg.max_conversations));
-  if (const auto* v = get("money_words")) {
-    std::string word;
-    for (char c : *v + ",") {
-      if (c == ',') {
-        if (!word.empty()) cfg.money_words.push_back(word);
-        word.clear();
-      } else if (c != ' ') {
-        word += c;
-      }
+  cfg.low_confidence = r.get_double("low_confidence", cfg.low_confidence);
+  cfg.negative_sentiment = r.get_double("negative_sentiment", cfg.negative_sentiment);
+  cfg.max_conversations = r.get_integer<std::size_t>("max_conversations", cfg.max_conversations);
+  if (cfg.max_conversations == 0) cfg.max_conversations = 1;
+  // Added to the defaults; spaces are dropped (money words are single words).
+  std::string word;
+  for (char c : r.get_string("money_words", "") + ",") {
+    if (c == ',') {
+      if (!word.empty()) cfg.money_words.push_back(word);
+      word.clear();
+    } else if (c != ' ') {
+      word += c;
     }
   }
-  if (cfg.max_conversations == 0) cfg.max_conversations = 1;
   return cfg;
+}
+
+} // namespace
+
+support_config config_from(const agent_settings& settings) {
+  kit::settings_reader r(settings, "support");
+  return read_config(r);
+}
+
+std::vector<std::string> check_settings(const agent_settings& settings) {
+  return kit::check_with(settings, "support", read_config);
 }
 
 } // namespace aetherial::actors::support

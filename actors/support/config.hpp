@@ -50,8 +50,11 @@ struct support_config {
   std::size_t max_turn_text_bytes = 500; ///< longest message text kept in a turn
 };
 
-/// The config from deployment settings ("support.<key>"); unknown or malformed values keep
-/// their defaults.
+/// The config from deployment settings ("support.<key>"); malformed values keep their
+/// defaults (`check_settings` reports them).
 [[nodiscard]] support_config config_from(const agent_settings& settings);
+
+/// Bad values and unknown keys among the "support." settings; empty when they are fine.
+[[nodiscard]] std::vector<std::string> check_settings(const agent_settings& settings);
 
 } // namespace aetherial::actors::support

@@ -3,15 +3,15 @@
 #include <algorithm>
 #include <utility>
 
+#include "actors/kit/format.hpp"
 #include "actors/support/state_codec.hpp"
-#include "actors/text/format.hpp"
 #include "actors/text/tokenizer.hpp"
 
 namespace aetherial::actors::support {
 
 namespace {
 
-using text::view;
+using kit::view;
 
 std::string quoted(std::string_view s) {
   std::string q = "\"";
@@ -179,7 +179,7 @@ void support_agent::answer(const question& q, context& ctx) {
   } else if (art != nullptr) {
     if (!reply.empty()) reply += ' ';
     reply += "The closest knowledge-base article, " + quoted(art->title) +
-             ", matches this question only weakly (confidence " + text::fixed(a.confidence) + ")";
+             ", matches this question only weakly (confidence " + kit::fixed(a.confidence) + ")";
     reply += a.money_word.empty() && reason != reason_negative
                  ? ", so a person from the support team will take this conversation over."
                  : ".";
@@ -207,8 +207,8 @@ void support_agent::answer(const question& q, context& ctx) {
     auto kv = [&](const char* k, const std::string& v) {
       details.push_back(fbs::CreateKeyValueDirect(b, k, v.c_str()));
     };
-    kv("sentiment", text::fixed(a.sentiment.score));
-    kv("conversation_sentiment", text::fixed(a.conversation_sentiment));
+    kv("sentiment", kit::fixed(a.sentiment.score));
+    kv("conversation_sentiment", kit::fixed(a.conversation_sentiment));
     if (art != nullptr) kv("article_title", art->title);
     if (a.used_context) kv("context", "earlier turns of the conversation");
     if (!reason.empty()) kv("escalation_reason", reason);
@@ -225,8 +225,8 @@ void support_agent::answer(const question& q, context& ctx) {
     std::string detail = "reasons:";
     for (const auto& r : a.reasons)
       detail += " " + r;
-    detail += "; confidence " + text::fixed(a.confidence) + ", sentiment " +
-              text::fixed(a.sentiment.score);
+    detail +=
+        "; confidence " + kit::fixed(a.confidence) + ", sentiment " + kit::fixed(a.sentiment.score);
     if (!a.money_word.empty()) detail += ", money word " + quoted(a.money_word);
     if (art != nullptr) detail += ", best article " + art->id;
     detail += "; message: " + quoted(text::clip(q.text, 200));
@@ -246,8 +246,7 @@ void support_agent::answer(const question& q, context& ctx) {
     std::vector<flatbuffers::Offset<fbs::KeyValue>> results;
     results.push_back(fbs::CreateKeyValueDirect(b, "status", status.c_str()));
     results.push_back(fbs::CreateKeyValueDirect(b, "reply_id", reply_id.c_str()));
-    results.push_back(
-        fbs::CreateKeyValueDirect(b, "confidence", text::fixed(a.confidence).c_str()));
+    results.push_back(fbs::CreateKeyValueDirect(b, "confidence", kit::fixed(a.confidence).c_str()));
     if (!cited.empty())
       results.push_back(fbs::CreateKeyValueDirect(b, "article_id", cited.c_str()));
     if (!reason.empty())

@@ -1,0 +1,39 @@
+#include "actors/development/config.hpp"
+
+#include "actors/development/development_agent.hpp"
+#include "actors/kit/settings.hpp"
+
+namespace aetherial::actors::development {
+
+namespace {
+
+development_config read_config(kit::settings_reader& r) {
+  development_config c;
+  // At most about 1900 years: the watch length in ms must fit 64 bits.
+  const double watch_minutes = r.get_double("watch_minutes", 0.0, kit::above_zero, 1e9);
+  if (watch_minutes > 0) c.deploy.watch_ms = static_cast<std::int64_t>(watch_minutes * 60'000.0);
+  c.deploy.approval_environments =
+      r.get_list("approval_environments", c.deploy.approval_environments);
+  const std::string reviewer = r.get_string("fallback_reviewer", c.review.fallback_reviewer);
+  if (reviewer.empty())
+    r.reject("fallback_reviewer", "a reviewer name");
+  else
+    c.review.fallback_reviewer = reviewer;
+  c.deploy.severe_ratio = r.get_double("severe_ratio", c.deploy.severe_ratio, kit::above_zero);
+  c.deploy.elevated_ratio =
+      r.get_double("elevated_ratio", c.deploy.elevated_ratio, kit::above_zero);
+  return c;
+}
+
+} // namespace
+
+development_config config_from(const agent_settings& settings) {
+  kit::settings_reader r(settings, kind_name);
+  return read_config(r);
+}
+
+std::vector<std::string> check_settings(const agent_settings& settings) {
+  return kit::check_with(settings, kind_name, read_config);
+}
+
+} // namespace aetherial::actors::development
