@@ -599,14 +599,13 @@ void development_agent::start_deploy(const kit::task_spec& t, context& ctx) {
   d.requested_ms = ctx.event_time_ms();
   if (d.service.empty()) {
     const std::string what = params.change.empty() ? "the change" : params.change;
-    reply(ctx, d.conversation_id,
-          "Which service should I deploy " + what + " of, to " + d.environment +
-              "? Name it, and the commit if not the next build (for example \"Deploy web commit "
-              "4f2a9c1 to " +
-              d.environment + "\").",
-          fbs::ReplyStatus::refused, "development.deploy");
-    task_outcome(ctx, d.conversation_id, d.task_id, d.task_type, false,
-                 "no service named: which service should " + what + " be deployed from?", {},
+    const std::string question =
+        "To deploy " + what + " to " + d.environment +
+        " I need the service it belongs to: which one? Name it, and the commit if it is not the "
+        "next build (for example \"Deploy web commit 4f2a9c1 to " +
+        d.environment + "\").";
+    reply(ctx, d.conversation_id, question, fbs::ReplyStatus::refused, "development.deploy");
+    task_outcome(ctx, d.conversation_id, d.task_id, d.task_type, false, question, {},
                  fbs::ReplyStatus::refused);
     return;
   }

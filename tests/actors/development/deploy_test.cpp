@@ -216,9 +216,9 @@ BOOST_AUTO_TEST_CASE(a_deploy_naming_no_service_asks_which) {
   BOOST_TEST_REQUIRE(rs.size() == 1u);
   BOOST_TEST((rs[0]->status() == fbs::ReplyStatus::refused));
   BOOST_TEST(str(rs[0]->text()) ==
-             "Which service should I deploy new feature of, to production? Name it, and the "
-             "commit if not the next build (for example \"Deploy web commit 4f2a9c1 to "
-             "production\").");
+             "To deploy new feature to production I need the service it belongs to: which one? "
+             "Name it, and the commit if it is not the next build (for example \"Deploy web "
+             "commit 4f2a9c1 to production\").");
   BOOST_TEST(payloads<fbs::EffectRequest>(out).empty()); // no tests run, nothing deployed
   const auto o = payloads<fbs::TaskOutcome>(out);
   BOOST_TEST_REQUIRE(o.size() == 1u);
