@@ -14,6 +14,7 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "actors/kit/task.hpp"
 #include "actors/registry.hpp"
 #include "app/demo.hpp"
 #include "app/progress.hpp"
@@ -164,9 +165,8 @@ std::string random_hex(std::mt19937_64& rng) {
   return buf;
 }
 
-bool final_status(const std::string& status) {
-  return status == "answered" || status == "refused" || status == "escalated" ||
-         status == "failed" || status == "needs_confirmation";
+bool final_status(aetherial::schemas::fbs::ReplyStatus status) {
+  return aetherial::actors::kit::is_final(status);
 }
 
 int cmd_ask(const common_flags& c, const std::string& text, const std::string& principal,
@@ -247,7 +247,8 @@ int cmd_ask(const common_flags& c, const std::string& text, const std::string& p
           (env->correlation_id() && env->correlation_id()->str() == correlation) ||
           (reply->conversation_id() && reply->conversation_id()->str() == conversation);
       if (!mine) continue;
-      const std::string status = reply->status() ? reply->status()->str() : "";
+      const auto status_code = reply->status();
+      const std::string status(aetherial::actors::kit::status_name(status_code));
       const std::string agent = reply->agent() ? reply->agent()->str() : "?";
       std::printf("[%s] %s", agent.c_str(), reply->text() ? reply->text()->c_str() : "");
       if (reply->citations() && reply->citations()->size() > 0) {
@@ -260,7 +261,7 @@ int cmd_ask(const common_flags& c, const std::string& text, const std::string& p
       if (reply->confidence() > 0) std::printf(", confidence %.2f", reply->confidence());
       std::printf("]\n");
       std::fflush(stdout);
-      if (!exit_code && final_status(status) &&
+      if (!exit_code && final_status(status_code) &&
           (agent == "orchestrator" || !env->correlation_id() ||
            env->correlation_id()->str() == correlation)) {
         exit_code = status == "refused" ? 3 : (status == "failed" ? 1 : 0);

@@ -12,18 +12,8 @@ namespace aetherial::actors::analytics {
 
 namespace {
 
-std::string_view param(const fbs::Task& task, std::string_view key) {
-  if (task.params() == nullptr) return {};
-  for (const auto* kv : *task.params())
-    if (kv != nullptr && text(kv->key()) == key) return text(kv->value());
-  return {};
-}
-
-std::uint32_t number_param(const fbs::Task& task, std::string_view key, std::uint32_t fallback,
-                           std::uint32_t max) {
-  const auto n = kit::parse_integer<std::uint32_t>(param(task, key));
-  if (!n || *n == 0) return fallback;
-  return std::min(*n, max);
+std::uint32_t number_param(std::uint32_t v, std::uint32_t fallback, std::uint32_t max) {
+  return v == 0 ? fallback : std::min(v, max);
 }
 
 bool contains(std::string_view haystack, std::string_view needle) {
@@ -31,14 +21,13 @@ bool contains(std::string_view haystack, std::string_view needle) {
 }
 
 // The query a task asks for: its type, or for a free question the words in it.
-std::string query_of(const fbs::Task& task) {
-  const std::string_view type = text(task.type());
+std::string query_of(const kit::task_spec& task) {
+  const std::string_view type = task.type;
   constexpr std::string_view prefix = "analytics.";
   std::string_view q = type.substr(0, prefix.size()) == prefix ? type.substr(prefix.size()) : type;
   if (q == "active_users" || q == "popular_features" || q == "retention" || q == "ab_test")
     return std::string(q);
-  std::string question(param(task, "question").empty() ? param(task, "text")
-                                                       : param(task, "question"));
+  std::string question = task.text;
   for (auto& c : question)
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   if (contains(question, "retention") || contains(question, "churn")) return "retention";
@@ -123,50 +112,54 @@ void analytics_agent::evict_tenants() {
   }
 }
 
-report analytics_agent::answer(std::string_view query, const fbs::Task& task,
+report analytics_agent::answer(std::string_view query, const kit::task_spec& task,
                                std::string_view tenant, std::int32_t today) const {
   const auto it = state_.tenants.find(std::string(tenant));
   const tenant_state* t = it == state_.tenants.end() ? nullptr : &it->second;
-  if (query == "active_users") return active_users_report(t, tenant, today);
+  const auto params = kit::params_as<kit::analytics_params>(task.params);
+  if (query == "active_users") return active_users_report(t, tenant, today, params.period);
   if (query == "popular_features")
     return popular_features_report(
-        t, tenant, today, number_param(task, "k", cfg_.default_top_k, cfg_.max_top_k),
-        number_param(task, "days", cfg_.popular_window_days, std::max(cfg_.history_days / 2, 1u)));
+        t, tenant, today, number_param(params.k, cfg_.default_top_k, cfg_.max_top_k),
+        number_param(params.days, cfg_.popular_window_days, std::max(cfg_.history_days / 2, 1u)));
   if (query == "retention") return retention_report(t, cfg_, tenant, today);
   if (query == "ab_test")
-    return ab_test_report(t, cfg_, tenant, param(task, "experiment"), param(task, "variant_a"),
-                          param(task, "variant_b"));
+    return ab_test_report(t, cfg_, tenant, params.experiment, params.variant_a, params.variant_b);
   report r;
   r.query = "unknown";
   r.success = false;
   r.text = "Analytics answers active users, popular features, retention and A/B tests; task "
            "type '" +
-           std::string(text(task.type())) + "' is none of them.";
+           task.type + "' is none of them.";
   return r;
 }
 
-void analytics_agent::on_task(const fbs::Task& task, context& ctx) {
-  if (text(task.target_agent()) != kind_name) return;
-  const std::string tenant =
-      param(task, "tenant").empty() ? cfg_.default_tenant : std::string(param(task, "tenant"));
+void analytics_agent::on_task(const fbs::Task& fb_task, context& ctx) {
+  if (text(fb_task.target_agent()) != kind_name) return;
+  const kit::task_spec task = kit::read_task(fb_task);
+  const std::string requested = kit::params_as<kit::analytics_params>(task.params).tenant;
+  const std::string tenant = requested.empty() ? cfg_.default_tenant : requested;
   const std::string query = query_of(task);
   if (refusing_) {
     report r;
     r.query = query.empty() ? "unknown" : query;
     r.success = false;
     r.text = std::string(refusal_text);
-    emit_answer(r, task, tenant, "refused", ctx);
+    emit_answer(r, task, tenant, fbs::ReplyStatus::refused, ctx);
     return;
   }
   const report r = answer(query, task, tenant, day_of(ctx.event_time_ms()));
-  emit_answer(r, task, tenant, r.query == "unknown" ? "refused" : "answered", ctx);
+  const auto status = r.no_data                            ? fbs::ReplyStatus::no_data
+                      : r.query == "unknown" || !r.success ? fbs::ReplyStatus::refused
+                                                           : fbs::ReplyStatus::answered;
+  emit_answer(r, task, tenant, status, ctx);
 }
 
-void analytics_agent::emit_answer(const report& r, const fbs::Task& task, std::string_view tenant,
-                                  std::string_view status, context& ctx) {
-  const std::string task_id(text(task.task_id()));
-  const std::string type(text(task.type()));
-  std::string conversation(text(task.conversation_id()));
+void analytics_agent::emit_answer(const report& r, const kit::task_spec& task,
+                                  std::string_view tenant, fbs::ReplyStatus status, context& ctx) {
+  const std::string& task_id = task.task_id;
+  const std::string& type = task.type;
+  std::string conversation = task.conversation_id;
   if (conversation.empty()) conversation = task_id;
   const std::string key(tenant);
   auto& b = ctx.builder();
@@ -192,21 +185,21 @@ void analytics_agent::emit_answer(const report& r, const fbs::Task& task, std::s
         fbs::CreateAnalyticsReportDirect(b, r.query.c_str(), r.text.c_str(), &kvs, task_id.c_str());
     ctx.emit(output::decisions, key, fbs::Payload::AnalyticsReport, p.Union(), conversation);
   }
-  {
-    const auto kvs = metrics();
-    const std::string st(status);
-    auto p = fbs::CreateReplyDirect(b, conversation.c_str(), std::string(kind_name).c_str(),
-                                    r.text.c_str(), st.c_str(), type.c_str(), r.success ? 1.0 : 0.0,
-                                    nullptr, &kvs);
-    ctx.emit(output::replies, conversation, fbs::Payload::Reply, p.Union(), conversation);
-  }
-  {
-    const auto kvs = metrics();
-    auto p = fbs::CreateTaskOutcomeDirect(b, task_id.c_str(), type.c_str(),
-                                          std::string(kind_name).c_str(), r.success, r.text.c_str(),
-                                          conversation.c_str(), &kvs);
-    ctx.emit(output::tasks, conversation, fbs::Payload::TaskOutcome, p.Union(), conversation);
-  }
+  const kit::key_values details(r.metrics.begin(), r.metrics.end());
+  kit::emit_reply(ctx, output::replies, conversation,
+                  kit::reply_spec{conversation,
+                                  std::string(kind_name),
+                                  r.text,
+                                  status,
+                                  type,
+                                  r.success ? 1.0 : 0.0,
+                                  {},
+                                  details},
+                  conversation);
+  kit::emit_outcome(ctx, conversation,
+                    kit::outcome_spec{task_id, type, std::string(kind_name), r.success, status,
+                                      r.text, conversation, details},
+                    conversation);
 }
 
 bytes analytics_agent::snapshot() const {

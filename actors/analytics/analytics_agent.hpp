@@ -15,6 +15,7 @@
 #include "actors/analytics/keyed_hash.hpp"
 #include "actors/analytics/reports.hpp"
 #include "actors/analytics/state.hpp"
+#include "actors/kit/task.hpp"
 
 namespace aetherial::actors::analytics {
 
@@ -40,10 +41,10 @@ public:
 private:
   void on_activity(const fbs::Envelope& event, const fbs::UserActivity& a, context& ctx);
   void on_task(const fbs::Task& task, context& ctx);
-  [[nodiscard]] report answer(std::string_view query, const fbs::Task& task,
+  [[nodiscard]] report answer(std::string_view query, const kit::task_spec& task,
                               std::string_view tenant, std::int32_t today) const;
-  void emit_answer(const report& r, const fbs::Task& task, std::string_view tenant,
-                   std::string_view status, context& ctx);
+  void emit_answer(const report& r, const kit::task_spec& task, std::string_view tenant,
+                   fbs::ReplyStatus status, context& ctx);
   void evict_tenants();
 
   analytics_config cfg_;

@@ -15,6 +15,7 @@ report no_data(std::string query, std::string_view tenant) {
   r.query = std::move(query);
   r.text = "No activity has been recorded for tenant '" + std::string(tenant) + "' yet.";
   r.metrics.emplace_back("tenant", std::string(tenant));
+  r.no_data = true;
   return r;
 }
 
@@ -111,6 +112,63 @@ report active_users_report(const tenant_state* t, std::string_view tenant, std::
       {"mau", integer(mau)},
       {"peak_concurrent", integer(peak)},
       {"peak_hour", peak > 0 ? hour_of(day->second.peak_ms) : std::string()}};
+  return r;
+}
+
+report active_users_report(const tenant_state* t, std::string_view tenant, std::int32_t today,
+                           std::string_view period) {
+  if (period.empty() || period == "today") return active_users_report(t, tenant, today);
+  std::int32_t days = 0;
+  std::int32_t last = today;
+  std::string span;
+  std::string before;
+  if (period == "yesterday") {
+    days = 1;
+    last = today - 1;
+    span = "yesterday (" + date(last) + ")";
+    before = "the day before";
+  } else if (period == "week" || period == "month") {
+    days = period == "week" ? 7 : 30;
+    span = "in the last " + integer(days) + " days (" + range_text(today - days + 1, today) + ")";
+    before = "the " + integer(days) + " days before";
+  } else {
+    report r;
+    r.query = "active_users";
+    r.success = false;
+    r.text = "Active users are counted for today, yesterday, the last 7 days (week) or the last "
+             "30 days (month); the period '" +
+             std::string(period) + "' is none of them.";
+    r.metrics.emplace_back("tenant", std::string(tenant));
+    r.metrics.emplace_back("period", std::string(period));
+    return r;
+  }
+  if (t == nullptr) return no_data("active_users", tenant);
+  const std::int32_t first = last - days + 1;
+  const std::int64_t n = distinct_over(*t, first, last);
+  const std::int64_t prev = distinct_over(*t, first - days, first - 1);
+  report r;
+  r.query = "active_users";
+  r.text = grouped(n) + (n == 1 ? " active user " : " active users ") + span + ", " +
+           (prev > 0 ? change_text(n, prev, before) : "no activity recorded " + before);
+  const auto day = t->days.find(last);
+  const std::uint32_t peak = days == 1 && day != t->days.end() ? day->second.peak_sessions : 0;
+  if (peak > 0)
+    r.text += "; peak " + grouped(peak) + " concurrent at " + hour_of(day->second.peak_ms);
+  r.text += " (HyperLogLog estimates, about 1.6% standard error).";
+  r.metrics = {{"tenant", std::string(tenant)},
+               {"period", std::string(period)},
+               {"from", date(first)},
+               {"to", date(last)},
+               {"active_users", integer(n)},
+               {"active_users_before", integer(prev)},
+               {"change_pct",
+                prev > 0
+                    ? fixed(100.0 * static_cast<double>(n - prev) / static_cast<double>(prev), 1)
+                    : std::string()}};
+  if (peak > 0) {
+    r.metrics.emplace_back("peak_concurrent", integer(peak));
+    r.metrics.emplace_back("peak_hour", hour_of(day->second.peak_ms));
+  }
   return r;
 }
 

@@ -35,12 +35,19 @@ struct report {
   std::string text;  ///< the answer in words, with the numbers
   std::vector<std::pair<std::string, std::string>> metrics; ///< the numbers, in a fixed order
   bool success = true;               ///< false: the question could not be answered from the data
+  bool no_data = false;              ///< nothing recorded for the tenant yet (not a failure)
   std::optional<ab_verdict> verdict; ///< for "ab_test" when the experiment exists
 };
 
 /// DAU today and yesterday, WAU, MAU and today's peak concurrency. `t` may be null (no data).
 [[nodiscard]] report active_users_report(const tenant_state* t, std::string_view tenant,
                                          std::int32_t today);
+
+/// Active users over `period`: "today" (or ""; the report above), "yesterday", "week" (the
+/// last 7 days) or "month" (the last 30 days), each against the period before. Another
+/// period is not answered (`success` false).
+[[nodiscard]] report active_users_report(const tenant_state* t, std::string_view tenant,
+                                         std::int32_t today, std::string_view period);
 
 /// The `k` most used features over the last `days` days, with change from the days before.
 [[nodiscard]] report popular_features_report(const tenant_state* t, std::string_view tenant,

@@ -6,6 +6,7 @@
 #include "actors/content/course.hpp"
 #include "actors/content/state_codec.hpp"
 #include "actors/kit/format.hpp"
+#include "actors/kit/task.hpp"
 #include "actors/text/language.hpp"
 #include "actors/text/tokenizer.hpp"
 
@@ -20,15 +21,6 @@ std::string quoted(std::string_view s) {
   q += s;
   q += '"';
   return q;
-}
-
-std::string param(const fbs::Task& t, std::initializer_list<std::string_view> keys) {
-  if (t.params() == nullptr) return {};
-  for (auto key : keys)
-    for (const auto* kv : *t.params())
-      if (kv != nullptr && view(kv->key()) == key && !view(kv->value()).empty())
-        return std::string(view(kv->value()));
-  return {};
 }
 
 std::string lower_ascii(std::string_view s) {
@@ -242,30 +234,34 @@ void content_agent::on_label(const fbs::Feedback& f) {
   rec.label = label;
 }
 
-void content_agent::on_task(const fbs::Task& t, const fbs::Envelope& event, context& ctx) {
-  if (view(t.target_agent()) != kind_name) return;
-  const std::string task_id(view(t.task_id()));
-  const std::string type(view(t.type()));
-  std::string conv(view(t.conversation_id()));
+void content_agent::on_task(const fbs::Task& task, const fbs::Envelope& event, context& ctx) {
+  if (view(task.target_agent()) != kind_name) return;
+  const kit::task_spec t = kit::read_task(task);
+  const std::string& task_id = t.task_id;
+  const std::string& type = t.type;
+  std::string conv = t.conversation_id;
   if (conv.empty()) conv = std::string(view(event.key()));
 
-  auto fail = [&](const std::string& why, const char* status) {
-    auto& b = ctx.builder();
-    auto reply = fbs::CreateReplyDirect(b, conv.c_str(), "content", why.c_str(), status,
-                                        type.c_str(), 0.0, nullptr, nullptr);
-    ctx.emit(output::replies, conv, fbs::Payload::Reply, reply.Union(), conv);
-    auto o = fbs::CreateTaskOutcomeDirect(b, task_id.c_str(), type.c_str(), "content", false,
-                                          why.c_str(), conv.c_str(), nullptr);
-    ctx.emit(output::tasks, conv, fbs::Payload::TaskOutcome, o.Union(), conv);
+  auto fail = [&](const std::string& why) {
+    kit::emit_reply(ctx, output::replies, conv,
+                    kit::reply_spec{conv, "content", why, fbs::ReplyStatus::refused, type}, conv);
+    kit::emit_outcome(
+        ctx, conv,
+        kit::outcome_spec{task_id, type, "content", false, fbs::ReplyStatus::refused, why, conv},
+        conv);
   };
-  if (type != create_course_type) {
-    fail("The content agent does not handle tasks of type " + quoted(type) + ".", "refused");
+  if (!kit::can_do(kind_name, type)) {
+    fail("The content agent does not handle tasks of type " + quoted(type) + ".");
     return;
   }
-  const std::string request_text = param(t, {"text", "request", "message"});
-  const std::string topic_param = course_topic(param(t, {"topic"}), "");
-  const bool quizzes = kit::parse_bool(param(t, {"quizzes"})).value_or(false);
-  const bool confirmed = kit::parse_bool(param(t, {"confirmed"})).value_or(false);
+  const auto params = kit::params_as<kit::course_params>(t.params);
+  // The topics named in the dialogue weigh in like the request's own words.
+  std::string request_text = t.text;
+  for (const auto& x : params.topics)
+    request_text += (request_text.empty() ? "" : ", ") + x;
+  const std::string topic_param = course_topic(params.topic, "");
+  const bool quizzes = params.quizzes;
+  const bool confirmed = params.confirmed;
 
   // A confirmation finalizes the outline proposed earlier in the conversation, as proposed,
   // unless it names another topic.
@@ -282,7 +278,7 @@ void content_agent::on_task(const fbs::Task& t, const fbs::Envelope& event, cont
 
   const std::string topic = course_topic(topic_param, request_text);
   if (topic.empty()) {
-    fail("A course needs a topic: give a param topic, or say what the course is about.", "refused");
+    fail("A course needs a topic: give a param topic, or say what the course is about.");
     return;
   }
   const std::string course_id =
@@ -308,13 +304,16 @@ void content_agent::on_task(const fbs::Task& t, const fbs::Envelope& event, cont
     const std::string text = "The knowledge base has no article about " + quoted(topic) +
                              ", so a language model was asked to draft the outline (effect " +
                              effect_id + "). The outline follows when its answer is recorded.";
-    auto& b = ctx.builder();
-    std::vector<flatbuffers::Offset<fbs::KeyValue>> details;
-    details.push_back(fbs::CreateKeyValueDirect(b, "effect_id", effect_id.c_str()));
-    details.push_back(fbs::CreateKeyValueDirect(b, "course_id", course_id.c_str()));
-    auto reply = fbs::CreateReplyDirect(b, conv.c_str(), "content", text.c_str(), "pending",
-                                        type.c_str(), 0.0, nullptr, &details);
-    ctx.emit(output::replies, conv, fbs::Payload::Reply, reply.Union(), conv);
+    kit::emit_reply(ctx, output::replies, conv,
+                    kit::reply_spec{conv,
+                                    "content",
+                                    text,
+                                    fbs::ReplyStatus::pending,
+                                    type,
+                                    0.0,
+                                    {},
+                                    {{"effect_id", effect_id}, {"course_id", course_id}}},
+                    conv);
     return;
   }
   course_plan plan;
@@ -359,7 +358,8 @@ void content_agent::publish_course(const std::string& conv, const course_plan& p
            std::string(origin) + ": " + listing +
            ". Confirm to finalize it, and say whether each module should end with a quiz.";
   }
-  const std::string status = plan.final ? "answered" : "needs_confirmation";
+  const auto status =
+      plan.final ? fbs::ReplyStatus::answered : fbs::ReplyStatus::needs_confirmation;
 
   auto& b = ctx.builder();
   {
@@ -377,31 +377,33 @@ void content_agent::publish_course(const std::string& conv, const course_plan& p
                                                   &modules, &src, conv.c_str());
     ctx.emit(output::decisions, conv, fbs::Payload::CourseOutline, outline.Union(), conv);
   }
-  {
-    std::vector<flatbuffers::Offset<flatbuffers::String>> citations;
-    for (const auto& s : sources)
-      citations.push_back(b.CreateString(s));
-    std::vector<flatbuffers::Offset<fbs::KeyValue>> details;
-    details.push_back(fbs::CreateKeyValueDirect(b, "course_id", plan.course_id.c_str()));
-    details.push_back(fbs::CreateKeyValueDirect(b, "modules", n_modules.c_str()));
-    details.push_back(fbs::CreateKeyValueDirect(b, "quizzes", with_quiz ? "true" : "false"));
-    details.push_back(
-        fbs::CreateKeyValueDirect(b, "confidence_meaning", "share of modules from articles"));
-    auto reply = fbs::CreateReplyDirect(b, conv.c_str(), "content", text.c_str(), status.c_str(),
-                                        task_type.c_str(), grounding, &citations, &details);
-    ctx.emit(output::replies, conv, fbs::Payload::Reply, reply.Union(), conv);
-  }
-  {
-    std::vector<flatbuffers::Offset<fbs::KeyValue>> results;
-    results.push_back(fbs::CreateKeyValueDirect(b, "course_id", plan.course_id.c_str()));
-    results.push_back(fbs::CreateKeyValueDirect(b, "status", status.c_str()));
-    results.push_back(fbs::CreateKeyValueDirect(b, "modules", n_modules.c_str()));
-    const std::string detail = (plan.final ? "final outline of " : "proposed outline of ") +
-                               n_modules + " modules for " + quoted(plan.topic);
-    auto o = fbs::CreateTaskOutcomeDirect(b, task_id.c_str(), task_type.c_str(), "content", true,
-                                          detail.c_str(), conv.c_str(), &results);
-    ctx.emit(output::tasks, conv, fbs::Payload::TaskOutcome, o.Union(), conv);
-  }
+  kit::emit_reply(ctx, output::replies, conv,
+                  kit::reply_spec{conv,
+                                  "content",
+                                  text,
+                                  status,
+                                  task_type,
+                                  grounding,
+                                  sources,
+                                  {{"course_id", plan.course_id},
+                                   {"modules", n_modules},
+                                   {"quizzes", with_quiz ? "true" : "false"},
+                                   {"confidence_meaning", "share of modules from articles"}}},
+                  conv);
+  const std::string detail = (plan.final ? "final outline of " : "proposed outline of ") +
+                             n_modules + " modules for " + quoted(plan.topic);
+  kit::emit_outcome(ctx, conv,
+                    kit::outcome_spec{task_id,
+                                      task_type,
+                                      "content",
+                                      true,
+                                      status,
+                                      detail,
+                                      conv,
+                                      {{"course_id", plan.course_id},
+                                       {"status", std::string(kit::status_name(status))},
+                                       {"modules", n_modules}}},
+                    conv);
 }
 
 void content_agent::on_effect_result(const fbs::EffectResult& r, context& ctx) {
@@ -461,15 +463,14 @@ void content_agent::on_draft(const std::string& effect_id, const pending_effect&
                             ": the knowledge base has no article about it and the language "
                             "model gave no draft (effect " +
                             effect_id + ": " + std::string(view(r.detail())) + ").";
-    auto& b = ctx.builder();
-    auto reply = fbs::CreateReplyDirect(b, p.conversation_id.c_str(), "content", why.c_str(),
-                                        "refused", p.task_type.c_str(), 0.0, nullptr, nullptr);
-    ctx.emit(output::replies, p.conversation_id, fbs::Payload::Reply, reply.Union(),
-             p.conversation_id);
-    auto o = fbs::CreateTaskOutcomeDirect(b, p.task_id.c_str(), p.task_type.c_str(), "content",
-                                          false, why.c_str(), p.conversation_id.c_str(), nullptr);
-    ctx.emit(output::tasks, p.conversation_id, fbs::Payload::TaskOutcome, o.Union(),
-             p.conversation_id);
+    kit::emit_reply(
+        ctx, output::replies, p.conversation_id,
+        kit::reply_spec{p.conversation_id, "content", why, fbs::ReplyStatus::refused, p.task_type},
+        p.conversation_id);
+    kit::emit_outcome(ctx, p.conversation_id,
+                      kit::outcome_spec{p.task_id, p.task_type, "content", false,
+                                        fbs::ReplyStatus::refused, why, p.conversation_id},
+                      p.conversation_id);
     return;
   }
   // A drafted outline is always proposed first: a person confirms what a model wrote.

@@ -9,6 +9,7 @@
 #include "actors/development/signature.hpp"
 #include "actors/development/state_codec.hpp"
 #include "actors/kit/format.hpp"
+#include "actors/kit/task.hpp"
 
 namespace aetherial::actors::development {
 
@@ -18,14 +19,6 @@ using kv_list = std::vector<std::pair<std::string, std::string>>;
 
 std::string str(const flatbuffers::String* s) {
   return s ? s->str() : std::string();
-}
-
-/// A Task parameter ("" when absent).
-std::string param(const fbs::Task& t, std::string_view key) {
-  if (const auto* ps = t.params())
-    for (const auto* kv : *ps)
-      if (kv && kv->key() && kv->key()->string_view() == key) return str(kv->value());
-  return {};
 }
 
 /// A rate as a percentage with two decimals: 0.0123 -> "1.23 %".
@@ -56,24 +49,25 @@ std::vector<flatbuffers::Offset<fbs::KeyValue>> key_values(flatbuffers::FlatBuff
 }
 
 void reply(context& ctx, const std::string& conversation, const std::string& text,
-           const char* status, const char* intent, const kv_list& details = {}) {
+           fbs::ReplyStatus status, const std::string& intent, const kv_list& details = {}) {
   if (conversation.empty()) return; // a deploy asked for by CI, not by a person
-  auto& b = ctx.builder();
-  const auto kvs = key_values(b, details);
-  const auto p = fbs::CreateReplyDirect(b, conversation.c_str(), "development", text.c_str(),
-                                        status, intent, 1.0, nullptr, &kvs);
-  ctx.emit(output::replies, conversation, fbs::Payload::Reply, p.Union(), conversation);
+  kit::emit_reply(
+      ctx, output::replies, conversation,
+      kit::reply_spec{conversation, "development", text, status, intent, 1.0, {}, details},
+      conversation);
 }
 
 void task_outcome(context& ctx, const std::string& conversation, const std::string& task_id,
                   const std::string& type, bool success, const std::string& detail,
-                  const kv_list& results = {}) {
+                  const kv_list& results = {},
+                  fbs::ReplyStatus status = fbs::ReplyStatus::unknown) {
   if (task_id.empty()) return;
-  auto& b = ctx.builder();
-  const auto kvs = key_values(b, results);
-  const auto p = fbs::CreateTaskOutcomeDirect(b, task_id.c_str(), type.c_str(), "development",
-                                              success, detail.c_str(), conversation.c_str(), &kvs);
-  ctx.emit(output::tasks, conversation, fbs::Payload::TaskOutcome, p.Union(), conversation);
+  if (status == fbs::ReplyStatus::unknown)
+    status = success ? fbs::ReplyStatus::answered : fbs::ReplyStatus::failed;
+  kit::emit_outcome(ctx, conversation,
+                    kit::outcome_spec{task_id, type, "development", success, status, detail,
+                                      conversation, results},
+                    conversation);
 }
 
 void effect(context& ctx, const std::string& key, const std::string& effect_id, const char* kind,
@@ -268,7 +262,7 @@ void development_agent::on_build(const std::string& repo_name, const fbs::DevEve
       reply(ctx, d.conversation_id,
             "Tests failed. Deploy of " + d.service + " to " + d.environment + " stopped (" +
                 reason + ").",
-            "answered", "development.deploy");
+            fbs::ReplyStatus::answered, "development.deploy");
       finish_deploy(d, ctx.event_time_ms(), false, reason, ctx);
       continue;
     }
@@ -304,14 +298,14 @@ void development_agent::on_approval(repo_state& repo, const std::string& repo_na
     if (!ours || !d.approved_by.empty()) continue;
     if (approver == person(d.requested_by)) {
       reply(ctx, d.conversation_id,
-            "An approval of your own deploy does not count; someone else must approve.", "pending",
-            "development.deploy");
+            "An approval of your own deploy does not count; someone else must approve.",
+            fbs::ReplyStatus::pending, "development.deploy");
       continue;
     }
     d.approved_by = approver;
     if (d.phase == deploy_phase::testing)
       reply(ctx, d.conversation_id, "Approved by " + approver + ". Waiting for the tests.",
-            "pending", "development.deploy");
+            fbs::ReplyStatus::pending, "development.deploy");
     evaluate_gate(d, ctx);
   }
 }
@@ -413,7 +407,7 @@ void development_agent::on_deploy_event(const fbs::DevEvent& e, context& ctx) {
       reply(ctx, d.conversation_id,
             "The deploy of " + d.service + " to " + d.environment + " failed" +
                 (why.empty() ? "." : ": " + why + "."),
-            "answered", "development.deploy");
+            fbs::ReplyStatus::answered, "development.deploy");
       finish_deploy(d, now, false, "deploy failed" + (why.empty() ? "" : ": " + why), ctx);
       return;
     }
@@ -423,7 +417,7 @@ void development_agent::on_deploy_event(const fbs::DevEvent& e, context& ctx) {
           "Deployed " + d.service + " to " + d.environment + ". Watching the error rate for " +
               kit::integer(cfg_.deploy.watch_ms / 60'000) + " min against the baseline of " +
               percent(d.baseline) + ".",
-          "pending", "development.deploy");
+          fbs::ReplyStatus::pending, "development.deploy");
   }
 }
 
@@ -461,7 +455,7 @@ void development_agent::on_error_rate(repo_state& repo, const std::string& servi
       reply(ctx, d.conversation_id,
             "Error rate jumped to " + percent(rate) + " after the deploy (baseline " +
                 percent(base) + "). Rolling back automatically.",
-            "answered", "development.deploy",
+            fbs::ReplyStatus::answered, "development.deploy",
             {{"deploy_id", d.deploy_id},
              {"error_rate", kit::fixed(rate, 6)},
              {"baseline", kit::fixed(base, 6)}});
@@ -471,7 +465,7 @@ void development_agent::on_error_rate(repo_state& repo, const std::string& servi
       reply(ctx, d.conversation_id,
             "The error rate is " + percent(rate) + " since the deploy, against " + percent(base) +
                 " before. I recommend rolling back; confirm to roll back.",
-            "needs_confirmation", "development.deploy",
+            fbs::ReplyStatus::needs_confirmation, "development.deploy",
             {{"deploy_id", d.deploy_id},
              {"error_rate", kit::fixed(rate, 6)},
              {"baseline", kit::fixed(base, 6)}});
@@ -496,7 +490,7 @@ void development_agent::evaluate_gate(deploy_record& d, context& ctx) {
       reply(ctx, d.conversation_id,
             "Tests passed. Waiting for an approval to deploy " + d.service + " to " +
                 d.environment + ".",
-            "pending", "development.deploy");
+            fbs::ReplyStatus::pending, "development.deploy");
     }
     return;
   }
@@ -518,7 +512,7 @@ void development_agent::evaluate_gate(deploy_record& d, context& ctx) {
   reply(ctx, d.conversation_id,
         after_wait ? "Approved by " + d.approved_by + ". Deploying..."
                    : "Tests passed. Deploying...",
-        "pending", "development.deploy", {{"deploy_id", d.deploy_id}});
+        fbs::ReplyStatus::pending, "development.deploy", {{"deploy_id", d.deploy_id}});
 }
 
 void development_agent::expire(context& ctx) {
@@ -531,7 +525,7 @@ void development_agent::expire(context& ctx) {
                          " is done: the error rate peaked at " + peak + " (baseline " +
                          percent(std::max(d.baseline, cfg_.deploy.baseline_floor)) + ")";
       text += d.recommended ? "; a rollback was recommended and not confirmed." : ", healthy.";
-      reply(ctx, d.conversation_id, text, "answered", "development.deploy",
+      reply(ctx, d.conversation_id, text, fbs::ReplyStatus::answered, "development.deploy",
             {{"deploy_id", d.deploy_id}});
       finish_deploy(d, now, true,
                     d.recommended ? "deployed; rollback recommended" : "deployed and healthy", ctx);
@@ -543,26 +537,33 @@ void development_agent::expire(context& ctx) {
   }
 }
 
-void development_agent::start_deploy(const fbs::Task& t, context& ctx) {
-  const std::string task_id = str(t.task_id());
+void development_agent::start_deploy(const kit::task_spec& t, context& ctx) {
+  const auto params = kit::params_as<kit::deploy_params>(t.params);
   deploy_record d;
-  d.deploy_id = "deploy-" + (task_id.empty() ? ctx.cause_id().to_string() : task_id);
+  d.deploy_id = "deploy-" + (t.task_id.empty() ? ctx.cause_id().to_string() : t.task_id);
   if (state_.deploys.count(d.deploy_id) > 0) return; // a redelivered task
-  d.service = param(t, "service");
-  if (d.service.empty()) d.service = ctx.cause().key() ? ctx.cause().key()->str() : "";
-  d.environment = param(t, "environment");
+  // The service comes from the task alone: the key a task arrives under is a partition key,
+  // not a request to deploy something of that name.
+  d.service = params.service;
+  d.environment = params.environment;
   if (d.environment.empty()) d.environment = cfg_.deploy.default_environment;
-  d.change_id = param(t, "change_id");
-  d.commit = param(t, "commit");
-  d.task_id = task_id;
-  d.task_type = str(t.type());
-  d.conversation_id = str(t.conversation_id());
-  d.requested_by = str(t.requested_by());
+  d.change_id = params.change_id;
+  d.commit = params.commit;
+  d.task_id = t.task_id;
+  d.task_type = t.type;
+  d.conversation_id = t.conversation_id;
+  d.requested_by = t.requested_by;
   d.requested_ms = ctx.event_time_ms();
   if (d.service.empty()) {
-    reply(ctx, d.conversation_id, "Which service should I deploy?", "refused",
-          "development.deploy");
-    task_outcome(ctx, d.conversation_id, d.task_id, d.task_type, false, "no service named");
+    const std::string what = params.change.empty() ? "the change" : params.change;
+    const std::string question =
+        "To deploy " + what + " to " + d.environment +
+        " I need the service it belongs to: which one? Name it, and the commit if it is not the "
+        "next build (for example \"Deploy web commit 4f2a9c1 to " +
+        d.environment + "\").";
+    reply(ctx, d.conversation_id, question, fbs::ReplyStatus::refused, "development.deploy");
+    task_outcome(ctx, d.conversation_id, d.task_id, d.task_type, false, question, {},
+                 fbs::ReplyStatus::refused);
     return;
   }
   effect(ctx, d.service, "tests-" + d.deploy_id, "ci_pipeline", "run the tests of " + d.service,
@@ -572,52 +573,55 @@ void development_agent::start_deploy(const fbs::Task& t, context& ctx) {
           {"commit", d.commit},
           {"change_id", d.change_id}});
   reply(ctx, d.conversation_id,
-        "Running tests for " + d.service + " before deploying to " + d.environment + "...",
-        "pending", "development.deploy", {{"deploy_id", d.deploy_id}});
+        "Running tests for " + d.service + (d.commit.empty() ? "" : " at commit " + d.commit) +
+            " before deploying to " + d.environment + "...",
+        fbs::ReplyStatus::pending, "development.deploy", {{"deploy_id", d.deploy_id}});
   state_.deploys.emplace(d.deploy_id, std::move(d));
 }
 
 // ---------------------------------------------------------------------------------------
 // aetherial.tasks and aetherial.effect-results
 
-void development_agent::on_task(const fbs::Task& t, context& ctx) {
-  if (str(t.target_agent()) != kind_name) return;
-  const std::string type = str(t.type());
-  if (type == "development.deploy") {
+void development_agent::on_task(const fbs::Task& task, context& ctx) {
+  if (str(task.target_agent()) != kind_name) return;
+  const kit::task_spec t = kit::read_task(task);
+  if (!kit::can_do(kind_name, t.type)) {
+    reply(ctx, t.conversation_id, "I cannot do \"" + t.type + "\".", fbs::ReplyStatus::refused,
+          t.type);
+    task_outcome(ctx, t.conversation_id, t.task_id, t.type, false, "unknown task type", {},
+                 fbs::ReplyStatus::refused);
+  } else if (t.type == "development.deploy") {
     start_deploy(t, ctx);
-  } else if (type == "development.feature_request" || type == "development.bug_fix" ||
-             type == "development.write_tests") {
-    start_code_request(t, ctx);
   } else {
-    const std::string conversation = str(t.conversation_id());
-    reply(ctx, conversation, "I cannot do \"" + type + "\".", "refused", type.c_str());
-    task_outcome(ctx, conversation, str(t.task_id()), type, false, "unknown task type");
+    start_code_request(t, ctx);
   }
 }
 
-void development_agent::start_code_request(const fbs::Task& t, context& ctx) {
+void development_agent::start_code_request(const kit::task_spec& t, context& ctx) {
   code_request c;
-  c.task_id = str(t.task_id());
-  c.task_type = str(t.type());
-  c.conversation_id = str(t.conversation_id());
-  c.requested_by = str(t.requested_by());
-  c.service = param(t, "service");
-  if (c.service.empty() && ctx.cause().key()) c.service = ctx.cause().key()->str();
-  c.text = param(t, "text");
-  c.priority = t.priority();
+  c.task_id = t.task_id;
+  c.task_type = t.type;
+  c.conversation_id = t.conversation_id;
+  c.requested_by = t.requested_by;
+  c.service = kit::params_as<kit::code_request_params>(t.params).service;
+  c.text = t.text;
+  c.priority = t.priority;
   c.requested_ms = ctx.event_time_ms();
   const std::string effect_id =
       "codegen-" + (c.task_id.empty() ? ctx.cause_id().to_string() : c.task_id);
   if (state_.code_requests.count(effect_id) > 0) return; // a redelivered task
   if (c.text.empty()) {
-    reply(ctx, c.conversation_id, "What should the code do?", "refused", c.task_type.c_str());
-    task_outcome(ctx, c.conversation_id, c.task_id, c.task_type, false, "no text");
+    reply(ctx, c.conversation_id, "What should the code do?", fbs::ReplyStatus::refused,
+          c.task_type);
+    task_outcome(ctx, c.conversation_id, c.task_id, c.task_type, false, "no text", {},
+                 fbs::ReplyStatus::refused);
     return;
   }
   if (state_.code_requests.size() >= cfg_.max_code_requests) {
     reply(ctx, c.conversation_id, "Too many code requests are in progress; try again later.",
-          "refused", c.task_type.c_str());
-    task_outcome(ctx, c.conversation_id, c.task_id, c.task_type, false, "too many in progress");
+          fbs::ReplyStatus::refused, c.task_type);
+    task_outcome(ctx, c.conversation_id, c.task_id, c.task_type, false, "too many in progress", {},
+                 fbs::ReplyStatus::refused);
     return;
   }
   const std::string what = c.task_type.substr(c.task_type.find('.') + 1);
@@ -627,8 +631,10 @@ void development_agent::start_code_request(const fbs::Task& t, context& ctx) {
          {{"task_id", c.task_id}, {"task_type", c.task_type}, {"service", c.service}});
   reply(ctx, c.conversation_id,
         "Working on it: generating code for " + (c.service.empty() ? "the request" : c.service) +
-            " (" + what + ").",
-        "pending", c.task_type.c_str(), {{"effect_id", effect_id}});
+            " (" + what +
+            "). No code exists yet; it follows here once a code generator records "
+            "its result.",
+        fbs::ReplyStatus::pending, c.task_type, {{"effect_id", effect_id}});
   state_.code_requests.emplace(effect_id, std::move(c));
 }
 
@@ -640,8 +646,8 @@ void development_agent::on_effect_result(const fbs::EffectResult& r, context& ct
     if (!r.success()) {
       const std::string why = first_line(str(r.detail()), 200);
       reply(ctx, c.conversation_id,
-            "Code generation failed" + (why.empty() ? "." : ": " + why + "."), "answered",
-            c.task_type.c_str(), {{"effect_id", effect_id}});
+            "Code generation failed" + (why.empty() ? "." : ": " + why + "."),
+            fbs::ReplyStatus::answered, c.task_type, {{"effect_id", effect_id}});
       task_outcome(ctx, c.conversation_id, c.task_id, c.task_type, false,
                    "code generation failed" + (why.empty() ? "" : ": " + why));
       return;
@@ -650,20 +656,26 @@ void development_agent::on_effect_result(const fbs::EffectResult& r, context& ct
     reply(ctx, c.conversation_id,
           "The code for " + (c.service.empty() ? "your request" : c.service) +
               " is ready: " + summary,
-          "answered", c.task_type.c_str(), {{"effect_id", effect_id}});
+          fbs::ReplyStatus::answered, c.task_type, {{"effect_id", effect_id}});
     task_outcome(ctx, c.conversation_id, c.task_id, c.task_type, true, "code generated",
                  {{"effect_id", effect_id}, {"summary", summary}});
     if (c.task_type != "development.write_tests") {
       // New code needs tests: the follow-up is a task of its own, through aetherial.tasks.
-      auto& b = ctx.builder();
-      const auto kvs = key_values(
-          b,
-          {{"service", c.service}, {"text", "Write tests for: " + c.text}, {"follows", c.task_id}});
-      const std::string id = "tests-for-" + c.task_id;
-      const auto p =
-          fbs::CreateTaskDirect(b, id.c_str(), "development.write_tests", "development", c.priority,
-                                c.conversation_id.c_str(), "agent:development", &kvs);
-      ctx.emit(output::tasks, c.service, fbs::Payload::Task, p.Union(), c.conversation_id);
+      kit::task_spec follow;
+      follow.task_id = "tests-for-" + c.task_id;
+      follow.type = "development.write_tests";
+      follow.target_agent = std::string(kind_name);
+      follow.priority = c.priority;
+      follow.conversation_id = c.conversation_id;
+      follow.requested_by = "agent:development";
+      follow.text = "Write tests for: " + c.text;
+      follow.intent = "development.write_tests";
+      kit::code_request_params params;
+      params.service = c.service;
+      params.follows = c.task_id;
+      follow.params = params;
+      kit::emit_task(ctx, c.service.empty() ? c.conversation_id : c.service, follow,
+                     c.conversation_id);
     }
     return;
   }
@@ -673,7 +685,7 @@ void development_agent::on_effect_result(const fbs::EffectResult& r, context& ct
     const std::string why = first_line(str(r.detail()), 160);
     reply(ctx, d->second.conversation_id,
           "The deploy of " + d->second.service + " failed" + (why.empty() ? "." : ": " + why + "."),
-          "answered", "development.deploy");
+          fbs::ReplyStatus::answered, "development.deploy");
     finish_deploy(d->second, ctx.event_time_ms(), false, "deploy failed", ctx);
   }
 }

@@ -20,6 +20,7 @@
 #include "actors/agent.hpp"
 #include "actors/development/config.hpp"
 #include "actors/development/state.hpp"
+#include "actors/kit/task.hpp"
 
 namespace aetherial::actors::development {
 
@@ -54,8 +55,8 @@ private:
   void on_deploy_event(const fbs::DevEvent& e, context& ctx);
   void on_error_rate(repo_state& repo, const std::string& service, double rate, context& ctx);
 
-  void start_deploy(const fbs::Task& t, context& ctx);
-  void start_code_request(const fbs::Task& t, context& ctx);
+  void start_deploy(const kit::task_spec& t, context& ctx);
+  void start_code_request(const kit::task_spec& t, context& ctx);
   void evaluate_gate(deploy_record& d, context& ctx);
   void expire(context& ctx);
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "actors/kit/task.hpp"
 #include "actors/operations/operations_agent.hpp"
 #include "actors/operations/text.hpp"
 
@@ -19,13 +20,6 @@ std::string lower(std::string_view v) {
   for (auto& c : s)
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   return s;
-}
-
-std::string_view param(const fbs::Task& task, std::string_view key) {
-  if (task.params() == nullptr) return {};
-  for (const auto* kv : *task.params())
-    if (kv != nullptr && text(kv->key()) == key) return text(kv->value());
-  return {};
 }
 
 std::string percent(double share, int decimals = 0) {
@@ -381,38 +375,24 @@ diagnosis diagnose(const operations_state& s, const operations_config& cfg,
 void on_task(const operations_state& s, const operations_config& cfg, const fbs::Task& task,
              context& ctx) {
   if (text(task.target_agent()) != kind_name || text(task.type()) != diagnose_task_type) return;
-  const auto d = diagnose(s, cfg, param(task, "service"), ctx.event_time_ms());
+  const kit::task_spec t = kit::read_task(task);
+  const auto d =
+      diagnose(s, cfg, kit::params_as<kit::diagnose_params>(t.params).service, ctx.event_time_ms());
 
-  const std::string task_id(text(task.task_id()));
   const std::string type(diagnose_task_type);
   const std::string agent(kind_name);
-  std::string conversation(text(task.conversation_id()));
-  if (conversation.empty()) conversation = task_id;
+  std::string conversation = t.conversation_id;
+  if (conversation.empty()) conversation = t.task_id;
   if (conversation.empty()) conversation = std::string(text(ctx.cause().key()));
 
-  auto& b = ctx.builder();
-  auto results = [&]() {
-    std::vector<flatbuffers::Offset<fbs::KeyValue>> kvs;
-    for (const auto& [k, v] : d.results)
-      kvs.push_back(fbs::CreateKeyValueDirect(b, k.c_str(), v.c_str()));
-    return kvs;
-  };
-  {
-    const auto kvs = results();
-    std::vector<flatbuffers::Offset<flatbuffers::String>> cites;
-    for (const auto& c : d.citations)
-      cites.push_back(b.CreateString(c));
-    const auto p = fbs::CreateReplyDirect(b, conversation.c_str(), agent.c_str(), d.text.c_str(),
-                                          "answered", type.c_str(), d.confidence, &cites, &kvs);
-    ctx.emit(output::replies, conversation, fbs::Payload::Reply, p.Union());
-  }
-  {
-    const auto kvs = results();
-    const auto p =
-        fbs::CreateTaskOutcomeDirect(b, task_id.c_str(), type.c_str(), agent.c_str(), d.has_data,
-                                     d.text.c_str(), conversation.c_str(), &kvs);
-    ctx.emit(output::tasks, conversation, fbs::Payload::TaskOutcome, p.Union());
-  }
+  // Nothing observed yet is an answer, not a failure of this agent.
+  const auto status = d.has_data ? fbs::ReplyStatus::answered : fbs::ReplyStatus::no_data;
+  kit::emit_reply(ctx, output::replies, conversation,
+                  kit::reply_spec{conversation, agent, d.text, status, type, d.confidence,
+                                  d.citations, d.results});
+  kit::emit_outcome(ctx, conversation,
+                    kit::outcome_spec{t.task_id, type, agent, d.has_data, status, d.text,
+                                      conversation, d.results});
 }
 
 } // namespace aetherial::actors::operations

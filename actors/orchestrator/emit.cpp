@@ -17,51 +17,37 @@ std::vector<flatbuffers::Offset<fbs::KeyValue>> build_key_values(flatbuffers::Fl
 
 void emit_reply(context& ctx, output to, const std::string& key, const std::string& correlation,
                 const reply_fields& r) {
-  auto& b = ctx.builder();
-  std::vector<flatbuffers::Offset<flatbuffers::String>> citations;
-  citations.reserve(r.citations.size());
-  for (const auto& c : r.citations)
-    citations.push_back(b.CreateString(c));
-  const auto details = build_key_values(b, r.details);
-  const auto p = fbs::CreateReplyDirect(b, r.conversation_id.c_str(), "orchestrator",
-                                        r.text.c_str(), r.status.c_str(), r.intent.c_str(),
-                                        r.confidence, &citations, &details);
-  ctx.emit(to, key, fbs::Payload::Reply, p.Union(), correlation);
+  kit::emit_reply(ctx, to, key,
+                  kit::reply_spec{r.conversation_id, "orchestrator", r.text, r.status, r.intent,
+                                  r.confidence, r.citations, r.details},
+                  correlation);
 }
-
-namespace {
-
-std::string param_of(const key_values& params, const std::string& name) {
-  for (const auto& [k, v] : params)
-    if (k == name) return v;
-  return {};
-}
-
-} // namespace
 
 std::string task_key(const std::string& conversation_key, const task_fields& t) {
   // The target's state is partitioned by its own domain key: analytics by tenant,
-  // development by service (repo). Its outcome comes back keyed by the conversation id.
+  // development and operations by service (repo). Its outcome comes back keyed by the
+  // conversation id.
   if (t.target_agent == "analytics") {
-    const auto tenant = param_of(t.params, "tenant");
+    const auto tenant = kit::params_as<kit::analytics_params>(t.params).tenant;
     return tenant.empty() ? "main" : tenant;
   }
-  if (t.target_agent == "development" || t.target_agent == "operations") {
-    const auto service = param_of(t.params, "service");
-    if (!service.empty()) return service;
-    if (t.target_agent == "development") return "platform";
-  }
+  std::string service;
+  if (const auto* p = std::get_if<kit::deploy_params>(&t.params)) service = p->service;
+  if (const auto* p = std::get_if<kit::code_request_params>(&t.params)) service = p->service;
+  if (const auto* p = std::get_if<kit::diagnose_params>(&t.params)) service = p->service;
+  if (!service.empty() && (t.target_agent == "development" || t.target_agent == "operations"))
+    return service;
   return conversation_key;
+}
+
+kit::task_params task_params_of(const std::string& task_type,
+                                const std::map<std::string, std::string>& slots) {
+  return kit::params_from_strings(task_type, slots);
 }
 
 void emit_task(context& ctx, const std::string& key, const std::string& correlation,
                const task_fields& t) {
-  auto& b = ctx.builder();
-  const auto params = build_key_values(b, t.params);
-  const auto p =
-      fbs::CreateTaskDirect(b, t.task_id.c_str(), t.type.c_str(), t.target_agent.c_str(),
-                            t.priority, t.conversation_id.c_str(), t.requested_by.c_str(), &params);
-  ctx.emit(output::tasks, task_key(key, t), fbs::Payload::Task, p.Union(), correlation);
+  kit::emit_task(ctx, task_key(key, t), t, correlation);
 }
 
 void emit_access_audit(context& ctx, const std::string& key, const std::string& correlation,

@@ -2,43 +2,42 @@
 // Builders of what the Orchestrator emits: replies, tasks, access audits, effect requests.
 // Each builds its payload in the context's builder and emits it at once.
 
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "actors/agent.hpp"
+#include "actors/kit/task.hpp"
 
 namespace aetherial::actors::orchestrator {
 
 /// Ordered key/value pairs, written in the order given.
-using key_values = std::vector<std::pair<std::string, std::string>>;
+using key_values = kit::key_values;
 
 /// The fields of a Reply (on aetherial.replies, or a routing record on aetherial.decisions).
 struct reply_fields {
   std::string conversation_id;
   std::string text;
-  std::string status; ///< "pending", "answered", "refused", "failed", "escalated", "routed", ...
+  fbs::ReplyStatus status = fbs::ReplyStatus::answered;
   std::string intent;
   double confidence = 0.0;
   std::vector<std::string> citations;
   key_values details;
 };
 
-/// The fields of a Task (on aetherial.tasks).
-struct task_fields {
-  std::string task_id;
-  std::string type;
-  std::string target_agent;
-  int priority = 0;
-  std::string conversation_id;
-  std::string requested_by;
-  key_values params;
-};
+/// The fields of a Task (on aetherial.tasks), with its typed parameters.
+using task_fields = kit::task_spec;
 
-/// The key a task is produced with: the target agent's partition key (analytics: the
-/// `tenant` param or "main"; development: the `service` param or "platform"; operations:
-/// the `service` param), else `conversation_key`.
+/// The key a task is produced with: the target agent's partition key (analytics: the tenant
+/// or "main"; development: the service named; operations: the service named), else
+/// `conversation_key`.
 [[nodiscard]] std::string task_key(const std::string& conversation_key, const task_fields& t);
+
+/// The typed parameters of a task of `task_type` from the slots of a command ("service" ->
+/// "web"); slots the task type does not take are left out.
+[[nodiscard]] kit::task_params task_params_of(const std::string& task_type,
+                                              const std::map<std::string, std::string>& slots);
 
 /// Emits a Reply from agent "orchestrator" to `to`, keyed by `key`, correlated `correlation`.
 void emit_reply(context& ctx, output to, const std::string& key, const std::string& correlation,

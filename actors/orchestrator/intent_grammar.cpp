@@ -114,6 +114,21 @@ void fill_diagnose(const tokens& t, slot_map& s) {
   }
 }
 
+const words deploy_verbs = {"deploy", "redeploy", "release", "ship", "push"};
+
+/// 7 to 40 hex digits, at least one of them a digit: a commit id.
+bool is_commit_like(const std::string& w) {
+  if (w.size() < 7 || w.size() > 40) return false;
+  bool digit = false;
+  for (char c : w) {
+    if (c >= '0' && c <= '9')
+      digit = true;
+    else if (c < 'a' || c > 'f')
+      return false;
+  }
+  return digit;
+}
+
 void fill_deploy(const tokens& t, slot_map& s) {
   const std::vector<std::pair<std::string_view, words>> envs = {
       {"production", {"production", "prod", "live"}},
@@ -134,11 +149,46 @@ void fill_deploy(const tokens& t, slot_map& s) {
       s["environment"] =
           t[to + 1].norm == "dev" || t[to + 1].norm == "development" ? "dev" : "test";
   }
-  const auto v = find_word(t, {"deploy", "redeploy", "release", "ship", "push"});
-  if (v != std::string::npos) {
-    const std::string change = phrase_until(t, skip_articles(t, v + 1), {"to", "into", "on", "in"});
-    if (!change.empty()) s["change"] = change;
+  // A commit: the word after "commit", or a word of 7 to 40 hex digits with a digit in it.
+  std::size_t commit_at = std::string::npos;
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    const bool after_word = i > 0 && one_of(t[i - 1].norm, {"commit", "sha", "revision"});
+    if (after_word || is_commit_like(t[i].norm)) {
+      s["commit"] = t[i].norm;
+      commit_at = i;
+      break;
+    }
   }
+  // The service: "the web service", "service web", "... of web", "... for web", or the one
+  // word deployed when it is no word for a change ("Deploy web to production").
+  const words service_nouns = {"service", "repo", "repository"};
+  const words not_names = {"the", "a", "an", "my", "our", "this", "that", "new", "to", "of", ","};
+  if (const auto n = find_word(t, service_nouns); n != std::string::npos) {
+    if (n > 0 && !one_of(t[n - 1].norm, not_names) && !one_of(t[n - 1].norm, deploy_verbs))
+      s["service"] = t[n - 1].orig;
+    else if (n + 1 < t.size() && !one_of(t[n + 1].norm, not_names) &&
+             !one_of(t[n + 1].norm, {"to", "into", "on", "in"}))
+      s["service"] = t[n + 1].orig;
+  }
+  const auto v = find_word(t, deploy_verbs);
+  if (v == std::string::npos) return;
+  std::size_t end = 0;
+  const std::size_t start = skip_articles(t, v + 1);
+  const std::string change = phrase_until(
+      t, start, {"to", "into", "on", "in", "of", "for", "from", "at", "commit", "sha"}, &end);
+  if (!change.empty() && start != commit_at) s["change"] = change;
+  if (s.count("service") == 0 && end < t.size() && one_of(t[end].norm, {"of", "for", "from"})) {
+    const std::size_t n = skip_articles(t, end + 1);
+    if (n < t.size() && t[n].norm != "," && !is_commit_like(t[n].norm) &&
+        !one_of(t[n].norm, {"production", "prod", "staging", "live"}))
+      s["service"] = t[n].orig;
+  }
+  const words change_words = {"feature", "features",   "build",  "builds", "version", "release",
+                              "update",  "changes",    "change", "fix",    "fixes",   "code",
+                              "it",      "everything", "latest", "new",    "commit",  "branch"};
+  if (s.count("service") == 0 && end == start + 1 && start != commit_at &&
+      !one_of(t[start].norm, change_words))
+    s["service"] = t[start].orig;
 }
 
 void fill_course(const tokens& t, slot_map& s) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "actors/kit/task.hpp"
 #include "actors/orchestrator/routing.hpp"
 #include "actors/orchestrator/state_codec.hpp"
 #include "actors/orchestrator/text.hpp"
@@ -151,7 +152,7 @@ std::pair<std::string, std::string> orchestrator_agent::handle(const command_inf
                                                                conversation& conv, context& ctx) {
   const tokens t = tokenize(cmd.text);
   if (t.empty()) {
-    reply(ctx, cmd, "The command has no text to act on.", "failed", "", 0.0);
+    reply(ctx, cmd, "The command has no text to act on.", fbs::ReplyStatus::failed, "", 0.0);
     return {"", "failed"};
   }
   if (conv.draft.active) {
@@ -162,7 +163,7 @@ std::pair<std::string, std::string> orchestrator_agent::handle(const command_inf
       reply(ctx, cmd,
             "Cancelled the course" + (topic.empty() ? std::string() : " about " + topic) +
                 "; nothing was sent to the Content agent.",
-            "answered", std::string(course_intent), 1.0);
+            fbs::ReplyStatus::answered, std::string(course_intent), 1.0);
       return {std::string(course_intent), "answered"};
     }
   }
@@ -176,8 +177,8 @@ std::pair<std::string, std::string> orchestrator_agent::handle(const command_inf
 
   if (!understood && conv.draft.active) return continue_course(cmd, conv, t, ctx);
   if (!understood && is_confirmation(t)) {
-    reply(ctx, cmd, "Nothing in this conversation is waiting for a confirmation.", "answered",
-          std::string(confirm_intent), 1.0);
+    reply(ctx, cmd, "Nothing in this conversation is waiting for a confirmation.",
+          fbs::ReplyStatus::answered, std::string(confirm_intent), 1.0);
     return {std::string(confirm_intent), "answered"};
   }
 
@@ -204,7 +205,7 @@ orchestrator_agent::refuse(const command_info& cmd, const intent_match& m, conte
                     false, reason);
   std::string text = "Refused: " + reason + ".";
   if (!allowed_roles.empty()) text += " Roles that may: " + joined(allowed_roles) + ".";
-  reply(ctx, cmd, std::move(text), "refused", m.intent, m.confidence,
+  reply(ctx, cmd, std::move(text), fbs::ReplyStatus::refused, m.intent, m.confidence,
         {{"reason", reason}, {"allowed_roles", joined(allowed_roles, ",")}});
   return {m.intent, "refused"};
 }
@@ -212,7 +213,13 @@ orchestrator_agent::refuse(const command_info& cmd, const intent_match& m, conte
 std::pair<std::string, std::string> orchestrator_agent::route(const command_info& cmd,
                                                               const intent_match& m, bool urgent,
                                                               context& ctx) {
-  const intent_route& r = cfg_.routes.at(m.intent);
+  const intent_route& table = cfg_.routes.at(m.intent);
+  // Only kinds that do the task type are candidates: a table entry no agent does is never
+  // chosen, whatever its success rate.
+  intent_route r = table;
+  r.options.clear();
+  for (const auto& o : table.options)
+    if (kit::can_do(o.agent, o.task_type)) r.options.push_back(o);
   if (r.options.empty())
     return ask_language_model(cmd, state_.conversations.at(cmd.conversation_id), m, ctx);
   slot_map slots = m.slots;
@@ -223,17 +230,17 @@ std::pair<std::string, std::string> orchestrator_agent::route(const command_info
   const int priority = std::clamp(r.priority + (urgent ? cfg_.urgency_bonus : 0), 0, 9);
   const std::string task_id = "task-" + cmd.command_id;
 
-  std::map<std::string, std::string> params(slots.begin(), slots.end());
-  params["text"] = cmd.text;
-  params["intent"] = m.intent;
-  params["role"] = cmd.role;
-  task_fields task{task_id,
-                   target.task_type,
-                   target.agent,
-                   priority,
-                   cmd.conversation_id,
-                   cmd.principal,
-                   key_values(params.begin(), params.end())};
+  task_fields task;
+  task.task_id = task_id;
+  task.type = target.task_type;
+  task.target_agent = target.agent;
+  task.priority = priority;
+  task.conversation_id = cmd.conversation_id;
+  task.requested_by = cmd.principal;
+  task.text = cmd.text;
+  task.intent = m.intent;
+  task.role = cmd.role;
+  task.params = task_params_of(target.task_type, slots);
   emit_task(ctx, cmd.conversation_id, cmd.correlation, task);
 
   // The routing decision, with the numbers it rests on, for auditors.
@@ -259,15 +266,20 @@ std::pair<std::string, std::string> orchestrator_agent::route(const command_info
   for (const auto& [k, v] : slots)
     details.emplace_back("slot." + k, v);
   if (urgent) why += "; marked urgent, priority raised";
-  emit_reply(
-      ctx, output::decisions, cmd.conversation_id, cmd.correlation,
-      reply_fields{cmd.conversation_id, why, "routed", m.intent, m.confidence, {task_id}, details});
+  emit_reply(ctx, output::decisions, cmd.conversation_id, cmd.correlation,
+             reply_fields{cmd.conversation_id,
+                          why,
+                          fbs::ReplyStatus::routed,
+                          m.intent,
+                          m.confidence,
+                          {task_id},
+                          details});
 
   reply(ctx, cmd,
         render(r.doing, slots) + ": routed to the " + capitalized(target.agent) +
             " agent as task " + task_id + " (priority " + integer(priority) +
             "). Its outcome follows here when the agent reports back.",
-        "pending", m.intent, m.confidence,
+        fbs::ReplyStatus::pending, m.intent, m.confidence,
         {{"task_id", task_id}, {"target_agent", target.agent}, {"priority", integer(priority)}},
         {task_id});
 
@@ -306,7 +318,7 @@ std::pair<std::string, std::string> orchestrator_agent::ask_language_model(const
                           "'" + truncate_utf8(cmd.text, cfg_.max_turn_text) +
                               "' matches no intent rule (best confidence " + fixed(m.confidence) +
                               "); asked the language model",
-                          "effect_requested",
+                          fbs::ReplyStatus::effect_requested,
                           std::string(unknown_intent),
                           m.confidence,
                           {effect_id},
@@ -317,7 +329,7 @@ std::pair<std::string, std::string> orchestrator_agent::ask_language_model(const
   reply(ctx, cmd,
         "No rule of mine understands this, so I have asked a language model (effect " + effect_id +
             "). There is no answer yet; it will follow here once an effect worker records one.",
-        "pending", std::string(unknown_intent), m.confidence,
+        fbs::ReplyStatus::pending, std::string(unknown_intent), m.confidence,
         {{"effect_id", effect_id}, {"kind", cfg_.llm_effect_kind}}, {effect_id});
 
   pending_effect p;
@@ -389,7 +401,8 @@ void orchestrator_agent::ask_for_course_details(const command_info& cmd, const c
     text += d.quizzes ? ", or name other topics."
                       : " (add \"with quizzes\" for a quiz per module), or name other topics.";
   }
-  reply(ctx, cmd, std::move(text), "answered", std::string(course_intent), d.confidence,
+  reply(ctx, cmd, std::move(text), fbs::ReplyStatus::answered, std::string(course_intent),
+        d.confidence,
         {{"awaiting", d.topic.empty() ? "topic" : "confirmation"},
          {"topic", d.topic},
          {"topics", joined(d.topics)},
@@ -414,6 +427,8 @@ std::pair<std::string, std::string> orchestrator_agent::confirm_course(const com
   m.slots["topic"] = d.topic;
   if (!d.topics.empty()) m.slots["topics"] = joined(d.topics);
   m.slots["quizzes"] = d.quizzes ? "true" : "false";
+  // The person has agreed to the course here: the Content agent finalizes it at once.
+  m.slots["confirmed"] = "true";
   conv.draft = course_draft{};
   return route(cmd, m, is_urgent(t), ctx);
 }
@@ -429,13 +444,25 @@ void orchestrator_agent::on_task_outcome(const fbs::TaskOutcome& o, context& ctx
   const pending_task p = std::move(it->second);
   state_.tasks.erase(it);
 
+  // The agent's own status, else (outcomes written before it) success or failure, with an
+  // escalation said in the results.
+  fbs::ReplyStatus status = o.status();
+  if (status == fbs::ReplyStatus::unknown || !kit::is_final(status)) {
+    status = o.success() ? fbs::ReplyStatus::answered : fbs::ReplyStatus::failed;
+    if (const auto* results = o.results())
+      for (const auto* kv : *results)
+        if (kv != nullptr && text(kv->key()) == "status" && text(kv->value()) == "escalated")
+          status = fbs::ReplyStatus::escalated;
+  }
+  // An answer from no data yet is not a failure of the agent, nor a success: not counted.
   auto& s = state_.stats[stats_key(p.agent, p.task_type)];
-  if (o.success())
-    ++s.successes;
-  else
-    ++s.failures;
+  if (status != fbs::ReplyStatus::no_data) {
+    if (o.success())
+      ++s.successes;
+    else
+      ++s.failures;
+  }
 
-  std::string status = o.success() ? "answered" : "failed";
   key_values details = {{"task_id", task_id},
                         {"agent", p.agent},
                         {"task_type", p.task_type},
@@ -443,16 +470,12 @@ void orchestrator_agent::on_task_outcome(const fbs::TaskOutcome& o, context& ctx
   if (const auto* results = o.results()) {
     for (const auto* kv : *results) {
       if (kv == nullptr) continue;
-      const std::string k(text(kv->key()));
-      const std::string v(text(kv->value()));
-      // An agent may say the matter went to a human (support hands money issues over).
-      if (k == "status" && v == "escalated") status = "escalated";
-      details.emplace_back(k, v);
+      details.emplace_back(std::string(text(kv->key())), std::string(text(kv->value())));
     }
   }
   const std::string detail(text(o.detail()));
   std::string reply_text;
-  if (o.success())
+  if (o.success() || status == fbs::ReplyStatus::no_data || status == fbs::ReplyStatus::escalated)
     reply_text = capitalized(p.agent) +
                  " agent: " + (detail.empty() ? "completed " + p.task_type + "." : detail);
   else
@@ -462,7 +485,7 @@ void orchestrator_agent::on_task_outcome(const fbs::TaskOutcome& o, context& ctx
       ctx, output::replies, p.conversation_id, p.correlation,
       reply_fields{
           p.conversation_id, reply_text, status, p.intent, p.confidence, {task_id}, details});
-  set_turn_outcome(p.conversation_id, p.command_id, status);
+  set_turn_outcome(p.conversation_id, p.command_id, std::string(kit::status_name(status)));
 }
 
 void orchestrator_agent::on_effect_result(const fbs::EffectResult& r, context& ctx) {
@@ -483,7 +506,7 @@ void orchestrator_agent::on_effect_result(const fbs::EffectResult& r, context& c
   else
     reply_text = "The language model gave no answer: " +
                  (detail.empty() ? std::string("the effect failed without a reason.") : detail);
-  const std::string status = answered ? "answered" : "failed";
+  const auto status = answered ? fbs::ReplyStatus::answered : fbs::ReplyStatus::failed;
   emit_reply(ctx, output::replies, p.conversation_id, p.correlation,
              reply_fields{p.conversation_id,
                           reply_text,
@@ -492,7 +515,7 @@ void orchestrator_agent::on_effect_result(const fbs::EffectResult& r, context& c
                           p.confidence,
                           {effect_id},
                           {{"effect_id", effect_id}, {"source", p.kind}, {"detail", detail}}});
-  set_turn_outcome(p.conversation_id, p.command_id, status);
+  set_turn_outcome(p.conversation_id, p.command_id, std::string(kit::status_name(status)));
 }
 
 void orchestrator_agent::expire(context& ctx) {
@@ -509,7 +532,7 @@ void orchestrator_agent::expire(context& ctx) {
                             "No outcome from the " + capitalized(p.agent) + " agent for task " +
                                 it->first + " within " + seconds(cfg_.task_timeout_ms) +
                                 "; I have stopped waiting for it.",
-                            "failed",
+                            fbs::ReplyStatus::failed,
                             p.intent,
                             p.confidence,
                             {it->first},
@@ -532,7 +555,7 @@ void orchestrator_agent::expire(context& ctx) {
                             "The language model did not answer within " +
                                 seconds(cfg_.effect_timeout_ms) + " (effect " + it->first +
                                 "); I have stopped waiting for it.",
-                            "failed",
+                            fbs::ReplyStatus::failed,
                             p.intent,
                             p.confidence,
                             {it->first},
@@ -559,8 +582,9 @@ void orchestrator_agent::sweep_conversations() {
 // --- helpers ---------------------------------------------------------------------------------
 
 void orchestrator_agent::reply(context& ctx, const command_info& cmd, std::string text,
-                               std::string status, const std::string& intent, double confidence,
-                               key_values details, std::vector<std::string> citations) {
+                               fbs::ReplyStatus status, const std::string& intent,
+                               double confidence, key_values details,
+                               std::vector<std::string> citations) {
   emit_reply(ctx, output::replies, cmd.conversation_id, cmd.correlation,
              reply_fields{cmd.conversation_id, std::move(text), std::move(status), intent,
                           confidence, std::move(citations), std::move(details)});

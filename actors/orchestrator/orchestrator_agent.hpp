@@ -70,7 +70,7 @@ private:
   std::pair<std::string, std::string> confirm_course(const command_info& cmd, conversation& conv,
                                                      const tokens& t, context& ctx);
   void ask_for_course_details(const command_info& cmd, const course_draft& d, context& ctx);
-  void reply(context& ctx, const command_info& cmd, std::string text, std::string status,
+  void reply(context& ctx, const command_info& cmd, std::string text, fbs::ReplyStatus status,
              const std::string& intent, double confidence, key_values details = {},
              std::vector<std::string> citations = {});
   void set_turn_outcome(const std::string& conversation_id, const std::string& command_id,

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "actors/kit/format.hpp"
+#include "actors/kit/task.hpp"
 #include "actors/support/state_codec.hpp"
 #include "actors/text/tokenizer.hpp"
 
@@ -18,16 +19,6 @@ std::string quoted(std::string_view s) {
   q += s;
   q += '"';
   return q;
-}
-
-/// The first non-empty parameter among `keys`.
-std::string param(const fbs::Task& t, std::initializer_list<std::string_view> keys) {
-  if (t.params() == nullptr) return {};
-  for (auto key : keys)
-    for (const auto* kv : *t.params())
-      if (kv != nullptr && view(kv->key()) == key && !view(kv->value()).empty())
-        return std::string(view(kv->value()));
-  return {};
 }
 
 } // namespace
@@ -104,25 +95,26 @@ void support_agent::on_feedback(const fbs::Feedback& f) {
     ++v.down;
 }
 
-void support_agent::on_task(const fbs::Task& t, const fbs::Envelope& event, context& ctx) {
-  if (view(t.target_agent()) != kind_name) return;
+void support_agent::on_task(const fbs::Task& task, const fbs::Envelope& event, context& ctx) {
+  if (view(task.target_agent()) != kind_name) return;
+  const kit::task_spec t = kit::read_task(task);
   question q;
-  q.task = &t;
-  q.intent = std::string(view(t.type()));
-  q.conversation_id = std::string(view(t.conversation_id()));
+  q.task_id = t.task_id;
+  q.task_type = t.type;
+  q.is_task = true;
+  q.intent = t.type;
+  q.conversation_id = t.conversation_id;
   if (q.conversation_id.empty()) q.conversation_id = std::string(view(event.key()));
-  q.text = param(t, {"text", "question", "message", "query"});
+  q.text = t.text;
   if (!q.text.empty()) {
     answer(q, ctx);
     return;
   }
-  auto& b = ctx.builder();
-  const auto detail = "the task carries no question: expected a param text, question or message";
-  auto outcome = fbs::CreateTaskOutcomeDirect(b, t.task_id() ? t.task_id()->c_str() : "",
-                                              t.type() ? t.type()->c_str() : "", "support", false,
-                                              detail, q.conversation_id.c_str(), nullptr);
-  ctx.emit(output::tasks, q.conversation_id, fbs::Payload::TaskOutcome, outcome.Union(),
-           q.conversation_id);
+  kit::emit_outcome(
+      ctx, q.conversation_id,
+      kit::outcome_spec{t.task_id, t.type, "support", false, fbs::ReplyStatus::refused,
+                        "the task carries no question: its text is empty", q.conversation_id},
+      q.conversation_id);
 }
 
 conversation& support_agent::touch(const std::string& id, std::int64_t now) {
@@ -190,7 +182,7 @@ void support_agent::answer(const question& q, context& ctx) {
                  ? ", so a person from the support team will take this conversation over."
                  : ".";
   }
-  const std::string status = a.escalate() ? "escalated" : "answered";
+  const auto status = a.escalate() ? fbs::ReplyStatus::escalated : fbs::ReplyStatus::answered;
   const std::string intent =
       !q.intent.empty() ? q.intent
                         : (!a.money_word.empty() ? "support.payment_issue" : "support.question");
@@ -200,22 +192,18 @@ void support_agent::answer(const question& q, context& ctx) {
       schemas::derive_event_id(ctx.cause_id(), kind_name, ctx.outputs().size()).to_string();
   const std::string cited = art != nullptr ? art->id : std::string();
   {
-    auto& b = ctx.builder();
-    std::vector<flatbuffers::Offset<flatbuffers::String>> citations;
-    if (!cited.empty()) citations.push_back(b.CreateString(cited));
-    std::vector<flatbuffers::Offset<fbs::KeyValue>> details;
-    auto kv = [&](const char* k, const std::string& v) {
-      details.push_back(fbs::CreateKeyValueDirect(b, k, v.c_str()));
-    };
-    kv("sentiment", kit::fixed(a.sentiment.score));
-    kv("conversation_sentiment", kit::fixed(a.conversation_sentiment));
-    if (art != nullptr) kv("article_title", art->title);
-    if (a.used_context) kv("context", "earlier turns of the conversation");
-    if (!reason.empty()) kv("escalation_reason", reason);
-    auto r =
-        fbs::CreateReplyDirect(b, q.conversation_id.c_str(), "support", reply.c_str(),
-                               status.c_str(), intent.c_str(), a.confidence, &citations, &details);
-    ctx.emit(output::replies, q.conversation_id, fbs::Payload::Reply, r.Union(), q.conversation_id);
+    kit::key_values details;
+    details.emplace_back("sentiment", kit::fixed(a.sentiment.score));
+    details.emplace_back("conversation_sentiment", kit::fixed(a.conversation_sentiment));
+    if (art != nullptr) details.emplace_back("article_title", art->title);
+    if (a.used_context) details.emplace_back("context", "earlier turns of the conversation");
+    if (!reason.empty()) details.emplace_back("escalation_reason", reason);
+    std::vector<std::string> citations;
+    if (!cited.empty()) citations.push_back(cited);
+    kit::emit_reply(ctx, output::replies, q.conversation_id,
+                    kit::reply_spec{q.conversation_id, "support", reply, status, intent,
+                                    a.confidence, std::move(citations), std::move(details)},
+                    q.conversation_id);
   }
   remember_reply(reply_id, cited, q.conversation_id);
 
@@ -241,24 +229,19 @@ void support_agent::answer(const question& q, context& ctx) {
   while (conv.turns.size() > cfg_.max_turns)
     conv.turns.pop_front();
 
-  if (q.task != nullptr) {
-    auto& b = ctx.builder();
-    std::vector<flatbuffers::Offset<fbs::KeyValue>> results;
-    results.push_back(fbs::CreateKeyValueDirect(b, "status", status.c_str()));
-    results.push_back(fbs::CreateKeyValueDirect(b, "reply_id", reply_id.c_str()));
-    results.push_back(fbs::CreateKeyValueDirect(b, "confidence", kit::fixed(a.confidence).c_str()));
-    if (!cited.empty())
-      results.push_back(fbs::CreateKeyValueDirect(b, "article_id", cited.c_str()));
-    if (!reason.empty())
-      results.push_back(fbs::CreateKeyValueDirect(b, "escalation_reason", reason.c_str()));
+  if (q.is_task) {
+    kit::key_values results;
+    results.emplace_back("status", std::string(kit::status_name(status)));
+    results.emplace_back("reply_id", reply_id);
+    results.emplace_back("confidence", kit::fixed(a.confidence));
+    if (!cited.empty()) results.emplace_back("article_id", cited);
+    if (!reason.empty()) results.emplace_back("escalation_reason", reason);
     const std::string detail =
         a.escalate() ? "escalated to a person (" + reason + ")" : "answered from article " + cited;
-    const auto* t = q.task;
-    auto o = fbs::CreateTaskOutcomeDirect(
-        b, t->task_id() ? t->task_id()->c_str() : "", t->type() ? t->type()->c_str() : "",
-        "support", !a.escalate(), detail.c_str(), q.conversation_id.c_str(), &results);
-    ctx.emit(output::tasks, q.conversation_id, fbs::Payload::TaskOutcome, o.Union(),
-             q.conversation_id);
+    kit::emit_outcome(ctx, q.conversation_id,
+                      kit::outcome_spec{q.task_id, q.task_type, "support", !a.escalate(), status,
+                                        detail, q.conversation_id, std::move(results)},
+                      q.conversation_id);
   }
 }
 

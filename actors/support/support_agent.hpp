@@ -39,7 +39,9 @@ private:
     std::string conversation_id;
     std::string text;
     std::string intent;
-    const fbs::Task* task = nullptr; ///< set when answering a task
+    bool is_task = false;  ///< answering a task (an outcome follows the reply)
+    std::string task_id;   ///< of the task
+    std::string task_type; ///< of the task
   };
 
   void on_article(const fbs::KnowledgeArticle& a);

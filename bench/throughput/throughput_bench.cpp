@@ -25,8 +25,8 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
-#include "runtime/node.hpp"
 #include "app/progress.hpp"
+#include "runtime/node.hpp"
 #include "schemas/envelope.hpp"
 #include "topics/catalog.hpp"
 #include "topics/kafka.hpp"

@@ -197,9 +197,14 @@ BOOST_AUTO_TEST_CASE(user_and_admin_dialogues) {
     BOOST_TEST(lower(out2).find("quiz") != std::string::npos, out2);
   }
   {
-    // Deploying waits for CI: the first answers say what is happening, plainly.
+    // A deploy that names no service is asked about, not deployed under another name.
     auto [code, out] = ask("Deploy the new feature to production", "admin", "", 8);
-    BOOST_TEST(lower(out).find("running tests") != std::string::npos, out);
+    BOOST_TEST(out.find("I need the service it belongs to") != std::string::npos, out);
+  }
+  {
+    // Deploying waits for CI: the first answers say what is happening, plainly.
+    auto [code, out] = ask("Deploy web to production", "admin", "", 8);
+    BOOST_TEST(lower(out).find("running tests for web") != std::string::npos, out);
   }
   {
     // Code writing needs a code generator (an effect worker): the agent says it is waiting.

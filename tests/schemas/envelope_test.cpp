@@ -74,6 +74,42 @@ BOOST_AUTO_TEST_CASE(json_round_trip) {
   BOOST_TEST(!envelope_from_json(R"({"key":"x"})", d, &why).has_value());
 }
 
+BOOST_AUTO_TEST_CASE(json_of_typed_task_params_and_reply_status) {
+  json_defaults d;
+  std::string why;
+  // A task with typed parameters: the union's type may come before or after its value.
+  auto task = envelope_from_json(
+      R"({"key":"web","type":"Task","payload":{"task_id":"t1","type":"development.deploy",)"
+      R"("target_agent":"development","text":"Deploy web to production",)"
+      R"("params":{"service":"web","environment":"production","commit":"4f2a9c1"},)"
+      R"("params_type":"DeployParams"}})",
+      d, &why);
+  BOOST_TEST_REQUIRE(task.has_value(), why);
+  const auto* env = verify_envelope(task->data(), task->size(), default_max_event_bytes, &why);
+  BOOST_TEST_REQUIRE(env != nullptr);
+  const auto* p = env->payload_as_Task()->params_as_DeployParams();
+  BOOST_TEST_REQUIRE(p != nullptr);
+  BOOST_TEST(p->service()->str() == "web");
+  BOOST_TEST(p->commit()->str() == "4f2a9c1");
+  auto text = envelope_to_json(task->data(), task->size());
+  BOOST_TEST(text.find("\"params_type\":\"DeployParams\"") != std::string::npos, text);
+  BOOST_TEST(text.find("\"environment\":\"production\"") != std::string::npos, text);
+
+  // A reply's status is the enum, spelled as the strings it replaced.
+  auto reply = envelope_from_json(
+      R"({"key":"c1","type":"Reply","payload":{"conversation_id":"c1","agent":"support",)"
+      R"("text":"Hello","status":"needs_confirmation"}})",
+      d, &why);
+  BOOST_TEST_REQUIRE(reply.has_value(), why);
+  env = verify_envelope(reply->data(), reply->size(), default_max_event_bytes, &why);
+  BOOST_TEST_REQUIRE(env != nullptr);
+  BOOST_TEST((env->payload_as_Reply()->status() == fbs::ReplyStatus::needs_confirmation));
+  text = envelope_to_json(reply->data(), reply->size());
+  BOOST_TEST(text.find("\"status\":\"needs_confirmation\"") != std::string::npos, text);
+  BOOST_TEST(
+      !envelope_from_json(R"({"type":"Reply","payload":{"status":"maybe"}})", d, &why).has_value());
+}
+
 BOOST_AUTO_TEST_CASE(derived_ids_are_stable_and_distinct) {
   event_id cause{11, 22};
   BOOST_TEST((derive_event_id(cause, "operations", 0) == derive_event_id(cause, "operations", 0)));

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -11,6 +12,7 @@
 
 #include "actors/agent.hpp"
 #include "actors/analytics/analytics_agent.hpp"
+#include "actors/kit/task.hpp"
 
 namespace aetherial::actors::analytics::test {
 
@@ -57,12 +59,14 @@ public:
   bytes task(std::int64_t t, const std::string& type, const std::string& conversation,
              const params& ps = {}, const std::string& target = "analytics") {
     flatbuffers::FlatBufferBuilder b;
-    std::vector<flatbuffers::Offset<fbs::KeyValue>> kvs;
-    for (const auto& [k, v] : ps)
-      kvs.push_back(fbs::CreateKeyValueDirect(b, k.c_str(), v.c_str()));
-    const std::string id = "task-" + conversation;
-    auto p = fbs::CreateTaskDirect(b, id.c_str(), type.c_str(), target.c_str(), 5,
-                                   conversation.c_str(), "user:analyst", &kvs);
+    auto spec =
+        kit::task_from_strings(type, std::map<std::string, std::string>(ps.begin(), ps.end()));
+    spec.task_id = "task-" + conversation;
+    spec.target_agent = target;
+    spec.priority = 5;
+    spec.conversation_id = conversation;
+    spec.requested_by = "user:analyst";
+    auto p = kit::build_task(b, spec);
     return finish(b, t, "main", fbs::Payload::Task, p.Union(), "agent:orchestrator");
   }
 

@@ -5,6 +5,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "actors/analytics/text.hpp"
+#include "actors/kit/task.hpp"
 #include "tests/actors/analytics/analytics_fixture.hpp"
 
 using namespace aetherial::actors;
@@ -32,7 +33,7 @@ BOOST_AUTO_TEST_CASE(dau_wau_mau_within_hyperloglog_error) {
   BOOST_TEST(h.all.empty());
   const auto& out = h.feed(ev.task(t0 + 29 * day + 23 * hour, "analytics.active_users", "c-1"));
   const auto& r = reply_of(out);
-  BOOST_TEST(str(r.status()) == "answered");
+  BOOST_TEST(std::string(aetherial::actors::kit::status_name(r.status())) == "answered");
   BOOST_TEST(str(r.agent()) == "analytics");
   BOOST_TEST(str(r.conversation_id()) == "c-1");
   // Three standard errors of a p = 12 sketch: 5 %.
@@ -152,6 +153,35 @@ BOOST_AUTO_TEST_CASE(tenants_are_counted_apart) {
   const auto& none = reply_of(
       h.feed(ev.task(t0 + 2 * hour, "analytics.active_users", "c-8", {{"tenant", "blog"}})));
   BOOST_TEST(str(none.text()) == "No activity has been recorded for tenant 'blog' yet.");
+}
+
+BOOST_AUTO_TEST_CASE(the_period_asked_for_is_the_period_counted) {
+  harness h;
+  events ev;
+  // 3 users two days ago, 5 yesterday, 8 today (distinct users: small counts are exact).
+  const int counts[] = {3, 5, 8};
+  int next = 0;
+  for (int d = 0; d < 3; ++d)
+    for (int i = 0; i < counts[d]; ++i, ++next)
+      (void)h.feed(ev.activity(t0 + d * day + 9 * hour + i * 60'000,
+                               {user(next), "login", "", "s-" + user(next)}));
+  const std::int64_t now = t0 + 2 * day + 20 * hour;
+  const auto ask = [&](const std::string& conv, const std::string& period) {
+    const auto& out = h.feed(ev.task(now, "analytics.active_users", conv, {{"period", period}}));
+    return str(reply_of(out).text());
+  };
+  BOOST_TEST(ask("c-today", "today").rfind("8 active users today, up 60% from yesterday", 0) == 0u);
+  const std::string yesterday = ask("c-yesterday", "yesterday");
+  BOOST_TEST(yesterday.rfind("5 active users yesterday (" + date(day_of(t0 + day)) +
+                                 "), up 67% from the day before",
+                             0) == 0u,
+             yesterday);
+  const std::string week = ask("c-week", "week");
+  BOOST_TEST(week.rfind("16 active users in the last 7 days", 0) == 0u, week);
+  const std::string month = ask("c-month", "month");
+  BOOST_TEST(month.rfind("16 active users in the last 30 days", 0) == 0u, month);
+  const auto& odd = h.feed(ev.task(now, "analytics.active_users", "c-odd", {{"period", "decade"}}));
+  BOOST_TEST((reply_of(odd).status() == fbs::ReplyStatus::refused));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

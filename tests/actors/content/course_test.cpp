@@ -2,6 +2,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "actors/content/course.hpp"
+#include "actors/kit/task.hpp"
 #include "tests/actors/content/content_fixture.hpp"
 
 using namespace aetherial::actors;
@@ -59,7 +60,7 @@ BOOST_AUTO_TEST_CASE(proposes_then_finalizes_an_outline_from_the_knowledge_base)
   BOOST_TEST(strs(o.sources()).size() == 3u);
 
   const auto& r = *payloads<fbs::Reply>(first).at(0);
-  BOOST_TEST(str(r.status()) == "needs_confirmation");
+  BOOST_TEST(std::string(aetherial::actors::kit::status_name(r.status())) == "needs_confirmation");
   BOOST_TEST(str(r.agent()) == "content");
   BOOST_TEST(str(r.text()).find("1. Introduction to AI") != std::string::npos);
   BOOST_TEST(r.confidence() == 1.0);
@@ -81,7 +82,7 @@ BOOST_AUTO_TEST_CASE(proposes_then_finalizes_an_outline_from_the_knowledge_base)
   for (const auto* m : *final_outlines[0]->modules())
     BOOST_TEST(m->quiz());
   const auto& fr = *payloads<fbs::Reply>(second).at(0);
-  BOOST_TEST(str(fr.status()) == "answered");
+  BOOST_TEST(std::string(aetherial::actors::kit::status_name(fr.status())) == "answered");
   BOOST_TEST(str(fr.text()).find("quiz") != std::string::npos);
   BOOST_TEST(h.agent.state().courses.at("conv-ai").final);
 }
@@ -99,7 +100,7 @@ BOOST_AUTO_TEST_CASE(a_topic_the_knowledge_base_lacks_asks_a_language_model) {
   BOOST_TEST(str(req.input()).find("Photography") != std::string::npos);
   BOOST_TEST(str(req.conversation_id()) == "conv-ph");
   const auto& pending = *payloads<fbs::Reply>(first).at(0);
-  BOOST_TEST(str(pending.status()) == "pending");
+  BOOST_TEST(std::string(aetherial::actors::kit::status_name(pending.status())) == "pending");
   BOOST_TEST(str(pending.text()).find("no article about \"Photography\"") != std::string::npos);
   BOOST_TEST(payloads<fbs::TaskOutcome>(first).empty());
 
@@ -112,7 +113,7 @@ BOOST_AUTO_TEST_CASE(a_topic_the_knowledge_base_lacks_asks_a_language_model) {
               std::vector<std::string>{"Cameras and lenses", "Light", "Composition"}));
   BOOST_TEST(outlines[0]->modules()->Get(0)->lessons()->size() == 2u);
   const auto& r = *payloads<fbs::Reply>(drafted).at(0);
-  BOOST_TEST(str(r.status()) == "needs_confirmation");
+  BOOST_TEST(std::string(aetherial::actors::kit::status_name(r.status())) == "needs_confirmation");
   BOOST_TEST(r.confidence() == 0.0);
   BOOST_TEST(payloads<fbs::TaskOutcome>(drafted).at(0)->success());
 
@@ -122,7 +123,8 @@ BOOST_AUTO_TEST_CASE(a_topic_the_knowledge_base_lacks_asks_a_language_model) {
   BOOST_TEST_REQUIRE(final_outline.size() == 1u);
   BOOST_TEST(final_outline[0]->modules()->size() == 3u);
   BOOST_TEST(final_outline[0]->modules()->Get(2)->quiz());
-  BOOST_TEST(str(payloads<fbs::Reply>(done).at(0)->status()) == "answered");
+  BOOST_TEST(std::string(aetherial::actors::kit::status_name(
+                 payloads<fbs::Reply>(done).at(0)->status())) == "answered");
 }
 
 BOOST_AUTO_TEST_CASE(a_failed_draft_is_refused_plainly) {
@@ -133,7 +135,7 @@ BOOST_AUTO_TEST_CASE(a_failed_draft_is_refused_plainly) {
   const auto& res =
       h.feed(ev.effect_result(str(the_request(first).effect_id()), "llm", false, "", "model down"));
   const auto& r = *payloads<fbs::Reply>(res).at(0);
-  BOOST_TEST(str(r.status()) == "refused");
+  BOOST_TEST(std::string(aetherial::actors::kit::status_name(r.status())) == "refused");
   BOOST_TEST(str(r.text()).find("model down") != std::string::npos);
   BOOST_TEST(!payloads<fbs::TaskOutcome>(res).at(0)->success());
 }
@@ -143,10 +145,35 @@ BOOST_AUTO_TEST_CASE(other_tasks_are_refused_or_ignored) {
   content_harness h;
   BOOST_TEST(h.feed(ev.task("t1", "support.how_to", "support", "c", {})).empty());
   const auto& out = h.feed(ev.task("t2", "content.translate_all", "content", "c", {}));
-  BOOST_TEST(str(payloads<fbs::Reply>(out).at(0)->status()) == "refused");
+  BOOST_TEST(std::string(aetherial::actors::kit::status_name(
+                 payloads<fbs::Reply>(out).at(0)->status())) == "refused");
   BOOST_TEST(!payloads<fbs::TaskOutcome>(out).at(0)->success());
   const auto& no_topic = h.feed(ev.task("t3", "content.create_course", "content", "c", {}));
-  BOOST_TEST(str(payloads<fbs::Reply>(no_topic).at(0)->status()) == "refused");
+  BOOST_TEST(std::string(aetherial::actors::kit::status_name(
+                 payloads<fbs::Reply>(no_topic).at(0)->status())) == "refused");
+}
+
+BOOST_AUTO_TEST_CASE(a_confirmed_task_is_final_at_once) {
+  // The orchestrator's course dialogue is the confirmation: its task says so, and the outline
+  // is final without a second question.
+  events ev;
+  content_harness h;
+  for (const auto& a : ai_knowledge_base(ev))
+    (void)h.feed(a);
+  const auto& out = h.feed(ev.task("task-1", "content.create_course", "content", "conv-yes",
+                                   {{"text", "Yes"}, {"topic", "AI"}, {"confirmed", "true"}}));
+  const auto& r = *payloads<fbs::Reply>(out).at(0);
+  BOOST_TEST((r.status() == fbs::ReplyStatus::answered));
+  BOOST_TEST(str(r.text()).rfind("Course \"AI\" is ready with 3 modules", 0) == 0u, str(r.text()));
+  BOOST_TEST(str(r.text()).find("Confirm") == std::string::npos);
+  const auto& o = *payloads<fbs::TaskOutcome>(out).at(0);
+  BOOST_TEST((o.status() == fbs::ReplyStatus::answered));
+  BOOST_TEST(str(o.detail()) == "final outline of 3 modules for \"AI\"");
+  // The same task unconfirmed only proposes.
+  const auto& proposed = h.feed(ev.task("task-2", "content.create_course", "content", "conv-no",
+                                        {{"text", "Create a course about AI"}}));
+  BOOST_TEST(
+      (payloads<fbs::Reply>(proposed).at(0)->status() == fbs::ReplyStatus::needs_confirmation));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

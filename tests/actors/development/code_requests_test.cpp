@@ -2,6 +2,7 @@
 // outcome and a follow-up task for the tests.
 #include <boost/test/unit_test.hpp>
 
+#include "actors/kit/task.hpp"
 #include "tests/actors/development/development_fixture.hpp"
 
 using namespace aetherial::actors;
@@ -23,7 +24,8 @@ BOOST_AUTO_TEST_CASE(a_feature_request_becomes_an_effect_then_a_reply_and_a_test
   BOOST_TEST(str(effects[0]->conversation_id()) == "conv-1");
   BOOST_TEST((asked.front().to == output::effects));
   BOOST_TEST(asked.front().key == "web");
-  BOOST_TEST(str(payloads<fbs::Reply>(asked)[0]->status()) == "pending");
+  BOOST_TEST(std::string(aetherial::actors::kit::status_name(
+                 payloads<fbs::Reply>(asked)[0]->status())) == "pending");
 
   const auto& result = h.feed(ev.effect_result(at_s(30), "codegen-t9", "code_generation", true,
                                                "Added ReportExporter::to_csv\n+ 120 lines"));
@@ -67,11 +69,13 @@ BOOST_AUTO_TEST_CASE(unknown_and_empty_requests_are_refused) {
   harness h;
   events ev;
   const auto& unknown = h.feed(ev.task(at_s(0), "t12", "development.rewrite_everything", {}));
-  BOOST_TEST(str(payloads<fbs::Reply>(unknown)[0]->status()) == "refused");
+  BOOST_TEST(std::string(aetherial::actors::kit::status_name(
+                 payloads<fbs::Reply>(unknown)[0]->status())) == "refused");
   BOOST_TEST(!payloads<fbs::TaskOutcome>(unknown)[0]->success());
   const auto& empty = h.feed(ev.task(at_s(1), "t13", "development.bug_fix", {{"service", "web"}}));
   BOOST_TEST(payloads<fbs::EffectRequest>(empty).empty());
-  BOOST_TEST(str(payloads<fbs::Reply>(empty)[0]->status()) == "refused");
+  BOOST_TEST(std::string(aetherial::actors::kit::status_name(
+                 payloads<fbs::Reply>(empty)[0]->status())) == "refused");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -2,6 +2,7 @@
 // and the post-deploy watch compares the error rate with the pre-deploy baseline.
 #include <boost/test/unit_test.hpp>
 
+#include "actors/kit/task.hpp"
 #include "tests/actors/development/development_fixture.hpp"
 
 using namespace aetherial::actors;
@@ -163,7 +164,8 @@ BOOST_AUTO_TEST_CASE(elevated_error_rate_only_recommends_a_rollback) {
   BOOST_TEST(!rollbacks[0]->severe());
   BOOST_TEST(!rollbacks[0]->automatic());
   BOOST_TEST(payloads<fbs::EffectRequest>(second).empty());
-  BOOST_TEST(str(payloads<fbs::Reply>(second)[0]->status()) == "needs_confirmation");
+  BOOST_TEST(std::string(aetherial::actors::kit::status_name(
+                 payloads<fbs::Reply>(second)[0]->status())) == "needs_confirmation");
   // Recommended once, not at every sample.
   BOOST_TEST(payloads<fbs::RollbackDecision>(h.feed(ev.error_rate(at_s(480), 0.02))).empty());
   // Becoming severe still rolls back automatically.
@@ -200,6 +202,44 @@ BOOST_AUTO_TEST_CASE(a_redelivered_task_is_ignored) {
   events ev;
   prepare(h, ev);
   BOOST_TEST(h.feed(ev.task(at_s(101), "t1", "development.deploy", deploy_params)).empty());
+}
+
+BOOST_AUTO_TEST_CASE(a_deploy_naming_no_service_asks_which) {
+  // The task arrives under a partition key ("web" here): that is no service to deploy.
+  harness h;
+  events ev;
+  const auto& out = h.feed(ev.task(at_s(0), "t9", "development.deploy",
+                                   {{"text", "Deploy the new feature to production"},
+                                    {"environment", "production"},
+                                    {"change", "new feature"}}));
+  const auto rs = payloads<fbs::Reply>(out);
+  BOOST_TEST_REQUIRE(rs.size() == 1u);
+  BOOST_TEST((rs[0]->status() == fbs::ReplyStatus::refused));
+  BOOST_TEST(str(rs[0]->text()) ==
+             "To deploy new feature to production I need the service it belongs to: which one? "
+             "Name it, and the commit if it is not the next build (for example \"Deploy web "
+             "commit 4f2a9c1 to production\").");
+  BOOST_TEST(payloads<fbs::EffectRequest>(out).empty()); // no tests run, nothing deployed
+  const auto o = payloads<fbs::TaskOutcome>(out);
+  BOOST_TEST_REQUIRE(o.size() == 1u);
+  BOOST_TEST(!o[0]->success());
+  BOOST_TEST((o[0]->status() == fbs::ReplyStatus::refused));
+  BOOST_TEST(h.agent.state().deploys.empty());
+}
+
+BOOST_AUTO_TEST_CASE(a_deploy_runs_the_tests_of_the_commit_named) {
+  harness h;
+  events ev;
+  const auto& out = h.feed(ev.task(at_s(0), "t8", "development.deploy",
+                                   {{"text", "Deploy web commit 4f2a9c1 to production"},
+                                    {"service", "web"},
+                                    {"commit", "4f2a9c1"},
+                                    {"environment", "production"}}));
+  BOOST_TEST(str(payloads<fbs::Reply>(out).at(0)->text()) ==
+             "Running tests for web at commit 4f2a9c1 before deploying to production...");
+  const auto* ci = payloads<fbs::EffectRequest>(out).at(0);
+  BOOST_TEST(str(ci->kind()) == "ci_pipeline");
+  BOOST_TEST(h.agent.state().deploys.at("deploy-t8").commit == "4f2a9c1");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

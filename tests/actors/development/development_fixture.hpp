@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -11,6 +12,7 @@
 
 #include "actors/agent.hpp"
 #include "actors/development/development_agent.hpp"
+#include "actors/kit/task.hpp"
 
 namespace aetherial::actors::development::test {
 
@@ -98,11 +100,14 @@ public:
   bytes task(std::int64_t t, const std::string& id, const std::string& type, const kv_list& params,
              const std::string& conversation = "conv-1", const std::string& by = "user:alice") {
     flatbuffers::FlatBufferBuilder b;
-    std::vector<flatbuffers::Offset<fbs::KeyValue>> kvs;
-    for (const auto& [k, v] : params)
-      kvs.push_back(fbs::CreateKeyValueDirect(b, k.c_str(), v.c_str()));
-    auto p = fbs::CreateTaskDirect(b, id.c_str(), type.c_str(), "development", 5,
-                                   conversation.c_str(), by.c_str(), &kvs);
+    auto spec = kit::task_from_strings(
+        type, std::map<std::string, std::string>(params.begin(), params.end()));
+    spec.task_id = id;
+    spec.target_agent = "development";
+    spec.priority = 5;
+    spec.conversation_id = conversation;
+    spec.requested_by = by;
+    auto p = kit::build_task(b, spec);
     return finish(b, t, "web", fbs::Payload::Task, p.Union());
   }
   bytes effect_result(std::int64_t t, const std::string& effect_id, const std::string& kind,

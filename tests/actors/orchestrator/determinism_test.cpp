@@ -6,6 +6,7 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include "actors/kit/task.hpp"
 #include "actors/orchestrator/state_codec.hpp"
 #include "actors/registry.hpp"
 #include "schemas/envelope.hpp"
@@ -104,7 +105,7 @@ BOOST_AUTO_TEST_CASE(same_inputs_give_identical_output_bytes) {
   BOOST_TEST(!payloads<fbs::EffectRequest>(a.all, output::effects).empty());
   std::set<std::string> statuses;
   for (const auto* r : replies(a.all))
-    statuses.insert(str(r->status()));
+    statuses.insert(std::string(aetherial::actors::kit::status_name(r->status())));
   const std::set<std::string> want = {"answered", "failed", "pending", "refused"};
   BOOST_TEST(statuses == want, boost::test_tools::per_element());
 }

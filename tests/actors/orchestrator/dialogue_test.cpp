@@ -1,6 +1,7 @@
 // The multi-turn course dialogue: a proposal, topics, then "Yes, and add quizzes".
 #include <boost/test/unit_test.hpp>
 
+#include "actors/kit/task.hpp"
 #include "tests/actors/orchestrator/orchestrator_fixture.hpp"
 
 using namespace aetherial::actors;
@@ -18,7 +19,7 @@ BOOST_AUTO_TEST_CASE(course_is_proposed_refined_and_confirmed_with_quizzes) {
       ev.command(at_s(0), "course-1", "user", "Create a course about AI", "user:ann", "ask-1"));
   BOOST_TEST_REQUIRE(first.size() == 1u);
   const auto* proposal = replies(first).at(0);
-  BOOST_TEST(str(proposal->status()) == "answered");
+  BOOST_TEST(std::string(aetherial::actors::kit::status_name(proposal->status())) == "answered");
   BOOST_TEST(str(proposal->intent()) == "content.create_course");
   BOOST_TEST(str(proposal->text()).find("a course about AI") != std::string::npos);
   BOOST_TEST(str(proposal->text()).find("Which topics should it cover?") != std::string::npos);
@@ -34,7 +35,7 @@ BOOST_AUTO_TEST_CASE(course_is_proposed_refined_and_confirmed_with_quizzes) {
                         "Cover machine learning, neural networks and ethics", "user:ann", "ask-2"));
   BOOST_TEST_REQUIRE(second.size() == 1u);
   const auto* proposal2 = replies(second).at(0);
-  BOOST_TEST(str(proposal2->status()) == "answered");
+  BOOST_TEST(std::string(aetherial::actors::kit::status_name(proposal2->status())) == "answered");
   BOOST_TEST(str(proposal2->text()) ==
              "The course about AI would cover: machine learning, neural networks, ethics. Shall I "
              "hand it to the Content agent? Say yes (add \"with quizzes\" for a quiz per module), "
@@ -49,13 +50,14 @@ BOOST_AUTO_TEST_CASE(course_is_proposed_refined_and_confirmed_with_quizzes) {
   BOOST_TEST(str(task->type()) == "content.create_course");
   BOOST_TEST(str(task->target_agent()) == "content");
   BOOST_TEST(task->priority() == 3);
-  const auto params = as_map(task->params());
+  const auto params = params_of(*task);
   BOOST_TEST(params.at("topic") == "AI");
   BOOST_TEST(params.at("topics") == "machine learning, neural networks, ethics");
   BOOST_TEST(params.at("quizzes") == "true");
+  BOOST_TEST(params.at("confirmed") == "true");
   BOOST_TEST(params.at("text") == "Yes, and add quizzes");
   const auto* pending = replies(third).at(0);
-  BOOST_TEST(str(pending->status()) == "pending");
+  BOOST_TEST(std::string(aetherial::actors::kit::status_name(pending->status())) == "pending");
   BOOST_TEST(
       str(pending->text()).rfind("Building the course about AI: routed to the Content agent", 0) ==
       0);
@@ -67,7 +69,7 @@ BOOST_AUTO_TEST_CASE(course_is_proposed_refined_and_confirmed_with_quizzes) {
                                        "course-1", {{"course_id", "course-ai"}}));
   BOOST_TEST_REQUIRE(done.size() == 1u);
   const auto* answer = replies(done).at(0);
-  BOOST_TEST(str(answer->status()) == "answered");
+  BOOST_TEST(std::string(aetherial::actors::kit::status_name(answer->status())) == "answered");
   BOOST_TEST(str(answer->text()) == "Content agent: outline with 3 modules and 3 quizzes");
   BOOST_TEST(as_map(answer->details()).at("course_id") == "course-ai");
   BOOST_TEST(str(envelope_of(done[0]).correlation_id()) == "ask-3");
@@ -83,9 +85,11 @@ BOOST_AUTO_TEST_CASE(plain_yes_lets_the_agent_choose_topics) {
   events ev;
   (void)h.feed(ev.command(at_s(0), "c", "user", "Create a course about AI"));
   const auto& out = h.feed(ev.command(at_s(5), "c", "user", "Yes"));
-  const auto params = as_map(tasks(out).at(0)->params());
+  const auto params = params_of(*tasks(out).at(0));
   BOOST_TEST(params.count("topics") == 0u);
   BOOST_TEST(params.at("quizzes") == "false");
+  // The "yes" was the confirmation: the Content agent is told so and does not ask again.
+  BOOST_TEST(params.at("confirmed") == "true");
 }
 
 BOOST_AUTO_TEST_CASE(course_without_topic_asks_for_one) {
@@ -96,7 +100,7 @@ BOOST_AUTO_TEST_CASE(course_without_topic_asks_for_one) {
   const auto& second = h.feed(ev.command(at_s(5), "c", "user", "Quantum computing"));
   BOOST_TEST(as_map(replies(second).at(0)->details()).at("topic") == "Quantum computing");
   const auto& third = h.feed(ev.command(at_s(9), "c", "user", "sounds good, with quizzes"));
-  const auto params = as_map(tasks(third).at(0)->params());
+  const auto params = params_of(*tasks(third).at(0));
   BOOST_TEST(params.at("topic") == "Quantum computing");
   BOOST_TEST(params.at("quizzes") == "true");
 }
@@ -120,7 +124,8 @@ BOOST_AUTO_TEST_CASE(decline_cancels_and_other_commands_pass_through) {
   BOOST_TEST_REQUIRE(yes.size() == 1u);
   BOOST_TEST(str(replies(yes).at(0)->text()) ==
              "Nothing in this conversation is waiting for a confirmation.");
-  BOOST_TEST(str(replies(yes).at(0)->status()) == "answered");
+  BOOST_TEST(std::string(aetherial::actors::kit::status_name(replies(yes).at(0)->status())) ==
+             "answered");
 }
 
 BOOST_AUTO_TEST_CASE(draft_lapses_after_its_time_to_live) {
@@ -140,7 +145,8 @@ BOOST_AUTO_TEST_CASE(confirmation_checks_the_role_again) {
   const auto& out = h.feed(ev.command(at_s(5), "c", "guest", "Yes", "user:mallory"));
   BOOST_TEST(tasks(out).empty());
   BOOST_TEST(payloads<fbs::AccessAudit>(out, output::decisions).size() == 1u);
-  BOOST_TEST(str(replies(out).at(0)->status()) == "refused");
+  BOOST_TEST(std::string(aetherial::actors::kit::status_name(replies(out).at(0)->status())) ==
+             "refused");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

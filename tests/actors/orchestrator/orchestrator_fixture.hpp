@@ -11,6 +11,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "actors/agent.hpp"
+#include "actors/kit/task.hpp"
 #include "actors/orchestrator/orchestrator_agent.hpp"
 
 namespace aetherial::actors::orchestrator::test {
@@ -50,6 +51,15 @@ public:
     return finish(b, t, conversation, "agent:" + agent, conversation, fbs::Payload::TaskOutcome,
                   p.Union());
   }
+  bytes outcome_with_status(std::int64_t t, const std::string& task_id, const std::string& type,
+                            const std::string& agent, bool success, const std::string& detail,
+                            const std::string& conversation, fbs::ReplyStatus status) {
+    flatbuffers::FlatBufferBuilder b;
+    auto p = fbs::CreateTaskOutcomeDirect(b, task_id.c_str(), type.c_str(), agent.c_str(), success,
+                                          detail.c_str(), conversation.c_str(), nullptr, status);
+    return finish(b, t, conversation, "agent:" + agent, conversation, fbs::Payload::TaskOutcome,
+                  p.Union());
+  }
   bytes effect_result(std::int64_t t, const std::string& effect_id, bool success,
                       const std::string& output, const std::string& detail,
                       const std::string& conversation) {
@@ -61,8 +71,14 @@ public:
   }
   bytes task(std::int64_t t, const std::string& task_id, const std::string& conversation) {
     flatbuffers::FlatBufferBuilder b;
-    auto p = fbs::CreateTaskDirect(b, task_id.c_str(), "support.how_to", "support", 5,
-                                   conversation.c_str(), "user:x", nullptr);
+    kit::task_spec spec;
+    spec.task_id = task_id;
+    spec.type = "support.how_to";
+    spec.target_agent = "support";
+    spec.priority = 5;
+    spec.conversation_id = conversation;
+    spec.requested_by = "user:x";
+    auto p = kit::build_task(b, spec);
     return finish(b, t, conversation, "agent:orchestrator", conversation, fbs::Payload::Task,
                   p.Union());
   }
@@ -151,6 +167,19 @@ as_map(const flatbuffers::Vector<flatbuffers::Offset<fbs::KeyValue>>* kv) {
   if (kv)
     for (const auto* x : *kv)
       m[str(x->key())] = str(x->value());
+  return m;
+}
+
+/// A task's text, intent, role and typed parameters as text (the parameters as
+/// `kit::param_strings` writes them).
+inline std::map<std::string, std::string> params_of(const fbs::Task& t) {
+  const auto spec = kit::read_task(t);
+  std::map<std::string, std::string> m;
+  for (const auto& [k, v] : kit::param_strings(spec.params))
+    m[k] = v;
+  if (!spec.text.empty()) m["text"] = spec.text;
+  if (!spec.intent.empty()) m["intent"] = spec.intent;
+  if (!spec.role.empty()) m["role"] = spec.role;
   return m;
 }
 

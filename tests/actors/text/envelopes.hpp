@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -12,6 +13,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "actors/agent.hpp"
+#include "actors/kit/task.hpp"
 
 namespace aetherial::actors::text::test {
 
@@ -51,11 +53,14 @@ public:
   bytes task(const std::string& task_id, const std::string& type, const std::string& target,
              const std::string& conversation, const pairs& params) {
     flatbuffers::FlatBufferBuilder b;
-    std::vector<flatbuffers::Offset<fbs::KeyValue>> kvs;
-    for (const auto& [k, v] : params)
-      kvs.push_back(fbs::CreateKeyValueDirect(b, k.c_str(), v.c_str()));
-    auto p = fbs::CreateTaskDirect(b, task_id.c_str(), type.c_str(), target.c_str(), 5,
-                                   conversation.c_str(), "user:ana", &kvs);
+    auto spec = actors::kit::task_from_strings(
+        type, std::map<std::string, std::string>(params.begin(), params.end()));
+    spec.task_id = task_id;
+    spec.target_agent = target;
+    spec.priority = 5;
+    spec.conversation_id = conversation;
+    spec.requested_by = "user:ana";
+    auto p = actors::kit::build_task(b, spec);
     return finish(b, conversation, fbs::Payload::Task, p.Union(), conversation);
   }
   bytes feedback(const std::string& target, const std::string& kind, const std::string& label = "",

@@ -1,0 +1,122 @@
+#pragma once
+// An in-process bus for all seven agents: every emitted envelope goes to the agents whose
+// kind consumes its topic, in emission order, one partition for everything. No broker.
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <boost/test/unit_test.hpp>
+
+#include "actors/agent.hpp"
+#include "actors/kit/task.hpp"
+#include "actors/registry.hpp"
+
+namespace aetherial::actors::crossagent {
+
+namespace fbs = ::aetherial::schema;
+
+/// The topic an agent output goes to.
+inline std::string topic_of(output o) {
+  switch (o) {
+    case output::decisions: return "aetherial.decisions";
+    case output::replies: return "aetherial.replies";
+    case output::tasks: return "aetherial.tasks";
+    case output::effects: return "aetherial.effects";
+    case output::health: return "platform.health";
+  }
+  return "unknown";
+}
+
+/// One record on a topic.
+struct record {
+  std::string topic;
+  std::string key;
+  bytes value;
+  std::string from; ///< the agent kind that emitted it ("" for an input from outside)
+
+  [[nodiscard]] const fbs::Envelope& envelope() const {
+    std::string why;
+    const auto* e = schemas::verify_envelope(value.data(), value.size(), ~std::size_t{0}, &why);
+    BOOST_REQUIRE_MESSAGE(e != nullptr, why);
+    return *e;
+  }
+};
+
+/// Every agent kind of the registry, one instance each, and the topics between them.
+class bus {
+public:
+  explicit bus(const agent_settings& settings) {
+    for (const auto& k : agent_kinds())
+      agents_.push_back({&k, k.make(settings)});
+  }
+
+  /// Publishes an input from outside and delivers everything it causes, in order.
+  void publish(const std::string& topic, const std::string& key, bytes value) {
+    queue_.push_back(record{topic, key, std::move(value), ""});
+    drain();
+  }
+
+  /// Builds and publishes an envelope around the payload just built in `b`.
+  void publish(const std::string& topic, const std::string& key, flatbuffers::FlatBufferBuilder& b,
+               fbs::Payload type, flatbuffers::Offset<void> payload, std::int64_t time_ms,
+               const std::string& principal = "svc:platform", const std::string& correlation = "") {
+    schemas::envelope_header h;
+    h.id = {0xc805, ++seq_};
+    h.key = key;
+    h.event_time_ms = time_ms;
+    h.principal = principal;
+    h.correlation = correlation;
+    publish(topic, key, schemas::finish_envelope(b, h, type, payload));
+  }
+
+  /// Every record delivered so far (inputs and outputs), in delivery order.
+  [[nodiscard]] const std::vector<record>& log() const noexcept { return log_; }
+
+  /// The agent of `kind`.
+  [[nodiscard]] agent& agent_of(const std::string& kind) {
+    for (auto& a : agents_)
+      if (a.kind->name == kind) return *a.instance;
+    BOOST_FAIL("no agent kind " + kind);
+    throw 0;
+  }
+
+private:
+  struct hosted {
+    const agent_kind* kind;
+    std::unique_ptr<agent> instance;
+  };
+
+  void drain() {
+    while (!queue_.empty()) {
+      record r = std::move(queue_.front());
+      queue_.pop_front();
+      log_.push_back(r);
+      const auto& in = log_.back();
+      const fbs::Envelope& env = in.envelope();
+      for (auto& a : agents_) {
+        const auto& topics = a.kind->input_topics;
+        bool consumes = false;
+        for (const auto& t : topics)
+          consumes = consumes || t == in.topic;
+        if (!consumes) continue;
+        context ctx(a.kind->name, env);
+        a.instance->on_event(env, ctx);
+        for (auto& e : ctx.take_outputs())
+          queue_.push_back(
+              record{topic_of(e.to), std::move(e.key), std::move(e.value), a.kind->name});
+      }
+    }
+  }
+
+  std::vector<hosted> agents_;
+  std::deque<record> queue_;
+  std::vector<record> log_;
+  std::uint64_t seq_ = 0;
+};
+
+} // namespace aetherial::actors::crossagent
