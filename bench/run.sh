@@ -46,10 +46,7 @@ while (($#)); do
   --tiny) events=2000; repeat=1; results_dir="$root/build-release/bench-results" ;;
   --results-dir) results_dir="$2"; shift ;;
   --no-setup) setup=0 ;;
-  -h | --help)
-    awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}"
-    exit 0
-    ;;
+  -h | --help) usage "${BASH_SOURCE[0]}" ;;
   *) die "unknown option: $1 (see --help)" ;;
   esac
   shift

@@ -27,10 +27,7 @@ while (($#)); do
   --standalone) do_standalone=1 ;;
   --format) do_format=1 ;;
   --fix) do_fix=1 ;;
-  -h | --help)
-    awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}"
-    exit 0
-    ;;
+  -h | --help) usage "${BASH_SOURCE[0]}" ;;
   *) die "unknown option: $1 (see --help)" ;;
   esac
   shift

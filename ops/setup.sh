@@ -22,10 +22,7 @@ while (($#)); do
   --no-kafka) want_kafka=0 ;;
   --streams) want_streams=1 ;;
   --no-apt) want_apt=0 ;;
-  -h | --help)
-    awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}"
-    exit 0
-    ;;
+  -h | --help) usage "${BASH_SOURCE[0]}" ;;
   *) die "unknown option: $1 (see --help)" ;;
   esac
   shift

@@ -32,10 +32,7 @@ while (($#)); do
     ctest_args=("$@")
     break
     ;;
-  -h | --help)
-    awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}"
-    exit 0
-    ;;
+  -h | --help) usage "${BASH_SOURCE[0]}" ;;
   *) die "unknown option: $1 (see --help)" ;;
   esac
   shift

@@ -26,6 +26,7 @@
 #include <spdlog/spdlog.h>
 
 #include "app/progress.hpp"
+#include "load_generator.hpp"
 #include "runtime/node.hpp"
 #include "schemas/envelope.hpp"
 #include "topics/catalog.hpp"
@@ -38,6 +39,7 @@ namespace schemas = aetherial::schemas;
 namespace topics = aetherial::topics;
 using steady = std::chrono::steady_clock;
 using json = nlohmann::json;
+using aetherial::bench::load_generator;
 
 struct bench_options {
   std::string brokers;
@@ -76,101 +78,6 @@ std::string utc_now() {
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
   return buf;
 }
-
-/// One simulated platform service: a daily load curve with noise and occasional spikes, and a
-/// replica count that follows the CPU demand a few samples late, as an HPA would.
-struct service_sim {
-  std::string name;
-  double base_rps = 0;
-  double cpu_per_rps = 0; ///< CPU (in replicas' worth) per request/s
-  double phase = 0;
-  int replicas = 2;
-  int spike_left = 0;
-  std::vector<int> pending; ///< replica counts decided, applied after a delay
-};
-
-/// Deterministic generator of ServiceLoad envelopes: services sampled round robin in a
-/// shuffled order, each every 15 s of event time.
-class load_generator {
-public:
-  load_generator(int services, std::uint64_t seed) : rng_(seed) {
-    static const char* const bases[] = {"web",     "api",     "checkout", "payments",
-                                        "search",  "catalog", "cart",     "auth",
-                                        "profile", "orders",  "shipping", "inventory",
-                                        "pricing", "reviews", "media",    "notifications"};
-    static const char* const regions[] = {"eu-west", "us-east", "ap-south", "sa-east"};
-    std::uniform_real_distribution<double> u(0.0, 1.0);
-    for (int i = 0; i < services; ++i) {
-      service_sim s;
-      s.name = std::string(bases[i % 16]) + "." + regions[(i / 16) % 4];
-      if (i >= 64) s.name += "-" + std::to_string(i / 64);
-      s.base_rps = 50.0 + 950.0 * u(rng_);
-      s.cpu_per_rps = (0.5 + u(rng_)) / 400.0;
-      s.phase = 2.0 * M_PI * u(rng_);
-      s.replicas = std::max(1, static_cast<int>(std::ceil(s.base_rps * s.cpu_per_rps / 0.6)));
-      sims_.push_back(std::move(s));
-    }
-    order_.resize(sims_.size());
-    for (std::size_t i = 0; i < order_.size(); ++i)
-      order_[i] = i;
-  }
-
-  /// The i-th envelope (i counts from 0) and its key.
-  std::vector<std::uint8_t> next(std::uint64_t run_tag, std::string& key) {
-    if (cursor_ == order_.size()) {
-      std::shuffle(order_.begin(), order_.end(), rng_);
-      cursor_ = 0;
-      ++round_;
-    }
-    auto& s = sims_[order_[cursor_++]];
-    std::normal_distribution<double> noise(0.0, 0.05);
-    std::uniform_real_distribution<double> u(0.0, 1.0);
-    const std::int64_t t = t0_ms_ + static_cast<std::int64_t>(round_) * 15'000 +
-                           static_cast<std::int64_t>(cursor_) * 10;
-    // A day is 5760 samples of 15 s.
-    const double day = std::sin(2.0 * M_PI * static_cast<double>(round_) / 5760.0 + s.phase);
-    if (s.spike_left == 0 && u(rng_) < 0.002) s.spike_left = 20 + static_cast<int>(40 * u(rng_));
-    double rps = s.base_rps * (1.0 + 0.5 * day) * (1.0 + noise(rng_));
-    if (s.spike_left > 0) {
-      rps *= 2.5;
-      --s.spike_left;
-    }
-    rps = std::max(rps, 1.0);
-    const double demand = rps * s.cpu_per_rps; // in replicas' worth of CPU
-    const double cpu = std::min(1.0, demand / s.replicas);
-    const double latency = 40.0 + 400.0 * std::max(0.0, cpu - 0.7) + 5.0 * u(rng_);
-    const double errors = cpu > 0.95 ? 0.02 * u(rng_) : 0.001 * u(rng_);
-
-    flatbuffers::FlatBufferBuilder b(256);
-    auto load = schemas::fbs::CreateServiceLoadDirect(b, s.name.c_str(), s.replicas, rps, cpu,
-                                                      latency, errors);
-    schemas::envelope_header h;
-    h.id = {run_tag, ++seq_};
-    h.key = s.name;
-    h.event_time_ms = t;
-    h.principal = "svc:metrics-collector";
-    key = s.name;
-    auto bytes = schemas::finish_envelope(b, h, schemas::fbs::Payload::ServiceLoad, load.Union());
-
-    // The platform's own controller: replicas follow demand three samples late.
-    const int desired = std::clamp(static_cast<int>(std::ceil(demand / 0.6)), 1, 10);
-    s.pending.push_back(desired);
-    if (s.pending.size() > 3) {
-      s.replicas = s.pending.front();
-      s.pending.erase(s.pending.begin());
-    }
-    return bytes;
-  }
-
-private:
-  std::mt19937_64 rng_;
-  std::vector<service_sim> sims_;
-  std::vector<std::size_t> order_;
-  std::size_t cursor_ = 0;
-  std::uint64_t round_ = 0;
-  std::uint64_t seq_ = 0;
-  std::int64_t t0_ms_ = 1'700'000'000'000;
-};
 
 [[noreturn]] void fail(const std::string& what) {
   std::fprintf(stderr, "throughput_bench: %s\n", what.c_str());

@@ -26,6 +26,12 @@ kafka_home() { echo "$AETHERIAL_CACHE/kafka-${1:-$AETHERIAL_KAFKA_VERSION}"; }
 kafka_libs() { echo "$(kafka_home "${1:-}")/libs"; }
 streams_libs() { echo "$(kafka_home "${1:-}")/streams-libs"; }
 
+# usage SCRIPT: prints the script's header comment (its usage) and exits 0, for -h/--help.
+usage() {
+  awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$1"
+  exit 0
+}
+
 log() { printf '[%s] %s\n' "${AETHERIAL_LOG_TAG:-ops}" "$*" >&2; }
 die() {
   printf '[%s] error: %s\n' "${AETHERIAL_LOG_TAG:-ops}" "$*" >&2
