@@ -92,12 +92,12 @@ struct node::impl {
   void telemetry_loop() {
     std::uint64_t seq = static_cast<std::uint64_t>(wall_ms());
     double last_in = 0;
-    auto last = std::chrono::steady_clock::now();
+    auto last = steady_clock::now();
     auto next_publish = last + std::chrono::milliseconds(options.telemetry_interval_ms);
     while (!telemetry_stop.load()) {
       producer->poll();
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
-      const auto now = std::chrono::steady_clock::now();
+      const auto now = steady_clock::now();
       if (options.telemetry_interval_ms <= 0 || now < next_publish) continue;
       next_publish = now + std::chrono::milliseconds(options.telemetry_interval_ms);
       double in = 0, restarts = 0;

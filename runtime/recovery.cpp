@@ -139,10 +139,10 @@ result<std::size_t> read_topic(const topics::kafka_config& cfg, const std::strin
   if (auto a = r.assign(from); !a) return a.error_value();
   std::size_t seen = 0;
   std::size_t ended = 0;
-  auto last_progress = std::chrono::steady_clock::now();
+  auto last_progress = steady_clock::now();
   while (!r.at_end()) {
     auto batch = r.poll(10000, topics::ms{200});
-    const auto now = std::chrono::steady_clock::now();
+    const auto now = steady_clock::now();
     if (batch.empty()) {
       // Partitions reaching their end count as progress too.
       if (const auto n = r.partitions_at_end(); n > ended) {
