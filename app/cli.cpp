@@ -1,12 +1,13 @@
-// The `aetherial` command line: run, demo, produce, audit, snapshot, topics, broker, version.
+// The `aetherial` command line: flag parsing; the commands live in app/ (ask, produce,
+// explain, inspect) and runtime/.
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
-#include <map>
 #include <optional>
-#include <random>
 #include <thread>
 #include <unistd.h>
 
@@ -14,14 +15,15 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
-#include "actors/kit/task.hpp"
-#include "actors/registry.hpp"
+#include "app/ask.hpp"
 #include "app/demo.hpp"
+#include "app/explain.hpp"
+#include "app/inspect.hpp"
+#include "app/produce.hpp"
 #include "app/progress.hpp"
+#include "app/settings.hpp"
 #include "runtime/audit.hpp"
 #include "runtime/node.hpp"
-#include "schemas/json.hpp"
-#include "storage/snapshot_store.hpp"
 
 #ifndef AETHERIAL_VERSION
 #define AETHERIAL_VERSION "0.0.0"
@@ -55,12 +57,6 @@ void setup_logging(const common_flags& c) {
   else
     spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%-5l%$ %v");
   spdlog::set_level(spdlog::level::from_str(c.log_level));
-}
-
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
 }
 
 void add_node_flags(CLI::App* cmd, rt::node_options& o) {
@@ -106,7 +102,8 @@ void add_node_flags(CLI::App* cmd, rt::node_options& o) {
   cmd->add_option("--telemetry-interval-ms", o.telemetry_interval_ms,
                   "Period of the runtime's own telemetry")
       ->capture_default_str();
-  cmd->add_option("--instance-id", o.instance_id, "This node's name (default host-pid)")
+  cmd->add_option("--instance-id", o.instance_id,
+                  "This node's name (default: the host name and a hash of the data directory)")
       ->envname("AETHERIAL_INSTANCE_ID");
   cmd->add_option("--agents", o.agents, "Agent kinds to run")
       ->delimiter(',')
@@ -122,160 +119,20 @@ void add_node_flags(CLI::App* cmd, rt::node_options& o) {
                   "environment or a config file)");
 }
 
-/// Agent settings from flags, files and the environment: `key=value` pairs, `key=path`
-/// pairs whose file holds the value (secrets), and AETHERIAL_ANALYTICS_SALT.
-struct settings_flags {
-  std::map<std::string, std::string> values;
-  std::map<std::string, std::string> files;
-};
-
-void add_settings_flags(CLI::App* cmd, settings_flags& s) {
+void add_settings_flags(CLI::App* cmd, aetherial::app::settings_flags& s) {
   cmd->add_option("--agent-setting", s.values,
-                  "Agent setting key=value, e.g. analytics.top_k=10 (repeatable)");
+                  "Agent setting key=value, e.g. operations.autoscaling.default_max_replicas=20 "
+                  "(repeatable)");
   cmd->add_option("--agent-setting-file", s.files,
                   "Agent setting key=path: the value is the file's content (for secrets, e.g. "
-                  "analytics.salt=/run/secrets/salt)");
+                  "analytics.salt=/run/secrets/salt; repeatable)");
 }
 
-/// Resolves settings; an unreadable file is a start-up error saying which.
-std::optional<aetherial::actors::agent_settings> resolve_settings(const settings_flags& s) {
-  aetherial::actors::agent_settings out;
-  if (const char* salt = std::getenv("AETHERIAL_ANALYTICS_SALT"); salt && *salt)
-    out["analytics.salt"] = salt;
-  for (const auto& [k, v] : s.values)
-    out[k] = v;
-  for (const auto& [k, path] : s.files) {
-    std::ifstream in(path);
-    if (!in) {
-      std::fprintf(stderr, "aetherial: cannot read the file of setting %s (%s)\n", k.c_str(),
-                   path.c_str());
-      return std::nullopt;
-    }
-    std::string value((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    while (!value.empty() && (value.back() == '\n' || value.back() == '\r'))
-      value.pop_back();
-    out[k] = value; // never logged
-  }
-  return out;
-}
-
-std::string random_hex(std::mt19937_64& rng) {
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(rng()));
-  return buf;
-}
-
-bool final_status(aetherial::schemas::fbs::ReplyStatus status) {
-  return aetherial::actors::kit::is_final(status);
-}
-
-int cmd_ask(const common_flags& c, const std::string& text, const std::string& principal,
-            const std::string& role, std::string conversation, int timeout_s) {
-  if (c.brokers.empty()) {
-    std::fprintf(stderr, "aetherial ask: --brokers is required (the address `aetherial run` or "
-                         "`aetherial broker` printed)\n");
-    return 2;
-  }
-  topics::catalog cat(c.topic_prefix);
-  topics::kafka_config kc;
-  kc.brokers = c.brokers;
-  std::random_device rd;
-  std::mt19937_64 rng((static_cast<std::uint64_t>(rd()) << 32) ^ rd());
-  if (conversation.empty()) conversation = "c-" + random_hex(rng);
-  const std::string correlation = "q-" + random_hex(rng);
-
-  // Listen before asking, so no reply can be missed.
-  auto replies = topics::reader::create(kc);
-  if (!replies) {
-    std::fprintf(stderr, "aetherial ask: %s\n", replies.error_value().message.c_str());
-    return 2;
-  }
-  const auto replies_topic = cat.name(topics::catalog::replies);
-  auto parts = replies.value()->partition_count(replies_topic, topics::ms{10000});
-  if (!parts) {
-    std::fprintf(stderr, "aetherial ask: %s\n", parts.error_value().message.c_str());
-    return 2;
-  }
-  std::vector<topics::topic_partition> from;
-  for (int p = 0; p < parts.value(); ++p) {
-    auto wm = replies.value()->watermarks(replies_topic, p, topics::ms{10000});
-    from.push_back({replies_topic, p, wm ? wm.value().second : -1});
-  }
-  if (auto r = replies.value()->assign(from); !r) {
-    std::fprintf(stderr, "aetherial ask: %s\n", r.error_value().message.c_str());
-    return 2;
-  }
-
-  flatbuffers::FlatBufferBuilder b;
-  auto cmd = aetherial::schemas::fbs::CreateCommandDirect(b, role.c_str(), text.c_str(),
-                                                          conversation.c_str());
-  aetherial::schemas::envelope_header h;
-  h.id = {rng(), rng()};
-  h.key = conversation;
-  h.event_time_ms = now_ms();
-  h.principal = principal;
-  h.correlation = correlation;
-  auto bytes = aetherial::schemas::finish_envelope(b, h, aetherial::schemas::fbs::Payload::Command,
-                                                   cmd.Union());
-  auto producer = topics::producer::create(kc);
-  if (!producer) {
-    std::fprintf(stderr, "aetherial ask: %s\n", producer.error_value().message.c_str());
-    return 2;
-  }
-  if (auto r = producer.value()->send(cat.name("aetherial.commands"), -1, conversation,
-                                      bytes.data(), bytes.size());
-      !r || !producer.value()->flush(topics::ms{10000})) {
-    std::fprintf(stderr, "aetherial ask: the command was not delivered\n");
-    return 2;
-  }
-  std::printf("> %s\n", text.c_str());
-  std::fflush(stdout);
-  // Replies about this command carry its correlation id; agents answering a task the
-  // orchestrator routed may correlate by the conversation instead. After the first final
-  // status, listen a moment longer for the agents' own answers.
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
-  std::optional<int> exit_code;
-  while (std::chrono::steady_clock::now() < deadline) {
-    for (const auto& r : replies.value()->poll(100, topics::ms{100})) {
-      std::string why;
-      const auto* env = aetherial::schemas::verify_envelope(r.value.data(), r.value.size(),
-                                                            ~std::size_t{0}, &why);
-      if (!env) continue;
-      const auto* reply = env->payload_as_Reply();
-      if (!reply) continue;
-      const bool mine =
-          (env->correlation_id() && env->correlation_id()->str() == correlation) ||
-          (reply->conversation_id() && reply->conversation_id()->str() == conversation);
-      if (!mine) continue;
-      const auto status_code = reply->status();
-      const std::string status(aetherial::actors::kit::status_name(status_code));
-      const std::string agent = reply->agent() ? reply->agent()->str() : "?";
-      std::printf("[%s] %s", agent.c_str(), reply->text() ? reply->text()->c_str() : "");
-      if (reply->citations() && reply->citations()->size() > 0) {
-        std::printf(" (sources:");
-        for (const auto* source : *reply->citations())
-          std::printf(" %s", source->c_str());
-        std::printf(")");
-      }
-      std::printf("  [%s", status.c_str());
-      if (reply->confidence() > 0) std::printf(", confidence %.2f", reply->confidence());
-      std::printf("]\n");
-      std::fflush(stdout);
-      if (!exit_code && final_status(status_code) &&
-          (agent == "orchestrator" || !env->correlation_id() ||
-           env->correlation_id()->str() == correlation)) {
-        exit_code = status == "refused" ? 3 : (status == "failed" ? 1 : 0);
-        deadline =
-            std::min(deadline, std::chrono::steady_clock::now() + std::chrono::milliseconds(1500));
-      }
-    }
-  }
-  if (exit_code) {
-    std::printf("conversation: %s\n", conversation.c_str());
-    return *exit_code;
-  }
-  std::printf("no final answer within %d s (conversation %s)\n", timeout_s, conversation.c_str());
-  return 4;
+/// Prints what a command produced and returns its exit code.
+int emit(const aetherial::app::command_output& r) {
+  std::fputs(r.out.c_str(), stdout);
+  std::fputs(r.err.c_str(), stderr);
+  return r.exit_code;
 }
 
 int cmd_run(rt::node_options o, const common_flags& c) {
@@ -311,81 +168,6 @@ int cmd_run(rt::node_options o, const common_flags& c) {
   return 0;
 }
 
-int cmd_produce(const common_flags& c, const std::string& topic, const std::string& file,
-                const std::string& principal, int partitions) {
-  if (c.brokers.empty()) {
-    std::fprintf(stderr, "aetherial produce: --brokers is required (the address `aetherial run` "
-                         "or `aetherial broker` printed)\n");
-    return 2;
-  }
-  topics::catalog cat(c.topic_prefix, partitions);
-  if (!cat.find(topic)) {
-    std::fprintf(stderr, "aetherial produce: unknown topic '%s' (see `aetherial topics`)\n",
-                 topic.c_str());
-    return 2;
-  }
-  topics::kafka_config kc;
-  kc.brokers = c.brokers;
-  auto p = topics::producer::create(kc);
-  if (!p) {
-    std::fprintf(stderr, "aetherial produce: %s\n", p.error_value().message.c_str());
-    return 2;
-  }
-  std::ifstream fin;
-  std::istream* in = &std::cin;
-  if (file != "-") {
-    fin.open(file);
-    if (!fin) {
-      std::fprintf(stderr, "aetherial produce: cannot read %s\n", file.c_str());
-      return 2;
-    }
-    in = &fin;
-  }
-  std::random_device rd;
-  std::mt19937_64 rng(rd());
-  std::string line;
-  std::size_t n = 0, bad = 0, lineno = 0;
-  while (std::getline(*in, line)) {
-    ++lineno;
-    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-    aetherial::schemas::json_defaults d;
-    d.id = {rng(), rng()};
-    d.event_time_ms = now_ms();
-    d.principal = principal;
-    std::string why;
-    auto bytes = aetherial::schemas::envelope_from_json(line, d, &why);
-    if (!bytes) {
-      ++bad;
-      std::fprintf(stderr, "line %zu: %s\n", lineno, why.c_str());
-      continue;
-    }
-    std::string why_key;
-    const auto* env = aetherial::schemas::verify_envelope(bytes->data(), bytes->size(),
-                                                          ~std::size_t{0}, &why_key);
-    const std::string key = env && env->key() ? env->key()->str() : "";
-    if (auto r = p.value()->send(cat.name(topic), -1, key, bytes->data(), bytes->size()); !r) {
-      std::fprintf(stderr, "line %zu: %s\n", lineno, r.error_value().message.c_str());
-      ++bad;
-      continue;
-    }
-    ++n;
-  }
-  if (auto r = p.value()->flush(topics::ms{30000}); !r) {
-    std::fprintf(stderr, "aetherial produce: %s\n", r.error_value().message.c_str());
-    return 1;
-  }
-  if (p.value()->delivery_failures() > 0) {
-    std::fprintf(stderr, "aetherial produce: %llu records not delivered: %s\n",
-                 static_cast<unsigned long long>(p.value()->delivery_failures()),
-                 p.value()->last_delivery_error().c_str());
-    return 1;
-  }
-  std::printf("produced %zu events to %s", n, cat.name(topic).c_str());
-  if (bad) std::printf(" (%zu lines rejected)", bad);
-  std::printf("\n");
-  return bad ? 1 : 0;
-}
-
 int cmd_audit(const common_flags& c, const std::vector<std::string>& agents,
               const aetherial::actors::agent_settings& settings) {
   if (c.brokers.empty()) {
@@ -412,67 +194,6 @@ int cmd_audit(const common_flags& c, const std::vector<std::string>& agents,
     std::printf("first divergence:\n%s\n", r.value().first_divergence.c_str());
     return 1;
   }
-  return 0;
-}
-
-int cmd_snapshot_ls(const std::string& data_dir) {
-  auto store = aetherial::storage::snapshot_store::open(data_dir + "/snapshots");
-  if (!store) {
-    std::fprintf(stderr, "aetherial snapshot: %s\n", store.error_value().message.c_str());
-    return 2;
-  }
-  auto list = store.value()->list();
-  if (!list) {
-    std::fprintf(stderr, "aetherial snapshot: %s\n", list.error_value().message.c_str());
-    return 2;
-  }
-  std::printf("%-12s %9s %8s %10s %12s  %s\n", "AGENT", "PARTITION", "SEQ", "BYTES", "EVENTS",
-              "OFFSETS / PROBLEM");
-  for (const auto& s : list.value()) {
-    std::string detail;
-    if (s.valid && s.meta) {
-      for (const auto& o : s.meta->offsets)
-        detail +=
-            o.topic + "/" + std::to_string(o.partition) + "@" + std::to_string(o.offset) + " ";
-    } else {
-      detail = "CORRUPT: " + s.problem;
-    }
-    std::printf("%-12s %9d %8llu %10zu %12llu  %s\n", s.agent.c_str(), s.partition,
-                static_cast<unsigned long long>(s.sequence), s.size_bytes,
-                static_cast<unsigned long long>(s.meta ? s.meta->events_applied : 0),
-                detail.c_str());
-  }
-  return 0;
-}
-
-int cmd_snapshot_show(const std::string& data_dir, const std::string& agent, int partition) {
-  auto store = aetherial::storage::snapshot_store::open(data_dir + "/snapshots");
-  if (!store) {
-    std::fprintf(stderr, "aetherial snapshot: %s\n", store.error_value().message.c_str());
-    return 2;
-  }
-  std::size_t corrupt = 0;
-  auto s = store.value()->latest_valid(agent, partition, {}, &corrupt);
-  if (!s) {
-    std::fprintf(stderr, "aetherial snapshot: %s\n", s.error_value().message.c_str());
-    return 2;
-  }
-  if (!s.value()) {
-    std::fprintf(stderr, "no valid snapshot of %s/%d (%zu corrupt skipped)\n", agent.c_str(),
-                 partition, corrupt);
-    return 1;
-  }
-  const auto& snap = *s.value();
-  std::printf("agent:           %s\npartition:       %d\nstate version:   %u\n"
-              "events applied:  %llu\nlast event time: %lld\njournal seq:     %llu\n"
-              "state bytes:     %zu\ncorrupt skipped: %zu\noffsets:\n",
-              snap.agent.c_str(), snap.partition, snap.state_version,
-              static_cast<unsigned long long>(snap.events_applied),
-              static_cast<long long>(snap.last_event_time_ms),
-              static_cast<unsigned long long>(snap.journal_seq), snap.state.size(), corrupt);
-  for (const auto& o : snap.offsets)
-    std::printf("  %s/%d next offset %lld\n", o.topic.c_str(), o.partition,
-                static_cast<long long>(o.offset));
   return 0;
 }
 
@@ -546,7 +267,7 @@ int main(int argc, char** argv) {
       ->capture_default_str();
 
   rt::node_options node_opts;
-  settings_flags settings;
+  aetherial::app::settings_flags settings;
   auto* run = app.add_subcommand("run", "Run the agents (embedded broker when no --brokers)");
   add_kafka_flags(run, common);
   add_node_flags(run, node_opts);
@@ -643,42 +364,55 @@ int main(int argc, char** argv) {
   setup_logging(common);
 
   if (*run || *audit) {
-    auto resolved = resolve_settings(settings);
-    if (!resolved) return 2;
+    std::string why;
+    auto resolved =
+        aetherial::app::resolve_settings(settings, std::getenv("AETHERIAL_ANALYTICS_SALT"), &why);
+    if (!resolved) {
+      std::fprintf(stderr, "aetherial: %s\n", why.c_str());
+      return 2;
+    }
     node_opts.agent_settings = *resolved;
   }
   if (*run) return cmd_run(node_opts, common);
   if (*demo) return aetherial::app::run_demo(demo_opts);
-  if (*produce)
-    return cmd_produce(common, produce_topic, produce_file, produce_principal, produce_partitions);
+  if (*produce) {
+    aetherial::app::produce_options o;
+    o.brokers = common.brokers;
+    o.topic_prefix = common.topic_prefix;
+    o.topic = produce_topic;
+    o.principal = produce_principal;
+    o.partitions = produce_partitions;
+    if (produce_file == "-") return aetherial::app::produce(o, std::cin);
+    std::ifstream in(produce_file);
+    if (!in) {
+      std::fprintf(stderr, "aetherial produce: cannot read %s\n", produce_file.c_str());
+      return 2;
+    }
+    return aetherial::app::produce(o, in);
+  }
   if (*audit) return cmd_audit(common, audit_agents, node_opts.agent_settings);
-  if (*snap_ls) return cmd_snapshot_ls(snap_dir);
-  if (*snap_show) return cmd_snapshot_show(snap_dir, snap_agent, snap_partition);
+  if (*snap_ls)
+    return emit(aetherial::app::with_store(
+        snap_dir, [](const auto& store) { return aetherial::app::list_snapshots(store); }));
+  if (*snap_show)
+    return emit(aetherial::app::with_store(snap_dir, [&](const auto& store) {
+      return aetherial::app::show_snapshot(store, snap_agent, snap_partition);
+    }));
   if (*topics_cmd) return cmd_topics(common, topics_partitions, topics_create);
   if (*broker) return cmd_broker(common, broker_partitions);
-  if (*ask)
-    return cmd_ask(common, ask_text, ask_principal, ask_role, ask_conversation, ask_timeout);
-  if (*explain) {
-    if (common.brokers.empty()) {
-      std::fprintf(stderr, "aetherial explain: --brokers is required\n");
-      return 2;
-    }
-    auto id = aetherial::schemas::event_id::parse(explain_id);
-    if (!id) {
-      std::fprintf(stderr, "aetherial explain: '%s' is not an event id (32 hex digits)\n",
-                   explain_id.c_str());
-      return 2;
-    }
-    topics::kafka_config kc;
-    kc.brokers = common.brokers;
-    auto chain = rt::explain(kc, common.topic_prefix, *id);
-    if (!chain) {
-      std::fprintf(stderr, "aetherial explain: %s\n", chain.error_value().message.c_str());
-      return 2;
-    }
-    std::printf("%s", chain.value().c_str());
-    return 0;
+  if (*ask) {
+    aetherial::app::ask_options o;
+    o.brokers = common.brokers;
+    o.topic_prefix = common.topic_prefix;
+    o.text = ask_text;
+    o.principal = ask_principal;
+    o.role = ask_role;
+    o.conversation = ask_conversation;
+    o.timeout_s = ask_timeout;
+    return aetherial::app::ask(o);
   }
+  if (*explain)
+    return emit(aetherial::app::explain_event(common.brokers, common.topic_prefix, explain_id));
   if (*version) {
     std::printf("aetherial %s\n", AETHERIAL_VERSION);
     return 0;

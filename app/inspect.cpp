@@ -1,0 +1,174 @@
+#include "app/inspect.hpp"
+
+#include <cstdio>
+#include <map>
+#include <memory>
+
+#include <flatbuffers/idl.h>
+#include <flatbuffers/reflection.h>
+
+#include "schemas/schema_text.hpp"
+
+namespace aetherial::app {
+namespace {
+
+/// A kind's state schema, parsed once per thread, with its binary form for verification.
+struct state_schema {
+  std::unique_ptr<flatbuffers::Parser> parser;
+  std::vector<std::uint8_t> binary;
+  std::string problem; ///< why it is unusable (empty when fine)
+};
+
+const state_schema* schema_of(const std::string& kind) {
+  thread_local std::map<std::string, state_schema> cache;
+  if (auto it = cache.find(kind); it != cache.end()) return &it->second;
+  const char* text = nullptr;
+  for (const auto& s : schemas::state_fbs_texts)
+    if (s.kind == kind) text = s.text;
+  if (text == nullptr) return nullptr;
+  state_schema s;
+  flatbuffers::IDLOptions opts;
+  opts.strict_json = true;
+  opts.indent_step = 2;
+  s.parser = std::make_unique<flatbuffers::Parser>(opts);
+  if (!s.parser->Parse(text)) {
+    s.problem = "the state schema of " + kind + " does not parse: " + s.parser->error_;
+  } else {
+    s.parser->Serialize();
+    const auto* p = s.parser->builder_.GetBufferPointer();
+    s.binary.assign(p, p + s.parser->builder_.GetSize());
+  }
+  return &cache.emplace(kind, std::move(s)).first->second;
+}
+
+} // namespace
+
+state_json render_state(const std::string& kind, const std::uint8_t* data, std::size_t size) {
+  state_json out;
+  const auto* schema = schema_of(kind);
+  if (schema == nullptr) {
+    out.problem = "no state schema for agent kind '" + kind + "'";
+    return out;
+  }
+  if (!schema->problem.empty()) {
+    out.problem = schema->problem;
+    return out;
+  }
+  const auto& parser = *schema->parser;
+  if (data == nullptr || size < 8 ||
+      !flatbuffers::BufferHasIdentifier(data, parser.file_identifier_.c_str())) {
+    out.problem = "the state is not a " + kind + " state (its file identifier is not \"" +
+                  parser.file_identifier_ + "\")";
+    return out;
+  }
+  const auto* bin = reflection::GetSchema(schema->binary.data());
+  if (bin->root_table() == nullptr ||
+      !flatbuffers::Verify(*bin, *bin->root_table(), data, size, /*max_depth=*/64,
+                           /*max_tables=*/100'000'000)) {
+    out.problem = "the state does not verify against the " + kind + " state schema";
+    return out;
+  }
+  if (!flatbuffers::GenerateText(parser, data, &out.json)) {
+    out.problem = "the state cannot be rendered as JSON";
+    return out;
+  }
+  while (!out.json.empty() && out.json.back() == '\n')
+    out.json.pop_back();
+  out.ok = true;
+  return out;
+}
+
+std::string format_listing(const std::vector<storage::snapshot_info>& snapshots) {
+  std::string out;
+  char line[512];
+  std::snprintf(line, sizeof line, "%-12s %9s %8s %10s %12s  %s\n", "AGENT", "PARTITION", "SEQ",
+                "BYTES", "EVENTS", "OFFSETS / PROBLEM");
+  out += line;
+  for (const auto& s : snapshots) {
+    std::string detail;
+    if (s.valid && s.meta) {
+      for (const auto& o : s.meta->offsets)
+        detail +=
+            o.topic + "/" + std::to_string(o.partition) + "@" + std::to_string(o.offset) + " ";
+      if (!detail.empty()) detail.pop_back();
+    } else {
+      detail = "CORRUPT: " + s.problem;
+    }
+    std::snprintf(line, sizeof line, "%-12s %9d %8llu %10zu %12llu  ", s.agent.c_str(), s.partition,
+                  static_cast<unsigned long long>(s.sequence), s.size_bytes,
+                  static_cast<unsigned long long>(s.meta ? s.meta->events_applied : 0));
+    out += line;
+    out += detail;
+    out += "\n";
+  }
+  return out;
+}
+
+std::string format_snapshot(const storage::snapshot& snap, std::size_t corrupt_skipped) {
+  char head[1024];
+  std::snprintf(head, sizeof head,
+                "agent:           %s\npartition:       %d\nstate version:   %u\n"
+                "events applied:  %llu\nlast event time: %lld\njournal seq:     %llu\n"
+                "state bytes:     %zu\ncorrupt skipped: %zu\noffsets:\n",
+                snap.agent.c_str(), snap.partition, snap.state_version,
+                static_cast<unsigned long long>(snap.events_applied),
+                static_cast<long long>(snap.last_event_time_ms),
+                static_cast<unsigned long long>(snap.journal_seq), snap.state.size(),
+                corrupt_skipped);
+  std::string out = head;
+  for (const auto& o : snap.offsets)
+    out += "  " + o.topic + "/" + std::to_string(o.partition) + " next offset " +
+           std::to_string(o.offset) + "\n";
+  const auto state = render_state(snap.agent, snap.state.data(), snap.state.size());
+  if (state.ok)
+    out += "state:\n" + state.json + "\n";
+  else
+    out += "state: not shown: " + state.problem + "\n";
+  return out;
+}
+
+command_output list_snapshots(const storage::snapshot_store& store) {
+  command_output r;
+  auto list = store.list();
+  if (!list) {
+    r.exit_code = 2;
+    r.err = "aetherial snapshot: " + list.error_value().message + "\n";
+    return r;
+  }
+  r.out = format_listing(list.value());
+  return r;
+}
+
+command_output show_snapshot(const storage::snapshot_store& store, const std::string& agent,
+                             std::int32_t partition) {
+  command_output r;
+  std::size_t corrupt = 0;
+  auto s = store.latest_valid(agent, partition, {}, &corrupt);
+  if (!s) {
+    r.exit_code = 2;
+    r.err = "aetherial snapshot: " + s.error_value().message + "\n";
+    return r;
+  }
+  if (!s.value()) {
+    r.exit_code = 1;
+    r.err = "no valid snapshot of " + agent + "/" + std::to_string(partition) + " (" +
+            std::to_string(corrupt) + " corrupt skipped)\n";
+    return r;
+  }
+  r.out = format_snapshot(*s.value(), corrupt);
+  return r;
+}
+
+command_output with_store(const std::string& data_dir,
+                          const std::function<command_output(const storage::snapshot_store&)>& f) {
+  auto store = storage::snapshot_store::open(data_dir + "/snapshots");
+  if (!store) {
+    command_output r;
+    r.exit_code = 2;
+    r.err = "aetherial snapshot: " + store.error_value().message + "\n";
+    return r;
+  }
+  return f(*store.value());
+}
+
+} // namespace aetherial::app
