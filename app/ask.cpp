@@ -5,6 +5,7 @@
 #include <random>
 
 #include "actors/kit/task.hpp"
+#include "runtime/clock.hpp"
 #include "topics/catalog.hpp"
 #include "topics/kafka.hpp"
 
@@ -17,12 +18,6 @@ std::string random_hex(std::mt19937_64& rng) {
   char buf[17];
   std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(rng()));
   return buf;
-}
-
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
 }
 
 } // namespace
@@ -127,7 +122,7 @@ int ask(const ask_options& o) {
   if (auto r = replies.value()->assign(from); !r) return fail(r.error_value().message);
 
   const schemas::event_id id{rng(), rng()};
-  const auto bytes = command_envelope(o.text, o.principal, o.role, ids, id, now_ms());
+  const auto bytes = command_envelope(o.text, o.principal, o.role, ids, id, runtime::wall_ms());
   auto producer = topics::producer::create(kc);
   if (!producer) return fail(producer.error_value().message);
   if (auto r = producer.value()->send(cat.name("aetherial.commands"), -1, ids.conversation,

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <random>
 
+#include "runtime/clock.hpp"
 #include "topics/catalog.hpp"
 #include "topics/kafka.hpp"
 
@@ -70,9 +71,7 @@ int produce(const produce_options& o, std::istream& in) {
     ++lineno;
     schemas::json_defaults d;
     d.id = {rng(), rng()};
-    d.event_time_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                          std::chrono::system_clock::now().time_since_epoch())
-                          .count();
+    d.event_time_ms = runtime::wall_ms();
     d.principal = o.principal;
     auto converted = convert_line(line, lineno, d);
     if (converted.blank) continue;
