@@ -130,4 +130,13 @@ std::string capitalized(std::string_view s) {
   return r;
 }
 
+std::string joined(const std::vector<std::string>& items, std::string_view sep) {
+  std::string s;
+  for (const auto& x : items) {
+    if (!s.empty()) s += sep;
+    s += x;
+  }
+  return s;
+}
+
 } // namespace aetherial::actors::orchestrator

@@ -52,6 +52,10 @@ using phrase = std::vector<std::string>;
 using kit::fixed;
 using kit::integer;
 
+/// The items joined by `sep`.
+[[nodiscard]] std::string joined(const std::vector<std::string>& items,
+                                 std::string_view sep = ", ");
+
 /// "operations" -> "Operations".
 [[nodiscard]] std::string capitalized(std::string_view s);
 

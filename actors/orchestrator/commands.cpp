@@ -1,0 +1,157 @@
+// Commands: roles (RBAC), intent matching and refusals, and the replies of a turn.
+
+#include <algorithm>
+#include <utility>
+
+#include "actors/kit/task.hpp"
+#include "actors/orchestrator/intents.hpp"
+#include "actors/orchestrator/orchestrator_agent.hpp"
+#include "actors/orchestrator/routing.hpp"
+#include "actors/orchestrator/text.hpp"
+
+namespace aetherial::actors::orchestrator {
+
+namespace {
+
+std::string normalized_role(std::string_view r) {
+  std::string s;
+  for (char c : r) {
+    if (c == ' ' || c == '\t') continue;
+    s.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
+  }
+  return s;
+}
+
+} // namespace
+
+// --- commands ------------------------------------------------------------------------------
+
+void orchestrator_agent::on_command(const fbs::Envelope& event, const fbs::Command& cmd,
+                                    context& ctx) {
+  command_info info;
+  info.command_id = ctx.cause_id().to_string();
+  info.conversation_id = std::string(text(cmd.conversation_id()));
+  if (info.conversation_id.empty()) info.conversation_id = std::string(text(event.key()));
+  if (info.conversation_id.empty()) info.conversation_id = info.command_id;
+  info.correlation = std::string(text(event.correlation_id()));
+  if (info.correlation.empty()) info.correlation = info.conversation_id;
+  info.principal = std::string(text(event.principal()));
+  info.role = normalized_role(text(cmd.role()));
+  info.text = std::string(text(cmd.text()));
+
+  auto [it, created] = state_.conversations.try_emplace(info.conversation_id);
+  conversation& conv = it->second;
+  // A command delivered again (at-least-once) is answered once.
+  for (const auto& t : conv.turns)
+    if (t.command_id == info.command_id) return;
+  const std::int64_t now = ctx.event_time_ms();
+  if (created) conv.started_ms = now;
+  conv.last_ms = std::max(conv.last_ms, now);
+  conv.principal = info.principal;
+  conv.role = info.role;
+  ++conv.commands;
+  ++state_.commands;
+  if (conv.draft.active && state_.watermark_ms - conv.draft.opened_ms > cfg_.draft_ttl_ms)
+    conv.draft = course_draft{};
+
+  auto [intent, status] = handle(info, conv, ctx);
+  // `handle` never adds or removes conversations, so `conv` is still valid here.
+  conv.turns.push_back(
+      turn{info.command_id, now, intent, truncate_utf8(info.text, cfg_.max_turn_text), status});
+  while (conv.turns.size() > cfg_.max_turns)
+    conv.turns.pop_front();
+
+  // Beyond the bound, the least recently active conversations go (ties by id).
+  while (state_.conversations.size() > cfg_.max_conversations) {
+    auto victim = state_.conversations.end();
+    for (auto c = state_.conversations.begin(); c != state_.conversations.end(); ++c) {
+      if (c->first == info.conversation_id) continue;
+      if (victim == state_.conversations.end() || c->second.last_ms < victim->second.last_ms)
+        victim = c;
+    }
+    if (victim == state_.conversations.end()) break;
+    state_.conversations.erase(victim);
+  }
+}
+
+std::pair<std::string, std::string> orchestrator_agent::handle(const command_info& cmd,
+                                                               conversation& conv, context& ctx) {
+  const tokens t = tokenize(cmd.text);
+  if (t.empty()) {
+    reply(ctx, cmd, "The command has no text to act on.", fbs::ReplyStatus::failed, "", 0.0);
+    return {"", "failed"};
+  }
+  if (conv.draft.active) {
+    if (is_confirmation(t)) return confirm_course(cmd, conv, t, ctx);
+    if (is_decline(t)) {
+      const std::string topic = conv.draft.topic;
+      conv.draft = course_draft{};
+      reply(ctx, cmd,
+            "Cancelled the course" + (topic.empty() ? std::string() : " about " + topic) +
+                "; nothing was sent to the Content agent.",
+            fbs::ReplyStatus::answered, std::string(course_intent), 1.0);
+      return {std::string(course_intent), "answered"};
+    }
+  }
+
+  intent_match m = parse_intent(t);
+  if (m.confidence < cfg_.min_confidence) {
+    m.intent = std::string(unknown_intent);
+    m.slots.clear();
+  }
+  const bool understood = m.intent != unknown_intent;
+
+  if (!understood && conv.draft.active) return continue_course(cmd, conv, t, ctx);
+  if (!understood && is_confirmation(t)) {
+    reply(ctx, cmd, "Nothing in this conversation is waiting for a confirmation.",
+          fbs::ReplyStatus::answered, std::string(confirm_intent), 1.0);
+    return {std::string(confirm_intent), "answered"};
+  }
+
+  if (!role_allows(cfg_.permissions, cmd.role, m.intent)) return refuse(cmd, m, ctx);
+  if (m.intent == course_intent) return open_course(cmd, conv, m, ctx);
+  if (cfg_.routes.count(m.intent) != 0) return route(cmd, m, is_urgent(t), ctx);
+  return ask_language_model(cmd, conv, m, ctx);
+}
+
+std::pair<std::string, std::string>
+orchestrator_agent::refuse(const command_info& cmd, const intent_match& m, context& ctx) {
+  ++state_.refusals;
+  std::vector<std::string> allowed_roles;
+  for (const auto& [role, patterns] : cfg_.permissions)
+    if (role_allows(cfg_.permissions, role, m.intent)) allowed_roles.push_back(role);
+  std::string reason;
+  if (cmd.role.empty())
+    reason = "the command names no role";
+  else if (cfg_.permissions.count(cmd.role) == 0)
+    reason = "role '" + cmd.role + "' is not known";
+  else
+    reason = "role '" + cmd.role + "' may not issue " + m.intent;
+  emit_access_audit(ctx, cmd.conversation_id, cmd.correlation, cmd.principal, cmd.role, m.intent,
+                    false, reason);
+  std::string text = "Refused: " + reason + ".";
+  if (!allowed_roles.empty()) text += " Roles that may: " + joined(allowed_roles) + ".";
+  reply(ctx, cmd, std::move(text), fbs::ReplyStatus::refused, m.intent, m.confidence,
+        {{"reason", reason}, {"allowed_roles", joined(allowed_roles, ",")}});
+  return {m.intent, "refused"};
+}
+
+void orchestrator_agent::reply(context& ctx, const command_info& cmd, std::string text,
+                               fbs::ReplyStatus status, const std::string& intent,
+                               double confidence, key_values details,
+                               std::vector<std::string> citations) {
+  emit_reply(ctx, output::replies, cmd.conversation_id, cmd.correlation,
+             reply_fields{cmd.conversation_id, std::move(text), std::move(status), intent,
+                          confidence, std::move(citations), std::move(details)});
+}
+
+void orchestrator_agent::set_turn_outcome(const std::string& conversation_id,
+                                          const std::string& command_id,
+                                          const std::string& status) {
+  const auto c = state_.conversations.find(conversation_id);
+  if (c == state_.conversations.end()) return;
+  for (auto& t : c->second.turns)
+    if (t.command_id == command_id) t.outcome = status;
+}
+
+} // namespace aetherial::actors::orchestrator

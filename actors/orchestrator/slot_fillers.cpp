@@ -1,0 +1,248 @@
+#include "actors/orchestrator/intent_rules.hpp"
+
+#include <algorithm>
+
+namespace aetherial::actors::orchestrator {
+
+// --- slot fillers ------------------------------------------------------------------------
+
+namespace {
+
+const words deploy_verbs = {"deploy", "redeploy", "release", "ship", "push"};
+
+/// 7 to 40 hex digits, at least one of them a digit: a commit id.
+bool is_commit_like(const std::string& w) {
+  if (w.size() < 7 || w.size() > 40) return false;
+  bool digit = false;
+  for (char c : w) {
+    if (c >= '0' && c <= '9')
+      digit = true;
+    else if (c < 'a' || c > 'f')
+      return false;
+  }
+  return digit;
+}
+
+} // namespace
+
+void fill_how_to(const tokens& t, slot_map& s) {
+  for (const auto& p : phrases(how_words)) {
+    const auto i = find_phrase(t, p);
+    if (i == std::string::npos) continue;
+    const std::string subject = join_orig(t, i + p.size(), t.size());
+    if (!subject.empty()) s["subject"] = subject;
+    return;
+  }
+}
+
+void fill_active_users(const tokens& t, slot_map& s) {
+  const std::vector<std::pair<std::string_view, words>> periods = {
+      {"today", {"today", "todays", "dau", "now", "currently"}},
+      {"yesterday", {"yesterday", "yesterdays"}},
+      {"week", {"week", "weekly", "weeks", "wau"}},
+      {"month", {"month", "monthly", "months", "mau"}},
+  };
+  for (const auto& [period, ws] : periods)
+    if (find_word(t, ws) != std::string::npos) {
+      s["period"] = std::string(period);
+      return;
+    }
+}
+
+void fill_diagnose(const tokens& t, slot_map& s) {
+  // A named service comes before a service noun ("the checkout service"); a page or site is
+  // only the subject when no service noun is there.
+  const words service_nouns = {"server", "servers", "service", "api", "backend", "database", "db"};
+  const words other_nouns = {"site", "website", "app", "page", "checkout", "search", "login"};
+  const words not_names = {"the", "a",   "an", "my",  "our",   "this",   "that", "is",
+                           "are", "why", "so", "web", "whole", "entire", ","};
+  auto i = find_word(t, service_nouns);
+  if (i == std::string::npos) i = find_word(t, other_nouns);
+  if (i == std::string::npos) return;
+  if (i > 0 && !one_of(t[i - 1].norm, not_names)) {
+    s["service"] = t[i - 1].orig;
+    s["subject"] = "the " + join_orig(t, i - 1, i + 1);
+  } else {
+    s["subject"] = "the " + t[i].orig;
+  }
+}
+
+void fill_deploy(const tokens& t, slot_map& s) {
+  const std::vector<std::pair<std::string_view, words>> envs = {
+      {"production", {"production", "prod", "live"}},
+      {"staging", {"staging", "stage"}},
+      {"qa", {"qa"}},
+      {"canary", {"canary"}},
+      {"sandbox", {"sandbox"}},
+  };
+  for (const auto& [env, ws] : envs)
+    if (find_word(t, ws) != std::string::npos) {
+      s["environment"] = std::string(env);
+      break;
+    }
+  if (s.count("environment") == 0) {
+    const auto to = find_word(t, {"to", "into", "on"});
+    if (to != std::string::npos && to + 1 < t.size() &&
+        one_of(t[to + 1].norm, {"dev", "development", "test", "testing"}))
+      s["environment"] =
+          t[to + 1].norm == "dev" || t[to + 1].norm == "development" ? "dev" : "test";
+  }
+  // A commit: the word after "commit", or a word of 7 to 40 hex digits with a digit in it.
+  std::size_t commit_at = std::string::npos;
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    const bool after_word = i > 0 && one_of(t[i - 1].norm, {"commit", "sha", "revision"});
+    if (after_word || is_commit_like(t[i].norm)) {
+      s["commit"] = t[i].norm;
+      commit_at = i;
+      break;
+    }
+  }
+  // The service: "the web service", "service web", "... of web", "... for web", or the one
+  // word deployed when it is no word for a change ("Deploy web to production").
+  const words service_nouns = {"service", "repo", "repository"};
+  const words not_names = {"the", "a", "an", "my", "our", "this", "that", "new", "to", "of", ","};
+  if (const auto n = find_word(t, service_nouns); n != std::string::npos) {
+    if (n > 0 && !one_of(t[n - 1].norm, not_names) && !one_of(t[n - 1].norm, deploy_verbs))
+      s["service"] = t[n - 1].orig;
+    else if (n + 1 < t.size() && !one_of(t[n + 1].norm, not_names) &&
+             !one_of(t[n + 1].norm, {"to", "into", "on", "in"}))
+      s["service"] = t[n + 1].orig;
+  }
+  const auto v = find_word(t, deploy_verbs);
+  if (v == std::string::npos) return;
+  std::size_t end = 0;
+  const std::size_t start = skip_articles(t, v + 1);
+  const std::string change = phrase_until(
+      t, start, {"to", "into", "on", "in", "of", "for", "from", "at", "commit", "sha"}, &end);
+  if (!change.empty() && start != commit_at) s["change"] = change;
+  if (s.count("service") == 0 && end < t.size() && one_of(t[end].norm, {"of", "for", "from"})) {
+    const std::size_t n = skip_articles(t, end + 1);
+    if (n < t.size() && t[n].norm != "," && !is_commit_like(t[n].norm) &&
+        !one_of(t[n].norm, {"production", "prod", "staging", "live"}))
+      s["service"] = t[n].orig;
+  }
+  const words change_words = {"feature", "features",   "build",  "builds", "version", "release",
+                              "update",  "changes",    "change", "fix",    "fixes",   "code",
+                              "it",      "everything", "latest", "new",    "commit",  "branch"};
+  if (s.count("service") == 0 && end == start + 1 && start != commit_at &&
+      !one_of(t[start].norm, change_words))
+    s["service"] = t[start].orig;
+}
+
+void fill_course(const tokens& t, slot_map& s) {
+  const auto c = find_word(t, {"course", "courses", "curriculum"});
+  if (c != std::string::npos) {
+    const auto about = find_word(t, {"about", "on", "in", "for"}, c + 1);
+    if (about != std::string::npos) {
+      std::size_t j = skip_articles(t, about + 1);
+      const std::size_t start = j;
+      while (j < t.size() && t[j].norm != "," &&
+             !one_of(t[j].norm, {"with", "covering", "including", "that"}) &&
+             !(t[j].norm == "and" && j + 1 < t.size() &&
+               one_of(t[j + 1].norm, {"add", "include", "make", "cover", "with"})))
+        ++j;
+      const std::string topic = join_orig(t, start, j);
+      if (!topic.empty()) s["topic"] = topic;
+    }
+  }
+  const auto cov = find_word(t, {"covering", "including", "covers", "cover"});
+  if (cov != std::string::npos) {
+    tokens rest(t.begin() + static_cast<std::ptrdiff_t>(cov), t.end());
+    const auto list = topics_named(rest);
+    std::string joined;
+    for (const auto& x : list)
+      joined += (joined.empty() ? "" : ", ") + x;
+    if (!joined.empty()) s["topics"] = joined;
+  }
+  if (const auto q = quizzes_wanted(t)) s["quizzes"] = *q ? "true" : "false";
+}
+
+void fill_payment(const tokens& t, slot_map& s) {
+  s["topic"] = "money";
+  const std::vector<std::pair<std::string_view, words>> problems = {
+      {"not_through", {"through", "failed", "fail", "fails", "declined", "rejected", "pending"}},
+      {"double_charge", {"twice", "double", "duplicate"}},
+      {"refund", {"refund", "refunds", "refunded"}},
+  };
+  for (const auto& [p, ws] : problems)
+    if (find_word(t, ws) != std::string::npos) {
+      s["problem"] = std::string(p);
+      return;
+    }
+}
+
+void fill_feature(const tokens& t, slot_map& s) {
+  const auto v = find_word(t, {"add", "implement", "introduce", "build", "create"});
+  if (v == std::string::npos) return;
+  std::size_t end = 0;
+  const std::string feature =
+      phrase_until(t, skip_articles(t, v + 1), {"to", "for", "on", "in"}, &end);
+  if (!feature.empty()) s["feature"] = feature;
+  if (end < t.size() && t[end].norm != ",") {
+    const std::string where = phrase_until(t, skip_articles(t, end + 1), {});
+    if (!where.empty()) s["location"] = where;
+  }
+}
+
+void fill_bug(const tokens& t, slot_map& s) {
+  const words stops = {"the",    "a",     "an",      "my",    "our",         "this", "that", "fix",
+                       "repair", "debug", "resolve", "patch", "investigate", "in",   "on",   "with",
+                       "is",     "are",   "there",   ","};
+  const auto k = find_word(t, {"bug", "bugs", "crash", "crashes", "crashing", "regression",
+                               "glitch", "broken", "defect"});
+  if (k != std::string::npos) {
+    std::size_t j = k;
+    while (j > 0 && !one_of(t[j - 1].norm, stops))
+      --j;
+    if (j < k) {
+      s["component"] = join_orig(t, j, k);
+      return;
+    }
+    // "the login page is broken": the words before "is".
+    if (k >= 2 && one_of(t[k - 1].norm, {"is", "are", "seems", "keeps"})) {
+      const std::size_t end = k - 1;
+      j = end;
+      while (j > 0 && !one_of(t[j - 1].norm, stops))
+        --j;
+      if (j < end) {
+        s["component"] = join_orig(t, j, end);
+        return;
+      }
+    }
+  }
+  const auto v = find_word(t, {"fix", "repair", "debug", "resolve", "patch"});
+  if (v != std::string::npos) {
+    const std::string c = phrase_until(t, skip_articles(t, v + 1),
+                                       {"bug", "bugs", "crash", "issue", "problem", "in", "on"});
+    if (!c.empty()) s["component"] = c;
+  }
+}
+
+void fill_tests(const tokens& t, slot_map& s) {
+  const std::vector<std::pair<std::string_view, words>> kinds = {
+      {"unit", {"unit"}},
+      {"integration", {"integration"}},
+      {"end_to_end", {"e2e", "end"}},
+      {"load", {"load", "performance"}},
+      {"regression", {"regression"}},
+  };
+  for (const auto& [k, ws] : kinds)
+    if (find_word(t, ws) != std::string::npos) {
+      s["test_kind"] = std::string(k);
+      break;
+    }
+  const auto f = find_word(t, {"for", "of", "in", "covering"});
+  if (f == std::string::npos) return;
+  std::size_t i = skip_articles(t, f + 1);
+  std::size_t j = i;
+  while (j < t.size() && t[j].norm != ",")
+    ++j;
+  // "auth module" -> "auth": the kind of unit is not its name.
+  while (j > i + 1 && one_of(t[j - 1].norm, {"module", "modules", "component", "package", "service",
+                                             "library", "code", "class", "file"}))
+    --j;
+  const std::string module = join_orig(t, i, j);
+  if (!module.empty()) s["module"] = module;
+}
+
+} // namespace aetherial::actors::orchestrator
