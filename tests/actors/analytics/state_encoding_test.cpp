@@ -87,39 +87,66 @@ BOOST_AUTO_TEST_CASE(a_snapshot_round_trips_byte_for_byte) {
   BOOST_TEST(again == bytes);
 }
 
-BOOST_AUTO_TEST_CASE(truncated_or_corrupted_buffers_are_refused) {
-  const auto good = encode_state(sample_state(), fingerprint());
-  analytics_agent agent(test::salted());
-  const auto before = agent.snapshot();
-  auto refused = [&](const std::vector<std::uint8_t>& b) {
-    return !agent.restore(b.data(), b.size()) && agent.snapshot() == before;
-  };
-  BOOST_TEST(!agent.restore(nullptr, 0));
-  for (std::size_t n = 0; n < good.size(); ++n)
-    BOOST_TEST_REQUIRE(refused(std::vector<std::uint8_t>(good.begin(), good.begin() + n)));
-  auto longer = good;
-  longer.push_back(0);
-  BOOST_TEST(refused(longer));
-  auto identifier = good;
-  identifier[5] ^= 0x01;
-  BOOST_TEST(refused(identifier));
-  auto root = good;
-  root[3] = 0x7f; // the root table past the end of the buffer
-  BOOST_TEST(refused(root));
-  auto misplaced = good;
-  misplaced[0] = static_cast<std::uint8_t>(misplaced[0] + 2); // a misaligned root table
-  BOOST_TEST(refused(misplaced));
-  // Any flipped byte is refused, or it only changed a value and the state restored is
-  // exactly the one the bytes describe (bit rot is caught by the snapshot record's CRC-32C).
-  // The root offset and the identifier are never value bytes.
-  for (std::size_t i = 0; i < good.size(); ++i) {
-    auto flipped = good;
-    flipped[i] ^= 0x20;
-    if (refused(flipped)) continue;
-    BOOST_TEST_REQUIRE(i >= 8u);
-    BOOST_TEST_REQUIRE((agent.snapshot() == flipped), "flip at " << i);
-    BOOST_TEST_REQUIRE(agent.restore(before.data(), before.size()));
-  }
+BOOST_AUTO_TEST_CASE(verifying_but_impossible_content_is_refused) {
+  analytics_agent target(test::salted());
+  const auto before = target.snapshot();
+  const auto fp = key_fingerprint(derive_key(test::test_salt));
+  // A register above its maximum.
+  analytics_state s;
+  auto regs = std::vector<std::uint8_t>(hll_registers, 0);
+  regs[3] = 60;
+  s.tenants["main"].days[1].users = hyperloglog(regs);
+  const auto high = encode_state(s, fp);
+  BOOST_TEST(!target.restore(high.data(), high.size()));
+  // A member of no variant.
+  analytics_state m;
+  m.tenants["main"].experiments["e"].members[42] = 3;
+  const auto stray = encode_state(m, fp);
+  BOOST_TEST(!target.restore(stray.data(), stray.size()));
+  BOOST_TEST(target.snapshot() == before);
+}
+
+BOOST_AUTO_TEST_CASE(memory_is_bounded) {
+  using namespace aetherial::actors::analytics::test;
+  analytics_config cfg = salted();
+  cfg.max_tracked_users = 200;
+  cfg.max_active_sessions = 50;
+  cfg.history_days = 10;
+  cfg.max_experiment_users = 100;
+  cfg.max_tenants = 2;
+  harness h(cfg);
+  events ev;
+  for (int d = 0; d < 20; ++d)
+    for (int i = 0; i < 100; ++i)
+      (void)h.feed(ev.activity(t0 + d * day + hour + i * 1000,
+                               {user(d * 100 + i), "login", "", "", "exp", "v"}));
+  (void)h.feed(ev.activity(t0 + 20 * day, {user(1)}, "t2"));
+  (void)h.feed(ev.activity(t0 + 20 * day + 1, {user(1)}, "t3"));
+  const auto& st = h.agent.state();
+  BOOST_TEST(st.tenants.size() == 2u);
+  BOOST_TEST(st.tenants.count("main") == 0u); // the least recently active tenant went first
+  harness g(cfg);
+  for (int d = 0; d < 20; ++d)
+    for (int i = 0; i < 100; ++i)
+      (void)g.feed(ev.activity(t0 + d * day + hour + i * 1000,
+                               {user(d * 100 + i), "login", "", "", "exp", "v"}));
+  const auto& t = g.agent.state().tenants.at("main");
+  BOOST_TEST(t.users.size() <= 200u);
+  BOOST_TEST(t.sessions.size() <= 50u);
+  BOOST_TEST(t.days.size() <= 10u);
+  BOOST_TEST(t.cohorts.size() <= 10u);
+  BOOST_TEST(t.experiments.at("exp").members.size() == 100u);
+  BOOST_TEST(t.experiments.at("exp").not_enrolled == 1900u);
+}
+
+BOOST_AUTO_TEST_CASE(the_registry_makes_a_salted_agent_and_a_refusing_one) {
+  const auto* kind = find_agent_kind("analytics");
+  BOOST_TEST_REQUIRE(kind != nullptr);
+  BOOST_TEST(
+      (kind->input_topics == std::vector<std::string>{"platform.activity", "aetherial.tasks"}));
+  auto agent = kind->make({{"analytics.salt", test::test_salt}});
+  BOOST_TEST(!dynamic_cast<analytics_agent&>(*agent).refusing());
+  BOOST_TEST(dynamic_cast<analytics_agent&>(*kind->make({})).refusing());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

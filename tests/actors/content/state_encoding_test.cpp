@@ -91,39 +91,15 @@ BOOST_AUTO_TEST_CASE(a_snapshot_round_trips_byte_for_byte) {
   BOOST_TEST(again == bytes);
 }
 
-BOOST_AUTO_TEST_CASE(truncated_or_corrupted_buffers_are_refused) {
-  const auto good = encode_state(sample_state());
-  content_agent agent;
-  const auto before = agent.snapshot();
-  auto refused = [&](const std::vector<std::uint8_t>& b) {
-    return !agent.restore(b.data(), b.size()) && agent.snapshot() == before;
-  };
-  BOOST_TEST(!agent.restore(nullptr, 0));
-  for (std::size_t n = 0; n < good.size(); ++n)
-    BOOST_TEST_REQUIRE(refused(std::vector<std::uint8_t>(good.begin(), good.begin() + n)));
-  auto longer = good;
-  longer.push_back(0);
-  BOOST_TEST(refused(longer));
-  auto identifier = good;
-  identifier[5] ^= 0x01;
-  BOOST_TEST(refused(identifier));
-  auto root = good;
-  root[3] = 0x7f; // the root table past the end of the buffer
-  BOOST_TEST(refused(root));
-  auto misplaced = good;
-  misplaced[0] = static_cast<std::uint8_t>(misplaced[0] + 2); // a misaligned root table
-  BOOST_TEST(refused(misplaced));
-  // Any flipped byte is refused, or it only changed a value and the state restored is
-  // exactly the one the bytes describe (bit rot is caught by the snapshot record's CRC-32C).
-  // The root offset and the identifier are never value bytes.
-  for (std::size_t i = 0; i < good.size(); ++i) {
-    auto flipped = good;
-    flipped[i] ^= 0x20;
-    if (refused(flipped)) continue;
-    BOOST_TEST_REQUIRE(i >= 8u);
-    BOOST_TEST_REQUIRE((agent.snapshot() == flipped), "flip at " << i);
-    BOOST_TEST_REQUIRE(agent.restore(before.data(), before.size()));
-  }
+BOOST_AUTO_TEST_CASE(the_registry_makes_an_agent_with_its_settings) {
+  const auto* kind = find_agent_kind("content");
+  BOOST_TEST_REQUIRE(kind != nullptr);
+  BOOST_TEST((kind->input_topics ==
+              std::vector<std::string>{"platform.content", "platform.feedback", "aetherial.tasks",
+                                       "aetherial.effect-results", "platform.support"}));
+  const auto made = kind->make({{"content.translate_to", "de"}});
+  BOOST_TEST_REQUIRE(static_cast<bool>(made));
+  BOOST_TEST(dynamic_cast<const content_agent&>(*made).config().translate_to == "de");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -3,7 +3,7 @@
 #include <boost/test/data/test_case.hpp>
 #include <boost/test/unit_test.hpp>
 
-#include "tests/actors/operations_fixture.hpp"
+#include "tests/actors/operations/operations_fixture.hpp"
 
 using namespace aetherial::actors::operations;
 using namespace aetherial::actors::operations::test;

@@ -2,7 +2,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "actors/operations/runtime_scaling.hpp"
-#include "tests/actors/operations_fixture.hpp"
+#include "tests/actors/operations/operations_fixture.hpp"
 
 using namespace aetherial::actors::operations;
 using namespace aetherial::actors::operations::test;

@@ -9,7 +9,7 @@
 #include "actors/kit/task.hpp"
 #include "actors/operations/diagnosis.hpp"
 #include "actors/operations/state_codec.hpp"
-#include "tests/actors/operations_fixture.hpp"
+#include "tests/actors/operations/operations_fixture.hpp"
 
 using namespace aetherial::actors;
 using namespace aetherial::actors::operations;

@@ -1,7 +1,7 @@
 // Self-healing: runbook choice, verification, timeouts, retries, escalation, learning.
 #include <boost/test/unit_test.hpp>
 
-#include "tests/actors/operations_fixture.hpp"
+#include "tests/actors/operations/operations_fixture.hpp"
 
 using namespace aetherial::actors::operations;
 using namespace aetherial::actors::operations::test;

@@ -1,7 +1,7 @@
 // Continuous optimization: index and cache recommendations and their verdicts.
 #include <boost/test/unit_test.hpp>
 
-#include "tests/actors/operations_fixture.hpp"
+#include "tests/actors/operations/operations_fixture.hpp"
 
 using namespace aetherial::actors::operations;
 using namespace aetherial::actors::operations::test;
