@@ -3,7 +3,7 @@
 # cluster, with no Java and no broker to start.
 #
 # Usage: ops/demo.sh [DEMO_ARGS...]   (arguments go to `aetherial demo`)
-# Environment: AETHERIAL_BIN (the binary, default build/runtime/aetherial), and the build
+# Environment: AETHERIAL_BIN (the binary, default build/app/aetherial), and the build
 #              variables of ops/test.sh (AETHERIAL_BUILD_DIR, AETHERIAL_BUILD_TYPE, ...).
 set -euo pipefail
 AETHERIAL_LOG_TAG=demo
@@ -12,14 +12,11 @@ ops="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$ops/lib/common.sh"
 
 # The binary and its CMake target.
-AETHERIAL_BIN="${AETHERIAL_BIN:-$AETHERIAL_BUILD_DIR/runtime/aetherial}"
+AETHERIAL_BIN="${AETHERIAL_BIN:-$AETHERIAL_BUILD_DIR/app/aetherial}"
 AETHERIAL_TARGET="${AETHERIAL_TARGET:-aetherial}"
 
 case "${1:-}" in
--h | --help)
-  awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}"
-  exit 0
-  ;;
+-h | --help) usage "${BASH_SOURCE[0]}" ;;
 esac
 
 trap phase_report EXIT
