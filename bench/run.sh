@@ -91,20 +91,8 @@ javac -d "$classes" -cp "$(streams_libs)/*" "$root/bench/throughput/streams/Coun
 
 phase_begin "start a Kafka $AETHERIAL_KAFKA_VERSION broker"
 kafka_dir="$build/bench-kafka"
-port="$(free_port_pair 29092)" || die "no free port pair on 127.0.0.1 from 29092"
-broker_started=0
-cleanup() {
-  local rc=$?
-  if ((broker_started)); then
-    "$root/ops/kafka/broker.sh" stop --dir "$kafka_dir" --port "$port" || true
-  fi
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-broker_started=1
-brokers="$("$root/ops/kafka/broker.sh" start --fresh --dir "$kafka_dir" --port "$port")"
+broker_start_scoped "$kafka_dir" 29092
+brokers="$BROKER_ADDRESS"
 log "broker at $brokers"
 
 prefix="bench.$stamp."

@@ -73,6 +73,31 @@ phase_report() {
 # Is a TCP port on 127.0.0.1 accepting connections?
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+# broker_start_scoped DIR FIRST_PORT [KEEP]: starts a fresh broker (ops/kafka/broker.sh) with
+# its state in DIR on the first free port pair from FIRST_PORT, and stops it when the script
+# exits, fails or is interrupted, unless KEEP is 1. Sets BROKER_PORT and BROKER_ADDRESS
+# (host:port). Installs the EXIT, INT and TERM traps; call it in the script itself, not in a
+# subshell.
+broker_start_scoped() {
+  _BROKER_DIR="$1"
+  _BROKER_KEEP="${3:-0}"
+  _BROKER_STARTED=0
+  BROKER_PORT="$(free_port_pair "$2")" || die "no free port pair on 127.0.0.1 from $2"
+  trap _broker_stop_on_exit EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+  _BROKER_STARTED=1
+  BROKER_ADDRESS="$("$AETHERIAL_ROOT/ops/kafka/broker.sh" start --fresh --dir "$_BROKER_DIR" \
+    --port "$BROKER_PORT")"
+}
+_broker_stop_on_exit() {
+  local rc=$?
+  if ((_BROKER_STARTED && !_BROKER_KEEP)); then
+    "$AETHERIAL_ROOT/ops/kafka/broker.sh" stop --dir "$_BROKER_DIR" --port "$BROKER_PORT" || true
+  fi
+  exit "$rc"
+}
+
 # First port at or above $1 such that it and the next one are both free on loopback.
 free_port_pair() {
   local p="$1" last=$(($1 + 200))

@@ -10,30 +10,12 @@
 #include "actors/registry.hpp"
 #include "app/inspect.hpp"
 #include "schemas/json.hpp"
+#include "tests/storage/test_support.hpp"
 
 using namespace aetherial;
+using aetherial::storage::test::temp_dir;
 
 namespace {
-
-/// A fresh temporary directory, removed at the end of the test.
-class temp_dir {
-public:
-  temp_dir() {
-    std::string tmpl = "/tmp/aetherial-app-test-XXXXXX";
-    BOOST_TEST_REQUIRE(::mkdtemp(tmpl.data()) != nullptr);
-    path_ = tmpl;
-  }
-  ~temp_dir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  temp_dir(const temp_dir&) = delete;
-  temp_dir& operator=(const temp_dir&) = delete;
-  [[nodiscard]] std::string path() const { return path_.string(); }
-
-private:
-  std::filesystem::path path_;
-};
 
 /// The state of a fresh agent of `kind`, after `events` (JSON lines).
 std::vector<std::uint8_t> agent_state(const std::string& kind,
@@ -83,7 +65,7 @@ const std::string service_load =
 
 BOOST_AUTO_TEST_CASE(ls_lists_every_snapshot_corrupt_ones_included) {
   temp_dir dir;
-  auto store = open_store(dir.path());
+  auto store = open_store(dir.path().string());
   BOOST_TEST_REQUIRE(
       store->put(snapshot_of("operations", 0, agent_state("operations"), 0)).has_value());
   BOOST_TEST_REQUIRE(
@@ -103,7 +85,7 @@ BOOST_AUTO_TEST_CASE(ls_lists_every_snapshot_corrupt_ones_included) {
 
 BOOST_AUTO_TEST_CASE(show_prints_the_header_and_the_state_as_json) {
   temp_dir dir;
-  auto store = open_store(dir.path());
+  auto store = open_store(dir.path().string());
   BOOST_TEST_REQUIRE(
       store->put(snapshot_of("operations", 2, agent_state("operations", {service_load}), 1))
           .has_value());
@@ -120,7 +102,7 @@ BOOST_AUTO_TEST_CASE(show_prints_the_header_and_the_state_as_json) {
 
 BOOST_AUTO_TEST_CASE(show_without_a_valid_snapshot_exits_1) {
   temp_dir dir;
-  auto store = open_store(dir.path());
+  auto store = open_store(dir.path().string());
   BOOST_TEST_REQUIRE(store->put_raw("operations", 0, {1, 2, 3}).has_value());
   const auto r = app::show_snapshot(*store, "operations", 0);
   BOOST_TEST(r.exit_code == 1);
@@ -160,7 +142,7 @@ BOOST_AUTO_TEST_CASE(a_state_that_does_not_verify_is_named_not_rendered) {
 
   // show prints the header and says why the state is not shown.
   temp_dir dir;
-  auto store = open_store(dir.path());
+  auto store = open_store(dir.path().string());
   BOOST_TEST_REQUIRE(store->put(snapshot_of("operations", 0, bad, 3)).has_value());
   const auto shown = app::show_snapshot(*store, "operations", 0);
   BOOST_TEST(shown.exit_code == 0);
@@ -171,11 +153,11 @@ BOOST_AUTO_TEST_CASE(a_state_that_does_not_verify_is_named_not_rendered) {
 BOOST_AUTO_TEST_CASE(with_store_opens_the_snapshots_directory) {
   temp_dir dir;
   {
-    auto store = open_store(dir.path());
+    auto store = open_store(dir.path().string());
     BOOST_TEST_REQUIRE(
         store->put(snapshot_of("security", 0, agent_state("security"), 0)).has_value());
   }
-  const auto r = app::with_store(dir.path(), [](const storage::snapshot_store& s) {
+  const auto r = app::with_store(dir.path().string(), [](const storage::snapshot_store& s) {
     return app::show_snapshot(s, "security", 0);
   });
   BOOST_TEST(r.exit_code == 0, r.err);

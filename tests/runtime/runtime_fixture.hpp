@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
@@ -46,6 +47,21 @@ inline std::vector<std::uint8_t> service_load(schemas::event_id id, std::int64_t
   return schemas::finish_envelope(b, h, schemas::fbs::Payload::ServiceLoad, load.Union());
 }
 
+/// A reader assigned every partition of `topic` from its beginning, or nullptr if the topic
+/// cannot be read.
+inline std::unique_ptr<topics::reader> reader_from_start(const topics::kafka_config& cfg,
+                                                         const std::string& topic, bool committed) {
+  auto rd = topics::reader::create(cfg, committed);
+  if (!rd) return nullptr;
+  auto parts = rd.value()->partition_count(topic, topics::ms{10000});
+  if (!parts) return nullptr;
+  std::vector<topics::topic_partition> from;
+  for (int p = 0; p < parts.value(); ++p)
+    from.push_back({topic, p, -2});
+  if (!rd.value()->assign(from)) return nullptr;
+  return std::move(rd.value());
+}
+
 /// Reads every partition of `topic` from the beginning until `done(records)` holds or the
 /// deadline passes; returns what was read.
 inline std::vector<topics::record>
@@ -53,17 +69,11 @@ read_until(const topics::kafka_config& cfg, const std::string& topic,
            const std::function<bool(const std::vector<topics::record>&)>& done,
            std::chrono::seconds deadline = std::chrono::seconds(60)) {
   std::vector<topics::record> all;
-  auto rd = topics::reader::create(cfg);
+  const auto rd = reader_from_start(cfg, topic, false);
   if (!rd) return all;
-  auto parts = rd.value()->partition_count(topic, topics::ms{10000});
-  if (!parts) return all;
-  std::vector<topics::topic_partition> from;
-  for (int p = 0; p < parts.value(); ++p)
-    from.push_back({topic, p, -2});
-  if (!rd.value()->assign(from)) return all;
   const auto until = std::chrono::steady_clock::now() + deadline;
   while (std::chrono::steady_clock::now() < until) {
-    auto batch = rd.value()->poll(1000, topics::ms{200});
+    auto batch = rd->poll(1000, topics::ms{200});
     for (auto& r : batch)
       all.push_back(std::move(r));
     if (done(all)) break;
@@ -75,17 +85,11 @@ read_until(const topics::kafka_config& cfg, const std::string& topic,
 inline std::vector<topics::record> read_all(const topics::kafka_config& cfg,
                                             const std::string& topic, bool committed = true) {
   std::vector<topics::record> all;
-  auto rd = topics::reader::create(cfg, committed);
+  const auto rd = reader_from_start(cfg, topic, committed);
   if (!rd) return all;
-  auto parts = rd.value()->partition_count(topic, topics::ms{10000});
-  if (!parts) return all;
-  std::vector<topics::topic_partition> from;
-  for (int p = 0; p < parts.value(); ++p)
-    from.push_back({topic, p, -2});
-  if (!rd.value()->assign(from)) return all;
   const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  while (!rd.value()->at_end() && std::chrono::steady_clock::now() < until)
-    for (auto& r : rd.value()->poll(1000, topics::ms{200}))
+  while (!rd->at_end() && std::chrono::steady_clock::now() < until)
+    for (auto& r : rd->poll(1000, topics::ms{200}))
       all.push_back(std::move(r));
   return all;
 }

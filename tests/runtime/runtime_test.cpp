@@ -101,6 +101,14 @@ struct node_fixture {
   void send_count(const std::string& key, std::int64_t t) {
     send(topics::catalog::metrics, key, test::service_load({99, next_id++}, t, key, 1, 0.5));
   }
+  /// `n` counts of key "k" from t=1000, one of `key` at t=2000, `n` more of "k" from t=3000.
+  void send_counts_around(const std::string& key, int n) {
+    for (int i = 0; i < n; ++i)
+      send_count("k", 1000 + i);
+    send_count(key, 2000);
+    for (int i = 0; i < n; ++i)
+      send_count("k", 3000 + i);
+  }
   std::vector<topics::record> decisions_until(std::size_t n) {
     (void)producer->flush(topics::ms{10000});
     return test::read_until(node->kafka(), node->catalog().name(topics::catalog::decisions),
@@ -169,11 +177,7 @@ BOOST_AUTO_TEST_CASE(agent_that_throws_is_restarted_with_state_restored) {
   node_fixture f;
   crash_once_remaining = 1;
   f.start({"counting"});
-  for (int i = 0; i < 40; ++i)
-    f.send_count("k", 1000 + i);
-  f.send_count("crash-once", 2000);
-  for (int i = 0; i < 40; ++i)
-    f.send_count("k", 3000 + i);
+  f.send_counts_around("crash-once", 40);
   auto decisions = f.decisions_until(81);
   std::map<std::string, int> ids;
   std::set<int> counts;
@@ -194,11 +198,7 @@ BOOST_AUTO_TEST_CASE(agent_that_throws_is_restarted_with_state_restored) {
 BOOST_AUTO_TEST_CASE(poison_event_is_dead_lettered_and_processing_continues) {
   node_fixture f;
   f.start({"counting"});
-  for (int i = 0; i < 10; ++i)
-    f.send_count("k", 1000 + i);
-  f.send_count("poison", 2000);
-  for (int i = 0; i < 10; ++i)
-    f.send_count("k", 3000 + i);
+  f.send_counts_around("poison", 10);
   auto decisions = f.decisions_until(20);
   BOOST_TEST(decisions.size() == 20u);
   auto dlq = test::read_until(f.node->kafka(), f.node->catalog().name(topics::catalog::dlq),

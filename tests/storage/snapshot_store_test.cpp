@@ -34,6 +34,13 @@ snapshot make(const std::string& agent, std::int32_t partition, std::int64_t off
   return s;
 }
 
+/// Store options keeping the last `n` snapshots per (agent, partition).
+store_options keeping(std::size_t n) {
+  store_options opts;
+  opts.keep_last = n;
+  return opts;
+}
+
 std::unique_ptr<snapshot_store> open_store(const std::string& path, store_options opts = {}) {
   auto r = snapshot_store::open(path, opts);
   BOOST_TEST_REQUIRE(r.has_value(), describe(r));
@@ -159,9 +166,7 @@ BOOST_AUTO_TEST_CASE(groups_are_isolated) {
 
 BOOST_AUTO_TEST_CASE(keeps_the_last_k) {
   temp_dir dir;
-  store_options opts;
-  opts.keep_last = 3;
-  auto store = open_store(dir.sub("db"), opts);
+  auto store = open_store(dir.sub("db"), keeping(3));
   for (int i = 1; i <= 10; ++i)
     put_ok(*store, make("security", 0, i * 10));
   put_ok(*store, make("security", 1, 5));
@@ -178,9 +183,7 @@ BOOST_AUTO_TEST_CASE(keeps_the_last_k) {
 
 BOOST_AUTO_TEST_CASE(keep_last_one) {
   temp_dir dir;
-  store_options opts;
-  opts.keep_last = 1;
-  auto store = open_store(dir.sub("db"), opts);
+  auto store = open_store(dir.sub("db"), keeping(1));
   for (int i = 1; i <= 5; ++i)
     put_ok(*store, make("content", 4, i));
   const auto infos = list_ok(*store);
@@ -191,9 +194,7 @@ BOOST_AUTO_TEST_CASE(keep_last_one) {
 
 BOOST_AUTO_TEST_CASE(corrupt_snapshots_are_skipped_and_counted) {
   temp_dir dir;
-  store_options opts;
-  opts.keep_last = 5;
-  auto store = open_store(dir.sub("db"), opts);
+  auto store = open_store(dir.sub("db"), keeping(5));
   const auto good = make("orchestrator", 0, 1000);
   put_ok(*store, good);
 
@@ -267,9 +268,7 @@ BOOST_AUTO_TEST_CASE(a_snapshot_filed_under_another_group_is_corrupt) {
 
 BOOST_AUTO_TEST_CASE(accept_predicate_selects_the_newest_acceptable) {
   temp_dir dir;
-  store_options opts;
-  opts.keep_last = 4;
-  auto store = open_store(dir.sub("db"), opts);
+  auto store = open_store(dir.sub("db"), keeping(4));
   for (std::int64_t off : {100, 200, 300, 400})
     put_ok(*store, make("support", 6, off));
 

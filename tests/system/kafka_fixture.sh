@@ -43,23 +43,8 @@ if [[ -n "${AETHERIAL_TEST_KAFKA:-}" ]]; then
   exec "$@"
 fi
 
-broker="$root/ops/kafka/broker.sh"
-port="$(free_port_pair "$port")" || die "no free port pair on 127.0.0.1 from $port"
-started=0
-cleanup() {
-  local rc=$?
-  if ((started && !keep)); then
-    "$broker" stop --dir "$dir" --port "$port" || true
-  fi
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-started=1
-AETHERIAL_TEST_KAFKA="$("$broker" start --fresh --dir "$dir" --port "$port")"
-export AETHERIAL_TEST_KAFKA
+broker_start_scoped "$dir" "$port" "$keep"
+export AETHERIAL_TEST_KAFKA="$BROKER_ADDRESS"
 log "AETHERIAL_TEST_KAFKA=$AETHERIAL_TEST_KAFKA"
 set +e
 "$@"

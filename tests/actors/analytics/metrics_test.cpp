@@ -8,8 +8,6 @@
 #include "actors/kit/task.hpp"
 #include "tests/actors/analytics/analytics_fixture.hpp"
 
-using namespace aetherial::actors;
-using namespace aetherial::actors::analytics;
 using namespace aetherial::actors::analytics::test;
 
 namespace {
@@ -33,7 +31,7 @@ BOOST_AUTO_TEST_CASE(dau_wau_mau_within_hyperloglog_error) {
   BOOST_TEST(h.all.empty());
   const auto& out = h.feed(ev.task(t0 + 29 * day + 23 * hour, "analytics.active_users", "c-1"));
   const auto& r = reply_of(out);
-  BOOST_TEST(std::string(aetherial::actors::kit::status_name(r.status())) == "answered");
+  BOOST_TEST(status_text(r.status()) == "answered");
   BOOST_TEST(str(r.agent()) == "analytics");
   BOOST_TEST(str(r.conversation_id()) == "c-1");
   // Three standard errors of a p = 12 sketch: 5 %.

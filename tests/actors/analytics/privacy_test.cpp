@@ -8,8 +8,6 @@
 #include "actors/kit/task.hpp"
 #include "tests/actors/analytics/analytics_fixture.hpp"
 
-using namespace aetherial::actors;
-using namespace aetherial::actors::analytics;
 using namespace aetherial::actors::analytics::test;
 
 namespace {
@@ -97,7 +95,7 @@ BOOST_AUTO_TEST_CASE(without_a_salt_the_agent_refuses) {
     BOOST_TEST(str(report[0]->query()) == "configuration");
     BOOST_TEST(str(report[0]->text()).find("analytics.salt is missing") != std::string::npos);
     for (const auto* r : payloads<fbs::Reply>(all)) {
-      BOOST_TEST(std::string(aetherial::actors::kit::status_name(r->status())) == "refused");
+      BOOST_TEST(status_text(r->status()) == "refused");
       BOOST_TEST(str(r->text()).find("analytics.salt") != std::string::npos);
     }
     for (const auto* o : payloads<fbs::TaskOutcome>(all))

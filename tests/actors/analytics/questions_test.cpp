@@ -7,8 +7,6 @@
 #include "actors/kit/task.hpp"
 #include "tests/actors/analytics/analytics_fixture.hpp"
 
-using namespace aetherial::actors;
-using namespace aetherial::actors::analytics;
 using namespace aetherial::actors::analytics::test;
 
 namespace {
@@ -57,7 +55,7 @@ BOOST_AUTO_TEST_CASE(why_is_user_retention_dropping) {
   const auto& out = h.feed(ev.task(t0 + 15 * day + 10 * hour, "analytics.question", "c-r",
                                    {{"question", "Why is user retention dropping?"}}));
   const auto& r = reply_of(out);
-  BOOST_TEST(std::string(aetherial::actors::kit::status_name(r.status())) == "answered");
+  BOOST_TEST(status_text(r.status()) == "answered");
   const std::string text = str(r.text());
   BOOST_TEST_MESSAGE(text);
   BOOST_TEST(text.find("Day-1 retention is dropping: 25% for users who started 2026-01-08 to "
@@ -173,7 +171,7 @@ BOOST_AUTO_TEST_CASE(other_tasks_and_unknown_types) {
   events ev;
   BOOST_TEST(h.feed(ev.task(t0, "operations.diagnose_latency", "c-o", {}, "operations")).empty());
   const auto& out = h.feed(ev.task(t0, "analytics.forecast_revenue", "c-f"));
-  BOOST_TEST(std::string(aetherial::actors::kit::status_name(reply_of(out).status())) == "refused");
+  BOOST_TEST(status_text(reply_of(out).status()) == "refused");
   BOOST_TEST(!payloads<fbs::TaskOutcome>(out)[0]->success());
 }
 

@@ -10,7 +10,6 @@
 #include "actors/analytics/text.hpp"
 #include "tests/actors/analytics/analytics_fixture.hpp"
 
-using namespace aetherial::actors::analytics;
 using namespace aetherial::actors::analytics::test;
 
 BOOST_AUTO_TEST_SUITE(sketches)

@@ -1,7 +1,6 @@
-// The state encoding of the Analytics agent: a FlatBuffer of schemas/state/analytics.fbs. Snapshots
-// of the former hand-written codec (version 1) are refused, so the runtime rebuilds the
-// partition from the log; a snapshot round-trips byte for byte; truncated or corrupted buffers
-// are refused and leave the state unchanged.
+// The state encoding of the Analytics agent: a FlatBuffer of schemas/state/analytics.fbs that
+// round-trips byte for byte; impossible content is refused; memory is bounded. (Snapshots of the
+// former codec, damaged ones and the registry's versions are the conformance suite's.)
 #include <cstdint>
 #include <vector>
 
@@ -14,22 +13,11 @@
 #include "actors/registry.hpp"
 #include "schemas/state/analytics_generated.h"
 #include "tests/actors/analytics/analytics_fixture.hpp"
+#include "tests/actors/kit/state_checks.hpp"
 
-using namespace aetherial::actors;
-using namespace aetherial::actors::analytics;
+using namespace aetherial::actors::analytics::test;
 
 namespace {
-
-// A version-1 snapshot as the former codec wrote it, under the test salt's key fingerprint:
-// "AANL", u32 version, u64 length, body, u64 FNV-1a of the body.
-const std::vector<std::uint8_t> legacy_snapshot{
-    0x41, 0x41, 0x4e, 0x4c, 0x01, 0x00, 0x00, 0x00, 0x45, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
-    0x72, 0x33, 0x49, 0x8c, 0xc0, 0xba, 0x8a, 0xdf, 0x01, 0x00, 0x00, 0x00, 0x04, 0x00, 0x00, 0x00,
-    0x6d, 0x61, 0x69, 0x6e, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
-    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xe8, 0x03, 0x00, 0x00,
-    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00,
-    0x00, 0x00, 0x00, 0x00, 0x00, 0xc2, 0x91, 0xba, 0x01, 0x91, 0x7a, 0x0c, 0x75,
-};
 
 analytics_state sample_state() {
   analytics_state s;
@@ -52,62 +40,37 @@ analytics_state sample_state() {
 }
 
 std::uint64_t fingerprint() {
-  return key_fingerprint(derive_key(test::test_salt));
+  return key_fingerprint(derive_key(test_salt));
 }
 
 } // namespace
 
 BOOST_AUTO_TEST_SUITE(analytics_state_encoding)
 
-BOOST_AUTO_TEST_CASE(the_registry_declares_version_two_only) {
-  const auto* kind = find_agent_kind("analytics");
-  BOOST_TEST_REQUIRE(kind != nullptr);
-  BOOST_TEST(kind->state_version == 2u);
-  BOOST_TEST(kind->min_state_version == 2u);
-  BOOST_TEST(state_encoding_version == min_state_encoding_version);
-}
-
-BOOST_AUTO_TEST_CASE(a_snapshot_of_the_former_codec_is_refused) {
-  analytics_agent agent(test::salted());
-  const auto before = agent.snapshot();
-  BOOST_TEST(!agent.restore(legacy_snapshot.data(), legacy_snapshot.size()));
-  BOOST_TEST(agent.snapshot() == before);
-}
-
 BOOST_AUTO_TEST_CASE(a_snapshot_round_trips_byte_for_byte) {
-  const auto bytes = encode_state(sample_state(), fingerprint());
-  BOOST_TEST(flatbuffers::BufferHasIdentifier(bytes.data(), "AANL"));
-  flatbuffers::Verifier verifier(bytes.data(), bytes.size());
-  BOOST_TEST(aetherial::state::analytics::VerifyAnalyticsStateBuffer(verifier));
-  analytics_agent agent(test::salted());
-  BOOST_TEST_REQUIRE(agent.restore(bytes.data(), bytes.size()));
-  BOOST_TEST(agent.state().tenants.at("main").experiments.at("e").variants.at(0).name == "a");
-  BOOST_TEST(agent.state().tenants.at("main").session_order.size() == 1u);
-  const auto again = agent.snapshot();
-  BOOST_TEST(again == bytes);
+  const auto agent =
+      restored<analytics_agent>(encode_state(sample_state(), fingerprint()), "AANL",
+                                &aetherial::state::analytics::VerifyAnalyticsStateBuffer, salted());
+  BOOST_TEST(agent->state().tenants.at("main").experiments.at("e").variants.at(0).name == "a");
+  BOOST_TEST(agent->state().tenants.at("main").session_order.size() == 1u);
 }
 
 BOOST_AUTO_TEST_CASE(verifying_but_impossible_content_is_refused) {
-  analytics_agent target(test::salted());
-  const auto before = target.snapshot();
-  const auto fp = key_fingerprint(derive_key(test::test_salt));
+  analytics_agent target(salted());
+  const auto fp = fingerprint();
   // A register above its maximum.
   analytics_state s;
   auto regs = std::vector<std::uint8_t>(hll_registers, 0);
   regs[3] = 60;
   s.tenants["main"].days[1].users = hyperloglog(regs);
-  const auto high = encode_state(s, fp);
-  BOOST_TEST(!target.restore(high.data(), high.size()));
+  check_refused(target, encode_state(s, fp));
   // A member of no variant.
   analytics_state m;
   m.tenants["main"].experiments["e"].members[42] = 3;
-  const auto stray = encode_state(m, fp);
-  BOOST_TEST(!target.restore(stray.data(), stray.size()));
-  BOOST_TEST(target.snapshot() == before);
+  check_refused(target, encode_state(m, fp));
 }
 
 BOOST_AUTO_TEST_CASE(memory_is_bounded) {
-  using namespace aetherial::actors::analytics::test;
   analytics_config cfg = salted();
   cfg.max_tracked_users = 200;
   cfg.max_active_sessions = 50;
@@ -140,13 +103,9 @@ BOOST_AUTO_TEST_CASE(memory_is_bounded) {
 }
 
 BOOST_AUTO_TEST_CASE(the_registry_makes_a_salted_agent_and_a_refusing_one) {
-  const auto* kind = find_agent_kind("analytics");
-  BOOST_TEST_REQUIRE(kind != nullptr);
   BOOST_TEST(
-      (kind->input_topics == std::vector<std::string>{"platform.activity", "aetherial.tasks"}));
-  auto agent = kind->make({{"analytics.salt", test::test_salt}});
-  BOOST_TEST(!dynamic_cast<analytics_agent&>(*agent).refusing());
-  BOOST_TEST(dynamic_cast<analytics_agent&>(*kind->make({})).refusing());
+      !made_by_registry<analytics_agent>("analytics", {{"analytics.salt", test_salt}})->refusing());
+  BOOST_TEST(made_by_registry<analytics_agent>("analytics", {})->refusing());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

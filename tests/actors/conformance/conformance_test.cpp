@@ -1,6 +1,7 @@
 // The contract every agent kind keeps, checked over each kind's own inputs: the same inputs
 // give the same bytes; a snapshot plus the tail equals a full replay; truncated, corrupted,
-// foreign and outdated snapshots are refused and change nothing; the registry describes it.
+// foreign and outdated snapshots (the former codecs' among them) are refused and change nothing;
+// the registry describes it: its topics and its one state version.
 #include <boost/test/data/monomorphic.hpp>
 #include <boost/test/data/test_case.hpp>
 #include <boost/test/unit_test.hpp>
@@ -26,6 +27,14 @@ std::vector<std::string> kind_names() {
   std::vector<std::string> names;
   for (const auto& k : agent_kinds())
     names.push_back(k.name);
+  return names;
+}
+
+/// The kinds with a snapshot of their former codec in the suite.
+std::vector<std::string> kinds_with_a_former_snapshot() {
+  std::vector<std::string> names;
+  for (const auto& in : all_inputs())
+    if (!in.former_snapshot.empty()) names.push_back(in.kind);
   return names;
 }
 
@@ -252,6 +261,27 @@ BOOST_DATA_TEST_CASE(snapshots_below_the_min_state_version_are_refused, data::ma
   // The current version is read.
   BOOST_TEST(target.agent->restore(snap.data(), snap.size()));
   BOOST_TEST(target.snapshot() == snap);
+}
+
+BOOST_DATA_TEST_CASE(a_snapshot_of_the_former_codec_is_refused,
+                     data::make(kinds_with_a_former_snapshot()), name) {
+  const subject s(name);
+  run fresh = s.make();
+  const auto before = fresh.snapshot();
+  const auto old = former_snapshot(s.inputs->former_snapshot);
+  BOOST_TEST_REQUIRE(old.size() > 8u, s.inputs->former_snapshot << " is missing");
+  BOOST_TEST(!fresh.agent->restore(old.data(), old.size()));
+  BOOST_TEST(fresh.snapshot() == before);
+}
+
+BOOST_DATA_TEST_CASE(the_registry_declares_the_topics_and_one_state_version,
+                     data::make(kind_names()), name) {
+  const subject s(name);
+  BOOST_TEST(s.kind->input_topics == s.inputs->input_topics, boost::test_tools::per_element());
+  BOOST_TEST(s.kind->state_version == s.inputs->state_version);
+  BOOST_TEST(s.kind->min_state_version == s.inputs->state_version);
+  BOOST_TEST(s.inputs->codec_version == s.inputs->state_version);
+  BOOST_TEST(s.inputs->codec_min_version == s.inputs->state_version);
 }
 
 BOOST_DATA_TEST_CASE(the_registry_describes_the_kind, data::make(kind_names()), name) {

@@ -1,7 +1,16 @@
 #include "tests/actors/conformance/inputs.hpp"
 
 #include <algorithm>
+#include <fstream>
+#include <iterator>
 
+#include "actors/analytics/state_codec.hpp"
+#include "actors/content/state_codec.hpp"
+#include "actors/development/state_codec.hpp"
+#include "actors/operations/state_codec.hpp"
+#include "actors/orchestrator/state_codec.hpp"
+#include "actors/security/state_codec.hpp"
+#include "actors/support/state_codec.hpp"
 #include "schemas/envelope.hpp"
 #include "tests/actors/analytics/analytics_fixture.hpp"
 
@@ -9,15 +18,77 @@ namespace aetherial::actors::conformance {
 
 const std::vector<kind_inputs>& all_inputs() {
   static const std::vector<kind_inputs> inputs = {
-      {"operations", {}, "AOPS", &operations_events},
-      {"orchestrator", {}, "AORC", &orchestrator_events},
-      {"support", {}, "ASUP", &support_events},
-      {"content", {}, "ACNT", &content_events},
-      {"security", {}, "ASEC", &security_events},
-      {"analytics", {{"analytics.salt", analytics::test::test_salt}}, "AANL", &analytics_events},
-      {"development", {}, "ADEV", &development_events},
+      {"operations",
+       {},
+       "AOPS",
+       &operations_events,
+       {"platform.metrics", "platform.health", "aetherial.telemetry", "aetherial.tasks"},
+       3,
+       operations::state_encoding_version,
+       operations::min_state_encoding_version,
+       {}},
+      {"orchestrator",
+       {},
+       "AORC",
+       &orchestrator_events,
+       {"aetherial.commands", "aetherial.tasks", "aetherial.effect-results"},
+       2,
+       orchestrator::state_encoding_version,
+       orchestrator::min_state_encoding_version,
+       {}},
+      {"support",
+       {},
+       "ASUP",
+       &support_events,
+       {"platform.support", "aetherial.tasks", "platform.feedback"},
+       2,
+       support::state_encoding_version,
+       support::min_state_encoding_version,
+       "support-v1.snapshot"},
+      {"content",
+       {},
+       "ACNT",
+       &content_events,
+       {"platform.content", "platform.feedback", "aetherial.tasks", "aetherial.effect-results",
+        "platform.support"},
+       2,
+       content::state_encoding_version,
+       content::min_state_encoding_version,
+       "content-v1.snapshot"},
+      {"security",
+       {},
+       "ASEC",
+       &security_events,
+       {"platform.requests", "platform.feedback"},
+       2,
+       security::state_encoding_version,
+       security::min_state_encoding_version,
+       "security-v1.snapshot"},
+      {"analytics",
+       {{"analytics.salt", analytics::test::test_salt}},
+       "AANL",
+       &analytics_events,
+       {"platform.activity", "aetherial.tasks"},
+       2,
+       analytics::state_encoding_version,
+       analytics::min_state_encoding_version,
+       "analytics-v1.snapshot"},
+      {"development",
+       {},
+       "ADEV",
+       &development_events,
+       {"platform.dev", "aetherial.tasks", "aetherial.effect-results"},
+       2,
+       development::state_encoding_version,
+       development::min_state_encoding_version,
+       {}},
   };
   return inputs;
+}
+
+bytes former_snapshot(const std::string& name) {
+  std::ifstream in(std::string(AETHERIAL_CONFORMANCE_DIR) + "/former/" + name, std::ios::binary);
+  return bytes(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
 const kind_inputs* find_inputs(std::string_view kind) {

@@ -21,6 +21,15 @@ struct kind_inputs {
   std::string legacy_magic;
   /// The input envelopes, the same on every call.
   std::vector<bytes> (*events)() = nullptr;
+  /// The topics it consumes, in the registry's order.
+  std::vector<std::string> input_topics;
+  /// The one snapshot version it writes and reads.
+  std::uint32_t state_version = 0;
+  /// Its codec's versions (`state_encoding_version`, `min_state_encoding_version`).
+  std::uint32_t codec_version = 0;
+  std::uint32_t codec_min_version = 0;
+  /// A snapshot its former hand-written codec wrote, a file of former/ ("" if none is kept).
+  std::string former_snapshot;
 };
 
 /// Every kind's inputs, in a fixed order.
@@ -39,5 +48,8 @@ std::vector<bytes> content_events();
 std::vector<bytes> security_events();
 std::vector<bytes> analytics_events();
 std::vector<bytes> development_events();
+
+/// The bytes of former/`name`.
+[[nodiscard]] bytes former_snapshot(const std::string& name);
 
 } // namespace aetherial::actors::conformance

@@ -9,26 +9,20 @@
 
 namespace aetherial::actors::content::test {
 
-using namespace aetherial::actors::text::test;
+using namespace ::aetherial::actors::content;
+using namespace ::aetherial::actors::text::test;
 
 /// A content agent and everything it emitted.
-struct content_harness : harness<content_agent> {
-  explicit content_harness(content_config cfg = {})
-      : harness<content_agent>(kind_name, content_agent(std::move(cfg))) {}
-};
+using content_harness = agent_harness<content_agent, kind_name>;
 
 /// The one moderation verdict in `out`.
 inline const fbs::ModerationVerdict& the_verdict(const std::vector<emitted>& out) {
-  const auto v = payloads<fbs::ModerationVerdict>(out);
-  BOOST_TEST_REQUIRE(v.size() == 1u);
-  return *v.front();
+  return the_one<fbs::ModerationVerdict>(out);
 }
 
 /// The one effect request in `out`.
 inline const fbs::EffectRequest& the_request(const std::vector<emitted>& out) {
-  const auto v = payloads<fbs::EffectRequest>(out);
-  BOOST_TEST_REQUIRE(v.size() == 1u);
-  return *v.front();
+  return the_one<fbs::EffectRequest>(out);
 }
 
 /// Knowledge-base articles, some about AI.

@@ -5,8 +5,6 @@
 #include "actors/kit/task.hpp"
 #include "tests/actors/content/content_fixture.hpp"
 
-using namespace aetherial::actors;
-using namespace aetherial::actors::content;
 using namespace aetherial::actors::content::test;
 
 namespace {
@@ -60,7 +58,7 @@ BOOST_AUTO_TEST_CASE(proposes_then_finalizes_an_outline_from_the_knowledge_base)
   BOOST_TEST(strs(o.sources()).size() == 3u);
 
   const auto& r = *payloads<fbs::Reply>(first).at(0);
-  BOOST_TEST(std::string(aetherial::actors::kit::status_name(r.status())) == "needs_confirmation");
+  BOOST_TEST(status_text(r.status()) == "needs_confirmation");
   BOOST_TEST(str(r.agent()) == "content");
   BOOST_TEST(str(r.text()).find("1. Introduction to AI") != std::string::npos);
   BOOST_TEST(r.confidence() == 1.0);
@@ -82,7 +80,7 @@ BOOST_AUTO_TEST_CASE(proposes_then_finalizes_an_outline_from_the_knowledge_base)
   for (const auto* m : *final_outlines[0]->modules())
     BOOST_TEST(m->quiz());
   const auto& fr = *payloads<fbs::Reply>(second).at(0);
-  BOOST_TEST(std::string(aetherial::actors::kit::status_name(fr.status())) == "answered");
+  BOOST_TEST(status_text(fr.status()) == "answered");
   BOOST_TEST(str(fr.text()).find("quiz") != std::string::npos);
   BOOST_TEST(h.agent.state().courses.at("conv-ai").final);
 }
@@ -90,8 +88,7 @@ BOOST_AUTO_TEST_CASE(proposes_then_finalizes_an_outline_from_the_knowledge_base)
 BOOST_AUTO_TEST_CASE(a_topic_the_knowledge_base_lacks_asks_a_language_model) {
   events ev;
   content_harness h;
-  for (const auto& a : ai_knowledge_base(ev))
-    (void)h.feed(a);
+  h.feed_all(ai_knowledge_base(ev));
   const auto& first = h.feed(ev.task("task-9", "content.create_course", "content", "conv-ph",
                                      {{"topic", "Photography"}, {"quizzes", "false"}}));
   BOOST_TEST(payloads<fbs::CourseOutline>(first).empty());
@@ -100,7 +97,7 @@ BOOST_AUTO_TEST_CASE(a_topic_the_knowledge_base_lacks_asks_a_language_model) {
   BOOST_TEST(str(req.input()).find("Photography") != std::string::npos);
   BOOST_TEST(str(req.conversation_id()) == "conv-ph");
   const auto& pending = *payloads<fbs::Reply>(first).at(0);
-  BOOST_TEST(std::string(aetherial::actors::kit::status_name(pending.status())) == "pending");
+  BOOST_TEST(status_text(pending.status()) == "pending");
   BOOST_TEST(str(pending.text()).find("no article about \"Photography\"") != std::string::npos);
   BOOST_TEST(payloads<fbs::TaskOutcome>(first).empty());
 
@@ -113,7 +110,7 @@ BOOST_AUTO_TEST_CASE(a_topic_the_knowledge_base_lacks_asks_a_language_model) {
               std::vector<std::string>{"Cameras and lenses", "Light", "Composition"}));
   BOOST_TEST(outlines[0]->modules()->Get(0)->lessons()->size() == 2u);
   const auto& r = *payloads<fbs::Reply>(drafted).at(0);
-  BOOST_TEST(std::string(aetherial::actors::kit::status_name(r.status())) == "needs_confirmation");
+  BOOST_TEST(status_text(r.status()) == "needs_confirmation");
   BOOST_TEST(r.confidence() == 0.0);
   BOOST_TEST(payloads<fbs::TaskOutcome>(drafted).at(0)->success());
 
@@ -123,8 +120,7 @@ BOOST_AUTO_TEST_CASE(a_topic_the_knowledge_base_lacks_asks_a_language_model) {
   BOOST_TEST_REQUIRE(final_outline.size() == 1u);
   BOOST_TEST(final_outline[0]->modules()->size() == 3u);
   BOOST_TEST(final_outline[0]->modules()->Get(2)->quiz());
-  BOOST_TEST(std::string(aetherial::actors::kit::status_name(
-                 payloads<fbs::Reply>(done).at(0)->status())) == "answered");
+  BOOST_TEST(status_text(payloads<fbs::Reply>(done).at(0)->status()) == "answered");
 }
 
 BOOST_AUTO_TEST_CASE(a_failed_draft_is_refused_plainly) {
@@ -135,7 +131,7 @@ BOOST_AUTO_TEST_CASE(a_failed_draft_is_refused_plainly) {
   const auto& res =
       h.feed(ev.effect_result(str(the_request(first).effect_id()), "llm", false, "", "model down"));
   const auto& r = *payloads<fbs::Reply>(res).at(0);
-  BOOST_TEST(std::string(aetherial::actors::kit::status_name(r.status())) == "refused");
+  BOOST_TEST(status_text(r.status()) == "refused");
   BOOST_TEST(str(r.text()).find("model down") != std::string::npos);
   BOOST_TEST(!payloads<fbs::TaskOutcome>(res).at(0)->success());
 }
@@ -145,12 +141,10 @@ BOOST_AUTO_TEST_CASE(other_tasks_are_refused_or_ignored) {
   content_harness h;
   BOOST_TEST(h.feed(ev.task("t1", "support.how_to", "support", "c", {})).empty());
   const auto& out = h.feed(ev.task("t2", "content.translate_all", "content", "c", {}));
-  BOOST_TEST(std::string(aetherial::actors::kit::status_name(
-                 payloads<fbs::Reply>(out).at(0)->status())) == "refused");
+  BOOST_TEST(status_text(payloads<fbs::Reply>(out).at(0)->status()) == "refused");
   BOOST_TEST(!payloads<fbs::TaskOutcome>(out).at(0)->success());
   const auto& no_topic = h.feed(ev.task("t3", "content.create_course", "content", "c", {}));
-  BOOST_TEST(std::string(aetherial::actors::kit::status_name(
-                 payloads<fbs::Reply>(no_topic).at(0)->status())) == "refused");
+  BOOST_TEST(status_text(payloads<fbs::Reply>(no_topic).at(0)->status()) == "refused");
 }
 
 BOOST_AUTO_TEST_CASE(a_confirmed_task_is_final_at_once) {
@@ -158,8 +152,7 @@ BOOST_AUTO_TEST_CASE(a_confirmed_task_is_final_at_once) {
   // is final without a second question.
   events ev;
   content_harness h;
-  for (const auto& a : ai_knowledge_base(ev))
-    (void)h.feed(a);
+  h.feed_all(ai_knowledge_base(ev));
   const auto& out = h.feed(ev.task("task-1", "content.create_course", "content", "conv-yes",
                                    {{"text", "Yes"}, {"topic", "AI"}, {"confirmed", "true"}}));
   const auto& r = *payloads<fbs::Reply>(out).at(0);

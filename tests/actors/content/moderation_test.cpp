@@ -4,8 +4,6 @@
 
 #include "tests/actors/content/content_fixture.hpp"
 
-using namespace aetherial::actors;
-using namespace aetherial::actors::content;
 using namespace aetherial::actors::content::test;
 
 BOOST_AUTO_TEST_SUITE(moderation)

@@ -15,6 +15,7 @@
 #include "actors/agent.hpp"
 #include "actors/kit/task.hpp"
 #include "actors/registry.hpp"
+#include "tests/actors/kit/agent_harness.hpp"
 
 namespace aetherial::actors::crossagent {
 
@@ -65,13 +66,7 @@ public:
   void publish(const std::string& topic, const std::string& key, flatbuffers::FlatBufferBuilder& b,
                fbs::Payload type, flatbuffers::Offset<void> payload, std::int64_t time_ms,
                const std::string& principal = "svc:platform", const std::string& correlation = "") {
-    schemas::envelope_header h;
-    h.id = {0xc805, ++seq_};
-    h.key = key;
-    h.event_time_ms = time_ms;
-    h.principal = principal;
-    h.correlation = correlation;
-    publish(topic, key, schemas::finish_envelope(b, h, type, payload));
+    publish(topic, key, inputs_.envelope(b, time_ms, key, type, payload, principal, correlation));
   }
 
   /// Every record delivered so far (inputs and outputs), in delivery order.
@@ -116,7 +111,7 @@ private:
   std::vector<hosted> agents_;
   std::deque<record> queue_;
   std::vector<record> log_;
-  std::uint64_t seq_ = 0;
+  test::envelope_builder inputs_{0xc805, "svc:platform"}; ///< builds the inputs from outside
 };
 
 } // namespace aetherial::actors::crossagent

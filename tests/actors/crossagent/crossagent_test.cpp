@@ -20,9 +20,7 @@ constexpr std::int64_t t0 = 1'796'040'000'000; // 2026-11-30 12:00:00 UTC
 constexpr std::int64_t minute = 60'000;
 constexpr std::int64_t day = 86'400'000;
 
-std::string str(const flatbuffers::String* s) {
-  return s ? s->str() : std::string();
-}
+using aetherial::actors::test::str;
 
 /// A reply as a person sees it.
 struct seen_reply {
@@ -100,8 +98,7 @@ struct platform {
       if (r.topic != "aetherial.replies") continue;
       const auto* reply = r.envelope().payload_as_Reply();
       BOOST_REQUIRE(reply != nullptr);
-      out.push_back({str(reply->agent()), std::string(kit::status_name(reply->status())),
-                     str(reply->text())});
+      out.push_back({str(reply->agent()), test::status_text(reply->status()), str(reply->text())});
       BOOST_TEST_MESSAGE("[" << out.back().agent << "] " << out.back().text << "  ["
                              << out.back().status << "]");
     }
@@ -126,6 +123,25 @@ std::vector<seen_reply> from(const std::vector<seen_reply>& rs, const std::strin
   return out;
 }
 
+/// The one reply of `agent` among `rs` (the test stops if there is not exactly one).
+seen_reply only(const std::vector<seen_reply>& rs, const std::string& agent) {
+  const auto r = from(rs, agent);
+  BOOST_TEST_REQUIRE(r.size() == 1u, agent << " replied " << r.size() << " times");
+  return r.front();
+}
+
+/// The one reply among `rs` (the test stops if there is not exactly one).
+seen_reply sole(const std::vector<seen_reply>& rs) {
+  BOOST_TEST_REQUIRE(rs.size() == 1u);
+  return rs.front();
+}
+
+/// Checks what a person reads of a reply: its status and its text.
+void expect(const seen_reply& r, const std::string& status, const std::string& text) {
+  BOOST_TEST(r.status == status, r.agent);
+  BOOST_TEST(r.text == text, r.agent);
+}
+
 /// The Orchestrator's last reply: the final answer once the agents are done.
 seen_reply final_answer(const std::vector<seen_reply>& rs) {
   const auto o = from(rs, "orchestrator");
@@ -141,54 +157,38 @@ BOOST_AUTO_TEST_CASE(how_to_is_answered_from_the_knowledge_base) {
   platform p;
   p.seed_articles();
   const auto rs = p.ask("How do I create a course?", "user", "c-howto");
-  const auto support = from(rs, "support");
-  BOOST_TEST_REQUIRE(support.size() == 1u);
-  BOOST_TEST(support[0].status == "answered");
-  BOOST_TEST(support[0].text ==
-             "From \"Creating a course\": To create a course, open the Studio and choose New "
-             "course. Give the course a title and a short description.");
-  const auto f = final_answer(rs);
-  BOOST_TEST(f.status == "answered");
-  BOOST_TEST(f.text == "Support agent: answered from article kb-course-create");
+  expect(only(rs, "support"), "answered",
+         "From \"Creating a course\": To create a course, open the Studio and choose New "
+         "course. Give the course a title and a short description.");
+  expect(final_answer(rs), "answered", "Support agent: answered from article kb-course-create");
 }
 
 BOOST_AUTO_TEST_CASE(a_payment_complaint_goes_to_a_person) {
   platform p;
   p.seed_articles();
   const auto rs = p.ask("My payment didn't go through", "user", "c-pay");
-  const auto support = from(rs, "support");
-  BOOST_TEST_REQUIRE(support.size() == 1u);
-  BOOST_TEST(support[0].status == "escalated");
-  BOOST_TEST(support[0].text ==
-             "This is a payment matter (\"payment\"): a person from the support team will take "
-             "this conversation over. No knowledge-base article matches this question.");
-  const auto f = final_answer(rs);
-  BOOST_TEST(f.status == "escalated");
-  BOOST_TEST(f.text == "Support agent: escalated to a person (money)");
+  expect(only(rs, "support"), "escalated",
+         "This is a payment matter (\"payment\"): a person from the support team will take "
+         "this conversation over. No knowledge-base article matches this question.");
+  expect(final_answer(rs), "escalated", "Support agent: escalated to a person (money)");
 }
 
 BOOST_AUTO_TEST_CASE(the_course_dialogue_ends_with_a_final_course) {
   platform p;
   p.seed_articles();
   const auto first = p.ask("Create a course about AI", "user", "c-course");
-  BOOST_TEST_REQUIRE(first.size() == 1u);
-  BOOST_TEST(first[0].status == "answered");
-  BOOST_TEST(first[0].text ==
-             "I can have the Content agent outline a course about AI from the knowledge base. "
-             "Which topics should it cover? Name them (for example \"cover X, Y and Z\"), or say "
-             "yes to let it choose; add \"with quizzes\" for a quiz per module.");
+  expect(sole(first), "answered",
+         "I can have the Content agent outline a course about AI from the knowledge base. "
+         "Which topics should it cover? Name them (for example \"cover X, Y and Z\"), or say "
+         "yes to let it choose; add \"with quizzes\" for a quiz per module.");
   const auto second = p.ask("Yes, and add quizzes", "user", "c-course");
-  const auto content = from(second, "content");
-  BOOST_TEST_REQUIRE(content.size() == 1u);
+  const auto content = only(second, "content");
   // The "yes" was the confirmation: the Content agent does not ask for another.
-  BOOST_TEST(content[0].status == "answered");
-  BOOST_TEST(
-      content[0].text ==
+  expect(
+      content, "answered",
       "Course \"AI\" is ready with 3 modules from the knowledge base: 1. Introduction to AI (2 "
       "lessons, quiz); 2. Responsible AI (3 lessons, quiz); 3. Neural networks (3 lessons, quiz).");
-  const auto f = final_answer(second);
-  BOOST_TEST(f.status == "answered");
-  BOOST_TEST(f.text == "Content agent: final outline of 3 modules for \"AI\"");
+  expect(final_answer(second), "answered", "Content agent: final outline of 3 modules for \"AI\"");
 }
 
 BOOST_AUTO_TEST_CASE(a_plain_yes_finalizes_the_course_too) {
@@ -196,43 +196,34 @@ BOOST_AUTO_TEST_CASE(a_plain_yes_finalizes_the_course_too) {
   p.seed_articles();
   (void)p.ask("Create a course about AI", "user", "c-yes");
   const auto rs = p.ask("Yes", "user", "c-yes");
-  const auto content = from(rs, "content");
-  BOOST_TEST_REQUIRE(content.size() == 1u);
-  BOOST_TEST(content[0].status == "answered");
-  BOOST_TEST(content[0].text ==
-             "Course \"AI\" is ready with 3 modules from the knowledge base: 1. Introduction to AI "
-             "(2 lessons); 2. Responsible AI (3 lessons); 3. Neural networks (3 lessons).");
+  expect(only(rs, "content"), "answered",
+         "Course \"AI\" is ready with 3 modules from the knowledge base: 1. Introduction to AI "
+         "(2 lessons); 2. Responsible AI (3 lessons); 3. Neural networks (3 lessons).");
 }
 
 BOOST_AUTO_TEST_CASE(active_users_are_counted_for_the_period_asked) {
   platform p;
   p.seed_activity();
   const auto refused = p.ask("Show me today's active users", "user", "c-au-user");
-  BOOST_TEST_REQUIRE(refused.size() == 1u);
-  BOOST_TEST(refused[0].status == "refused");
-  BOOST_TEST(
-      refused[0].text ==
+  expect(
+      sole(refused), "refused",
       "Refused: role 'user' may not issue analytics.active_users. Roles that may: admin, analyst.");
 
   const auto rs = p.ask("Show me today's active users", "admin", "c-au");
-  const auto analytics = from(rs, "analytics");
-  BOOST_TEST_REQUIRE(analytics.size() == 1u);
-  BOOST_TEST(analytics[0].status == "answered");
-  BOOST_TEST(
-      analytics[0].text ==
+  const auto analytics = only(rs, "analytics");
+  expect(
+      analytics, "answered",
       "46 active users today, up 15% from yesterday; peak 46 concurrent at 11:00. 46 in the last 7 "
       "days, 46 in the last 30 days (HyperLogLog estimates, about 1.6% standard error).");
-  BOOST_TEST(final_answer(rs).text == "Analytics agent: " + analytics[0].text);
+  BOOST_TEST(final_answer(rs).text == "Analytics agent: " + analytics.text);
 
   const auto yesterday =
-      from(p.ask("How many users were active yesterday?", "admin", "c-au-y"), "analytics");
-  BOOST_TEST_REQUIRE(yesterday.size() == 1u);
-  BOOST_TEST(yesterday[0].text ==
+      only(p.ask("How many users were active yesterday?", "admin", "c-au-y"), "analytics");
+  BOOST_TEST(yesterday.text ==
              "40 active users yesterday (2026-11-29), no activity recorded the day before; peak 40 "
              "concurrent at 12:00 (HyperLogLog estimates, about 1.6% standard error).");
-  const auto week = from(p.ask("Show me this week's active users", "admin", "c-au-w"), "analytics");
-  BOOST_TEST_REQUIRE(week.size() == 1u);
-  BOOST_TEST(week[0].text ==
+  const auto week = only(p.ask("Show me this week's active users", "admin", "c-au-w"), "analytics");
+  BOOST_TEST(week.text ==
              "46 active users in the last 7 days (2026-11-24 to 2026-11-30), no activity recorded "
              "the 7 days before (HyperLogLog estimates, about 1.6% standard error).");
 }
@@ -240,28 +231,20 @@ BOOST_AUTO_TEST_CASE(active_users_are_counted_for_the_period_asked) {
 BOOST_AUTO_TEST_CASE(a_deploy_names_its_service_or_is_asked_for_it) {
   platform p;
   const auto seed = p.ask("Deploy the new feature to production", "admin", "c-deploy");
-  const auto dev = from(seed, "development");
-  BOOST_TEST_REQUIRE(dev.size() == 1u);
-  BOOST_TEST(dev[0].status == "refused");
-  BOOST_TEST(dev[0].text == "To deploy new feature to production I need the service it belongs to: "
-                            "which one? Name it, and the commit if it is not the next build (for "
-                            "example \"Deploy web commit 4f2a9c1 to production\").");
-  const auto f = final_answer(seed);
-  BOOST_TEST(f.status == "refused");
-  BOOST_TEST(
-      f.text ==
-      "The Development agent could not complete development.deploy: To deploy new feature to "
-      "production I need the service it belongs to: which one? Name it, and the commit if it is "
-      "not the next build (for example \"Deploy web commit 4f2a9c1 to production\").");
+  expect(only(seed, "development"), "refused",
+         "To deploy new feature to production I need the service it belongs to: "
+         "which one? Name it, and the commit if it is not the next build (for "
+         "example \"Deploy web commit 4f2a9c1 to production\").");
+  expect(final_answer(seed), "refused",
+         "The Development agent could not complete development.deploy: To deploy new feature to "
+         "production I need the service it belongs to: which one? Name it, and the commit if it is "
+         "not the next build (for example \"Deploy web commit 4f2a9c1 to production\").");
   BOOST_TEST(p.effects().empty()); // no service named "platform" was tested or deployed
 
   const auto named = p.ask("Deploy web commit 4f2a9c1 to production", "admin", "c-deploy-2");
-  const auto dev2 = from(named, "development");
-  BOOST_TEST_REQUIRE(dev2.size() == 1u);
   // The tests run in CI, an effect with no worker here: the agent says it is waiting.
-  BOOST_TEST(dev2[0].status == "pending");
-  BOOST_TEST(dev2[0].text ==
-             "Running tests for web at commit 4f2a9c1 before deploying to production...");
+  expect(only(named, "development"), "pending",
+         "Running tests for web at commit 4f2a9c1 before deploying to production...");
   BOOST_TEST(final_answer(named).status == "pending");
   BOOST_TEST(p.effects() == std::vector<std::string>{"ci_pipeline"});
 }
@@ -270,44 +253,34 @@ BOOST_AUTO_TEST_CASE(why_is_the_server_slow_is_answered_by_operations) {
   platform p;
   // Before any metrics: an honest "no data yet", which is no failure of Operations...
   const auto early = p.ask("Why is the server slow?", "admin", "c-slow-0");
-  const auto ops0 = from(early, "operations");
-  BOOST_TEST_REQUIRE(ops0.size() == 1u);
-  BOOST_TEST(ops0[0].status == "no_data");
-  BOOST_TEST(ops0[0].text == "The Operations agent has no load data for any service yet: no "
-                             "metrics have reached this partition, so it cannot say what is slow.");
+  expect(only(early, "operations"), "no_data",
+         "The Operations agent has no load data for any service yet: no "
+         "metrics have reached this partition, so it cannot say what is slow.");
   BOOST_TEST(final_answer(early).status == "no_data");
 
   // ... so the next question still goes to Operations, which now has the load.
   p.seed_load();
   const auto rs = p.ask("Why is the server slow?", "admin", "c-slow");
   BOOST_TEST(from(rs, "development").empty());
-  const auto ops = from(rs, "operations");
-  BOOST_TEST_REQUIRE(ops.size() == 1u);
-  BOOST_TEST(ops[0].status == "answered");
-  BOOST_TEST(ops[0].text ==
-             "web is slow: p95 latency 450 ms, CPU 93% of its 60% target on 2 replicas, 1.0% "
-             "errors, 800 rps; scaling to 4 replicas was decided at 11:58:00 UTC. Of the 1 service "
-             "this partition watches, 1 needs attention.");
-  const auto f = final_answer(rs);
-  BOOST_TEST(f.status == "answered");
-  BOOST_TEST(f.text == "Operations agent: " + ops[0].text);
+  const auto ops = only(rs, "operations");
+  expect(ops, "answered",
+         "web is slow: p95 latency 450 ms, CPU 93% of its 60% target on 2 replicas, 1.0% "
+         "errors, 800 rps; scaling to 4 replicas was decided at 11:58:00 UTC. Of the 1 service "
+         "this partition watches, 1 needs attention.");
+  expect(final_answer(rs), "answered", "Operations agent: " + ops.text);
 }
 
 BOOST_AUTO_TEST_CASE(work_outside_waits_for_its_effect_worker) {
   platform p;
   const auto code = p.ask("Add a dark mode toggle", "admin", "c-code");
-  const auto dev = from(code, "development");
-  BOOST_TEST_REQUIRE(dev.size() == 1u);
-  BOOST_TEST(dev[0].status == "pending");
-  BOOST_TEST(dev[0].text ==
-             "Working on it: generating code for the request (feature_request). No code exists "
-             "yet; it follows here once a code generator records its result.");
+  expect(only(code, "development"), "pending",
+         "Working on it: generating code for the request (feature_request). No code exists "
+         "yet; it follows here once a code generator records its result.");
   const auto llm = p.ask("What is the meaning of life?", "user", "c-llm");
-  BOOST_TEST_REQUIRE(llm.size() == 1u);
-  BOOST_TEST(llm[0].status == "pending");
-  BOOST_TEST(llm[0].text == "No rule of mine understands this, so I have asked a language model "
-                            "(effect llm-000000000000c8050000000000000002). There is no answer "
-                            "yet; it will follow here once an effect worker records one.");
+  expect(sole(llm), "pending",
+         "No rule of mine understands this, so I have asked a language model "
+         "(effect llm-000000000000c8050000000000000002). There is no answer "
+         "yet; it will follow here once an effect worker records one.");
   BOOST_TEST(p.effects() == (std::vector<std::string>{"code_generation", "llm"}));
 }
 

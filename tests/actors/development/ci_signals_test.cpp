@@ -5,8 +5,6 @@
 #include "actors/development/signature.hpp"
 #include "tests/actors/development/development_fixture.hpp"
 
-using namespace aetherial::actors;
-using namespace aetherial::actors::development;
 using namespace aetherial::actors::development::test;
 
 BOOST_AUTO_TEST_SUITE(ci_signals)

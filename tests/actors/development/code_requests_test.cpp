@@ -5,8 +5,6 @@
 #include "actors/kit/task.hpp"
 #include "tests/actors/development/development_fixture.hpp"
 
-using namespace aetherial::actors;
-using namespace aetherial::actors::development;
 using namespace aetherial::actors::development::test;
 
 BOOST_AUTO_TEST_SUITE(code_requests)
@@ -24,8 +22,7 @@ BOOST_AUTO_TEST_CASE(a_feature_request_becomes_an_effect_then_a_reply_and_a_test
   BOOST_TEST(str(effects[0]->conversation_id()) == "conv-1");
   BOOST_TEST((asked.front().to == output::effects));
   BOOST_TEST(asked.front().key == "web");
-  BOOST_TEST(std::string(aetherial::actors::kit::status_name(
-                 payloads<fbs::Reply>(asked)[0]->status())) == "pending");
+  BOOST_TEST(status_text(payloads<fbs::Reply>(asked)[0]->status()) == "pending");
 
   const auto& result = h.feed(ev.effect_result(at_s(30), "codegen-t9", "code_generation", true,
                                                "Added ReportExporter::to_csv\n+ 120 lines"));
@@ -69,13 +66,11 @@ BOOST_AUTO_TEST_CASE(unknown_and_empty_requests_are_refused) {
   harness h;
   events ev;
   const auto& unknown = h.feed(ev.task(at_s(0), "t12", "development.rewrite_everything", {}));
-  BOOST_TEST(std::string(aetherial::actors::kit::status_name(
-                 payloads<fbs::Reply>(unknown)[0]->status())) == "refused");
+  BOOST_TEST(status_text(payloads<fbs::Reply>(unknown)[0]->status()) == "refused");
   BOOST_TEST(!payloads<fbs::TaskOutcome>(unknown)[0]->success());
   const auto& empty = h.feed(ev.task(at_s(1), "t13", "development.bug_fix", {{"service", "web"}}));
   BOOST_TEST(payloads<fbs::EffectRequest>(empty).empty());
-  BOOST_TEST(std::string(aetherial::actors::kit::status_name(
-                 payloads<fbs::Reply>(empty)[0]->status())) == "refused");
+  BOOST_TEST(status_text(payloads<fbs::Reply>(empty)[0]->status()) == "refused");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

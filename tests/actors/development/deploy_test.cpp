@@ -5,8 +5,6 @@
 #include "actors/kit/task.hpp"
 #include "tests/actors/development/development_fixture.hpp"
 
-using namespace aetherial::actors;
-using namespace aetherial::actors::development;
 using namespace aetherial::actors::development::test;
 
 namespace {
@@ -164,8 +162,7 @@ BOOST_AUTO_TEST_CASE(elevated_error_rate_only_recommends_a_rollback) {
   BOOST_TEST(!rollbacks[0]->severe());
   BOOST_TEST(!rollbacks[0]->automatic());
   BOOST_TEST(payloads<fbs::EffectRequest>(second).empty());
-  BOOST_TEST(std::string(aetherial::actors::kit::status_name(
-                 payloads<fbs::Reply>(second)[0]->status())) == "needs_confirmation");
+  BOOST_TEST(status_text(payloads<fbs::Reply>(second)[0]->status()) == "needs_confirmation");
   // Recommended once, not at every sample.
   BOOST_TEST(payloads<fbs::RollbackDecision>(h.feed(ev.error_rate(at_s(480), 0.02))).empty());
   // Becoming severe still rolls back automatically.

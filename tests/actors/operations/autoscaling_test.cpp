@@ -5,7 +5,6 @@
 
 #include "tests/actors/operations/operations_fixture.hpp"
 
-using namespace aetherial::actors::operations;
 using namespace aetherial::actors::operations::test;
 
 namespace boost::test_tools::tt_detail {

@@ -11,91 +11,52 @@
 #include "actors/operations/state_codec.hpp"
 #include "tests/actors/operations/operations_fixture.hpp"
 
-using namespace aetherial::actors;
-using namespace aetherial::actors::operations;
 using namespace aetherial::actors::operations::test;
 
 namespace {
 
-using params = std::vector<std::pair<std::string, std::string>>;
-
 /// Builds the inputs of the diagnosis tests with consecutive event ids.
-class diag_events {
+class diag_events : public envelope_builder {
 public:
+  diag_events() : envelope_builder(0xd1a9) {}
+
   bytes load(std::int64_t t, const std::string& svc, int replicas, double cpu, double p95_ms,
              double error_rate, double rps = 350.0) {
     flatbuffers::FlatBufferBuilder b;
     auto p = fbs::CreateServiceLoadDirect(b, svc.c_str(), replicas, rps, cpu, p95_ms, error_rate);
-    return finish(b, t, svc, fbs::Payload::ServiceLoad, p.Union(), "svc:metrics", "");
+    return envelope(b, t, svc, fbs::Payload::ServiceLoad, p.Union(), "svc:metrics");
   }
   bytes incident(std::int64_t t, const std::string& id, const std::string& svc,
                  const std::string& kind) {
     flatbuffers::FlatBufferBuilder b;
     auto p = fbs::CreateHealthIncidentDirect(b, id.c_str(), svc.c_str(), kind.c_str(),
                                              fbs::Severity::critical, "probe");
-    return finish(b, t, svc, fbs::Payload::HealthIncident, p.Union(), "svc:health", "");
+    return envelope(b, t, svc, fbs::Payload::HealthIncident, p.Union(), "svc:health");
   }
-  bytes task(std::int64_t t, const std::string& conversation, const params& ps = {},
+  bytes task(std::int64_t t, const std::string& conversation, const pairs& ps = {},
              const std::string& type = "operations.diagnose_latency",
              const std::string& target = "operations") {
-    flatbuffers::FlatBufferBuilder b;
-    auto spec =
-        kit::task_from_strings(type, std::map<std::string, std::string>(ps.begin(), ps.end()));
-    spec.task_id = "task-" + conversation;
-    spec.target_agent = target;
+    auto spec = task_spec_of("task-" + conversation, type, target, conversation, "user:dev", ps);
     spec.priority = 7;
-    spec.conversation_id = conversation;
-    spec.requested_by = "user:dev";
-    auto p = kit::build_task(b, spec);
-    return finish(b, t, conversation, fbs::Payload::Task, p.Union(), "agent:orchestrator",
-                  "corr-" + conversation);
+    return envelope_builder::task(t, spec, conversation, "agent:orchestrator",
+                                  "corr-" + conversation);
   }
   bytes outcome(std::int64_t t, const std::string& conversation) {
     flatbuffers::FlatBufferBuilder b;
     const std::string id = "task-" + conversation;
     auto p = fbs::CreateTaskOutcomeDirect(b, id.c_str(), "operations.diagnose_latency",
                                           "operations", true, "done", conversation.c_str());
-    return finish(b, t, conversation, fbs::Payload::TaskOutcome, p.Union(), "agent:operations",
-                  "corr-" + conversation);
+    return envelope(b, t, conversation, fbs::Payload::TaskOutcome, p.Union(), "agent:operations",
+                    "corr-" + conversation);
   }
-
-private:
-  bytes finish(flatbuffers::FlatBufferBuilder& b, std::int64_t t, const std::string& key,
-               fbs::Payload type, flatbuffers::Offset<void> payload, const std::string& who,
-               const std::string& correlation) {
-    aetherial::schemas::envelope_header h;
-    h.id = {0xd1a9, ++seq_};
-    h.key = key;
-    h.event_time_ms = t;
-    h.principal = who;
-    h.correlation = correlation;
-    return aetherial::schemas::finish_envelope(b, h, type, payload);
-  }
-  std::uint64_t seq_ = 0;
 };
 
 /// Feeds one envelope to `agent`; returns what it emitted.
 std::vector<emitted> feed(operations_agent& agent, const bytes& value) {
-  std::string why;
-  const auto* env = aetherial::schemas::verify_envelope(
-      value.data(), value.size(), aetherial::schemas::default_max_event_bytes, &why);
-  BOOST_TEST_REQUIRE(env != nullptr, why);
-  context ctx(kind_name, *env);
-  agent.on_event(*env, ctx);
+  const auto& env = envelope_of(value);
+  context ctx(kind_name, env);
+  agent.on_event(env, ctx);
   return ctx.take_outputs();
-}
-
-std::map<std::string, std::string>
-key_values(const flatbuffers::Vector<flatbuffers::Offset<fbs::KeyValue>>* kvs) {
-  std::map<std::string, std::string> m;
-  if (kvs != nullptr)
-    for (const auto* kv : *kvs)
-      m[str(kv->key())] = str(kv->value());
-  return m;
-}
-
-bool has(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
 }
 
 /// web slow and above its CPU target, db healthy, fed to `agent` from t0 on.
@@ -106,9 +67,22 @@ void slow_web(operations_agent& agent, diag_events& ev) {
   }
 }
 
+/// An agent that has seen `slow_web`.
+struct with_slow_web {
+  operations_agent agent;
+  diag_events ev;
+  with_slow_web() { slow_web(agent, ev); }
+};
+
 /// The Reply and the TaskOutcome of one answered task.
 struct answer {
+  /// True if the reply's text holds `part`.
+  [[nodiscard]] bool says(const std::string& part) const {
+    return text.find(part) != std::string::npos;
+  }
+
   std::vector<emitted> out;
+  std::string text; ///< the reply's text
   const fbs::Reply* reply = nullptr;
   const fbs::TaskOutcome* outcome = nullptr;
 };
@@ -123,6 +97,7 @@ answer ask(operations_agent& agent, const bytes& task) {
   a.outcome = envelope_of(a.out[1]).payload_as_TaskOutcome();
   BOOST_TEST_REQUIRE(a.reply != nullptr);
   BOOST_TEST_REQUIRE(a.outcome != nullptr);
+  a.text = str(a.reply->text());
   return a;
 }
 
@@ -130,27 +105,22 @@ answer ask(operations_agent& agent, const bytes& task) {
 
 BOOST_AUTO_TEST_SUITE(diagnose)
 
-BOOST_AUTO_TEST_CASE(slow_web_with_high_cpu_is_named_with_its_numbers) {
-  operations_agent agent;
-  diag_events ev;
-  slow_web(agent, ev);
+BOOST_FIXTURE_TEST_CASE(slow_web_with_high_cpu_is_named_with_its_numbers, with_slow_web) {
   const auto a = ask(agent, ev.task(at_s(40), "conv-1", {{"text", "Why is the server slow?"}}));
-  const auto answer_text = str(a.reply->text());
-  BOOST_TEST_MESSAGE(answer_text);
-  BOOST_TEST(has(answer_text, "web is slow: p95 latency 420 ms, CPU 91% of its 60% target on 2 "
-                              "replicas, 0.40% errors, 350 rps"),
-             answer_text);
+  BOOST_TEST_MESSAGE(a.text);
+  BOOST_TEST(a.says("web is slow: p95 latency 420 ms, CPU 91% of its 60% target on 2 "
+                    "replicas, 0.40% errors, 350 rps"),
+             a.text);
   // The scale decision made at the first sample (2 -> ceil(2 x 0.91 / 0.6) = 4).
-  BOOST_TEST(has(answer_text, "scaling to 4 replicas was decided at 00:00:00 UTC"), answer_text);
-  BOOST_TEST(has(answer_text, "Of the 2 services this partition watches, 1 needs attention."),
-             answer_text);
-  BOOST_TEST(!has(answer_text, "db is"), answer_text);
+  BOOST_TEST(a.says("scaling to 4 replicas was decided at 00:00:00 UTC"), a.text);
+  BOOST_TEST(a.says("Of the 2 services this partition watches, 1 needs attention."), a.text);
+  BOOST_TEST(!a.says("db is"), a.text);
   BOOST_TEST(str(a.reply->agent()) == "operations");
-  BOOST_TEST(std::string(aetherial::actors::kit::status_name(a.reply->status())) == "answered");
+  BOOST_TEST(status_text(a.reply->status()) == "answered");
   BOOST_TEST(str(a.reply->intent()) == "operations.diagnose_latency");
   BOOST_TEST(str(a.reply->conversation_id()) == "conv-1");
   BOOST_TEST(a.reply->confidence() == 0.9);
-  const auto details = key_values(a.reply->details());
+  const auto details = as_map(a.reply->details());
   BOOST_TEST(details.at("service") == "web");
   BOOST_TEST(details.at("latency_p95_ms") == "420.0");
   BOOST_TEST(details.at("cpu_utilization") == "0.910");
@@ -164,20 +134,16 @@ BOOST_AUTO_TEST_CASE(slow_web_with_high_cpu_is_named_with_its_numbers) {
   BOOST_TEST(str(envelope_of(a.out[0]).correlation_id()) == "corr-conv-1");
 }
 
-BOOST_AUTO_TEST_CASE(an_open_incident_is_mentioned_and_cited) {
-  operations_agent agent;
-  diag_events ev;
-  slow_web(agent, ev);
+BOOST_FIXTURE_TEST_CASE(an_open_incident_is_mentioned_and_cited, with_slow_web) {
   const auto decided = feed(agent, ev.incident(at_s(35), "inc-db", "db", "db_timeout"));
   BOOST_TEST(decided.size() == 1u); // the remediation decision
   const auto a = ask(agent, ev.task(at_s(40), "conv-2"));
-  const auto answer_text = str(a.reply->text());
-  BOOST_TEST_MESSAGE(answer_text);
-  BOOST_TEST(has(answer_text, "web is slow"), answer_text);
-  BOOST_TEST(has(answer_text, "It has an open db_timeout incident (restart_connection_pool in "
-                              "progress, attempt 1, opened at 00:00:35 UTC)."),
-             answer_text);
-  BOOST_TEST(has(answer_text, "2 need attention"), answer_text);
+  BOOST_TEST_MESSAGE(a.text);
+  BOOST_TEST(a.says("web is slow"), a.text);
+  BOOST_TEST(a.says("It has an open db_timeout incident (restart_connection_pool in "
+                    "progress, attempt 1, opened at 00:00:35 UTC)."),
+             a.text);
+  BOOST_TEST(a.says("2 need attention"), a.text);
   BOOST_TEST_REQUIRE(a.reply->citations() != nullptr);
   BOOST_TEST_REQUIRE(a.reply->citations()->size() == 1u);
   BOOST_TEST(a.reply->citations()->Get(0)->str() == "inc-db");
@@ -188,10 +154,8 @@ BOOST_AUTO_TEST_CASE(an_incident_alone_is_reported_without_load_data) {
   diag_events ev;
   (void)feed(agent, ev.incident(at_s(0), "inc-db", "db", "db_timeout"));
   const auto a = ask(agent, ev.task(at_s(10), "conv-3"));
-  const auto answer_text = str(a.reply->text());
-  BOOST_TEST(has(answer_text, "db has an open db_timeout incident (restart_connection_pool"),
-             answer_text);
-  BOOST_TEST(has(answer_text, "No load samples of db have reached this partition."), answer_text);
+  BOOST_TEST(a.says("db has an open db_timeout incident (restart_connection_pool"), a.text);
+  BOOST_TEST(a.says("No load samples of db have reached this partition."), a.text);
   BOOST_TEST(a.outcome->success());
 }
 
@@ -199,22 +163,18 @@ BOOST_AUTO_TEST_CASE(no_data_says_so_plainly) {
   operations_agent agent;
   diag_events ev;
   const auto a = ask(agent, ev.task(at_s(10), "conv-4", {{"text", "Why is the server slow?"}}));
-  const auto answer_text = str(a.reply->text());
-  BOOST_TEST(answer_text == "The Operations agent has no load data for any service yet: no "
-                            "metrics have reached this partition, so it cannot say what is slow.");
+  BOOST_TEST(a.text == "The Operations agent has no load data for any service yet: no "
+                       "metrics have reached this partition, so it cannot say what is slow.");
   // No data yet is an answer, not a failure of the agent: the status says which it is, so the
   // orchestrator counts neither a success nor a failure.
-  BOOST_TEST(std::string(aetherial::actors::kit::status_name(a.reply->status())) == "no_data");
+  BOOST_TEST(status_text(a.reply->status()) == "no_data");
   BOOST_TEST(a.reply->confidence() == 0.0);
   BOOST_TEST(!a.outcome->success());
   BOOST_TEST((a.outcome->status() == fbs::ReplyStatus::no_data));
-  BOOST_TEST(str(a.outcome->detail()) == answer_text);
+  BOOST_TEST(str(a.outcome->detail()) == a.text);
 }
 
-BOOST_AUTO_TEST_CASE(other_tasks_and_outcomes_are_ignored) {
-  operations_agent agent;
-  diag_events ev;
-  slow_web(agent, ev);
+BOOST_FIXTURE_TEST_CASE(other_tasks_and_outcomes_are_ignored, with_slow_web) {
   const auto before = agent.snapshot();
   BOOST_TEST(feed(agent, ev.task(at_s(40), "c-a", {}, "operations.diagnose_latency", "development"))
                  .empty());
@@ -228,10 +188,7 @@ BOOST_AUTO_TEST_CASE(other_tasks_and_outcomes_are_ignored) {
   BOOST_TEST((encode_state(after) == before));
 }
 
-BOOST_AUTO_TEST_CASE(task_outcome_is_keyed_by_the_conversation) {
-  operations_agent agent;
-  diag_events ev;
-  slow_web(agent, ev);
+BOOST_FIXTURE_TEST_CASE(task_outcome_is_keyed_by_the_conversation, with_slow_web) {
   const auto a = ask(agent, ev.task(at_s(40), "conv-5"));
   BOOST_TEST(a.out[1].key == "conv-5");
   const auto& env = envelope_of(a.out[1]);
@@ -244,30 +201,25 @@ BOOST_AUTO_TEST_CASE(task_outcome_is_keyed_by_the_conversation) {
   BOOST_TEST(str(a.outcome->conversation_id()) == "conv-5");
   BOOST_TEST(a.outcome->success());
   BOOST_TEST(str(a.outcome->detail()) == str(a.reply->text()));
-  const auto results = key_values(a.outcome->results());
+  const auto results = as_map(a.outcome->results());
   BOOST_TEST(results.at("service") == "web");
   BOOST_TEST(results.at("latency_p95_ms") == "420.0");
   BOOST_TEST(results.at("error_rate") == "0.0040");
 }
 
-BOOST_AUTO_TEST_CASE(a_named_service_focuses_the_answer) {
-  operations_agent agent;
-  diag_events ev;
-  slow_web(agent, ev);
+BOOST_FIXTURE_TEST_CASE(a_named_service_focuses_the_answer, with_slow_web) {
   const auto a = ask(agent, ev.task(at_s(40), "conv-6", {{"service", "DB"}}));
-  const auto answer_text = str(a.reply->text());
-  BOOST_TEST(has(answer_text, "db has a normal load: p95 latency 40 ms, CPU 30% of its 60% "
-                              "target on 3 replicas, 0.00% errors"),
-             answer_text);
-  BOOST_TEST(has(answer_text, "web is away from healthy too"), answer_text);
-  BOOST_TEST(key_values(a.outcome->results()).at("service") == "db");
+  BOOST_TEST(a.says("db has a normal load: p95 latency 40 ms, CPU 30% of its 60% "
+                    "target on 3 replicas, 0.00% errors"),
+             a.text);
+  BOOST_TEST(a.says("web is away from healthy too"), a.text);
+  BOOST_TEST(as_map(a.outcome->results()).at("service") == "db");
 
   const auto b = ask(agent, ev.task(at_s(41), "conv-7", {{"service", "checkout"}}));
-  const auto other = str(b.reply->text());
-  BOOST_TEST(has(other, "This partition has no load data or incidents for checkout; it watches "
-                        "2 services."),
-             other);
-  BOOST_TEST(has(other, "web is slow"), other);
+  BOOST_TEST(b.says("This partition has no load data or incidents for checkout; it watches "
+                    "2 services."),
+             b.text);
+  BOOST_TEST(b.says("web is slow"), b.text);
   BOOST_TEST(b.reply->confidence() <= 0.3);
 }
 
@@ -277,15 +229,14 @@ BOOST_AUTO_TEST_CASE(healthy_services_name_the_slowest_and_stale_samples_say_so)
   (void)feed(agent, ev.load(at_s(0), "api", 2, 0.55, 120.0, 0.001));
   (void)feed(agent, ev.load(at_s(1), "db", 2, 0.60, 30.0, 0.0));
   const auto a = ask(agent, ev.task(at_s(20), "conv-8"));
-  const auto answer_text = str(a.reply->text());
-  BOOST_TEST(has(answer_text, "None of the 2 services this partition watches is above 300 ms p95 "
-                              "latency, 1.0% errors or its CPU target, and none has an open "
-                              "incident; the slowest is api: p95 latency 120 ms"),
-             answer_text);
+  BOOST_TEST(a.says("None of the 2 services this partition watches is above 300 ms p95 "
+                    "latency, 1.0% errors or its CPU target, and none has an open "
+                    "incident; the slowest is api: p95 latency 120 ms"),
+             a.text);
   const auto b = ask(agent, ev.task(at_s(20 * 60), "conv-9", {{"service", "api"}}));
-  BOOST_TEST(has(str(b.reply->text()), "its newest sample is from 00:00:00 UTC, 20 min before "
-                                       "this question"),
-             str(b.reply->text()));
+  BOOST_TEST(b.says("its newest sample is from 00:00:00 UTC, 20 min before "
+                    "this question"),
+             b.text);
   BOOST_TEST(b.reply->confidence() == 0.4);
 }
 
@@ -344,10 +295,7 @@ BOOST_AUTO_TEST_CASE(tasks_do_not_change_the_decisions) {
   BOOST_TEST((plain == decisions(log, true)));
 }
 
-BOOST_AUTO_TEST_CASE(samples_survive_a_snapshot) {
-  operations_agent agent;
-  diag_events ev;
-  slow_web(agent, ev);
+BOOST_FIXTURE_TEST_CASE(samples_survive_a_snapshot, with_slow_web) {
   const auto snap = agent.snapshot();
   operations_agent restored;
   BOOST_TEST_REQUIRE(restored.restore(snap.data(), snap.size()));

@@ -3,7 +3,6 @@
 
 #include "tests/actors/operations/operations_fixture.hpp"
 
-using namespace aetherial::actors::operations;
 using namespace aetherial::actors::operations::test;
 
 BOOST_AUTO_TEST_SUITE(optimization)

@@ -4,7 +4,6 @@
 #include "actors/operations/runtime_scaling.hpp"
 #include "tests/actors/operations/operations_fixture.hpp"
 
-using namespace aetherial::actors::operations;
 using namespace aetherial::actors::operations::test;
 
 BOOST_AUTO_TEST_SUITE(runtime_scaling)

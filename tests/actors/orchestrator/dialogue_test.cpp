@@ -4,8 +4,6 @@
 #include "actors/kit/task.hpp"
 #include "tests/actors/orchestrator/orchestrator_fixture.hpp"
 
-using namespace aetherial::actors;
-using namespace aetherial::actors::orchestrator;
 using namespace aetherial::actors::orchestrator::test;
 
 BOOST_AUTO_TEST_SUITE(dialogue)
@@ -19,7 +17,7 @@ BOOST_AUTO_TEST_CASE(course_is_proposed_refined_and_confirmed_with_quizzes) {
       ev.command(at_s(0), "course-1", "user", "Create a course about AI", "user:ann", "ask-1"));
   BOOST_TEST_REQUIRE(first.size() == 1u);
   const auto* proposal = replies(first).at(0);
-  BOOST_TEST(std::string(aetherial::actors::kit::status_name(proposal->status())) == "answered");
+  BOOST_TEST(status_text(proposal->status()) == "answered");
   BOOST_TEST(str(proposal->intent()) == "content.create_course");
   BOOST_TEST(str(proposal->text()).find("a course about AI") != std::string::npos);
   BOOST_TEST(str(proposal->text()).find("Which topics should it cover?") != std::string::npos);
@@ -35,7 +33,7 @@ BOOST_AUTO_TEST_CASE(course_is_proposed_refined_and_confirmed_with_quizzes) {
                         "Cover machine learning, neural networks and ethics", "user:ann", "ask-2"));
   BOOST_TEST_REQUIRE(second.size() == 1u);
   const auto* proposal2 = replies(second).at(0);
-  BOOST_TEST(std::string(aetherial::actors::kit::status_name(proposal2->status())) == "answered");
+  BOOST_TEST(status_text(proposal2->status()) == "answered");
   BOOST_TEST(str(proposal2->text()) ==
              "The course about AI would cover: machine learning, neural networks, ethics. Shall I "
              "hand it to the Content agent? Say yes (add \"with quizzes\" for a quiz per module), "
@@ -57,7 +55,7 @@ BOOST_AUTO_TEST_CASE(course_is_proposed_refined_and_confirmed_with_quizzes) {
   BOOST_TEST(params.at("confirmed") == "true");
   BOOST_TEST(params.at("text") == "Yes, and add quizzes");
   const auto* pending = replies(third).at(0);
-  BOOST_TEST(std::string(aetherial::actors::kit::status_name(pending->status())) == "pending");
+  BOOST_TEST(status_text(pending->status()) == "pending");
   BOOST_TEST(
       str(pending->text()).rfind("Building the course about AI: routed to the Content agent", 0) ==
       0);
@@ -69,7 +67,7 @@ BOOST_AUTO_TEST_CASE(course_is_proposed_refined_and_confirmed_with_quizzes) {
                                        "course-1", {{"course_id", "course-ai"}}));
   BOOST_TEST_REQUIRE(done.size() == 1u);
   const auto* answer = replies(done).at(0);
-  BOOST_TEST(std::string(aetherial::actors::kit::status_name(answer->status())) == "answered");
+  BOOST_TEST(status_text(answer->status()) == "answered");
   BOOST_TEST(str(answer->text()) == "Content agent: outline with 3 modules and 3 quizzes");
   BOOST_TEST(as_map(answer->details()).at("course_id") == "course-ai");
   BOOST_TEST(str(envelope_of(done[0]).correlation_id()) == "ask-3");
@@ -124,8 +122,7 @@ BOOST_AUTO_TEST_CASE(decline_cancels_and_other_commands_pass_through) {
   BOOST_TEST_REQUIRE(yes.size() == 1u);
   BOOST_TEST(str(replies(yes).at(0)->text()) ==
              "Nothing in this conversation is waiting for a confirmation.");
-  BOOST_TEST(std::string(aetherial::actors::kit::status_name(replies(yes).at(0)->status())) ==
-             "answered");
+  BOOST_TEST(status_text(replies(yes).at(0)->status()) == "answered");
 }
 
 BOOST_AUTO_TEST_CASE(draft_lapses_after_its_time_to_live) {
@@ -145,8 +142,7 @@ BOOST_AUTO_TEST_CASE(confirmation_checks_the_role_again) {
   const auto& out = h.feed(ev.command(at_s(5), "c", "guest", "Yes", "user:mallory"));
   BOOST_TEST(tasks(out).empty());
   BOOST_TEST(payloads<fbs::AccessAudit>(out, output::decisions).size() == 1u);
-  BOOST_TEST(std::string(aetherial::actors::kit::status_name(replies(out).at(0)->status())) ==
-             "refused");
+  BOOST_TEST(status_text(replies(out).at(0)->status()) == "refused");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,6 +1,9 @@
 // The intent grammar: tokenizing, every seed command's intent and slots, the dialogue words.
 #include <boost/test/unit_test.hpp>
 
+#include <map>
+#include <string>
+
 #include "actors/orchestrator/config.hpp"
 #include "actors/orchestrator/intent_grammar.hpp"
 #include "actors/orchestrator/text.hpp"
@@ -16,6 +19,16 @@ intent_match parse(const std::string& s) {
 std::string slot(const intent_match& m, const std::string& k) {
   const auto it = m.slots.find(k);
   return it == m.slots.end() ? std::string("<none>") : it->second;
+}
+
+/// Parses `s` and checks its intent and the given slots ("<none>": absent); returns the match.
+intent_match understood(const std::string& s, const std::string& intent,
+                        const std::map<std::string, std::string>& slots = {}) {
+  const auto m = parse(s);
+  BOOST_TEST(m.intent == intent, s);
+  for (const auto& [k, v] : slots)
+    BOOST_TEST(slot(m, k) == v, s << ": " << k);
+  return m;
 }
 
 } // namespace
@@ -45,84 +58,44 @@ BOOST_AUTO_TEST_CASE(truncation_keeps_whole_utf8_characters) {
 BOOST_AUTO_TEST_CASE(seed_commands_are_understood_with_their_slots) {
   const double min = orchestrator_config{}.min_confidence;
 
-  auto m = parse("Show me today's active users");
-  BOOST_TEST(m.intent == "analytics.active_users");
-  BOOST_TEST(slot(m, "period") == "today");
-  BOOST_TEST(m.confidence >= min);
-
-  m = parse("Why is the server slow?");
-  BOOST_TEST(m.intent == "operations.diagnose_latency");
-  BOOST_TEST(slot(m, "subject") == "the server");
-  BOOST_TEST(slot(m, "service") == "<none>");
-  BOOST_TEST(m.confidence >= min);
-
-  m = parse("Deploy the new feature to production");
-  BOOST_TEST(m.intent == "development.deploy");
-  BOOST_TEST(slot(m, "environment") == "production");
-  BOOST_TEST(slot(m, "change") == "new feature");
-
-  m = parse("Create a course about AI");
-  BOOST_TEST(m.intent == "content.create_course");
-  BOOST_TEST(slot(m, "topic") == "AI");
-  BOOST_TEST(slot(m, "quizzes") == "<none>");
-
-  m = parse("How do I create a course?");
-  BOOST_TEST(m.intent == "support.how_to");
-  BOOST_TEST(slot(m, "subject") == "create a course");
-
-  m = parse("My payment didn't go through");
-  BOOST_TEST(m.intent == "support.payment_issue");
-  BOOST_TEST(slot(m, "topic") == "money");
-  BOOST_TEST(slot(m, "problem") == "not_through");
-
-  m = parse("Add a dark mode toggle");
-  BOOST_TEST(m.intent == "development.feature_request");
-  BOOST_TEST(slot(m, "feature") == "dark mode toggle");
-
-  m = parse("Fix the login bug");
-  BOOST_TEST(m.intent == "development.bug_fix");
-  BOOST_TEST(slot(m, "component") == "login");
-
-  m = parse("Write unit tests for auth module");
-  BOOST_TEST(m.intent == "development.write_tests");
-  BOOST_TEST(slot(m, "module") == "auth");
-  BOOST_TEST(slot(m, "test_kind") == "unit");
+  BOOST_TEST(
+      understood("Show me today's active users", "analytics.active_users", {{"period", "today"}})
+          .confidence >= min);
+  BOOST_TEST(understood("Why is the server slow?", "operations.diagnose_latency",
+                        {{"subject", "the server"}, {"service", "<none>"}})
+                 .confidence >= min);
+  understood("Deploy the new feature to production", "development.deploy",
+             {{"environment", "production"}, {"change", "new feature"}});
+  understood("Create a course about AI", "content.create_course",
+             {{"topic", "AI"}, {"quizzes", "<none>"}});
+  understood("How do I create a course?", "support.how_to", {{"subject", "create a course"}});
+  understood("My payment didn't go through", "support.payment_issue",
+             {{"topic", "money"}, {"problem", "not_through"}});
+  understood("Add a dark mode toggle", "development.feature_request",
+             {{"feature", "dark mode toggle"}});
+  understood("Fix the login bug", "development.bug_fix", {{"component", "login"}});
+  understood("Write unit tests for auth module", "development.write_tests",
+             {{"module", "auth"}, {"test_kind", "unit"}});
 }
 
 BOOST_AUTO_TEST_CASE(other_phrasings_and_slots) {
-  auto m = parse("Why is the checkout service so slow today?");
-  BOOST_TEST(m.intent == "operations.diagnose_latency");
-  BOOST_TEST(slot(m, "service") == "checkout");
-  BOOST_TEST(slot(m, "subject") == "the checkout service");
-
-  m = parse("How many users were active this week?");
-  BOOST_TEST(m.intent == "analytics.active_users");
-  BOOST_TEST(slot(m, "period") == "week");
-
-  m = parse("Create a course on Machine Learning covering neural networks, ethics and history "
-            "with quizzes");
-  BOOST_TEST(m.intent == "content.create_course");
-  BOOST_TEST(slot(m, "topic") == "Machine Learning");
-  BOOST_TEST(slot(m, "topics") == "neural networks, ethics, history");
-  BOOST_TEST(slot(m, "quizzes") == "true");
-
-  m = parse("Please ship version 2.3 to staging");
-  BOOST_TEST(m.intent == "development.deploy");
-  BOOST_TEST(slot(m, "environment") == "staging");
-  BOOST_TEST(slot(m, "change") == "version 2.3");
-
-  m = parse("The login page is broken");
-  BOOST_TEST(m.intent == "development.bug_fix");
-  BOOST_TEST(slot(m, "component") == "login page");
-
-  m = parse("I was charged twice for my subscription");
-  BOOST_TEST(m.intent == "support.payment_issue");
-  BOOST_TEST(slot(m, "problem") == "double_charge");
-
-  m = parse("Add an export button to the reports page");
-  BOOST_TEST(m.intent == "development.feature_request");
-  BOOST_TEST(slot(m, "feature") == "export button");
-  BOOST_TEST(slot(m, "location") == "reports page");
+  understood("Why is the checkout service so slow today?", "operations.diagnose_latency",
+             {{"service", "checkout"}, {"subject", "the checkout service"}});
+  understood("How many users were active this week?", "analytics.active_users",
+             {{"period", "week"}});
+  understood("Create a course on Machine Learning covering neural networks, ethics and history "
+             "with quizzes",
+             "content.create_course",
+             {{"topic", "Machine Learning"},
+              {"topics", "neural networks, ethics, history"},
+              {"quizzes", "true"}});
+  understood("Please ship version 2.3 to staging", "development.deploy",
+             {{"environment", "staging"}, {"change", "version 2.3"}});
+  understood("The login page is broken", "development.bug_fix", {{"component", "login page"}});
+  understood("I was charged twice for my subscription", "support.payment_issue",
+             {{"problem", "double_charge"}});
+  understood("Add an export button to the reports page", "development.feature_request",
+             {{"feature", "export button"}, {"location", "reports page"}});
 
   // A question about an action is a how-to, not the action.
   BOOST_TEST(parse("How do I deploy to production?").intent == "support.how_to");

@@ -5,8 +5,6 @@
 #include "actors/kit/task.hpp"
 #include "tests/actors/orchestrator/orchestrator_fixture.hpp"
 
-using namespace aetherial::actors;
-using namespace aetherial::actors::orchestrator;
 using namespace aetherial::actors::orchestrator::test;
 
 BOOST_AUTO_TEST_SUITE(outcomes)
@@ -38,10 +36,9 @@ BOOST_AUTO_TEST_CASE(unknown_intent_asks_a_language_model_and_says_so) {
   BOOST_TEST(str(envelope_of(out[0]).correlation_id()) == "ask-9");
 
   const auto* record = payloads<fbs::Reply>(out, output::decisions).at(0);
-  BOOST_TEST(std::string(aetherial::actors::kit::status_name(record->status())) ==
-             "effect_requested");
+  BOOST_TEST(status_text(record->status()) == "effect_requested");
   const auto* pending = replies(out).at(0);
-  BOOST_TEST(std::string(aetherial::actors::kit::status_name(pending->status())) == "pending");
+  BOOST_TEST(status_text(pending->status()) == "pending");
   BOOST_TEST(str(pending->intent()) == "general.ask");
   BOOST_TEST(str(pending->text()) ==
              "No rule of mine understands this, so I have asked a language model (effect " +
@@ -53,7 +50,7 @@ BOOST_AUTO_TEST_CASE(unknown_intent_asks_a_language_model_and_says_so) {
   const auto& answer = h.feed(ev.effect_result(at_s(20), effect_id, true, "42.", "", "q"));
   BOOST_TEST_REQUIRE(answer.size() == 1u);
   const auto* r = replies(answer).at(0);
-  BOOST_TEST(std::string(aetherial::actors::kit::status_name(r->status())) == "answered");
+  BOOST_TEST(status_text(r->status()) == "answered");
   BOOST_TEST(str(r->text()) == "42.");
   BOOST_TEST(str(r->citations()->Get(0)) == effect_id);
   BOOST_TEST(str(envelope_of(answer[0]).correlation_id()) == "ask-9");
@@ -70,8 +67,7 @@ BOOST_AUTO_TEST_CASE(failed_or_missing_effect_results_fail_plainly) {
   const std::string id1 = "llm-" + ev.next_id();
   (void)h.feed(ev.command(at_s(0), "a", "user", "Tell me a joke"));
   const auto& failed = h.feed(ev.effect_result(at_s(3), id1, false, "", "quota exceeded", "a"));
-  BOOST_TEST(std::string(aetherial::actors::kit::status_name(replies(failed).at(0)->status())) ==
-             "failed");
+  BOOST_TEST(status_text(replies(failed).at(0)->status()) == "failed");
   BOOST_TEST(str(replies(failed).at(0)->text()) ==
              "The language model gave no answer: quota exceeded");
 
@@ -81,7 +77,7 @@ BOOST_AUTO_TEST_CASE(failed_or_missing_effect_results_fail_plainly) {
   const auto& later = h.feed(ev.command(at_s(10 + 301), "other", "user", "How do I pay?"));
   const auto rs = replies(later);
   BOOST_TEST_REQUIRE(rs.size() == 2u);
-  BOOST_TEST(std::string(aetherial::actors::kit::status_name(rs[0]->status())) == "failed");
+  BOOST_TEST(status_text(rs[0]->status()) == "failed");
   BOOST_TEST(str(rs[0]->conversation_id()) == "b");
   BOOST_TEST(str(rs[0]->text()) == "The language model did not answer within 300 s (effect " + id2 +
                                        "); I have stopped waiting for it.");
@@ -105,7 +101,7 @@ BOOST_AUTO_TEST_CASE(outcomes_give_final_replies_and_count_once) {
                                       {{"status", "escalated"}, {"escalation_reason", "money"}}));
   BOOST_TEST_REQUIRE(out.size() == 1u);
   const auto* r = replies(out).at(0);
-  BOOST_TEST(std::string(aetherial::actors::kit::status_name(r->status())) == "escalated");
+  BOOST_TEST(status_text(r->status()) == "escalated");
   BOOST_TEST(str(r->intent()) == "support.payment_issue");
   BOOST_TEST(str(envelope_of(out[0]).correlation_id()) == "c-1");
   BOOST_TEST(out[0].key == "pay");
@@ -123,8 +119,7 @@ BOOST_AUTO_TEST_CASE(outcomes_give_final_replies_and_count_once) {
   const std::string fix_id = str(tasks(fix).at(0)->task_id());
   const auto& failed =
       h.feed(ev.outcome(at_s(6), fix_id, "development.bug_fix", "development", false, "", "bug"));
-  BOOST_TEST(std::string(aetherial::actors::kit::status_name(replies(failed).at(0)->status())) ==
-             "failed");
+  BOOST_TEST(status_text(replies(failed).at(0)->status()) == "failed");
   BOOST_TEST(str(replies(failed).at(0)->text()) ==
              "The Development agent could not complete development.bug_fix: it gave no reason.");
 }
@@ -138,7 +133,7 @@ BOOST_AUTO_TEST_CASE(tasks_without_outcome_time_out_and_count_as_failures) {
   const auto& later = h.feed(ev.command(at_s(900), "y", "user", "How do I pay?"));
   const auto rs = replies(later);
   BOOST_TEST_REQUIRE(rs.size() == 2u);
-  BOOST_TEST(std::string(aetherial::actors::kit::status_name(rs[0]->status())) == "failed");
+  BOOST_TEST(status_text(rs[0]->status()) == "failed");
   BOOST_TEST(str(rs[0]->text()) == "No outcome from the Analytics agent for task " + id +
                                        " within 900 s; I have stopped waiting for it.");
   BOOST_TEST(h.agent.state().stats.at("analytics|analytics.active_users").failures == 1u);
@@ -164,8 +159,7 @@ BOOST_AUTO_TEST_CASE(empty_commands_fail_plainly) {
   events ev;
   const auto& out = h.feed(ev.command(at_s(0), "e", "admin", " ?! "));
   BOOST_TEST_REQUIRE(out.size() == 1u);
-  BOOST_TEST(std::string(aetherial::actors::kit::status_name(replies(out).at(0)->status())) ==
-             "failed");
+  BOOST_TEST(status_text(replies(out).at(0)->status()) == "failed");
 }
 
 BOOST_AUTO_TEST_CASE(conversations_are_bounded_in_turns_count_and_time) {

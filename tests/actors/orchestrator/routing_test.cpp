@@ -6,8 +6,6 @@
 #include "actors/orchestrator/routing.hpp"
 #include "tests/actors/orchestrator/orchestrator_fixture.hpp"
 
-using namespace aetherial::actors;
-using namespace aetherial::actors::orchestrator;
 using namespace aetherial::actors::orchestrator::test;
 
 namespace {
@@ -117,14 +115,14 @@ BOOST_AUTO_TEST_CASE(seed_commands_become_prioritized_tasks_for_the_right_agent)
         BOOST_TEST(params.at(k) == v, k);
 
       const auto* record = payloads<fbs::Reply>(out, output::decisions).at(0);
-      BOOST_TEST(std::string(aetherial::actors::kit::status_name(record->status())) == "routed");
+      BOOST_TEST(status_text(record->status()) == "routed");
       BOOST_TEST(str(record->intent()) == c.intent);
       BOOST_TEST(record->confidence() >= 0.5);
       BOOST_TEST(str(record->citations()->Get(0)) == "task-" + command_id);
       BOOST_TEST(as_map(record->details()).at("target_agent") == c.agent);
 
       const auto* reply = replies(out).at(0);
-      BOOST_TEST(std::string(aetherial::actors::kit::status_name(reply->status())) == "pending");
+      BOOST_TEST(status_text(reply->status()) == "pending");
       BOOST_TEST(str(reply->agent()) == "orchestrator");
       BOOST_TEST(str(reply->intent()) == c.intent);
       BOOST_TEST(str(reply->conversation_id()) == conv);
@@ -195,7 +193,7 @@ BOOST_AUTO_TEST_CASE(roles_decide_who_may_issue_what) {
       BOOST_TEST_REQUIRE(rs.size() == 1u);
       if (c.allowed) {
         BOOST_TEST(audits.empty());
-        BOOST_TEST(std::string(aetherial::actors::kit::status_name(rs[0]->status())) != "refused");
+        BOOST_TEST(status_text(rs[0]->status()) != "refused");
         continue;
       }
       // A refusal is an audit on decisions plus a refused reply; no task, no effect.
@@ -205,7 +203,7 @@ BOOST_AUTO_TEST_CASE(roles_decide_who_may_issue_what) {
       BOOST_TEST(audits[0]->allowed() == false);
       BOOST_TEST(!str(audits[0]->action()).empty());
       BOOST_TEST(!str(audits[0]->reason()).empty());
-      BOOST_TEST(std::string(aetherial::actors::kit::status_name(rs[0]->status())) == "refused");
+      BOOST_TEST(status_text(rs[0]->status()) == "refused");
       BOOST_TEST(str(rs[0]->text()).rfind("Refused: ", 0) == 0);
       BOOST_TEST(tasks(out).empty());
       BOOST_TEST(sent_to(out, output::effects).empty());

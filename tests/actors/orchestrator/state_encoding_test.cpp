@@ -1,7 +1,7 @@
 // The Orchestrator's state encoding and settings: the state round-trips through the codec,
 // impossible content is refused, the registry's agent reads its permissions. (Determinism,
-// recovery and refused snapshots in general are the conformance suite's:
-// tests/actors/conformance.)
+// recovery, refused snapshots in general and the registry's topics and versions are the
+// conformance suite's: tests/actors/conformance.)
 #include <string>
 #include <vector>
 
@@ -10,10 +10,9 @@
 #include "actors/orchestrator/state_codec.hpp"
 #include "actors/registry.hpp"
 #include "schemas/envelope.hpp"
+#include "tests/actors/kit/state_checks.hpp"
 #include "tests/actors/orchestrator/orchestrator_fixture.hpp"
 
-using namespace aetherial::actors;
-using namespace aetherial::actors::orchestrator;
 using namespace aetherial::actors::orchestrator::test;
 
 namespace {
@@ -34,7 +33,6 @@ harness with_some_dialogues() {
 BOOST_AUTO_TEST_SUITE(orchestrator_state_encoding)
 
 BOOST_AUTO_TEST_CASE(state_round_trips_through_the_codec) {
-  BOOST_TEST(min_state_encoding_version == state_encoding_version);
   const auto h = with_some_dialogues();
   const auto bytes1 = encode_state(h.agent.state());
   const auto decoded = decode_state(bytes1.data(), bytes1.size());
@@ -42,10 +40,8 @@ BOOST_AUTO_TEST_CASE(state_round_trips_through_the_codec) {
   BOOST_TEST(encode_state(*decoded) == bytes1);
   BOOST_TEST(decoded->conversations.size() == h.agent.state().conversations.size());
   BOOST_TEST(decoded->stats.size() == h.agent.state().stats.size());
-  BOOST_TEST(std::string(bytes1.begin() + 4, bytes1.begin() + 8) == "AOR2");
   harness restored;
-  BOOST_TEST_REQUIRE(restored.agent.restore(bytes1.data(), bytes1.size()));
-  BOOST_TEST(restored.agent.snapshot() == bytes1);
+  BOOST_TEST_REQUIRE(round_trips(restored.agent, bytes1, "AOR2"));
   BOOST_TEST(restored.agent.state().events == h.agent.state().events);
 }
 
@@ -53,31 +49,21 @@ BOOST_AUTO_TEST_CASE(impossible_content_is_refused) {
   const auto h = with_some_dialogues();
   const auto good = h.agent.snapshot();
   harness victim;
-  const auto before = victim.agent.snapshot();
   // A well-formed body with impossible values: a pending task with a priority of 42.
   auto s = *decode_state(good.data(), good.size());
   BOOST_TEST_REQUIRE(!s.tasks.empty());
   s.tasks.begin()->second.priority = 42;
-  const auto impossible = encode_state(s);
-  BOOST_TEST(!victim.agent.restore(impossible.data(), impossible.size()));
-  BOOST_TEST(victim.agent.snapshot() == before);
+  check_refused(victim.agent, encode_state(s));
 }
 
 BOOST_AUTO_TEST_CASE(registry_describes_the_orchestrator) {
-  const auto* kind = find_agent_kind("orchestrator");
-  BOOST_TEST_REQUIRE(kind != nullptr);
-  const std::vector<std::string> inputs = {"aetherial.commands", "aetherial.tasks",
-                                           "aetherial.effect-results"};
-  BOOST_TEST(kind->input_topics == inputs, boost::test_tools::per_element());
-  BOOST_TEST(kind->state_version == state_encoding_version);
-  auto a = kind->make({{"orchestrator.permissions.user", "analytics.*"}});
-  BOOST_TEST_REQUIRE(a.get() != nullptr);
+  auto a = made_by_registry<orchestrator_agent>("orchestrator",
+                                                {{"orchestrator.permissions.user", "analytics.*"}});
   events ev;
   const auto cmd = ev.command(at_s(0), "r", "user", "Show me today's active users");
-  std::string why;
-  const auto* env = aetherial::schemas::verify_envelope(cmd.data(), cmd.size(), 1 << 20, &why);
-  context ctx(kind_name, *env);
-  a->on_event(*env, ctx);
+  const auto& env = envelope_of(cmd);
+  context ctx(kind_name, env);
+  a->on_event(env, ctx);
   BOOST_TEST(tasks(ctx.outputs()).size() == 1u);
 }
 

@@ -4,8 +4,6 @@
 
 #include "tests/actors/security/security_fixture.hpp"
 
-using namespace aetherial::actors;
-using namespace aetherial::actors::security;
 using namespace aetherial::actors::security::test;
 
 namespace {

@@ -4,7 +4,6 @@
 #include "actors/security/signatures.hpp"
 #include "tests/actors/security/security_fixture.hpp"
 
-using namespace aetherial::actors::security;
 using namespace aetherial::actors::security::test;
 
 namespace {

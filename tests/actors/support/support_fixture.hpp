@@ -9,13 +9,11 @@
 
 namespace aetherial::actors::support::test {
 
-using namespace aetherial::actors::text::test;
+using namespace ::aetherial::actors::support;
+using namespace ::aetherial::actors::text::test;
 
 /// A support agent and everything it emitted.
-struct support_harness : harness<support_agent> {
-  explicit support_harness(support_config cfg = {})
-      : harness<support_agent>(kind_name, support_agent(std::move(cfg))) {}
-};
+using support_harness = agent_harness<support_agent, kind_name>;
 
 /// Articles of a learning platform's knowledge base.
 inline std::vector<bytes> knowledge_base(events& ev) {
@@ -39,9 +37,7 @@ inline std::vector<bytes> knowledge_base(events& ev) {
 
 /// The one reply in `out`.
 inline const fbs::Reply& the_reply(const std::vector<emitted>& out) {
-  const auto replies = payloads<fbs::Reply>(out);
-  BOOST_TEST_REQUIRE(replies.size() == 1u);
-  return *replies.front();
+  return the_one<fbs::Reply>(out);
 }
 
 } // namespace aetherial::actors::support::test

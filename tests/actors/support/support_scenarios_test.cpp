@@ -6,8 +6,6 @@
 #include "actors/support/triage.hpp"
 #include "tests/actors/support/support_fixture.hpp"
 
-using namespace aetherial::actors;
-using namespace aetherial::actors::support;
 using namespace aetherial::actors::support::test;
 
 namespace {
@@ -19,6 +17,13 @@ std::string reply_id(const std::vector<emitted>& out) {
       return aetherial::schemas::event_id::from(envelope_of(e.value).id()).to_string();
   return {};
 }
+
+/// A support agent that has read the knowledge base.
+struct with_knowledge_base {
+  events ev;
+  support_harness h;
+  with_knowledge_base() { h.feed_all(knowledge_base(ev)); }
+};
 
 } // namespace
 
@@ -37,7 +42,7 @@ BOOST_AUTO_TEST_CASE(how_to_is_answered_from_the_course_creation_article) {
   BOOST_TEST(str(env.correlation_id()) == "conv-1");
   const auto& r = the_reply(out);
   BOOST_TEST(str(r.agent()) == "support");
-  BOOST_TEST(std::string(aetherial::actors::kit::status_name(r.status())) == "answered");
+  BOOST_TEST(status_text(r.status()) == "answered");
   BOOST_TEST(str(r.conversation_id()) == "conv-1");
   BOOST_TEST((strs(r.citations()) == std::vector<std::string>{"kb-course-create"}));
   BOOST_TEST(r.confidence() == 1.0);
@@ -46,16 +51,12 @@ BOOST_AUTO_TEST_CASE(how_to_is_answered_from_the_course_creation_article) {
   BOOST_TEST(text.find("open the Studio and choose New course") != std::string::npos);
 }
 
-BOOST_AUTO_TEST_CASE(support_task_is_answered_with_a_task_outcome) {
-  events ev;
-  support_harness h;
-  for (const auto& a : knowledge_base(ev))
-    (void)h.feed(a);
+BOOST_FIXTURE_TEST_CASE(support_task_is_answered_with_a_task_outcome, with_knowledge_base) {
   const auto& out = h.feed(ev.task("task-7", "support.how_to", "support", "conv-2",
                                    {{"text", "How can I create a new course?"}}));
   const auto& r = the_reply(out);
   BOOST_TEST(str(r.intent()) == "support.how_to");
-  BOOST_TEST(std::string(aetherial::actors::kit::status_name(r.status())) == "answered");
+  BOOST_TEST(status_text(r.status()) == "answered");
   BOOST_TEST((strs(r.citations()) == std::vector<std::string>{"kb-course-create"}));
   const auto outcomes = payloads<fbs::TaskOutcome>(out);
   BOOST_TEST_REQUIRE(outcomes.size() == 1u);
@@ -77,7 +78,7 @@ BOOST_AUTO_TEST_CASE(without_an_article_it_says_so_and_escalates_low_confidence)
   support_harness h;
   const auto& out = h.feed(ev.message("conv-1", "How do I create a course?"));
   const auto& r = the_reply(out);
-  BOOST_TEST(std::string(aetherial::actors::kit::status_name(r.status())) == "escalated");
+  BOOST_TEST(status_text(r.status()) == "escalated");
   BOOST_TEST(r.confidence() == 0.0);
   BOOST_TEST(r.citations()->size() == 0u);
   BOOST_TEST(str(r.text()).find("No knowledge-base article matches this question") == 0u);
@@ -88,15 +89,11 @@ BOOST_AUTO_TEST_CASE(without_an_article_it_says_so_and_escalates_low_confidence)
   BOOST_TEST(sent_to(out, output::decisions).size() == 1u);
 }
 
-BOOST_AUTO_TEST_CASE(payment_problems_escalate_with_reason_money) {
-  events ev;
-  support_harness h;
-  for (const auto& a : knowledge_base(ev))
-    (void)h.feed(a);
+BOOST_FIXTURE_TEST_CASE(payment_problems_escalate_with_reason_money, with_knowledge_base) {
   const auto& out = h.feed(ev.task("task-1", "support.payment_issue", "support", "conv-pay",
                                    {{"text", "My payment didn't go through"}}));
   const auto& r = the_reply(out);
-  BOOST_TEST(std::string(aetherial::actors::kit::status_name(r.status())) == "escalated");
+  BOOST_TEST(status_text(r.status()) == "escalated");
   BOOST_TEST(str(r.text()).find("payment matter") != std::string::npos);
   const auto handoffs = payloads<fbs::HumanHandoff>(out);
   BOOST_TEST_REQUIRE(handoffs.size() == 1u);
@@ -109,21 +106,16 @@ BOOST_AUTO_TEST_CASE(payment_problems_escalate_with_reason_money) {
   // Money escalates even when an article answers the question.
   (void)h.feed(ev.article("kb-refund", "Refunds", "Refunds reach your card within five days."));
   const auto& again = h.feed(ev.message("conv-r", "When do I get my refund?"));
-  BOOST_TEST(std::string(aetherial::actors::kit::status_name(the_reply(again).status())) ==
-             "escalated");
+  BOOST_TEST(status_text(the_reply(again).status()) == "escalated");
   BOOST_TEST((strs(the_reply(again).citations()) == std::vector<std::string>{"kb-refund"}));
   BOOST_TEST(str(payloads<fbs::HumanHandoff>(again).at(0)->reason()) == "money");
 }
 
-BOOST_AUTO_TEST_CASE(negative_sentiment_escalates_but_still_answers) {
-  events ev;
-  support_harness h;
-  for (const auto& a : knowledge_base(ev))
-    (void)h.feed(a);
+BOOST_FIXTURE_TEST_CASE(negative_sentiment_escalates_but_still_answers, with_knowledge_base) {
   const auto& out =
       h.feed(ev.message("conv-angry", "This is terrible, I hate it: how do I reset my password?"));
   const auto& r = the_reply(out);
-  BOOST_TEST(std::string(aetherial::actors::kit::status_name(r.status())) == "escalated");
+  BOOST_TEST(status_text(r.status()) == "escalated");
   BOOST_TEST((strs(r.citations()) == std::vector<std::string>{"kb-password"}));
   BOOST_TEST(str(r.text()).find("Forgot password") != std::string::npos);
   const auto handoffs = payloads<fbs::HumanHandoff>(out);
@@ -132,8 +124,7 @@ BOOST_AUTO_TEST_CASE(negative_sentiment_escalates_but_still_answers) {
   BOOST_TEST(handoffs[0]->sentiment() < -0.4);
   // The same reason is handed over once per conversation.
   const auto& more = h.feed(ev.message("conv-angry", "Still awful and useless."));
-  BOOST_TEST(std::string(aetherial::actors::kit::status_name(the_reply(more).status())) ==
-             "escalated");
+  BOOST_TEST(status_text(the_reply(more).status()) == "escalated");
   BOOST_TEST(payloads<fbs::HumanHandoff>(more).empty());
 }
 
@@ -141,8 +132,7 @@ BOOST_AUTO_TEST_CASE(a_souring_conversation_escalates_on_its_mean_sentiment) {
   events ev;
   support_config cfg;
   support_harness h(cfg);
-  for (const auto& a : knowledge_base(ev))
-    (void)h.feed(a);
+  h.feed_all(knowledge_base(ev));
   // Each message alone is mildly negative (-0.25); together they average at the threshold.
   (void)h.feed(ev.message("c", "The certificate has a problem, how do I get a certificate?"));
   const auto& out = h.feed(ev.message("c", "The course certificate still has a problem"));
@@ -151,11 +141,7 @@ BOOST_AUTO_TEST_CASE(a_souring_conversation_escalates_on_its_mean_sentiment) {
   BOOST_TEST(str(handoffs[0]->reason()) == "negative_sentiment");
 }
 
-BOOST_AUTO_TEST_CASE(earlier_turns_choose_among_articles_for_a_follow_up) {
-  events ev;
-  support_harness h;
-  for (const auto& a : knowledge_base(ev))
-    (void)h.feed(a);
+BOOST_FIXTURE_TEST_CASE(earlier_turns_choose_among_articles_for_a_follow_up, with_knowledge_base) {
   // Alone, "limits" is closest to the upload limits (it says "limits" twice).
   support_harness alone;
   events ev2;
@@ -169,7 +155,7 @@ BOOST_AUTO_TEST_CASE(earlier_turns_choose_among_articles_for_a_follow_up) {
   const auto& r = the_reply(out);
   BOOST_TEST((strs(r.citations()) == std::vector<std::string>{"kb-course-limits"}));
   BOOST_TEST(value_of(r.details(), "context") != "");
-  BOOST_TEST(std::string(aetherial::actors::kit::status_name(r.status())) == "answered");
+  BOOST_TEST(status_text(r.status()) == "answered");
   // Memory is per conversation and bounded.
   const auto& conv = h.agent.state().conversations.at("conv-1");
   BOOST_TEST(conv.turns.size() == 2u);
@@ -206,17 +192,12 @@ BOOST_AUTO_TEST_CASE(thumbs_down_and_up_re_rank_articles) {
   BOOST_TEST(feedback_multiplier(&liked) == 1.4, boost::test_tools::tolerance(1e-12));
 }
 
-BOOST_AUTO_TEST_CASE(retired_articles_are_no_longer_cited) {
-  events ev;
-  support_harness h;
-  for (const auto& a : knowledge_base(ev))
-    (void)h.feed(a);
+BOOST_FIXTURE_TEST_CASE(retired_articles_are_no_longer_cited, with_knowledge_base) {
   (void)h.feed(ev.article("kb-course-create", "", "", {}, false));
   const auto& out = h.feed(ev.message("conv-1", "How do I create a course?"));
   for (const auto& c : strs(the_reply(out).citations()))
     BOOST_TEST(c != "kb-course-create");
-  BOOST_TEST(std::string(aetherial::actors::kit::status_name(the_reply(out).status())) ==
-             "escalated");
+  BOOST_TEST(status_text(the_reply(out).status()) == "escalated");
 }
 
 BOOST_AUTO_TEST_CASE(conversations_are_bounded_and_settings_apply) {
