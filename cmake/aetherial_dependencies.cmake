@@ -6,6 +6,8 @@ find_package(RocksDB CONFIG REQUIRED)
 find_package(FlatBuffers CONFIG REQUIRED)
 find_package(prometheus-cpp CONFIG REQUIRED)
 find_package(spdlog CONFIG REQUIRED)
+find_package(tomlplusplus CONFIG REQUIRED)
+find_package(OpenSSL 3 REQUIRED)
 find_package(Boost 1.74 CONFIG REQUIRED COMPONENTS unit_test_framework)
 
 # CAF 0.17.6 ships neither a CMake config nor a .pc file.

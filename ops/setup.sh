@@ -32,7 +32,7 @@ PACKAGES=(
   g++ cmake ninja-build pkg-config
   libcaf-dev librdkafka-dev librocksdb-dev libflatbuffers-dev flatbuffers-compiler
   prometheus-cpp-dev libboost-test-dev libcli11-dev libspdlog-dev nlohmann-json3-dev
-  kcat clang-format maven curl python3-matplotlib ccache
+  libtomlplusplus-dev libssl-dev kcat clang-format maven curl python3-matplotlib ccache
 )
 
 pkg_installed() {

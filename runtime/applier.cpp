@@ -3,12 +3,31 @@
 #include <exception>
 
 #include "schemas/json.hpp"
+#include "schemas/validate.hpp"
 #include "topics/catalog.hpp"
 
 namespace aetherial::runtime {
 
-decoded_event decode_record(const topics::record& r, std::size_t max_bytes) {
+namespace {
+
+/// Verification (size, FlatBuffers) of `data`, then the input limits.
+const schemas::fbs::Envelope* verify_and_check(const std::uint8_t* data, std::size_t size,
+                                               const schemas::input_limits& limits,
+                                               std::string* why) {
+  const auto* env = schemas::verify_envelope(data, size, limits.max_event_bytes, why);
+  if (env == nullptr || !schemas::check_envelope(*env, limits, why)) return nullptr;
+  return env;
+}
+
+} // namespace
+
+decoded_event decode_record(const topics::record& r, const schemas::input_limits& limits) {
   decoded_event d;
+  const auto max_bytes = limits.max_event_bytes;
+  if (r.null_value) {
+    d.why = "null record value (a tombstone; events are never null)";
+    return d;
+  }
   const auto* data = r.value.data();
   const auto size = r.value.size();
   if (size > 0 && size <= max_bytes && data[0] == '{') {
@@ -25,17 +44,17 @@ decoded_event decode_record(const topics::record& r, std::size_t max_bytes) {
       return d;
     }
     d.converted = std::move(*bytes);
-    d.env = schemas::verify_envelope(d.converted.data(), d.converted.size(), max_bytes, &d.why);
+    d.env = verify_and_check(d.converted.data(), d.converted.size(), limits, &d.why);
     return d;
   }
-  d.env = schemas::verify_envelope(data, size, max_bytes, &d.why);
+  d.env = verify_and_check(data, size, limits, &d.why);
   return d;
 }
 
 apply_outcome apply_record(actors::agent& agent, std::string_view kind, const topics::record& r,
-                           std::size_t max_bytes) {
+                           const schemas::input_limits& limits) {
   apply_outcome out;
-  auto d = decode_record(r, max_bytes);
+  auto d = decode_record(r, limits);
   if (d.env == nullptr) {
     out.result = apply_outcome::status::invalid;
     out.reason = std::move(d.why);
@@ -54,6 +73,17 @@ apply_outcome apply_record(actors::agent& agent, std::string_view kind, const to
     return out;
   }
   out.outputs = ctx.take_outputs();
+  // An output the broker would refuse must not block the partition (or vanish): the input
+  // is dead-lettered instead, the same way on every replay.
+  for (const auto& o : out.outputs) {
+    if (o.value.size() + o.key.size() <= limits.max_output_bytes) continue;
+    out.result = apply_outcome::status::invalid;
+    out.reason = "its " + std::string(actors::output_name(o.to)) + " output of " +
+                 std::to_string(o.value.size()) + " bytes exceeds the output limit of " +
+                 std::to_string(limits.max_output_bytes) + " bytes";
+    out.outputs.clear();
+    break;
+  }
   return out;
 }
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "actors/agent.hpp"
+#include "schemas/validate.hpp"
 #include "topics/kafka.hpp"
 
 namespace aetherial::runtime {
@@ -19,11 +20,13 @@ struct decoded_event {
   std::string why;
 };
 
-/// Verifies the value (size limit, FlatBuffers verifier). A value starting with '{' is
+/// Verifies the value (size limit, FlatBuffers verifier, then schemas::check_envelope:
+/// schema version, event time window, strings). A value starting with '{' is
 /// converted from JSON with defaults derived from the record itself (id from topic,
 /// partition and offset; event time from the record timestamp), so replay gives the same
 /// envelope.
-[[nodiscard]] decoded_event decode_record(const topics::record& r, std::size_t max_bytes);
+[[nodiscard]] decoded_event decode_record(const topics::record& r,
+                                          const schemas::input_limits& limits);
 
 /// What applying one record did.
 struct apply_outcome {
@@ -34,9 +37,12 @@ struct apply_outcome {
 };
 
 /// Applies `r` to `agent` of kind `kind`. Never throws: an agent exception is reported
-/// as status::threw (the agent's state may then be partially changed: restore it).
+/// as status::threw (the agent's state may then be partially changed: restore it). An
+/// output larger than `limits.max_output_bytes` makes the record status::invalid with no
+/// outputs (the state change stays: replay does the same).
 [[nodiscard]] apply_outcome apply_record(actors::agent& agent, std::string_view kind,
-                                         const topics::record& r, std::size_t max_bytes);
+                                         const topics::record& r,
+                                         const schemas::input_limits& limits);
 
 /// Logical topic an output goes to.
 [[nodiscard]] std::string_view output_topic(actors::output o) noexcept;

@@ -9,6 +9,7 @@
 
 #include "actors/agent.hpp"
 #include "schemas/envelope.hpp"
+#include "schemas/limits.hpp"
 #include "schemas/result.hpp"
 #include "topics/kafka.hpp"
 
@@ -19,7 +20,7 @@ struct audit_options {
   topics::kafka_config kafka;
   std::string topic_prefix;
   std::vector<std::string> agents{"all"}; ///< kinds to audit; "all" = every built-in kind
-  std::size_t max_event_bytes = 1u << 20;
+  schemas::input_limits limits;           ///< as the audited run had them
   /// The settings the audited run used (they shape decisions, e.g. a hashing salt).
   actors::agent_settings settings;
   /// Called with (phase, done, total) as the audit progresses; may be empty.

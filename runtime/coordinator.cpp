@@ -12,6 +12,7 @@
 
 #include "runtime/checkpoint.hpp"
 #include "runtime/clock.hpp"
+#include "runtime/crash_guard.hpp"
 #include "runtime/errc.hpp"
 #include "runtime/partition.hpp"
 #include "runtime/recovery.hpp"
@@ -30,6 +31,13 @@ struct partition_slot {
   bool paused = false;
   std::size_t assigned_topics = 0;
   steady_clock::time_point last_checkpoint = steady_clock::now();
+  /// Set at recovery: checkpoint as soon as there is something new, not after the interval,
+  /// so that a process restarting often still makes progress.
+  bool checkpoint_soon = false;
+  /// The crash guard's verdict at recovery (runtime/crash_guard.hpp): note each live record
+  /// before applying it until the next checkpoint, and the record to dead-letter, if any.
+  bool careful = false;
+  std::optional<crash_verdict> poison;
 };
 
 } // namespace
@@ -40,6 +48,7 @@ struct coordinator_state {
   std::unique_ptr<topics::consumer> consumer;
   std::unique_ptr<topics::rebalance_listener> listener;
   std::unique_ptr<kafka_checkpoint_io> io;
+  std::unique_ptr<crash_guard> guard;
   caf::actor supervisor;
   std::vector<std::string> input_topics; ///< full names, in the agent's input order
   std::map<std::int32_t, partition_slot> parts;
@@ -117,6 +126,12 @@ void finish(self_ptr self, partition_slot& slot, prepared_checkpoint&& c,
   m.snapshot_duration(c.snap.agent).Observe(seconds_between(started, steady_clock::now()));
   slot.ledger.checkpoint_done(std::move(c.snap));
   slot.last_checkpoint = steady_clock::now();
+  slot.checkpoint_soon = false;
+  self->state.guard->checkpointed(c.partition, slot.ledger.position_offsets());
+  if (slot.careful) {
+    slot.careful = false;
+    if (slot.host) self->send(slot.host, careful_atom::value, false);
+  }
   update_backpressure(self, c.partition, slot);
 }
 
@@ -196,7 +211,7 @@ void maybe_checkpoint(self_ptr self) {
   const auto interval = std::chrono::milliseconds(st.env.options.checkpoint_interval_ms);
   for (auto& [p, slot] : st.parts) {
     if (slot.ledger.tail_empty()) continue;
-    if (slot.ledger.live() >= st.env.options.checkpoint_events ||
+    if (slot.ledger.live() >= st.env.options.checkpoint_events || slot.checkpoint_soon ||
         now - slot.last_checkpoint >= interval) {
       if (exactly_once(self)) {
         checkpoint_transaction(self);
@@ -208,10 +223,21 @@ void maybe_checkpoint(self_ptr self) {
 }
 
 /// Takes one delivered record into the partition's ledger; queues it for the host.
-void accept(self_ptr, partition_slot& slot, topics::record&& r, batches& out) {
+void accept(self_ptr self, partition_slot& slot, topics::record&& r, batches& out) {
   const bool was_empty = slot.ledger.tail_empty();
   std::shared_ptr<const input_record> in;
   if (slot.ledger.accept(std::move(r), in) != partition_ledger::accepted::appended) return;
+  if (slot.poison && in->topic_index == slot.poison->topic &&
+      in->rec.offset == slot.poison->offset) {
+    // The record the process died on, again and again: dead-lettered, never applied.
+    (void)slot.ledger.skip(in->rec.topic, in->rec.offset);
+    (void)dead_letter(self->state.env.host, in->rec,
+                      "the process died " + std::to_string(slot.poison->deaths) +
+                          " times while agent " + agent_name(self) + " applied it",
+                      "crash");
+    slot.poison.reset();
+    return;
+  }
   // The checkpoint interval runs from the first event not yet checkpointed.
   if (was_empty) slot.last_checkpoint = steady_clock::now();
   if (slot.host && slot.host_ready) out[slot.ledger.partition()].records.push_back(std::move(in));
@@ -262,13 +288,31 @@ void recover_partition(self_ptr self, std::int32_t p, partition_slot& slot) {
   for (const auto& note : plan.notes)
     spdlog::warn("agent {} partition {}: {}", rq.agent, p, note);
   env.host.metrics->recoveries(rq.agent, to_string(plan.source)).Increment();
+  if (plan.corrupt_snapshots > 0)
+    env.host.metrics->snapshots_corrupt(rq.agent).Increment(
+        static_cast<double>(plan.corrupt_snapshots));
   spdlog::info("agent {} partition {}: recovered from {} ({} events replayed)", rq.agent, p,
                to_string(plan.source), plan.replay.size());
   // The consumer starts at the committed offsets, which is where the recovered state ends.
   slot.ledger.start_at(plan.position, plan.journal_seq);
   slot.ledger.set_last_snapshot(plan.snapshot);
+  slot.checkpoint_soon = true;
+  auto verdict = st.guard->on_recovery(p, slot.ledger.position_offsets());
+  slot.careful = verdict.careful;
+  if (verdict.careful)
+    spdlog::warn("agent {} partition {}: recovering again from the same position (recovery {} in "
+                 "a row): noting each record before applying it until the next checkpoint",
+                 rq.agent, p, verdict.marker.recoveries);
+  if (verdict.poison) {
+    spdlog::error("agent {} partition {}: the process died {} times applying {}@{}; it will be "
+                  "dead-lettered",
+                  rq.agent, p, verdict.deaths, rq.topics[static_cast<std::size_t>(verdict.topic)],
+                  verdict.offset);
+    slot.poison = std::move(verdict);
+  }
   if (slot.host) {
     recover_host msg;
+    msg.careful = slot.careful;
     msg.snapshot = std::move(plan.snapshot);
     msg.suppress = plan.replay.size();
     msg.tail = std::move(plan.replay);
@@ -310,6 +354,8 @@ public:
     for (auto p : gone) {
       auto it = st.parts.find(p);
       if (!exactly_once(self_) && !st.failed) checkpoint_partition(self_, it->second);
+      if (!st.failed && it->second.ledger.tail_empty() && it->second.ledger.recovered())
+        st.guard->released(p, it->second.ledger.position_offsets());
       self_->send(st.supervisor, stop_atom::value, p);
       spdlog::info("agent {}: partition {} revoked", agent_name(self_), p);
       st.parts.erase(it);
@@ -337,6 +383,10 @@ caf::behavior coordinator_behavior(self_ptr self, coordinator_env env) {
   auto& st = self->state;
   for (const auto& t : st.env.host.kind->input_topics)
     st.input_topics.push_back(st.env.host.catalog->name(t));
+  st.guard = std::make_unique<crash_guard>(*st.env.store, st.env.host.kind->name,
+                                           st.env.options.retry_limit);
+  st.env.host.guard = st.guard.get();
+  st.env.host.crash_on_key = st.env.options.fault_crash_on_key;
   supervisor_env senv;
   senv.host = st.env.host;
   senv.policy = st.env.options.restart;
@@ -366,6 +416,12 @@ caf::behavior coordinator_behavior(self_ptr self, coordinator_env env) {
         auto& s = self->state;
         if (s.stopping || s.failed || !s.consumer) return;
         auto records = s.consumer->poll(5000, topics::ms{20});
+        if (auto fatal = s.consumer->fatal_error()) {
+          // A fenced or otherwise dead consumer never delivers again: fail, so that the node
+          // is replaced and every partition recovers from its last checkpoint.
+          fail(self, "the consumer failed for good: " + *fatal);
+          return;
+        }
         if (!records.empty()) dispatch(self, records);
         maybe_checkpoint(self);
         report_lag(self);
@@ -389,6 +445,7 @@ caf::behavior coordinator_behavior(self_ptr self, coordinator_env env) {
         // A restart: the last checkpoint's state plus everything dispatched since; what was
         // acknowledged before the failure is applied again without emitting.
         recover_host msg;
+        msg.careful = slot.careful;
         msg.snapshot = slot.ledger.last_snapshot();
         msg.tail = slot.ledger.live_tail();
         msg.suppress = slot.ledger.acknowledged();
@@ -426,6 +483,10 @@ caf::behavior coordinator_behavior(self_ptr self, coordinator_env env) {
         auto& s = self->state;
         s.stopping = true;
         checkpoint_all(self);
+        if (!s.failed)
+          for (auto& [p, slot] : s.parts)
+            if (slot.ledger.tail_empty() && slot.ledger.recovered())
+              s.guard->released(p, slot.ledger.position_offsets());
         if (s.consumer) {
           s.consumer->close();
           s.consumer.reset();

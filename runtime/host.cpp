@@ -1,5 +1,7 @@
 #include "runtime/host.hpp"
 
+#include <cstdlib>
+
 #include <caf/event_based_actor.hpp>
 #include <caf/send.hpp>
 #include <spdlog/spdlog.h>
@@ -28,17 +30,26 @@ std::uint64_t emit_outputs(const host_env& env, std::vector<actors::emitted>& ou
   return n;
 }
 
-void dead_letter(const host_env& env, const topics::record& r, const std::string& reason,
-                 const char* reason_class) {
-  auto sent = env.sink->dead_letter(env.catalog->name(topics::catalog::dlq), r, reason);
-  if (!sent)
-    spdlog::error("agent {}: cannot dead-letter {}/{}@{}: {}", env.kind->name, r.topic, r.partition,
-                  r.offset, sent.error_value().message);
-  env.metrics->dead_letters(env.kind->name, reason_class).Increment();
-  spdlog::warn("dead-lettered {}/{}@{}: {}", r.topic, r.partition, r.offset, reason);
-}
-
 } // namespace
+
+bool dead_letter(const host_env& env, const topics::record& r, const std::string& reason,
+                 const char* reason_class) {
+  topics::dead_letter_info info;
+  info.reason = reason;
+  info.agent = env.kind->name;
+  info.max_bytes = env.limits.max_output_bytes;
+  auto sent = env.sink->dead_letter(env.catalog->name(topics::catalog::dlq), r, info);
+  if (!sent) {
+    spdlog::error("agent {}: cannot dead-letter {}/{}@{} ({}): {}", env.kind->name, r.topic,
+                  r.partition, r.offset, reason, sent.error_value().message);
+    env.metrics->dead_letter_failures(env.kind->name).Increment();
+    return false;
+  }
+  env.metrics->dead_letters(env.kind->name, reason_class).Increment();
+  spdlog::warn("agent {}: dead-lettered {}/{}@{}: {}", env.kind->name, r.topic, r.partition,
+               r.offset, reason);
+  return true;
+}
 
 caf::behavior host_actor(caf::stateful_actor<host_state_data>* self, host_env env,
                          std::int32_t partition, caf::actor coordinator, caf::actor supervisor) {
@@ -54,10 +65,17 @@ caf::behavior host_actor(caf::stateful_actor<host_state_data>* self, host_env en
     auto& st = self->state;
     for (std::size_t i = 0; i < records.size(); ++i) {
       const auto& in = *records[i];
-      const auto t0 = steady_clock::now();
-      auto out = apply_record(*st.agent, env.kind->name, in.rec, env.max_event_bytes);
-      latency.Observe(seconds_between(t0, steady_clock::now()));
       const bool live = i >= suppress;
+      if (live && st.careful && env.guard)
+        env.guard->applying(partition, in.topic_index, in.rec.offset);
+      if (!env.crash_on_key.empty() && in.rec.key == env.crash_on_key) {
+        spdlog::critical("agent {} partition {}: fault injection: aborting on {}/{}@{}",
+                         env.kind->name, partition, in.rec.topic, in.rec.partition, in.rec.offset);
+        std::abort();
+      }
+      const auto t0 = steady_clock::now();
+      auto out = apply_record(*st.agent, env.kind->name, in.rec, env.limits);
+      latency.Observe(seconds_between(t0, steady_clock::now()));
       switch (out.result) {
         case apply_outcome::status::applied:
           ++st.events_applied;
@@ -69,7 +87,7 @@ caf::behavior host_actor(caf::stateful_actor<host_state_data>* self, host_env en
           }
           break;
         case apply_outcome::status::invalid:
-          if (live) dead_letter(env, in.rec, out.reason, "invalid");
+          if (live) (void)dead_letter(env, in.rec, out.reason, "invalid");
           break;
         case apply_outcome::status::threw:
           if (live) self->send(coordinator, ack_atom::value, ack);
@@ -91,6 +109,7 @@ caf::behavior host_actor(caf::stateful_actor<host_state_data>* self, host_env en
         st.agent = env.kind->make(*env.settings);
         st.events_applied = 0;
         st.last_event_time_ms = 0;
+        st.careful = r.careful;
         if (r.snapshot) {
           // Recovery chose a snapshot whose version the kind reads; restore upgrades it.
           const auto& s = *r.snapshot;
@@ -113,6 +132,7 @@ caf::behavior host_actor(caf::stateful_actor<host_state_data>* self, host_env en
         if (!apply_all(b.records, 0, ack)) return;
         self->send(coordinator, ack_atom::value, ack);
       },
+      [=](careful_atom, bool careful) { self->state.careful = careful; },
       [=](checkpt_atom) -> host_state {
         auto& st = self->state;
         return host_state{st.agent->snapshot(), st.events_applied, st.last_event_time_ms};

@@ -5,9 +5,11 @@
 #include <caf/stateful_actor.hpp>
 
 #include "actors/agent.hpp"
+#include "runtime/crash_guard.hpp"
 #include "runtime/messages.hpp"
 #include "runtime/metrics.hpp"
 #include "runtime/sink.hpp"
+#include "schemas/limits.hpp"
 #include "topics/catalog.hpp"
 
 namespace aetherial::runtime {
@@ -18,9 +20,18 @@ struct host_env {
   record_sink* sink = nullptr; ///< decisions and dead letters (the transaction in exactly_once)
   const topics::catalog* catalog = nullptr;
   runtime::metrics* metrics = nullptr;
-  std::size_t max_event_bytes = 0;
+  schemas::input_limits limits;
   const actors::agent_settings* settings = nullptr;
+  crash_guard* guard = nullptr; ///< notes records applied in careful mode (runtime/crash_guard)
+  /// Fault injection for tests: the process aborts when applying a record with this key.
+  std::string crash_on_key;
 };
+
+/// Queues `r` on the dead-letter topic with `reason`, this agent and its origin in headers
+/// (cut to fit the output limit); counts it under `reason_class` once queued, or counts a
+/// failure and logs it. Returns whether it was queued.
+bool dead_letter(const host_env& env, const topics::record& r, const std::string& reason,
+                 const char* reason_class);
 
 /// State of a host actor.
 struct host_state_data {
@@ -28,6 +39,7 @@ struct host_state_data {
   std::uint64_t events_applied = 0;
   std::int64_t last_event_time_ms = 0;
   bool recovered = false;
+  bool careful = false;
   static inline const char* name = "aetherial.host";
 };
 

@@ -35,6 +35,7 @@ struct recover_host {
   std::optional<storage::snapshot> snapshot;
   input_batch tail;
   std::size_t suppress = 0;
+  bool careful = false; ///< note each live record with the crash guard before applying it
 };
 
 /// A host's acknowledgement: `count` more records applied (or dead-lettered as invalid).
@@ -76,6 +77,8 @@ using tick_atom = caf::atom_constant<caf::atom("tick")>;
 /// (skip_atom, partition, topic, offset): supervisor -> coordinator, the record was
 /// dead-lettered and leaves the partition's tail.
 using skip_atom = caf::atom_constant<caf::atom("skip")>;
+/// (careful_atom, bool): coordinator -> host, note live records with the crash guard or not.
+using careful_atom = caf::atom_constant<caf::atom("careful")>;
 /// (fatal_atom, reason): coordinator -> itself, the node must exit.
 using fatal_atom = caf::atom_constant<caf::atom("fatal")>;
 

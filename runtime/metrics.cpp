@@ -29,10 +29,19 @@ metrics::metrics()
                         .Name("aetherial_dead_letters_total")
                         .Help("Records sent to the dead-letter topic, by reason class")
                         .Register(*registry_)),
+      dead_letter_failures_(prometheus::BuildCounter()
+                                .Name("aetherial_dead_letter_failures_total")
+                                .Help("Dead letters that could not be queued")
+                                .Register(*registry_)),
       restarts_(prometheus::BuildCounter()
                     .Name("aetherial_agent_restarts_total")
                     .Help("Agent host restarts by the supervisor")
                     .Register(*registry_)),
+      snapshots_corrupt_(prometheus::BuildCounter()
+                             .Name("aetherial_snapshot_corrupt_total")
+                             .Help("Stored snapshots found damaged at recovery (skipped: an "
+                                   "older one or the log was used)")
+                             .Register(*registry_)),
       latency_(prometheus::BuildHistogram()
                    .Name("aetherial_processing_latency_seconds")
                    .Help("Time an agent takes to handle one event")
@@ -83,6 +92,14 @@ prometheus::Counter& metrics::events_out(const std::string& agent, const std::st
 }
 prometheus::Counter& metrics::dead_letters(const std::string& agent, const std::string& reason) {
   return dead_letters_.Add({{"agent", agent}, {"reason", reason}});
+}
+
+prometheus::Counter& metrics::snapshots_corrupt(const std::string& agent) {
+  return snapshots_corrupt_.Add({{"agent", agent}});
+}
+
+prometheus::Counter& metrics::dead_letter_failures(const std::string& agent) {
+  return dead_letter_failures_.Add({{"agent", agent}});
 }
 prometheus::Counter& metrics::restarts(const std::string& agent) {
   return restarts_.Add({{"agent", agent}});

@@ -30,7 +30,11 @@ public:
   prometheus::Counter& events_in(const std::string& agent, const std::string& topic);
   prometheus::Counter& events_out(const std::string& agent, const std::string& topic);
   prometheus::Counter& dead_letters(const std::string& agent, const std::string& reason);
+  /// Dead letters that could not be queued (logged with their reason).
+  prometheus::Counter& dead_letter_failures(const std::string& agent);
   prometheus::Counter& restarts(const std::string& agent);
+  /// Stored snapshots found damaged (and skipped) at recovery.
+  prometheus::Counter& snapshots_corrupt(const std::string& agent);
   prometheus::Histogram& processing_latency(const std::string& agent);
   prometheus::Histogram& snapshot_duration(const std::string& agent);
   prometheus::Gauge& snapshot_size(const std::string& agent, std::int32_t partition);
@@ -54,7 +58,9 @@ private:
   prometheus::Family<prometheus::Counter>& events_in_;
   prometheus::Family<prometheus::Counter>& events_out_;
   prometheus::Family<prometheus::Counter>& dead_letters_;
+  prometheus::Family<prometheus::Counter>& dead_letter_failures_;
   prometheus::Family<prometheus::Counter>& restarts_;
+  prometheus::Family<prometheus::Counter>& snapshots_corrupt_;
   prometheus::Family<prometheus::Histogram>& latency_;
   prometheus::Family<prometheus::Histogram>& snapshot_duration_;
   prometheus::Family<prometheus::Gauge>& snapshot_size_;

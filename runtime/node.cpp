@@ -202,7 +202,7 @@ result<std::unique_ptr<node>> node::start(node_options options) {
     };
     env.host.catalog = &d->catalog;
     env.host.metrics = d->metrics.get();
-    env.host.max_event_bytes = options.max_event_bytes;
+    env.host.limits = options.limits;
     env.host.settings = &d->options.agent_settings;
     env.kafka = d->kafka;
     // Co-partitioned inputs need the same partition numbers of every input topic on one

@@ -50,7 +50,12 @@ std::vector<std::string> validate(const node_options& o) {
   if (o.checkpoint_interval_ms <= 0)
     problems.push_back("--checkpoint-interval-ms must be positive");
   if (o.max_inflight < 16) problems.push_back("--max-inflight must be at least 16");
-  if (o.max_event_bytes < 64) problems.push_back("--max-event-bytes must be at least 64");
+  if (o.limits.max_event_bytes < 64) problems.push_back("--max-event-bytes must be at least 64");
+  if (o.limits.max_string_bytes < 1) problems.push_back("--max-string-bytes must be at least 1");
+  if (o.limits.max_output_bytes < 1024)
+    problems.push_back("--max-output-bytes must be at least 1024");
+  if (o.limits.min_event_time_ms >= o.limits.max_event_time_ms)
+    problems.push_back("--min-event-time-ms must be below --max-event-time-ms");
   if (o.retry_limit < 1) problems.push_back("--retry-limit must be at least 1");
   if (o.metrics_port > 65535) problems.push_back("--metrics-port must be at most 65535");
   if (o.data_dir.empty()) problems.push_back("--data-dir must not be empty");

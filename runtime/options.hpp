@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "actors/agent.hpp"
+#include "schemas/limits.hpp"
 
 namespace aetherial::runtime {
 
@@ -44,13 +45,19 @@ struct node_options {
   int metrics_port = 9464;                 ///< Prometheus /metrics; -1 disables; 9464
   std::string metrics_bind = "0.0.0.0";    ///< metrics bind address; default 0.0.0.0
   runtime::guarantee guarantee = guarantee::at_least_once; ///< default at_least_once
-  std::size_t checkpoint_events = 10000;  ///< checkpoint after this many events; 10000
-  int checkpoint_interval_ms = 5000;      ///< or after this long; default 5000
-  std::size_t max_inflight = 20000;       ///< unacknowledged records before pausing; 20000
-  std::size_t max_event_bytes = 1u << 20; ///< larger records are dead-lettered; 1 MiB
-  int retry_limit = 3;                    ///< attempts before a poison event is dead-lettered
-  restart_policy restart;                 ///< supervisor backoff and quarantine
-  int telemetry_interval_ms = 5000;       ///< runtime telemetry period; 0 disables; 5000
+  std::size_t checkpoint_events = 10000; ///< checkpoint after this many events; 10000
+  int checkpoint_interval_ms = 5000;     ///< or after this long; default 5000
+  std::size_t max_inflight = 20000;      ///< unacknowledged records before pausing; 20000
+  schemas::input_limits limits;          ///< inbound records outside them are dead-lettered
+  int retry_limit = 3;                   ///< attempts before a poison event is dead-lettered
+  restart_policy restart;                ///< supervisor backoff and quarantine
+  /// Times `aetherial run` starts a failed node again (within 10 minutes) before exiting
+  /// non-zero; default 5, 0 exits at the first failure.
+  int node_restarts = 5;
+  /// Fault injection for tests: the process aborts when an agent applies a record with this
+  /// key (a record that crashes the process). Empty: off.
+  std::string fault_crash_on_key;
+  int telemetry_interval_ms = 5000; ///< runtime telemetry period; 0 disables; 5000
   /// This node's stable name (consumer group instance, transactional id); default: the
   /// host name and a hash of the data directory, so a restarted node is the same member.
   std::string instance_id;

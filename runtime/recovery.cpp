@@ -72,6 +72,7 @@ recovery_plan plan_recovery(const recovery_request& rq, recovery_sources& source
 
   std::size_t corrupt = 0;
   auto local = sources.local(accept, corrupt);
+  plan.corrupt_snapshots = corrupt;
   if (corrupt > 0)
     plan.notes.push_back("skipped " + std::to_string(corrupt) + " corrupt snapshot(s)");
   if (local && local.value()) {
@@ -130,13 +131,25 @@ result<std::size_t> read_topic(const topics::kafka_config& cfg, const std::strin
                                const std::function<void(std::size_t)>& progress) {
   auto rd = topics::reader::create(cfg, /*read_committed=*/true);
   if (!rd) return rd.error_value();
-  auto& r = *rd.value();
-  auto parts = r.partition_count(topic, io_timeout);
+  auto parts = rd.value()->partition_count(topic, io_timeout);
   if (!parts) return parts.error_value();
   std::vector<topics::topic_partition> from;
   for (std::int32_t p = 0; p < parts.value(); ++p)
     from.push_back({topic, p, -2});
+  return read_partitions(cfg, from, each, progress);
+}
+
+result<std::size_t> read_partitions(const topics::kafka_config& cfg,
+                                    const std::vector<topics::topic_partition>& from,
+                                    const std::function<void(topics::record&)>& each,
+                                    const std::function<void(std::size_t)>& progress) {
+  if (from.empty()) return std::size_t{0};
+  auto rd = topics::reader::create(cfg, /*read_committed=*/true);
+  if (!rd) return rd.error_value();
+  auto& r = *rd.value();
   if (auto a = r.assign(from); !a) return a.error_value();
+  // Read up to where each partition ends now: records produced meanwhile are not waited for.
+  if (auto b = r.bound_to_current_end(io_timeout); !b) return b.error_value();
   std::size_t seen = 0;
   std::size_t ended = 0;
   auto last_progress = steady_clock::now();
@@ -149,7 +162,8 @@ result<std::size_t> read_topic(const topics::kafka_config& cfg, const std::strin
         ended = n;
         last_progress = now;
       }
-      if (now - last_progress > idle_limit) return journal_error("timed out reading " + topic);
+      if (now - last_progress > idle_limit)
+        return journal_error("timed out reading " + from.front().topic);
       continue;
     }
     last_progress = now;

@@ -58,6 +58,7 @@ struct recovery_plan {
   std::vector<std::int64_t> position; ///< next offset per topic; -1: from the start
   std::uint64_t journal_seq = 0;      ///< the seq the next journal record gets
   std::vector<std::string> notes;     ///< what was skipped or refused, and why (for the log)
+  std::size_t corrupt_snapshots = 0;  ///< local snapshots skipped as damaged
 };
 
 /// What recovery reads. Every call concerns the request's agent and partition.
@@ -89,8 +90,16 @@ committed_positions(const std::vector<std::string>& topics,
 
 // --- Reading the log (used by recovery and the audit) ---------------------------------------
 
-/// Reads `topic` (every partition, committed records only) from its start to its end,
-/// calling `each` for every record; returns how many were read.
+/// Reads the given topic-partitions (committed records only) from their offsets (-2: the
+/// start) to where they end at the call, calling `each` for every record; returns how many
+/// were read. Records produced meanwhile are not waited for.
+[[nodiscard]] result<std::size_t>
+read_partitions(const topics::kafka_config& cfg, const std::vector<topics::topic_partition>& from,
+                const std::function<void(topics::record&)>& each,
+                const std::function<void(std::size_t)>& progress = {});
+
+/// Reads `topic` (every partition, committed records only) from its start to its end at
+/// the call, calling `each` for every record; returns how many were read.
 [[nodiscard]] result<std::size_t> read_topic(const topics::kafka_config& cfg,
                                              const std::string& topic,
                                              const std::function<void(topics::record&)>& each,

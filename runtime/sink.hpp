@@ -19,10 +19,10 @@ public:
   /// Queues a record (partitioned by `key`).
   [[nodiscard]] virtual result<void> send(std::string_view topic, std::string_view key,
                                           const std::uint8_t* data, std::size_t size) = 0;
-  /// Queues `source` on the dead-letter topic with `reason` and its origin in headers.
+  /// Queues the dead-letter copy of `source` (topics::dead_letter_record) on `dlq_topic`.
   [[nodiscard]] virtual result<void> dead_letter(std::string_view dlq_topic,
                                                  const topics::record& source,
-                                                 std::string_view reason) = 0;
+                                                 const topics::dead_letter_info& info) = 0;
 };
 
 /// record_sink over a topics::producer (which must outlive it).
@@ -34,8 +34,8 @@ public:
     return producer_.send(topic, -1, key, data, size);
   }
   result<void> dead_letter(std::string_view dlq_topic, const topics::record& source,
-                           std::string_view reason) override {
-    return topics::send_dead_letter(producer_, dlq_topic, source, reason);
+                           const topics::dead_letter_info& info) override {
+    return topics::send_dead_letter(producer_, dlq_topic, source, info);
   }
 
 private:

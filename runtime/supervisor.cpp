@@ -140,14 +140,7 @@ caf::behavior supervisor_actor(caf::stateful_actor<supervisor_state>* self, supe
         if (!retries.give_up(f.partition, rec.topic, rec.offset)) return;
         const auto reason = "agent " + agent + " failed " + std::to_string(retries.limit()) +
                             " times on this event: " + f.what;
-        if (auto r = env.host.sink->dead_letter(env.host.catalog->name(topics::catalog::dlq), rec,
-                                                reason);
-            !r)
-          spdlog::error("agent {}: cannot dead-letter {}/{}@{}: {}", agent, rec.topic,
-                        rec.partition, rec.offset, r.error_value().message);
-        env.host.metrics->dead_letters(agent, "agent_error").Increment();
-        spdlog::warn("dead-lettered {}/{}@{} after {} attempts", rec.topic, rec.partition,
-                     rec.offset, retries.limit());
+        (void)dead_letter(env.host, rec, reason, "agent_error");
         self->send(coordinator, skip_atom::value, f.partition, rec.topic, rec.offset);
       },
       [=](stop_atom, std::int32_t p) {

@@ -12,6 +12,7 @@
 #include <flatbuffers/flatbuffers.h>
 
 #include "schemas/envelope_generated.h"
+#include "schemas/limits.hpp"
 
 namespace aetherial::schemas {
 
@@ -62,9 +63,6 @@ struct event_id {
 /// inputs always give the same ids, which is what lets an audit match decisions.
 [[nodiscard]] event_id derive_event_id(event_id cause, std::string_view emitter,
                                        std::uint64_t index) noexcept;
-
-/// Default upper bound on an inbound record's size (1 MiB).
-inline constexpr std::size_t default_max_event_bytes = 1u << 20;
 
 /// Verifies an inbound buffer before any use: size limit, file identifier, FlatBuffers
 /// verifier, and the fields every envelope must carry (id, a known payload).

@@ -41,13 +41,56 @@ bool normalize_id(nlohmann::json& obj, const char* field, std::string* why) {
   return true;
 }
 
+/// The deepest nesting of objects and arrays in `json`, counted without recursion (strings
+/// and their escapes skipped); stops counting once `limit` is passed.
+std::size_t nesting_depth(std::string_view json, std::size_t limit) {
+  std::size_t depth = 0, deepest = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < json.size(); ++i) {
+    const char c = json[i];
+    if (in_string) {
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      if (++depth > deepest && (deepest = depth) > limit) break;
+    } else if ((c == '}' || c == ']') && depth > 0) {
+      --depth;
+    }
+  }
+  return deepest;
+}
+
+/// nlohmann's parse error without its "last read" echo of the input (which may be any
+/// bytes) and its exception prefix.
+std::string parse_error_text(const std::exception& e) {
+  std::string text = e.what();
+  if (auto at = text.find("; last read"); at != std::string::npos) text.erase(at);
+  if (text.rfind("[json.exception.", 0) == 0)
+    if (auto close = text.find("] "); close != std::string::npos) text.erase(0, close + 2);
+  return text;
+}
+
 } // namespace
 
 std::optional<std::vector<std::uint8_t>>
 envelope_from_json(std::string_view json, const json_defaults& defaults, std::string* why) {
-  nlohmann::json obj = nlohmann::json::parse(json.begin(), json.end(), nullptr, false);
-  if (obj.is_discarded() || !obj.is_object()) {
-    if (why) *why = "not a JSON object";
+  if (const auto depth = nesting_depth(json, max_json_depth); depth > max_json_depth) {
+    if (why) *why = "JSON nests deeper than " + std::to_string(max_json_depth) + " levels";
+    return std::nullopt;
+  }
+  nlohmann::json obj;
+  try {
+    obj = nlohmann::json::parse(json.begin(), json.end());
+  } catch (const nlohmann::json::exception& e) {
+    if (why) *why = "malformed JSON: " + parse_error_text(e);
+    return std::nullopt;
+  }
+  if (!obj.is_object()) {
+    if (why) *why = std::string("not a JSON object but ") + obj.type_name();
     return std::nullopt;
   }
   if (obj.contains("type") && !obj.contains("payload_type")) {

@@ -19,6 +19,10 @@ struct json_defaults {
   std::string principal = "anonymous";
 };
 
+/// The deepest nesting of objects and arrays a JSON event may have (FlatBuffers' own
+/// parser refuses deeper input; checking first keeps every step free of deep recursion).
+inline constexpr std::size_t max_json_depth = 64;
+
 /// Converts one JSON object to envelope bytes. The object is an Envelope in FlatBuffers'
 /// JSON form ({"key":..., "payload_type":"ServiceLoad", "payload":{...}}); `type` is
 /// accepted for `payload_type`, and ids may be written as 32 hex digits. Missing id, event

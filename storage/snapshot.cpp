@@ -64,7 +64,12 @@ std::string printable_identifier(const std::uint8_t* p) {
 } // namespace
 
 std::uint32_t crc32c(const std::uint8_t* data, std::size_t size) noexcept {
-  std::uint32_t c = 0xffffffffu;
+  return crc32c_extend(0, data, size);
+}
+
+std::uint32_t crc32c_extend(std::uint32_t crc, const std::uint8_t* data,
+                            std::size_t size) noexcept {
+  std::uint32_t c = crc ^ 0xffffffffu;
   const auto& t = crc_table;
   while (size >= 8) {
     // Bytes are combined explicitly (little-endian order), so the result does not depend on
@@ -81,6 +86,61 @@ std::uint32_t crc32c(const std::uint8_t* data, std::size_t size) noexcept {
   return c ^ 0xffffffffu;
 }
 
+namespace {
+
+/// Feeds values into a running CRC-32C in a fixed little-endian layout.
+class record_digest {
+public:
+  void bytes(const void* data, std::size_t size) {
+    // crc32c() starts from and finishes with 0xffffffff: chain by undoing the finish.
+    crc_ = crc32c_extend(crc_, static_cast<const std::uint8_t*>(data), size);
+  }
+  template <class T> void scalar(T v) {
+    std::uint8_t le[sizeof(T)];
+    auto u = static_cast<std::uint64_t>(v);
+    for (std::size_t i = 0; i < sizeof(T); ++i, u >>= 8)
+      le[i] = static_cast<std::uint8_t>(u & 0xffu);
+    bytes(le, sizeof le);
+  }
+  void text(std::string_view s) {
+    scalar<std::uint32_t>(static_cast<std::uint32_t>(s.size()));
+    bytes(s.data(), s.size());
+  }
+  [[nodiscard]] std::uint32_t value() const { return crc_; }
+
+private:
+  std::uint32_t crc_ = 0;
+};
+
+struct offset_view {
+  std::string_view topic;
+  std::int32_t partition;
+  std::int64_t offset;
+};
+
+std::uint32_t record_crc(std::string_view agent, std::int32_t partition,
+                         std::uint32_t state_version, const std::vector<offset_view>& offsets,
+                         std::uint64_t journal_seq, std::uint64_t events_applied,
+                         std::uint32_t state_crc, std::int64_t last_event_time_ms) {
+  record_digest d;
+  d.text(agent);
+  d.scalar(partition);
+  d.scalar(state_version);
+  d.scalar<std::uint32_t>(static_cast<std::uint32_t>(offsets.size()));
+  for (const auto& o : offsets) {
+    d.text(o.topic);
+    d.scalar(o.partition);
+    d.scalar(o.offset);
+  }
+  d.scalar(journal_seq);
+  d.scalar(events_applied);
+  d.scalar(state_crc);
+  d.scalar(last_event_time_ms);
+  return d.value();
+}
+
+} // namespace
+
 std::vector<std::uint8_t> encode_snapshot(const snapshot& s) {
   namespace fbs = aetherial::schema;
   flatbuffers::FlatBufferBuilder b(s.state.size() + 256 + 64 * s.offsets.size());
@@ -92,9 +152,17 @@ std::vector<std::uint8_t> encode_snapshot(const snapshot& s) {
   const auto agent = b.CreateString(s.agent);
   const auto offsets_vec = b.CreateVector(offsets);
   const auto state = b.CreateVector(s.state.data(), s.state.size());
-  const auto root = fbs::CreateSnapshotRecord(
-      b, agent, s.partition, s.state_version, offsets_vec, s.journal_seq, s.events_applied, state,
-      crc32c(s.state.data(), s.state.size()), s.last_event_time_ms);
+  const auto state_crc = crc32c(s.state.data(), s.state.size());
+  std::vector<offset_view> views;
+  views.reserve(s.offsets.size());
+  for (const auto& o : s.offsets)
+    views.push_back({o.topic, o.partition, o.offset});
+  const auto whole = record_crc(s.agent, s.partition, s.state_version, views, s.journal_seq,
+                                s.events_applied, state_crc, s.last_event_time_ms);
+  b.ForceDefaults(true); // the record checksum is written even when it happens to be 0
+  const auto root =
+      fbs::CreateSnapshotRecord(b, agent, s.partition, s.state_version, offsets_vec, s.journal_seq,
+                                s.events_applied, state, state_crc, s.last_event_time_ms, whole);
   fbs::FinishSnapshotRecordBuffer(b, root);
   return std::vector<std::uint8_t>(b.GetBufferPointer(), b.GetBufferPointer() + b.GetSize());
 }
@@ -142,6 +210,25 @@ result<snapshot> decode_snapshot(const std::uint8_t* data, std::size_t size) {
                    std::to_string(rec->partition()) + ": state checksum mismatch (stored " +
                    hex32(rec->state_crc32c()) + ", computed " + hex32(computed) + " over " +
                    std::to_string(state->size()) + " bytes)");
+
+  if (!reinterpret_cast<const flatbuffers::Table*>(rec)->CheckField(
+          fbs::SnapshotRecord::VT_RECORD_CRC32C))
+    return corrupt("snapshot of agent '" + rec->agent()->str() + "' partition " +
+                   std::to_string(rec->partition()) +
+                   " has no record checksum (written by an older version)");
+  std::vector<offset_view> views;
+  if (const auto* offsets = rec->offsets())
+    for (const auto* o : *offsets)
+      views.push_back({o->topic() ? o->topic()->string_view() : std::string_view(), o->partition(),
+                       o->offset()});
+  const auto whole = record_crc(rec->agent()->string_view(), rec->partition(), rec->state_version(),
+                                views, rec->journal_seq(), rec->events_applied(),
+                                rec->state_crc32c(), rec->last_event_time_ms());
+  if (whole != rec->record_crc32c())
+    return corrupt("snapshot of agent '" + rec->agent()->str() + "' partition " +
+                   std::to_string(rec->partition()) + ": record checksum mismatch (stored " +
+                   hex32(rec->record_crc32c()) + ", computed " + hex32(whole) +
+                   "): its offsets, sequence or counters are damaged");
 
   snapshot s;
   s.agent = rec->agent()->str();

@@ -41,6 +41,10 @@ struct snapshot {
 
 /// CRC-32C (Castagnoli) of a byte range.
 [[nodiscard]] std::uint32_t crc32c(const std::uint8_t* data, std::size_t size) noexcept;
+/// CRC-32C of what `crc` was computed over followed by the byte range (crc32c(a + b) ==
+/// crc32c_extend(crc32c(a), b)).
+[[nodiscard]] std::uint32_t crc32c_extend(std::uint32_t crc, const std::uint8_t* data,
+                                          std::size_t size) noexcept;
 
 /// Encodes a snapshot as a SnapshotRecord FlatBuffer, checksum included.
 [[nodiscard]] std::vector<std::uint8_t> encode_snapshot(const snapshot& s);

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string_view>
 #include <system_error>
+#include <tuple>
 #include <utility>
 
 #include <rocksdb/convenience.h>
@@ -30,6 +31,7 @@ namespace {
 // '/', so one group's prefix is never a prefix of another's.
 constexpr std::string_view snap_root = "snap/";
 constexpr std::string_view format_key = "meta/format";
+constexpr std::string_view marker_root = "mark/";
 constexpr std::string_view format_version = "1";
 constexpr std::size_t partition_digits = 10; // INT32_MAX has 10 digits
 constexpr std::size_t sequence_bytes = 8;
@@ -155,6 +157,9 @@ rocksdb::CompressionType preferred_compression() {
 struct group_state {
   std::uint64_t newest = 0; ///< 0 = none written yet
   std::uint64_t oldest = 1;
+  /// The newest snapshot's state (version, size, CRC-32C) when this process wrote it: a
+  /// snapshot of the same state replaces it rather than pushing out an older, distinct one.
+  std::optional<std::tuple<std::uint32_t, std::size_t, std::uint32_t>> newest_state;
 };
 
 using group_id = std::pair<std::string, std::int32_t>;
@@ -216,12 +221,16 @@ struct snapshot_store::impl {
     return {};
   }
 
+  /// Writes `bytes` as the group's newest snapshot; `state` (version, size, CRC-32C) when
+  /// known, so that an unchanged state overwrites the newest snapshot instead of adding one.
   result<void> write(const std::string& agent, std::int32_t partition,
-                     const std::vector<std::uint8_t>& bytes) {
+                     const std::vector<std::uint8_t>& bytes,
+                     std::optional<std::tuple<std::uint32_t, std::size_t, std::uint32_t>> state) {
     const rocksdb::Slice value(reinterpret_cast<const char*>(bytes.data()), bytes.size());
     std::lock_guard<std::mutex> lock(write_mutex_);
     auto& g = groups_[group_id{agent, partition}];
-    const std::uint64_t seq = g.newest + 1;
+    const bool same_state = state && g.newest > 0 && g.newest_state == state;
+    const std::uint64_t seq = same_state ? g.newest : g.newest + 1;
     const std::uint64_t keep = opts_.keep_last;
     rocksdb::WriteBatch batch;
     auto st = batch.Put(snapshot_key(agent, partition, seq), value);
@@ -242,6 +251,7 @@ struct snapshot_store::impl {
                       st);
     g.newest = seq;
     g.oldest = new_oldest;
+    g.newest_state = state;
     return {};
   }
 };
@@ -296,13 +306,49 @@ result<void> snapshot_store::put(const snapshot& s) {
     return make_error(errc::invalid, "snapshot state of " + std::to_string(s.state.size()) +
                                          " bytes exceeds the limit of " +
                                          std::to_string(max_state_bytes) + " bytes");
-  return impl_->write(s.agent, s.partition, encode_snapshot(s));
+  return impl_->write(
+      s.agent, s.partition, encode_snapshot(s),
+      std::make_tuple(s.state_version, s.state.size(), crc32c(s.state.data(), s.state.size())));
+}
+
+namespace {
+std::string marker_key(const std::string& agent, std::int32_t partition) {
+  return std::string(marker_root) + agent + "/" + std::to_string(partition);
+}
+} // namespace
+
+result<void> snapshot_store::put_marker(const std::string& agent, std::int32_t partition,
+                                        const std::vector<std::uint8_t>& value) {
+  if (auto r = check_group(agent, partition); !r) return r;
+  rocksdb::WriteOptions wo; // in the WAL (the OS has it once written): survives the process
+  const auto st =
+      impl_->db_->Put(wo, marker_key(agent, partition),
+                      rocksdb::Slice(reinterpret_cast<const char*>(value.data()), value.size()));
+  if (!st.ok())
+    return io_error("cannot write the marker of agent '" + agent + "' partition " +
+                        std::to_string(partition),
+                    st);
+  return {};
+}
+
+result<std::optional<std::vector<std::uint8_t>>>
+snapshot_store::get_marker(const std::string& agent, std::int32_t partition) const {
+  if (auto r = check_group(agent, partition); !r) return r.error_value();
+  std::string value;
+  const auto st = impl_->db_->Get(rocksdb::ReadOptions(), marker_key(agent, partition), &value);
+  if (st.IsNotFound()) return std::optional<std::vector<std::uint8_t>>();
+  if (!st.ok())
+    return io_error("cannot read the marker of agent '" + agent + "' partition " +
+                        std::to_string(partition),
+                    st);
+  return std::optional<std::vector<std::uint8_t>>(
+      std::vector<std::uint8_t>(value.begin(), value.end()));
 }
 
 result<void> snapshot_store::put_raw(const std::string& agent, std::int32_t partition,
                                      const std::vector<std::uint8_t>& bytes) {
   if (auto r = check_group(agent, partition); !r) return r;
-  return impl_->write(agent, partition, bytes);
+  return impl_->write(agent, partition, bytes, std::nullopt);
 }
 
 result<std::optional<snapshot>>

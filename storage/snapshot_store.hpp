@@ -54,6 +54,15 @@ public:
   /// Every stored snapshot, newest first per (agent, partition); empty agent = all agents.
   [[nodiscard]] result<std::vector<snapshot_info>> list(const std::string& agent = "") const;
 
+  /// A small value kept per (agent, partition) beside its snapshots, in RocksDB's write-ahead
+  /// log before this returns: what the runtime must still know after the process dies (the
+  /// machine's crash is not covered: no fsync, it is written once per applied record).
+  result<void> put_marker(const std::string& agent, std::int32_t partition,
+                          const std::vector<std::uint8_t>& value);
+  /// The marker of (agent, partition); nullopt when none was written.
+  [[nodiscard]] result<std::optional<std::vector<std::uint8_t>>>
+  get_marker(const std::string& agent, std::int32_t partition) const;
+
   /// Writes raw bytes as the newest snapshot (tests use it to store corrupt data).
   result<void> put_raw(const std::string& agent, std::int32_t partition,
                        const std::vector<std::uint8_t>& bytes);

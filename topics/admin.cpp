@@ -165,14 +165,4 @@ result<std::vector<std::string>> list_topics(const kafka_config& cfg, ms timeout
   return names;
 }
 
-result<void> send_dead_letter(producer& p, std::string_view dlq_topic, const record& source,
-                              std::string_view reason) {
-  std::vector<header> headers = source.headers;
-  headers.push_back(header{std::string(dlq_reason_header), std::string(reason)});
-  headers.push_back(header{std::string(dlq_topic_header), source.topic});
-  headers.push_back(header{std::string(dlq_partition_header), std::to_string(source.partition)});
-  headers.push_back(header{std::string(dlq_offset_header), std::to_string(source.offset)});
-  return p.send(dlq_topic, -1, source.key, source.value.data(), source.value.size(), headers);
-}
-
 } // namespace aetherial::topics

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <exception>
 #include <random>
@@ -210,10 +211,26 @@ std::vector<error> consumer::take_errors() {
   return impl_->take_errors();
 }
 
+std::optional<std::string> consumer::fatal_error() const {
+  std::array<char, 512> reason{};
+  const auto code = rd_kafka_fatal_error(impl_->rk_.get(), reason.data(), reason.size());
+  if (code == RD_KAFKA_RESP_ERR_NO_ERROR) return std::nullopt;
+  return std::string(reason.data()) + " (" + rd_kafka_err2name(code) + ")";
+}
+
 /// The reader's librdkafka handle: a consumer that assigns and never joins its group.
 struct reader::impl : client_state {
-  /// Per assigned partition: true once EOF was seen after its last record.
-  std::map<std::pair<std::string, std::int32_t>, bool> at_end_;
+  /// How far one assigned partition is read.
+  struct progress {
+    std::int64_t bound = -1; ///< the end to reach; -1: wherever the end is met
+    std::int64_t next = -1;  ///< offset after the last record delivered
+    std::int64_t eof = -1;   ///< offset at which the end of the partition was last met
+    [[nodiscard]] bool done() const {
+      if (bound >= 0) return next >= bound || eof >= bound;
+      return eof >= 0 && eof >= next; // met the end after the last record delivered
+    }
+  };
+  std::map<std::pair<std::string, std::int32_t>, progress> parts_;
   handle_ptr rk_;
 };
 
@@ -253,9 +270,19 @@ result<std::unique_ptr<reader>> reader::create(const kafka_config& cfg, bool rea
 result<void> reader::assign(const std::vector<topic_partition>& from) {
   auto list = to_list(from);
   if (auto err = rd_kafka_assign(impl_->rk_.get(), list.get())) return from_code(err, "assign");
-  impl_->at_end_.clear();
+  impl_->parts_.clear();
   for (const auto& tp : from)
-    impl_->at_end_[{tp.topic, tp.partition}] = false;
+    impl_->parts_[{tp.topic, tp.partition}] = impl::progress{};
+  return {};
+}
+
+result<void> reader::bound_to_current_end(ms timeout) {
+  for (auto& [tp, p] : impl_->parts_) {
+    auto w = watermarks(tp.first, tp.second, timeout);
+    if (!w) return w.error_value();
+    p.bound = w.value().second;
+    if (w.value().first >= w.value().second) p.eof = p.bound; // empty: nothing to read
+  }
   return {};
 }
 
@@ -285,29 +312,29 @@ result<int> reader::partition_count(const std::string& topic, ms timeout) {
 }
 
 std::vector<record> reader::poll(std::size_t max, ms timeout) {
-  auto& ends = impl_->at_end_;
+  auto& parts = impl_->parts_;
   auto out = poll_records(impl_->rk_.get(), *impl_, max, timeout,
-                          [&ends](const char* topic, std::int32_t partition) {
-                            auto it = ends.find({topic, partition});
-                            if (it != ends.end()) it->second = true;
+                          [&parts](const char* topic, std::int32_t partition, std::int64_t at) {
+                            auto it = parts.find({topic, partition});
+                            if (it != parts.end()) it->second.eof = std::max(it->second.eof, at);
                           });
   for (const auto& r : out) {
-    auto it = ends.find({r.topic, r.partition});
-    if (it != ends.end()) it->second = false;
+    auto it = parts.find({r.topic, r.partition});
+    if (it != parts.end()) it->second.next = std::max(it->second.next, r.offset + 1);
   }
   return out;
 }
 
 std::size_t reader::partitions_at_end() const {
   std::size_t n = 0;
-  for (const auto& [tp, end] : impl_->at_end_)
-    if (end) ++n;
+  for (const auto& [tp, p] : impl_->parts_)
+    if (p.done()) ++n;
   return n;
 }
 
 bool reader::at_end() const {
-  for (const auto& [tp, end] : impl_->at_end_)
-    if (!end) return false;
+  for (const auto& [tp, p] : impl_->parts_)
+    if (!p.done()) return false;
   return true;
 }
 

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -56,6 +57,7 @@ struct record {
   std::string key;
   std::vector<std::uint8_t> value;
   std::vector<header> headers;
+  bool null_value = false; ///< the value was null (a tombstone), not merely empty
 };
 
 /// A topic-partition, with an offset where one is meant (next offset to read or commit).
@@ -159,6 +161,9 @@ public:
   [[nodiscard]] std::vector<topic_partition> lag() const;
   /// Errors poll met since the last call (consume, rebalance and client-level errors,
   /// a listener that threw); poll itself never fails.
+  /// The consumer's fatal error (e.g. fenced by a newer member with its group.instance.id):
+  /// it will never deliver again and must be replaced. nullopt while healthy.
+  [[nodiscard]] std::optional<std::string> fatal_error() const;
   [[nodiscard]] std::vector<error> take_errors();
 
   struct impl;
@@ -186,9 +191,12 @@ public:
   /// Number of partitions of a topic (error if it does not exist).
   [[nodiscard]] result<int> partition_count(const std::string& topic, ms timeout);
   std::vector<record> poll(std::size_t max, ms timeout);
-  /// True when every assigned partition has been read to its end (the high watermark, or
-  /// the last stable offset when reading committed records): no record is still to come
-  /// unless more are produced.
+  /// Fixes the end of every assigned partition at its high watermark now: at_end() then
+  /// means "read up to where the partition ended at this call", whatever is produced later.
+  /// Without it, the end is wherever the reader last met the end of the partition.
+  result<void> bound_to_current_end(ms timeout);
+  /// True when every assigned partition has been read to its end (see
+  /// bound_to_current_end): no record is still to come unless more are produced.
   [[nodiscard]] bool at_end() const;
   /// How many assigned partitions are read to their end right now.
   [[nodiscard]] std::size_t partitions_at_end() const;
@@ -210,14 +218,32 @@ result<void> ensure_topics(const kafka_config& cfg, const catalog& cat, ms timeo
 
 // Dead-letter headers.
 inline constexpr std::string_view dlq_reason_header = "aetherial.dlq.reason";
+inline constexpr std::string_view dlq_agent_header = "aetherial.dlq.agent";
 inline constexpr std::string_view dlq_topic_header = "aetherial.dlq.source.topic";
 inline constexpr std::string_view dlq_partition_header = "aetherial.dlq.source.partition";
 inline constexpr std::string_view dlq_offset_header = "aetherial.dlq.source.offset";
+/// Present when the copy was cut to fit: the original value's size and SHA-256 (hex), and
+/// how many of the source's headers were left out ("0" when none).
+inline constexpr std::string_view dlq_original_size_header = "aetherial.dlq.original.size";
+inline constexpr std::string_view dlq_original_sha256_header = "aetherial.dlq.original.sha256";
+inline constexpr std::string_view dlq_dropped_headers_header = "aetherial.dlq.headers.dropped";
 
-/// Sends `source` unchanged (key, value, headers) to `dlq_topic` with the reason and its
-/// origin in headers.
+/// Why and by whom a record is dead-lettered, and how large its copy may be.
+struct dead_letter_info {
+  std::string_view reason;
+  std::string_view agent;          ///< the consuming agent kind ("" for none)
+  std::size_t max_bytes = 1000000; ///< key + value + headers of the copy, at most
+};
+
+/// The dead-letter copy of `source`: its key, value and headers with the reason, agent and
+/// origin added. A copy that would not fit `info.max_bytes` is cut (long reason and key
+/// shortened, source headers left out, the value truncated) and says so in headers with
+/// the original size and digest: a dead letter is never lost for its size.
+[[nodiscard]] record dead_letter_record(const record& source, const dead_letter_info& info);
+
+/// Queues dead_letter_record(source, info) on `dlq_topic`.
 result<void> send_dead_letter(producer& p, std::string_view dlq_topic, const record& source,
-                              std::string_view reason);
+                              const dead_letter_info& info);
 
 /// The embedded broker: librdkafka's in-process mock cluster. In memory only: it keeps
 /// nothing across restarts. Its limits: no Admin CreateTopics, no real transactions, about

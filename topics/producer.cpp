@@ -90,14 +90,14 @@ result<void> producer::send(std::string_view topic, std::int32_t partition, std:
   vus[n++].u.i32 = partition < 0 ? RD_KAFKA_PARTITION_UA : partition;
   vus[n].vtype = RD_KAFKA_VTYPE_MSGFLAGS;
   vus[n++].u.i = RD_KAFKA_MSG_F_COPY;
-  // An empty key is no key (random partition); an empty value is a null value (a
-  // tombstone on a compacted topic).
+  // An empty key is no key (random partition); a null `value` is a null value (a tombstone
+  // on a compacted topic), a non-null one of size 0 an empty value.
   if (!key.empty()) {
     vus[n].vtype = RD_KAFKA_VTYPE_KEY;
     vus[n].u.mem.ptr = const_cast<char*>(key.data());
     vus[n++].u.mem.size = key.size();
   }
-  if (value != nullptr && size > 0) {
+  if (value != nullptr) {
     vus[n].vtype = RD_KAFKA_VTYPE_VALUE;
     vus[n].u.mem.ptr = const_cast<std::uint8_t*>(value);
     vus[n++].u.mem.size = size;

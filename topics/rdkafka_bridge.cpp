@@ -195,6 +195,7 @@ record to_record(const rd_kafka_message_t& m) {
   rd_kafka_timestamp_type_t type = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE;
   r.timestamp_ms = rd_kafka_message_timestamp(&m, &type);
   if (m.key != nullptr) r.key.assign(static_cast<const char*>(m.key), m.key_len);
+  r.null_value = m.payload == nullptr;
   if (m.payload != nullptr) {
     const auto* p = static_cast<const std::uint8_t*>(m.payload);
     r.value.assign(p, p + m.len);
@@ -231,7 +232,7 @@ std::vector<record> poll_records(rd_kafka_t* rk, client_state& state, std::size_
     if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
       out.push_back(to_record(*m));
     } else if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
-      if (on_eof && m->rkt != nullptr) on_eof(rd_kafka_topic_name(m->rkt), m->partition);
+      if (on_eof && m->rkt != nullptr) on_eof(rd_kafka_topic_name(m->rkt), m->partition, m->offset);
     } else {
       std::string what = "consume";
       if (m->rkt != nullptr)

@@ -110,7 +110,9 @@ private:
 [[nodiscard]] record to_record(const rd_kafka_message_t& m);
 
 /// Called for a partition EOF event (only delivered with enable.partition.eof=true).
-using eof_callback = std::function<void(const char* topic, std::int32_t partition)>;
+/// Called when a partition is read to its end, with the offset the end is at.
+using eof_callback =
+    std::function<void(const char* topic, std::int32_t partition, std::int64_t offset)>;
 
 /// Polls a consumer handle: waits up to `timeout` for the first record, then takes what is
 /// already there without waiting, up to `max`. Partition EOF events go to `on_eof` (if

@@ -61,6 +61,16 @@ public:
   void signal(int sig) {
     if (pid_ > 0 && !reaped_) ::kill(pid_, sig);
   }
+  /// The exit code if the child has exited (reaping it), or -1 while it runs.
+  int poll_exit() {
+    if (pid_ <= 0) return -1;
+    if (reaped_) return status_;
+    int st = 0;
+    if (::waitpid(pid_, &st, WNOHANG) != pid_) return -1;
+    reaped_ = true;
+    status_ = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    return status_;
+  }
   /// Waits for exit; returns the exit code (128+signal when killed).
   int wait() {
     if (pid_ <= 0) return -1;

@@ -213,7 +213,7 @@ BOOST_AUTO_TEST_CASE(poison_event_is_dead_lettered_and_processing_continues) {
 
 BOOST_AUTO_TEST_CASE(malformed_events_are_dead_lettered_with_reasons) {
   node_fixture f;
-  f.options.max_event_bytes = 4096;
+  f.options.limits.max_event_bytes = 4096;
   f.start({"counting"});
   f.send_count("k", 1);
   f.send(topics::catalog::metrics, "x", {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12});
@@ -228,19 +228,49 @@ BOOST_AUTO_TEST_CASE(malformed_events_are_dead_lettered_with_reasons) {
   const std::string ok_json =
       R"({"key":"k","type":"ServiceLoad","payload":{"service":"k","replicas":1,"cpu_utilization":0.5}})";
   f.send(topics::catalog::metrics, "k", std::vector<std::uint8_t>(ok_json.begin(), ok_json.end()));
+  // Valid FlatBuffers that break the input limits.
+  f.send(topics::catalog::metrics, "x", {}); // a null value
+  const std::string deep = R"({"type":"ServiceLoad","payload":{"service":)" +
+                           std::string(1500, '[') + std::string(1500, ']') + "}}";
+  f.send(topics::catalog::metrics, "x", std::vector<std::uint8_t>(deep.begin(), deep.end()));
+  {
+    flatbuffers::FlatBufferBuilder b;
+    auto p = fbs::CreateServiceLoadDirect(b, "k", 1, 100, 0.5);
+    const auto id = fbs::EventId{99, 9999};
+    auto e = fbs::CreateEnvelopeDirect(b, &id, 99, "k", 5, "svc", nullptr, nullptr,
+                                       fbs::Payload::ServiceLoad, p.Union());
+    fbs::FinishEnvelopeBuffer(b, e);
+    f.send(topics::catalog::metrics, "k",
+           std::vector<std::uint8_t>(b.GetBufferPointer(), b.GetBufferPointer() + b.GetSize()));
+  }
+  f.send(topics::catalog::metrics, "k",
+         test::service_load({99, 10001}, 253402300800000, "k", 1, 0.5)); // year 10000
+  f.send(topics::catalog::metrics, "k", test::service_load({99, 10002}, 6, "k\xff", 1, 0.5));
+  f.send(topics::catalog::metrics, "k",
+         test::service_load({99, 10003}, 7, std::string(300, 's'), 1, 0.5));
   f.send_count("k", 3);
   auto decisions = f.decisions_until(3);
   BOOST_TEST(decisions.size() == 3u);
   auto dlq = test::read_until(f.node->kafka(), f.node->catalog().name(topics::catalog::dlq),
-                              [](const auto& all) { return all.size() >= 4; });
-  BOOST_TEST_REQUIRE(dlq.size() == 4u);
+                              [](const auto& all) { return all.size() >= 10; });
+  BOOST_TEST_REQUIRE(dlq.size() == 10u);
   std::vector<std::string> reasons;
-  for (const auto& r : dlq)
+  for (const auto& r : dlq) {
     reasons.push_back(test::header_value(r, topics::dlq_reason_header));
+    BOOST_TEST(test::header_value(r, topics::dlq_agent_header) == "counting");
+  }
   BOOST_TEST(reasons[0].find("file identifier") != std::string::npos, reasons[0]);
   BOOST_TEST(reasons[1].find("verification") != std::string::npos, reasons[1]);
   BOOST_TEST(reasons[2].find("exceeds the limit") != std::string::npos, reasons[2]);
   BOOST_TEST(reasons[3].find("invalid JSON event") != std::string::npos, reasons[3]);
+  BOOST_TEST(reasons[4].find("null record value") != std::string::npos, reasons[4]);
+  BOOST_TEST(reasons[5].find("nests deeper than 64") != std::string::npos, reasons[5]);
+  BOOST_TEST(reasons[6].find("schema version 99") != std::string::npos, reasons[6]);
+  BOOST_TEST(reasons[7].find("outside the accepted window") != std::string::npos, reasons[7]);
+  BOOST_TEST(reasons[8].find(": not valid UTF-8") != std::string::npos, reasons[8]);
+  BOOST_TEST(reasons[9].find(": 300 bytes exceed the limit of 256") != std::string::npos,
+             reasons[9]);
+  BOOST_TEST(dlq[4].value.empty());
 }
 
 BOOST_AUTO_TEST_CASE(audit_finds_no_divergence_then_reports_an_altered_decision) {
@@ -288,6 +318,29 @@ BOOST_AUTO_TEST_CASE(audit_finds_no_divergence_then_reports_an_altered_decision)
     BOOST_TEST(chain.value().find("ServiceLoad") != std::string::npos, chain.value());
   }
 
+  // A decision that claims to be from operations but that no input caused (a fabricated
+  // or foreign event) is a divergence, not "pending".
+  {
+    flatbuffers::FlatBufferBuilder fb;
+    auto fake = fbs::CreateScaleDecisionDirect(fb, "web", 2, 40, "hpa", "fabricated");
+    schemas::envelope_header fh;
+    fh.id = {0xfa, 0xb1};
+    fh.key = "web";
+    fh.event_time_ms = t0;
+    fh.principal = "agent:operations";
+    fh.causation = {0xdead, 0xbeef};
+    f.send(topics::catalog::decisions, fh.key,
+           schemas::finish_envelope(fb, fh, fbs::Payload::ScaleDecision, fake.Union()));
+    (void)f.producer->flush(topics::ms{10000});
+    auto fabricated = runtime::run_audit(ao);
+    BOOST_TEST_REQUIRE(fabricated.has_value());
+    BOOST_TEST(fabricated.value().divergences == 1u, fabricated.value().first_divergence);
+    BOOST_TEST(fabricated.value().pending == 0u);
+    BOOST_TEST(fabricated.value().first_divergence.find("caused by no input of agent "
+                                                        "operations") != std::string::npos,
+               fabricated.value().first_divergence);
+  }
+
   // Alter one recorded operations decision: same id, different content.
   const topics::record* victim = nullptr;
   for (const auto& r : decisions)
@@ -309,7 +362,7 @@ BOOST_AUTO_TEST_CASE(audit_finds_no_divergence_then_reports_an_altered_decision)
 
   auto audited = runtime::run_audit(ao);
   BOOST_TEST_REQUIRE(audited.has_value());
-  BOOST_TEST(audited.value().divergences >= 1u);
+  BOOST_TEST(audited.value().divergences >= 2u);
   BOOST_TEST(audited.value().first_divergence.find(h.id.to_string()) != std::string::npos,
              audited.value().first_divergence);
   BOOST_TEST(audited.value().first_divergence.find("caused by") != std::string::npos);

@@ -71,8 +71,9 @@ public:
     return {};
   }
   result<void> dead_letter(std::string_view dlq_topic, const topics::record& source,
-                           std::string_view reason) override {
-    records.push_back({std::string(dlq_topic), source.key, source.value, std::string(reason)});
+                           const topics::dead_letter_info& info) override {
+    const auto copy = topics::dead_letter_record(source, info);
+    records.push_back({std::string(dlq_topic), copy.key, copy.value, std::string(info.reason)});
     return {};
   }
   [[nodiscard]] std::size_t count(const std::string& topic) const {

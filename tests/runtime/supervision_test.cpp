@@ -120,7 +120,7 @@ struct supervision_fixture {
     env.host.sink = &sink;
     env.host.catalog = &cat;
     env.host.metrics = &m;
-    env.host.max_event_bytes = 1 << 20;
+    env.host.limits.max_event_bytes = 1 << 20;
     env.host.settings = &settings;
     env.policy = policy;
     env.retry_limit = retry_limit;

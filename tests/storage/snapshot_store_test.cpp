@@ -181,6 +181,26 @@ BOOST_AUTO_TEST_CASE(keeps_the_last_k) {
   BOOST_TEST(offset_of(*latest(*store, "security", 0)) == 100);
 }
 
+BOOST_AUTO_TEST_CASE(an_unchanged_state_replaces_the_newest_instead_of_pushing_out_older_ones) {
+  temp_dir dir;
+  store_options opts;
+  opts.keep_last = 3;
+  auto store = open_store(dir.sub("db"), opts);
+  put_ok(*store, make("operations", 0, 10));
+  put_ok(*store, make("operations", 0, 20));
+  // An idle partition checkpoints the same state again and again at later offsets.
+  auto idle = make("operations", 0, 30);
+  for (int i = 0; i < 5; ++i) {
+    idle.offsets.front().offset = 30 + i;
+    put_ok(*store, idle);
+  }
+  const auto infos = list_ok(*store, "operations");
+  BOOST_TEST_REQUIRE(infos.size() == 3u);      // the distinct states at 10, 20 and 30 are all kept
+  BOOST_TEST(offset_of(*infos[0].meta) == 34); // the newest copy of the unchanged state
+  BOOST_TEST(offset_of(*infos[1].meta) == 20);
+  BOOST_TEST(offset_of(*infos[2].meta) == 10);
+}
+
 BOOST_AUTO_TEST_CASE(keep_last_one) {
   temp_dir dir;
   auto store = open_store(dir.sub("db"), keeping(1));

@@ -163,21 +163,64 @@ BOOST_AUTO_TEST_CASE(garbage_and_empty_buffers_are_rejected) {
 }
 
 BOOST_AUTO_TEST_CASE(flipping_any_single_byte_never_yields_a_different_snapshot) {
-  // A flip is rejected, or it hit padding or metadata the checksum does not cover; the state
-  // itself never changes silently.
+  // A flip is rejected, or it hit padding or an unused byte: no field (state, offsets,
+  // sequence, counters, version, agent, partition) ever changes silently.
   const auto s = sample();
   const auto bytes = encode_snapshot(s);
   std::size_t rejected = 0;
   for (std::size_t i = 0; i < bytes.size(); ++i) {
-    auto copy = bytes;
-    copy[i] ^= 0x5a;
-    const auto r = decode_snapshot(copy.data(), copy.size());
-    if (!r.has_value())
-      ++rejected;
-    else
+    for (std::uint8_t mask : {std::uint8_t{0x01}, std::uint8_t{0x5a}, std::uint8_t{0x80}}) {
+      auto copy = bytes;
+      copy[i] ^= mask;
+      const auto r = decode_snapshot(copy.data(), copy.size());
+      if (!r.has_value()) {
+        ++rejected;
+        continue;
+      }
       BOOST_TEST(r->state == s.state, "state changed silently by flipping byte " << i);
+      BOOST_TEST(r->agent == s.agent, "agent changed silently by flipping byte " << i);
+      BOOST_TEST(r->partition == s.partition, "partition changed by flipping byte " << i);
+      BOOST_TEST(r->state_version == s.state_version, "version changed by flipping byte " << i);
+      BOOST_TEST(r->journal_seq == s.journal_seq, "journal_seq changed by flipping byte " << i);
+      BOOST_TEST(r->events_applied == s.events_applied, "events changed by flipping byte " << i);
+      BOOST_TEST(r->last_event_time_ms == s.last_event_time_ms, "time changed at byte " << i);
+      BOOST_TEST_REQUIRE(r->offsets.size() == s.offsets.size());
+      for (std::size_t k = 0; k < s.offsets.size(); ++k) {
+        BOOST_TEST(r->offsets[k].topic == s.offsets[k].topic, "offsets changed at byte " << i);
+        BOOST_TEST(r->offsets[k].offset == s.offsets[k].offset, "offsets changed at byte " << i);
+        BOOST_TEST(r->offsets[k].partition == s.offsets[k].partition);
+      }
+    }
   }
   BOOST_TEST(rejected > 0u);
+}
+
+BOOST_AUTO_TEST_CASE(a_damaged_offset_fails_the_record_checksum) {
+  const auto s = sample();
+  auto bytes = encode_snapshot(s);
+  // Find the first offset's 8-byte value in the buffer and change it.
+  const auto offset = s.offsets.front().offset;
+  std::size_t at = bytes.size();
+  for (std::size_t i = 0; i + 8 <= bytes.size(); ++i) {
+    std::int64_t v;
+    std::memcpy(&v, &bytes[i], 8);
+    if (v == offset) {
+      at = i;
+      break;
+    }
+  }
+  BOOST_TEST_REQUIRE(at < bytes.size());
+  bytes[at] ^= 0x01;
+  check_corrupt(decode_snapshot(bytes.data(), bytes.size()), "record checksum mismatch");
+}
+
+BOOST_AUTO_TEST_CASE(crc32c_extends_over_concatenation) {
+  const std::string a = "snapshot ", b = "record";
+  const std::string ab = a + b;
+  const auto* pa = reinterpret_cast<const std::uint8_t*>(a.data());
+  const auto* pb = reinterpret_cast<const std::uint8_t*>(b.data());
+  const auto* pab = reinterpret_cast<const std::uint8_t*>(ab.data());
+  BOOST_TEST(crc32c_extend(crc32c(pa, a.size()), pb, b.size()) == crc32c(pab, ab.size()));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

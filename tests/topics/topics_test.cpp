@@ -171,6 +171,38 @@ BOOST_FIXTURE_TEST_CASE(reader_reads_a_range_and_watermarks_are_right, broker_fi
   }
 }
 
+BOOST_FIXTURE_TEST_CASE(a_bounded_reader_stops_at_the_end_it_saw_and_never_waits_for_more,
+                        broker_fixture) {
+  create("bounded", 2);
+  auto p = make_producer();
+  for (int i = 0; i < 40; ++i)
+    send(*p, "bounded", i % 2, "k", "early-" + std::to_string(i), {});
+  flush(*p);
+  auto r = make_reader();
+  BOOST_REQUIRE(r->assign({{"bounded", 0, -2}, {"bounded", 1, -2}}));
+  BOOST_REQUIRE(r->bound_to_current_end(10s));
+  // Records produced after the bound was taken are not waited for.
+  for (int i = 0; i < 40; ++i)
+    send(*p, "bounded", i % 2, "k", "late-" + std::to_string(i), {});
+  flush(*p);
+  std::size_t early = 0;
+  const bool ended = eventually(20s, [&] {
+    for (auto& rec : r->poll(7, 100ms)) // small batches: the end falls inside one
+      if (text(rec.value).rfind("early-", 0) == 0) ++early;
+    return r->at_end();
+  });
+  BOOST_TEST(ended);
+  BOOST_TEST(early == 40u);
+}
+
+BOOST_FIXTURE_TEST_CASE(an_empty_partition_is_at_its_end_at_once, broker_fixture) {
+  create("nothing", 1);
+  auto r = make_reader();
+  BOOST_REQUIRE(r->assign({{"nothing", 0, -2}}));
+  BOOST_REQUIRE(r->bound_to_current_end(10s));
+  BOOST_TEST(r->at_end());
+}
+
 BOOST_FIXTURE_TEST_CASE(dead_letter_carries_reason_and_source, broker_fixture) {
   create("inbox", 3);
   create("dlq", 1);
@@ -183,7 +215,10 @@ BOOST_FIXTURE_TEST_CASE(dead_letter_carries_reason_and_source, broker_fixture) {
   BOOST_REQUIRE(r->assign({{"inbox", 2, -2}}));
   const record poisoned = read_all(*r, 1).front();
 
-  auto sent = send_dead_letter(*p, "dlq", poisoned, "envelope verification failed: truncated");
+  dead_letter_info info;
+  info.reason = "envelope verification failed: truncated";
+  info.agent = "operations";
+  auto sent = send_dead_letter(*p, "dlq", poisoned, info);
   BOOST_REQUIRE_MESSAGE(sent.has_value(), (sent ? "" : sent.error_value().to_string()));
   flush(*p);
 
@@ -207,6 +242,9 @@ BOOST_FIXTURE_TEST_CASE(dead_letter_carries_reason_and_source, broker_fixture) {
   BOOST_TEST(topic->value == "inbox");
   BOOST_TEST(partition->value == "2");
   BOOST_TEST(offset->value == std::to_string(poisoned.offset));
+  BOOST_REQUIRE(find_header(dead, dlq_agent_header) != nullptr);
+  BOOST_TEST(find_header(dead, dlq_agent_header)->value == "operations");
+  BOOST_TEST(find_header(dead, dlq_original_size_header) == nullptr); // it fit: not cut
 }
 
 BOOST_AUTO_TEST_CASE(invalid_configuration_is_a_config_error) {

@@ -1,0 +1,89 @@
+#pragma once
+// The `aetherial` command line's flags and configuration file: every subcommand, its
+// options, and what they parse into. Kept apart from main() so tests can parse any
+// argument list and read the values or the error.
+//
+// Forms: `--flag value` and `--flag=value`; repeatable key=value options take one
+// `key=value` token per occurrence (`--agent-setting a.b=5 --agent-setting c=d`) and never
+// the next flag. `--config FILE` reads a TOML file (see read_toml_config).
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "app/demo.hpp"
+#include "app/settings.hpp"
+#include "runtime/node.hpp"
+
+namespace aetherial::app {
+
+/// Flags several subcommands share.
+struct common_flags {
+  std::string brokers;
+  std::string topic_prefix;
+  std::string log_level = "info";
+  std::string log_format = "text";
+};
+
+/// Everything the command line can set.
+struct cli_values {
+  common_flags common;
+  runtime::node_options node;
+  settings_flags settings;
+  std::vector<std::string> kafka_properties; ///< key=value, as given
+  demo_options demo;
+  std::string produce_topic, produce_file, produce_principal = "cli";
+  int produce_partitions = 4;
+  std::vector<std::string> audit_agents{"all"};
+  std::string snap_dir = "aetherial-data", snap_agent = "operations";
+  int snap_partition = 0;
+  int topics_partitions = 4;
+  bool topics_create = false;
+  int broker_partitions = 4;
+  std::string ask_text, ask_principal = "user:cli", ask_role = "user", ask_conversation;
+  int ask_timeout = 30;
+  std::string explain_id;
+};
+
+/// The parser and its subcommands; `values` receives what was parsed.
+struct cli {
+  CLI::App app;
+  cli_values values;
+  CLI::App *run = nullptr, *demo = nullptr, *produce = nullptr, *audit = nullptr,
+           *snapshot = nullptr, *snap_ls = nullptr, *snap_show = nullptr, *topics = nullptr,
+           *broker = nullptr, *ask = nullptr, *explain = nullptr, *version = nullptr;
+
+  cli();
+  cli(const cli&) = delete;
+  cli& operator=(const cli&) = delete;
+};
+
+/// What parsing ended with: nothing (go on), or an exit code with the text CLI11 printed
+/// (help, or the error that says what to fix).
+struct parse_outcome {
+  std::optional<int> exit_code;
+  std::string message;
+};
+
+/// Parses `args` (args[0] is the program name) into `c.values`; --help and errors end
+/// parsing with an exit code and a message. Also checks what CLI11 cannot: each key=value
+/// token has a key, and --kafka-property pairs are moved into the node options.
+[[nodiscard]] parse_outcome parse(cli& c, const std::vector<std::string>& args);
+
+/// A TOML configuration file as CLI11 config items for the subcommand `command`: top-level
+/// keys are `command`'s long flag names (`brokers = "b:9092"`, `guarantee = "exactly_once"`),
+/// `[run]`/`[audit]`/... tables hold keys for that subcommand only, and the tables
+/// `[agent-settings]` (values), `[agent-setting-files]` (paths) and `[kafka-properties]`
+/// take dotted keys (`operations.autoscaling.default_max_replicas = 20`). Throws
+/// CLI::ConfigError naming file, line and key for malformed TOML, an unknown key or table,
+/// or a value of the wrong shape.
+[[nodiscard]] std::vector<CLI::ConfigItem> read_toml_config(std::string_view text,
+                                                            const std::string& file,
+                                                            const CLI::App& app,
+                                                            const std::string& command);
+
+} // namespace aetherial::app
