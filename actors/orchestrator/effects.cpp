@@ -67,14 +67,14 @@ std::pair<std::string, std::string> orchestrator_agent::ask_language_model(const
 }
 
 void orchestrator_agent::on_effect_result(const fbs::EffectResult& r, context& ctx) {
-  const auto it = state_.effects.find(std::string(text(r.effect_id())));
+  const auto it = state_.effects.find(std::string(view(r.effect_id())));
   if (it == state_.effects.end()) return;
   const std::string effect_id = it->first;
   const pending_effect p = std::move(it->second);
   state_.effects.erase(it);
 
-  const std::string out(text(r.output()));
-  const std::string detail(text(r.detail()));
+  const std::string out(view(r.output()));
+  const std::string detail(view(r.detail()));
   const bool answered = r.success() && !out.empty();
   std::string reply_text;
   if (answered)

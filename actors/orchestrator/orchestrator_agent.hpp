@@ -13,28 +13,22 @@
 #include <string_view>
 
 #include "actors/agent.hpp"
+#include "actors/kit/agent_base.hpp"
 #include "actors/orchestrator/config.hpp"
 #include "actors/orchestrator/emit.hpp"
 #include "actors/orchestrator/intent_grammar.hpp"
 #include "actors/orchestrator/state.hpp"
+#include "actors/orchestrator/state_codec.hpp"
 
 namespace aetherial::actors::orchestrator {
 
-/// Name of the agent kind, and the emitter name in derived event ids.
-inline constexpr std::string_view kind_name = "orchestrator";
-
 /// The Orchestrator of one partition; owned by its host, lives as long as the host.
-class orchestrator_agent final : public agent {
+class orchestrator_agent final : public kit::agent_base<orchestrator_agent, orchestrator_state,
+                                                        orchestrator_config, &decode_state> {
 public:
-  explicit orchestrator_agent(orchestrator_config cfg = {});
+  using agent_base::agent_base;
 
   void on_event(const fbs::Envelope& event, context& ctx) override;
-  [[nodiscard]] bytes snapshot() const override;
-  [[nodiscard]] bool restore(const std::uint8_t* data, std::size_t size) override;
-
-  /// The current state, for tests and inspection.
-  [[nodiscard]] const orchestrator_state& state() const noexcept { return state_; }
-  [[nodiscard]] const orchestrator_config& config() const noexcept { return cfg_; }
 
 private:
   /// Who asked what, for the handling of one command.
@@ -75,9 +69,6 @@ private:
              std::vector<std::string> citations = {});
   void set_turn_outcome(const std::string& conversation_id, const std::string& command_id,
                         const std::string& status);
-
-  orchestrator_config cfg_;
-  orchestrator_state state_;
 };
 
 /// Creates an Orchestrator with the defaults and `settings` applied ("orchestrator.*"), and

@@ -133,7 +133,7 @@ std::pair<std::string, std::string> orchestrator_agent::route(const command_info
 // --- outcomes, effect results, deadlines -------------------------------------------------------
 
 void orchestrator_agent::on_task_outcome(const fbs::TaskOutcome& o, context& ctx) {
-  const auto it = state_.tasks.find(std::string(text(o.task_id())));
+  const auto it = state_.tasks.find(std::string(view(o.task_id())));
   // Outcomes of tasks this instance did not issue, or already answered or timed out, are not
   // counted again: the pending entry is what makes an outcome count once.
   if (it == state_.tasks.end()) return;
@@ -148,7 +148,7 @@ void orchestrator_agent::on_task_outcome(const fbs::TaskOutcome& o, context& ctx
     status = o.success() ? fbs::ReplyStatus::answered : fbs::ReplyStatus::failed;
     if (const auto* results = o.results())
       for (const auto* kv : *results)
-        if (kv != nullptr && text(kv->key()) == "status" && text(kv->value()) == "escalated")
+        if (kv != nullptr && view(kv->key()) == "status" && view(kv->value()) == "escalated")
           status = fbs::ReplyStatus::escalated;
   }
   // An answer from no data yet is not a failure of the agent, nor a success: not counted.
@@ -167,10 +167,10 @@ void orchestrator_agent::on_task_outcome(const fbs::TaskOutcome& o, context& ctx
   if (const auto* results = o.results()) {
     for (const auto* kv : *results) {
       if (kv == nullptr) continue;
-      details.emplace_back(std::string(text(kv->key())), std::string(text(kv->value())));
+      details.emplace_back(std::string(view(kv->key())), std::string(view(kv->value())));
     }
   }
-  const std::string detail(text(o.detail()));
+  const std::string detail(view(o.detail()));
   std::string reply_text;
   if (o.success() || status == fbs::ReplyStatus::no_data || status == fbs::ReplyStatus::escalated)
     reply_text = capitalized(p.agent) +
