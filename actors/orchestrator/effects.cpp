@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "actors/kit/containers.hpp"
 #include "actors/kit/task.hpp"
 #include "actors/orchestrator/intents.hpp"
 #include "actors/orchestrator/orchestrator_agent.hpp"
@@ -67,11 +68,9 @@ std::pair<std::string, std::string> orchestrator_agent::ask_language_model(const
 }
 
 void orchestrator_agent::on_effect_result(const fbs::EffectResult& r, context& ctx) {
-  const auto it = state_.effects.find(std::string(view(r.effect_id())));
-  if (it == state_.effects.end()) return;
-  const std::string effect_id = it->first;
-  const pending_effect p = std::move(it->second);
-  state_.effects.erase(it);
+  auto taken = kit::take(state_.effects, std::string(view(r.effect_id())));
+  if (!taken) return;
+  const auto& [effect_id, p] = *taken;
 
   const std::string out(view(r.output()));
   const std::string detail(view(r.detail()));

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "actors/kit/containers.hpp"
 #include "actors/kit/task.hpp"
 #include "actors/orchestrator/intents.hpp"
 #include "actors/orchestrator/orchestrator_agent.hpp"
@@ -133,13 +134,11 @@ std::pair<std::string, std::string> orchestrator_agent::route(const command_info
 // --- outcomes, effect results, deadlines -------------------------------------------------------
 
 void orchestrator_agent::on_task_outcome(const fbs::TaskOutcome& o, context& ctx) {
-  const auto it = state_.tasks.find(std::string(view(o.task_id())));
   // Outcomes of tasks this instance did not issue, or already answered or timed out, are not
   // counted again: the pending entry is what makes an outcome count once.
-  if (it == state_.tasks.end()) return;
-  const std::string task_id = it->first;
-  const pending_task p = std::move(it->second);
-  state_.tasks.erase(it);
+  auto taken = kit::take(state_.tasks, std::string(view(o.task_id())));
+  if (!taken) return;
+  const auto& [task_id, p] = *taken;
 
   // The agent's own status, else (outcomes written before it) success or failure, with an
   // escalation said in the results.
