@@ -141,8 +141,9 @@ void orchestrator_agent::reply(context& ctx, const command_info& cmd, std::strin
                                double confidence, key_values details,
                                std::vector<std::string> citations) {
   emit_reply(ctx, output::replies, cmd.conversation_id, cmd.correlation,
-             reply_fields{cmd.conversation_id, std::move(text), std::move(status), intent,
-                          confidence, std::move(citations), std::move(details)});
+             kit::reply_spec{cmd.conversation_id, std::string(kind_name), std::move(text),
+                             std::move(status), intent, confidence, std::move(citations),
+                             std::move(details)});
 }
 
 void orchestrator_agent::set_turn_outcome(const std::string& conversation_id,

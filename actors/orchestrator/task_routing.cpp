@@ -99,13 +99,14 @@ std::pair<std::string, std::string> orchestrator_agent::route(const command_info
     details.emplace_back("slot." + k, v);
   if (urgent) why += "; marked urgent, priority raised";
   emit_reply(ctx, output::decisions, cmd.conversation_id, cmd.correlation,
-             reply_fields{cmd.conversation_id,
-                          why,
-                          fbs::ReplyStatus::routed,
-                          m.intent,
-                          m.confidence,
-                          {task_id},
-                          details});
+             kit::reply_spec{cmd.conversation_id,
+                             std::string(kind_name),
+                             why,
+                             fbs::ReplyStatus::routed,
+                             m.intent,
+                             m.confidence,
+                             {task_id},
+                             details});
 
   reply(ctx, cmd,
         render(r.doing, slots) + ": routed to the " + capitalized(target.agent) +
@@ -177,10 +178,15 @@ void orchestrator_agent::on_task_outcome(const fbs::TaskOutcome& o, context& ctx
   else
     reply_text = "The " + capitalized(p.agent) + " agent could not complete " + p.task_type + ": " +
                  (detail.empty() ? std::string("it gave no reason.") : detail);
-  emit_reply(
-      ctx, output::replies, p.conversation_id, p.correlation,
-      reply_fields{
-          p.conversation_id, reply_text, status, p.intent, p.confidence, {task_id}, details});
+  emit_reply(ctx, output::replies, p.conversation_id, p.correlation,
+             kit::reply_spec{p.conversation_id,
+                             std::string(kind_name),
+                             reply_text,
+                             status,
+                             p.intent,
+                             p.confidence,
+                             {task_id},
+                             details});
   set_turn_outcome(p.conversation_id, p.command_id, std::string(kit::status_name(status)));
 }
 
