@@ -48,14 +48,6 @@ void add_kafka_flags(CLI::App* cmd, common_flags& c) {
       ->envname("AETHERIAL_TOPIC_PREFIX");
 }
 
-/// Options of a client command, with the cluster (`--brokers`, `--topic-prefix`) of `c`.
-template <class Options> Options with_cluster(const common_flags& c) {
-  Options o;
-  o.brokers = c.brokers;
-  o.topic_prefix = c.topic_prefix;
-  return o;
-}
-
 void setup_logging(const common_flags& c) {
   auto logger = spdlog::stderr_color_mt("aetherial");
   spdlog::set_default_logger(logger);
@@ -384,7 +376,9 @@ int main(int argc, char** argv) {
   if (*run) return cmd_run(node_opts, common);
   if (*demo) return aetherial::app::run_demo(demo_opts);
   if (*produce) {
-    auto o = with_cluster<aetherial::app::produce_options>(common);
+    aetherial::app::produce_options o;
+    o.brokers = common.brokers;
+    o.topic_prefix = common.topic_prefix;
     o.topic = produce_topic;
     o.principal = produce_principal;
     o.partitions = produce_partitions;
@@ -407,7 +401,9 @@ int main(int argc, char** argv) {
   if (*topics_cmd) return cmd_topics(common, topics_partitions, topics_create);
   if (*broker) return cmd_broker(common, broker_partitions);
   if (*ask) {
-    auto o = with_cluster<aetherial::app::ask_options>(common);
+    aetherial::app::ask_options o;
+    o.brokers = common.brokers;
+    o.topic_prefix = common.topic_prefix;
     o.text = ask_text;
     o.principal = ask_principal;
     o.role = ask_role;
