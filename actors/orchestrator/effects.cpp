@@ -85,16 +85,8 @@ void orchestrator_agent::on_effect_result(const fbs::EffectResult& r, context& c
     reply_text = "The language model gave no answer: " +
                  (detail.empty() ? std::string("the effect failed without a reason.") : detail);
   const auto status = answered ? fbs::ReplyStatus::answered : fbs::ReplyStatus::failed;
-  emit_reply(ctx, output::replies, p.conversation_id, p.correlation,
-             kit::reply_spec{p.conversation_id,
-                             std::string(kind_name),
-                             reply_text,
-                             status,
-                             p.intent,
-                             p.confidence,
-                             {effect_id},
-                             {{"effect_id", effect_id}, {"source", p.kind}, {"detail", detail}}});
-  set_turn_outcome(p.conversation_id, p.command_id, std::string(kit::status_name(status)));
+  answer_pending(p, reply_text, status, {effect_id},
+                 {{"effect_id", effect_id}, {"source", p.kind}, {"detail", detail}}, ctx);
 }
 
 void orchestrator_agent::expire(context& ctx) {
@@ -106,22 +98,17 @@ void orchestrator_agent::expire(context& ctx) {
     }
     auto& s = state_.stats[stats_key(p.agent, p.task_type)];
     ++s.failures;
-    emit_reply(ctx, output::replies, p.conversation_id, p.correlation,
-               kit::reply_spec{p.conversation_id,
-                               std::string(kind_name),
-                               "No outcome from the " + capitalized(p.agent) + " agent for task " +
-                                   it->first + " within " + seconds(cfg_.task_timeout_ms) +
-                                   "; I have stopped waiting for it.",
-                               fbs::ReplyStatus::failed,
-                               p.intent,
-                               p.confidence,
-                               {it->first},
-                               {{"task_id", it->first},
-                                {"agent", p.agent},
-                                {"task_type", p.task_type},
-                                {"reason", "timeout"},
-                                {"success_rate", fixed(success_rate(s), 4)}}});
-    set_turn_outcome(p.conversation_id, p.command_id, "failed");
+    answer_pending(p,
+                   "No outcome from the " + capitalized(p.agent) + " agent for task " + it->first +
+                       " within " + seconds(cfg_.task_timeout_ms) +
+                       "; I have stopped waiting for it.",
+                   fbs::ReplyStatus::failed, {it->first},
+                   {{"task_id", it->first},
+                    {"agent", p.agent},
+                    {"task_type", p.task_type},
+                    {"reason", "timeout"},
+                    {"success_rate", fixed(success_rate(s), 4)}},
+                   ctx);
     it = state_.tasks.erase(it);
   }
   for (auto it = state_.effects.begin(); it != state_.effects.end();) {
@@ -130,18 +117,11 @@ void orchestrator_agent::expire(context& ctx) {
       ++it;
       continue;
     }
-    emit_reply(ctx, output::replies, p.conversation_id, p.correlation,
-               kit::reply_spec{
-                   p.conversation_id,
-                   std::string(kind_name),
+    answer_pending(p,
                    "The language model did not answer within " + seconds(cfg_.effect_timeout_ms) +
                        " (effect " + it->first + "); I have stopped waiting for it.",
-                   fbs::ReplyStatus::failed,
-                   p.intent,
-                   p.confidence,
-                   {it->first},
-                   {{"effect_id", it->first}, {"source", p.kind}, {"reason", "timeout"}}});
-    set_turn_outcome(p.conversation_id, p.command_id, "failed");
+                   fbs::ReplyStatus::failed, {it->first},
+                   {{"effect_id", it->first}, {"source", p.kind}, {"reason", "timeout"}}, ctx);
     it = state_.effects.erase(it);
   }
 }

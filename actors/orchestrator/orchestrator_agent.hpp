@@ -69,6 +69,16 @@ private:
              std::vector<std::string> citations = {});
   void set_turn_outcome(const std::string& conversation_id, const std::string& command_id,
                         const std::string& status);
+  /// Answers the command that issued the pending task or effect `p`, on aetherial.replies with
+  /// its intent and confidence, and records the reply's status as the outcome of its turn.
+  template <class Pending>
+  void answer_pending(const Pending& p, std::string text, fbs::ReplyStatus status,
+                      std::vector<std::string> citations, key_values details, context& ctx) {
+    emit_reply(ctx, output::replies, p.conversation_id, p.correlation,
+               kit::reply_spec{p.conversation_id, std::string(kind_name), std::move(text), status,
+                               p.intent, p.confidence, std::move(citations), std::move(details)});
+    set_turn_outcome(p.conversation_id, p.command_id, std::string(kit::status_name(status)));
+  }
 };
 
 /// Creates an Orchestrator with the defaults and `settings` applied ("orchestrator.*"), and

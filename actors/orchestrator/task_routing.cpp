@@ -178,16 +178,7 @@ void orchestrator_agent::on_task_outcome(const fbs::TaskOutcome& o, context& ctx
   else
     reply_text = "The " + capitalized(p.agent) + " agent could not complete " + p.task_type + ": " +
                  (detail.empty() ? std::string("it gave no reason.") : detail);
-  emit_reply(ctx, output::replies, p.conversation_id, p.correlation,
-             kit::reply_spec{p.conversation_id,
-                             std::string(kind_name),
-                             reply_text,
-                             status,
-                             p.intent,
-                             p.confidence,
-                             {task_id},
-                             details});
-  set_turn_outcome(p.conversation_id, p.command_id, std::string(kit::status_name(status)));
+  answer_pending(p, reply_text, status, {task_id}, details, ctx);
 }
 
 } // namespace aetherial::actors::orchestrator
