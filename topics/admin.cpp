@@ -28,8 +28,7 @@ struct admin_client {
     auto conf = make_conf(cfg, {});
     if (!conf) return conf.error_value();
     auto a = std::make_unique<admin_client>();
-    a->state_.install(conf->get());
-    auto rk = make_handle(RD_KAFKA_PRODUCER, std::move(conf.value()));
+    auto rk = make_handle(RD_KAFKA_PRODUCER, std::move(conf.value()), a->state_);
     if (!rk) return rk.error_value();
     a->rk_ = std::move(rk.value());
     return a;

@@ -15,6 +15,16 @@ using namespace detail;
 
 namespace {
 
+/// Applies `op` (pause or resume) to `partitions` of `rk`; `what` names it in errors.
+result<void> on_partitions(rd_kafka_t* rk, const std::vector<topic_partition>& partitions,
+                           rd_kafka_resp_err_t (*op)(rd_kafka_t*, rd_kafka_topic_partition_list_t*),
+                           const char* what) {
+  auto list = to_list(partitions);
+  if (auto err = op(rk, list.get())) return from_code(err, what);
+  if (auto e = partition_error(list.get(), what)) return *e;
+  return {};
+}
+
 std::vector<property> consumer_defaults(bool read_committed) {
   return {
       {"enable.auto.commit", "false"},       // offsets are committed by the runtime only
@@ -114,9 +124,8 @@ result<std::unique_ptr<consumer>> consumer::create(const kafka_config& cfg,
   if (!conf) return conf.error_value();
   auto p = std::make_unique<impl>();
   p->listener_ = listener;
-  p->install(conf->get());
   rd_kafka_conf_set_rebalance_cb(conf->get(), &impl::on_rebalance);
-  auto rk = make_handle(RD_KAFKA_CONSUMER, std::move(conf.value()));
+  auto rk = make_handle(RD_KAFKA_CONSUMER, std::move(conf.value()), *p);
   if (!rk) return rk.error_value();
   p->rk_ = std::move(rk.value());
   // Client-level events (errors) are served by consumer_poll too.
@@ -140,19 +149,11 @@ std::vector<record> consumer::poll(std::size_t max, ms timeout) {
 }
 
 result<void> consumer::pause(const std::vector<topic_partition>& partitions) {
-  auto list = to_list(partitions);
-  if (auto err = rd_kafka_pause_partitions(impl_->rk_.get(), list.get()))
-    return from_code(err, "pause");
-  if (auto e = partition_error(list.get(), "pause")) return *e;
-  return {};
+  return on_partitions(impl_->rk_.get(), partitions, &rd_kafka_pause_partitions, "pause");
 }
 
 result<void> consumer::resume(const std::vector<topic_partition>& partitions) {
-  auto list = to_list(partitions);
-  if (auto err = rd_kafka_resume_partitions(impl_->rk_.get(), list.get()))
-    return from_code(err, "resume");
-  if (auto e = partition_error(list.get(), "resume")) return *e;
-  return {};
+  return on_partitions(impl_->rk_.get(), partitions, &rd_kafka_resume_partitions, "resume");
 }
 
 result<void> consumer::seek(const topic_partition& position, ms timeout) {
@@ -259,8 +260,7 @@ result<std::unique_ptr<reader>> reader::create(const kafka_config& cfg, bool rea
   auto conf = make_conf(cfg, defaults);
   if (!conf) return conf.error_value();
   auto p = std::make_unique<impl>();
-  p->install(conf->get());
-  auto rk = make_handle(RD_KAFKA_CONSUMER, std::move(conf.value()));
+  auto rk = make_handle(RD_KAFKA_CONSUMER, std::move(conf.value()), *p);
   if (!rk) return rk.error_value();
   p->rk_ = std::move(rk.value());
   (void)rd_kafka_poll_set_consumer(p->rk_.get());

@@ -34,8 +34,7 @@ result<std::unique_ptr<embedded_broker>> embedded_broker::start(int brokers) {
   auto conf = make_conf(kafka_config{"", "aetherial-embedded-broker", {}}, {{"log_level", "4"}});
   if (!conf) return conf.error_value();
   auto p = std::make_unique<impl>();
-  p->state_.install(conf->get());
-  auto rk = make_handle(RD_KAFKA_PRODUCER, std::move(conf.value()));
+  auto rk = make_handle(RD_KAFKA_PRODUCER, std::move(conf.value()), p->state_);
   if (!rk) return rk.error_value();
   p->rk_ = std::move(rk.value());
   p->cluster_ = rd_kafka_mock_cluster_new(p->rk_.get(), brokers);

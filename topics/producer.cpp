@@ -70,9 +70,8 @@ result<std::unique_ptr<producer>> producer::create(const kafka_config& cfg,
   if (!conf) return conf.error_value();
   auto p = std::make_unique<impl>();
   p->transactional_ = !transactional_id.empty();
-  p->install(conf->get());
   rd_kafka_conf_set_dr_msg_cb(conf->get(), &impl::on_delivery);
-  auto rk = make_handle(RD_KAFKA_PRODUCER, std::move(conf.value()));
+  auto rk = make_handle(RD_KAFKA_PRODUCER, std::move(conf.value()), *p);
   if (!rk) return rk.error_value();
   p->rk_ = std::move(rk.value());
   return std::unique_ptr<producer>(new producer(std::move(p)));

@@ -156,6 +156,11 @@ result<handle_ptr> make_handle(rd_kafka_type_t type, conf_ptr conf) {
   return handle_ptr(rk);
 }
 
+result<handle_ptr> make_handle(rd_kafka_type_t type, conf_ptr conf, client_state& state) {
+  state.install(conf.get());
+  return make_handle(type, std::move(conf));
+}
+
 partition_list_ptr to_list(const std::vector<topic_partition>& partitions) {
   partition_list_ptr list(rd_kafka_topic_partition_list_new(
       static_cast<int>(std::max<std::size_t>(1, partitions.size()))));

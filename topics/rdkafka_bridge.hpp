@@ -99,6 +99,10 @@ private:
 /// Creates a client; takes ownership of `conf` on success and on failure.
 [[nodiscard]] result<handle_ptr> make_handle(rd_kafka_type_t type, conf_ptr conf);
 
+/// As make_handle, reporting its client-level events to `state` (installed on `conf` first).
+[[nodiscard]] result<handle_ptr> make_handle(rd_kafka_type_t type, conf_ptr conf,
+                                             client_state& state);
+
 [[nodiscard]] partition_list_ptr to_list(const std::vector<topic_partition>& partitions);
 [[nodiscard]] std::vector<topic_partition> from_list(const rd_kafka_topic_partition_list_t* list);
 

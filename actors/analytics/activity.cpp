@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "actors/analytics/text.hpp"
+#include "actors/kit/containers.hpp"
 
 namespace aetherial::actors::analytics {
 
@@ -112,10 +113,8 @@ void record_experiment(tenant_state& t, const analytics_config& cfg, const activ
   auto it = t.experiments.find(std::string(a.experiment));
   if (it == t.experiments.end()) {
     if (t.experiments.size() >= cfg.max_experiments) {
-      auto oldest = t.experiments.begin();
-      for (auto e = t.experiments.begin(); e != t.experiments.end(); ++e)
-        if (e->second.last_seen_ms < oldest->second.last_seen_ms) oldest = e;
-      t.experiments.erase(oldest);
+      t.experiments.erase(kit::least_recent(
+          t.experiments, [](const experiment_record& e) { return e.last_seen_ms; }));
     }
     it = t.experiments.emplace(std::string(a.experiment), experiment_record{}).first;
   }

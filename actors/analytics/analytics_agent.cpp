@@ -48,7 +48,7 @@ constexpr std::string_view refusal_text =
 
 } // namespace
 
-analytics_agent::analytics_agent(analytics_config cfg) : cfg_(std::move(cfg)) {
+analytics_agent::analytics_agent(analytics_config cfg) : agent_base(std::move(cfg)) {
   refusing_ = cfg_.salt.size() < std::max<std::size_t>(cfg_.min_salt_bytes, 1);
   if (!refusing_) {
     key_ = derive_key(cfg_.salt);
@@ -84,20 +84,20 @@ void analytics_agent::on_activity(const fbs::Envelope& event, const fbs::UserAct
              "analytics.configuration");
     return;
   }
-  const std::string_view user = text(a.user_ref());
+  const std::string_view user = view(a.user_ref());
   if (user.empty()) return; // anonymous activity counts no user
-  const std::string_view key = text(event.key());
+  const std::string_view key = view(event.key());
   const std::string tenant = key.empty() ? cfg_.default_tenant : std::string(key);
-  const std::string_view session = text(a.session_id());
+  const std::string_view session = view(a.session_id());
 
   activity act;
   act.user = keyed_hash(key_, "user", user);
   act.session = session.empty() ? keyed_hash(key_, "user-session", user)
                                 : keyed_hash(key_, "session", session);
-  act.kind = text(a.kind());
-  act.feature = text(a.feature());
-  act.experiment = text(a.experiment());
-  act.variant = text(a.variant());
+  act.kind = view(a.kind());
+  act.feature = view(a.feature());
+  act.experiment = view(a.experiment());
+  act.variant = view(a.variant());
   act.time_ms = ctx.event_time_ms();
   record_activity(state_.tenants[tenant], cfg_, act);
   evict_tenants();
@@ -135,7 +135,7 @@ report analytics_agent::answer(std::string_view query, const kit::task_spec& tas
 }
 
 void analytics_agent::on_task(const fbs::Task& fb_task, context& ctx) {
-  if (text(fb_task.target_agent()) != kind_name) return;
+  if (view(fb_task.target_agent()) != kind_name) return;
   const kit::task_spec task = kit::read_task(fb_task);
   const std::string requested = kit::params_as<kit::analytics_params>(task.params).tenant;
   const std::string tenant = requested.empty() ? cfg_.default_tenant : requested;
@@ -200,17 +200,6 @@ void analytics_agent::emit_answer(const report& r, const kit::task_spec& task,
                     kit::outcome_spec{task_id, type, std::string(kind_name), r.success, status,
                                       r.text, conversation, details},
                     conversation);
-}
-
-bytes analytics_agent::snapshot() const {
-  return encode_state(state_, fingerprint_);
-}
-
-bool analytics_agent::restore(const std::uint8_t* data, std::size_t size) {
-  auto decoded = decode_state(data, size, fingerprint_);
-  if (!decoded) return false;
-  state_ = std::move(*decoded);
-  return true;
 }
 
 std::unique_ptr<agent> make_analytics_agent(const agent_settings& settings) {

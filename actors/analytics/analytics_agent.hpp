@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -15,30 +16,33 @@
 #include "actors/analytics/keyed_hash.hpp"
 #include "actors/analytics/reports.hpp"
 #include "actors/analytics/state.hpp"
+#include "actors/analytics/state_codec.hpp"
+#include "actors/kit/agent_base.hpp"
 #include "actors/kit/task.hpp"
 
 namespace aetherial::actors::analytics {
 
-/// Name of the agent kind, and the emitter name in derived event ids.
-inline constexpr std::string_view kind_name = "analytics";
-
 /// The Analytics agent of one partition; owned by its host, lives as long as the host.
-class analytics_agent final : public agent {
+class analytics_agent final
+    : public kit::agent_base<analytics_agent, analytics_state, analytics_config> {
 public:
   explicit analytics_agent(analytics_config cfg);
 
   void on_event(const fbs::Envelope& event, context& ctx) override;
-  [[nodiscard]] bytes snapshot() const override;
-  /// Also refuses a snapshot taken under another salt.
-  [[nodiscard]] bool restore(const std::uint8_t* data, std::size_t size) override;
 
   /// Whether the agent refuses to work (no usable salt configured).
   [[nodiscard]] bool refusing() const noexcept { return refusing_; }
-  /// The current state, for tests and inspection.
-  [[nodiscard]] const analytics_state& state() const noexcept { return state_; }
-  [[nodiscard]] const analytics_config& config() const noexcept { return cfg_; }
 
 private:
+  friend agent_base;
+  /// Snapshots are tagged with the fingerprint of the salt's key.
+  [[nodiscard]] bytes encode_snapshot() const { return encode_state(state_, fingerprint_); }
+  /// Also refuses a snapshot taken under another salt.
+  [[nodiscard]] std::optional<analytics_state> decode_snapshot(const std::uint8_t* data,
+                                                               std::size_t size) const {
+    return decode_state(data, size, fingerprint_);
+  }
+
   void on_activity(const fbs::Envelope& event, const fbs::UserActivity& a, context& ctx);
   void on_task(const fbs::Task& task, context& ctx);
   [[nodiscard]] report answer(std::string_view query, const kit::task_spec& task,
@@ -47,11 +51,9 @@ private:
                    fbs::ReplyStatus status, context& ctx);
   void evict_tenants();
 
-  analytics_config cfg_;
   hash_key key_;
   std::uint64_t fingerprint_ = 0;
   bool refusing_ = false;
-  analytics_state state_;
 };
 
 /// Creates an Analytics agent configured by "analytics.salt" (required: without it the agent

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "actors/agent.hpp"
@@ -51,6 +52,10 @@ struct analytics_config {
   double ab_alpha = 0.05;                      ///< two-sided significance level
   std::uint32_t ab_min_users = 30;             ///< users per variant before any verdict
 };
+
+/// Name of the agent kind: the prefix of its settings ("<kind>.<name>") and the emitter name
+/// in derived event ids.
+inline constexpr std::string_view kind_name = "analytics";
 
 /// The defaults with the "analytics." settings applied; a bad value keeps its default
 /// (`check_settings` reports it).

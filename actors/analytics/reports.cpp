@@ -38,6 +38,12 @@ std::string change_text(std::int64_t now, std::int64_t before, std::string_view 
   return std::string(change > 0 ? "up " : "down ") + integer(pct) + "% from " + std::string(since);
 }
 
+// The change from `before` to `now` in percent, one decimal; empty without a `before`.
+std::string change_pct(std::int64_t now, std::int64_t before) {
+  if (before <= 0) return std::string();
+  return fixed(100.0 * static_cast<double>(now - before) / static_cast<double>(before), 1);
+}
+
 std::string range_text(std::int32_t from, std::int32_t to) {
   return from == to ? date(from) : date(from) + " to " + date(to);
 }
@@ -99,19 +105,15 @@ report active_users_report(const tenant_state* t, std::string_view tenant, std::
                      : std::string("no concurrent sessions yet")) +
            ". " + grouped(wau) + " in the last 7 days, " + grouped(mau) +
            " in the last 30 days (HyperLogLog estimates, about 1.6% standard error).";
-  r.metrics = {
-      {"tenant", std::string(tenant)},
-      {"day", date(today)},
-      {"dau", integer(dau)},
-      {"dau_yesterday", integer(yesterday)},
-      {"dau_change_pct",
-       yesterday > 0
-           ? fixed(100.0 * static_cast<double>(dau - yesterday) / static_cast<double>(yesterday), 1)
-           : std::string()},
-      {"wau", integer(wau)},
-      {"mau", integer(mau)},
-      {"peak_concurrent", integer(peak)},
-      {"peak_hour", peak > 0 ? hour_of(day->second.peak_ms) : std::string()}};
+  r.metrics = {{"tenant", std::string(tenant)},
+               {"day", date(today)},
+               {"dau", integer(dau)},
+               {"dau_yesterday", integer(yesterday)},
+               {"dau_change_pct", change_pct(dau, yesterday)},
+               {"wau", integer(wau)},
+               {"mau", integer(mau)},
+               {"peak_concurrent", integer(peak)},
+               {"peak_hour", peak > 0 ? hour_of(day->second.peak_ms) : std::string()}};
   return r;
 }
 
@@ -161,10 +163,7 @@ report active_users_report(const tenant_state* t, std::string_view tenant, std::
                {"to", date(last)},
                {"active_users", integer(n)},
                {"active_users_before", integer(prev)},
-               {"change_pct",
-                prev > 0
-                    ? fixed(100.0 * static_cast<double>(n - prev) / static_cast<double>(prev), 1)
-                    : std::string()}};
+               {"change_pct", change_pct(n, prev)}};
   if (peak > 0) {
     r.metrics.emplace_back("peak_concurrent", integer(peak));
     r.metrics.emplace_back("peak_hour", hour_of(day->second.peak_ms));

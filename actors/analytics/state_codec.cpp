@@ -202,13 +202,14 @@ std::vector<std::uint8_t> encode_state(const analytics_state& s, std::uint64_t f
 
 std::optional<analytics_state> decode_state(const std::uint8_t* data, std::size_t size,
                                             std::uint64_t fingerprint) {
-  return kit::decode_canonical<analytics_state>(
-      data, size,
-      [fingerprint](const std::uint8_t* d, std::size_t n) -> std::optional<analytics_state> {
-        const auto o = kit::decode_state<fb::AnalyticsState>(d, n, state_identifier);
-        if (!o || o->key_fingerprint != fingerprint) return std::nullopt;
-        return from_fb(*o);
-      },
+  // A snapshot is only ever restored under the salt its hashes were made with.
+  const auto under_this_salt =
+      [fingerprint](const fb::AnalyticsStateT& o) -> std::optional<analytics_state> {
+    if (o.key_fingerprint != fingerprint) return std::nullopt;
+    return from_fb(o);
+  };
+  return kit::decode_exact<fb::AnalyticsState>(
+      data, size, state_identifier, under_this_salt,
       [fingerprint](const analytics_state& s) { return encode_state(s, fingerprint); });
 }
 

@@ -10,15 +10,12 @@
 #include <vector>
 
 #include "actors/analytics/state.hpp"
+#include "actors/kit/state_codec.hpp"
 
 namespace aetherial::actors::analytics {
 
-/// Version of the state encoding written by encode_state (2: FlatBuffers).
-inline constexpr std::uint32_t state_encoding_version = 2;
-/// The oldest state version `restore` reads.
-inline constexpr std::uint32_t min_state_encoding_version = 2;
-/// File identifier of an encoded state.
-inline constexpr char state_identifier[] = "AANL";
+/// Version 2: FlatBuffers.
+AETHERIAL_STATE_ENCODING(2, 2, "AANL")
 
 /// Encodes the whole state, tagged with `key_fingerprint`.
 [[nodiscard]] std::vector<std::uint8_t> encode_state(const analytics_state& s,

@@ -30,8 +30,6 @@ using kit::percent;
 [[nodiscard]] std::string hour_of(std::int64_t time_ms);
 
 /// The string's text, or empty for a missing field.
-[[nodiscard]] inline std::string_view text(const flatbuffers::String* s) {
-  return s ? std::string_view(s->data(), s->size()) : std::string_view{};
-}
+using kit::view;
 
 } // namespace aetherial::actors::analytics

@@ -43,13 +43,6 @@ content_config read_config(kit::settings_reader& r) {
 
 } // namespace
 
-content_config config_from(const agent_settings& settings) {
-  kit::settings_reader r(settings, "content");
-  return read_config(r);
-}
-
-std::vector<std::string> check_settings(const agent_settings& settings) {
-  return kit::check_with(settings, "content", read_config);
-}
+AETHERIAL_SETTINGS_ENTRY_POINTS(content_config, config_from, read_config)
 
 } // namespace aetherial::actors::content

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "actors/agent.hpp"
@@ -52,6 +53,10 @@ struct content_config {
   std::size_t lesson_max_bytes = 160; ///< longest lesson text
   std::size_t max_courses = 5'000;    ///< course conversations remembered
 };
+
+/// Name of the agent kind: the prefix of its settings ("<kind>.<name>") and the emitter name
+/// in derived event ids.
+inline constexpr std::string_view kind_name = "content";
 
 /// The config from deployment settings ("content.<key>"); malformed values keep their
 /// defaults (`check_settings` reports them).

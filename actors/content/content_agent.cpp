@@ -11,7 +11,8 @@
 
 namespace aetherial::actors::content {
 
-content_agent::content_agent(content_config cfg) : cfg_(std::move(cfg)), blocked_(cfg_.blocklist) {
+content_agent::content_agent(content_config cfg)
+    : agent_base(std::move(cfg)), blocked_(cfg_.blocklist) {
   state_.kb = text::knowledge_base(cfg_.knowledge_base);
 }
 
@@ -28,17 +29,6 @@ void content_agent::on_event(const fbs::Envelope& event, context& ctx) {
       // nothing to act on.
       break;
   }
-}
-
-bytes content_agent::snapshot() const {
-  return encode_state(state_);
-}
-
-bool content_agent::restore(const std::uint8_t* data, std::size_t size) {
-  auto decoded = decode_state(data, size, cfg_.knowledge_base);
-  if (!decoded) return false;
-  state_ = std::move(*decoded);
-  return true;
 }
 
 std::unique_ptr<agent> make_content_agent(const agent_settings& settings) {

@@ -7,6 +7,7 @@
 // requests to aetherial.effects, task outcomes to aetherial.tasks.
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,24 +16,18 @@
 #include "actors/content/config.hpp"
 #include "actors/content/moderation.hpp"
 #include "actors/content/state.hpp"
+#include "actors/content/state_codec.hpp"
+#include "actors/kit/agent_base.hpp"
 
 namespace aetherial::actors::content {
 
-/// Name of the agent kind, and the emitter name in derived event ids.
-inline constexpr std::string_view kind_name = "content";
-
 /// The Content agent of one partition; owned by its host, lives as long as the host.
-class content_agent final : public agent {
+class content_agent final : public kit::agent_base<content_agent, content_state, content_config,
+                                                   &decode_state, &content_config::knowledge_base> {
 public:
   explicit content_agent(content_config cfg = {});
 
   void on_event(const fbs::Envelope& event, context& ctx) override;
-  [[nodiscard]] bytes snapshot() const override;
-  [[nodiscard]] bool restore(const std::uint8_t* data, std::size_t size) override;
-
-  /// The current state, for tests and inspection.
-  [[nodiscard]] const content_state& state() const noexcept { return state_; }
-  [[nodiscard]] const content_config& config() const noexcept { return cfg_; }
 
 private:
   void on_item(const fbs::ContentItem& item, const fbs::Envelope& event, context& ctx);
@@ -65,9 +60,7 @@ private:
                       const std::string& task_id, const std::string& task_type,
                       std::string_view origin, context& ctx);
 
-  content_config cfg_;
   blocklist blocked_;
-  content_state state_;
 };
 
 /// Creates a Content agent configured by `settings` ("content.<key>"), with empty state.

@@ -177,20 +177,7 @@ std::optional<content_state> from_fb(const fb::ContentStateT& o, const text::kb_
 
 } // namespace
 
-std::vector<std::uint8_t> encode_state(const content_state& s) {
-  return kit::encode_state<fb::ContentState>(to_fb(s), state_identifier);
-}
-
-std::optional<content_state> decode_state(const std::uint8_t* data, std::size_t size,
-                                          const text::kb_limits& limits) {
-  return kit::decode_canonical<content_state>(
-      data, size,
-      [&limits](const std::uint8_t* d, std::size_t n) -> std::optional<content_state> {
-        const auto o = kit::decode_state<fb::ContentState>(d, n, state_identifier);
-        if (!o) return std::nullopt;
-        return from_fb(*o, limits);
-      },
-      [](const content_state& s) { return encode_state(s); });
-}
+AETHERIAL_STATE_CODEC_FUNCTIONS_WITH(content_state, fb::ContentState, to_fb, from_fb,
+                                     const text::kb_limits&)
 
 } // namespace aetherial::actors::content

@@ -1,6 +1,5 @@
 #include "actors/development/config.hpp"
 
-#include "actors/development/development_agent.hpp"
 #include "actors/kit/settings.hpp"
 
 namespace aetherial::actors::development {
@@ -27,13 +26,6 @@ development_config read_config(kit::settings_reader& r) {
 
 } // namespace
 
-development_config config_from(const agent_settings& settings) {
-  kit::settings_reader r(settings, kind_name);
-  return read_config(r);
-}
-
-std::vector<std::string> check_settings(const agent_settings& settings) {
-  return kit::check_with(settings, kind_name, read_config);
-}
+AETHERIAL_SETTINGS_ENTRY_POINTS(development_config, config_from, read_config)
 
 } // namespace aetherial::actors::development

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "actors/agent.hpp"
@@ -55,6 +56,10 @@ struct development_config {
   review_config review;
   std::uint32_t max_code_requests = 1024; ///< code generations awaiting a result
 };
+
+/// Name of the agent kind: the prefix of its settings ("<kind>.<name>") and the emitter name
+/// in derived event ids.
+inline constexpr std::string_view kind_name = "development";
 
 /// The defaults overridden by `settings`: "development.watch_minutes" (a positive number),
 /// "development.approval_environments" (comma-separated), "development.fallback_reviewer",

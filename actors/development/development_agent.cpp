@@ -8,8 +8,6 @@
 
 namespace aetherial::actors::development {
 
-development_agent::development_agent(development_config cfg) : cfg_(std::move(cfg)) {}
-
 void development_agent::on_event(const fbs::Envelope& event, context& ctx) {
   ++state_.events;
   // Any event's time can end a post-deploy watch: a deploy that stayed healthy until the
@@ -68,17 +66,6 @@ void development_agent::on_task(const fbs::Task& task, context& ctx) {
   } else {
     start_code_request(t, ctx);
   }
-}
-
-bytes development_agent::snapshot() const {
-  return encode_state(state_);
-}
-
-bool development_agent::restore(const std::uint8_t* data, std::size_t size) {
-  auto decoded = decode_state(data, size);
-  if (!decoded) return false;
-  state_ = std::move(*decoded);
-  return true;
 }
 
 std::unique_ptr<agent> make_development_agent(const agent_settings& settings) {

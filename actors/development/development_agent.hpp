@@ -20,25 +20,19 @@
 #include "actors/agent.hpp"
 #include "actors/development/config.hpp"
 #include "actors/development/state.hpp"
+#include "actors/development/state_codec.hpp"
+#include "actors/kit/agent_base.hpp"
 #include "actors/kit/task.hpp"
 
 namespace aetherial::actors::development {
 
-/// Name of the agent kind, and the emitter name in derived event ids.
-inline constexpr std::string_view kind_name = "development";
-
 /// The Development agent of one partition; owned by its host, lives as long as the host.
-class development_agent final : public agent {
+class development_agent final : public kit::agent_base<development_agent, development_state,
+                                                       development_config, &decode_state> {
 public:
-  explicit development_agent(development_config cfg = {});
+  using agent_base::agent_base;
 
   void on_event(const fbs::Envelope& event, context& ctx) override;
-  [[nodiscard]] bytes snapshot() const override;
-  [[nodiscard]] bool restore(const std::uint8_t* data, std::size_t size) override;
-
-  /// The current state, for tests and inspection.
-  [[nodiscard]] const development_state& state() const noexcept { return state_; }
-  [[nodiscard]] const development_config& config() const noexcept { return cfg_; }
 
 private:
   void on_dev_event(const fbs::DevEvent& e, context& ctx);
@@ -59,9 +53,6 @@ private:
   void start_code_request(const kit::task_spec& t, context& ctx);
   void evaluate_gate(deploy_record& d, context& ctx);
   void expire(context& ctx);
-
-  development_config cfg_;
-  development_state state_;
 };
 
 /// Creates a Development agent configured by `settings` ("development.*"), empty state.

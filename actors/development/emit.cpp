@@ -17,10 +17,6 @@ std::vector<flatbuffers::Offset<fbs::KeyValue>> key_values(flatbuffers::FlatBuff
 
 } // namespace
 
-std::string str(const flatbuffers::String* s) {
-  return s ? s->str() : std::string();
-}
-
 /// A rate as a percentage with two decimals: 0.0123 -> "1.23 %".
 std::string percent(double rate) {
   return kit::fixed(100.0 * rate, 2) + " %";

@@ -10,6 +10,7 @@
 
 #include "actors/agent.hpp"
 #include "actors/development/state.hpp"
+#include "actors/kit/task.hpp"
 
 namespace aetherial::actors::development {
 
@@ -17,7 +18,7 @@ namespace aetherial::actors::development {
 using kv_list = std::vector<std::pair<std::string, std::string>>;
 
 /// The string, or "" when absent.
-std::string str(const flatbuffers::String* s);
+using kit::str;
 
 /// A rate as a percentage with two decimals: 0.0123 -> "1.23 %".
 std::string percent(double rate);

@@ -9,6 +9,7 @@
 #include "actors/development/development_agent.hpp"
 #include "actors/development/emit.hpp"
 #include "actors/development/signature.hpp"
+#include "actors/kit/containers.hpp"
 #include "actors/kit/format.hpp"
 #include "actors/kit/task.hpp"
 
@@ -128,9 +129,8 @@ void development_agent::on_review_requested(repo_state& repo, const std::string&
 
   ++repo.open_reviews[reviewer];
   if (repo.changes.size() >= cfg_.review.max_changes) {
-    auto oldest = repo.changes.begin();
-    for (auto it = repo.changes.begin(); it != repo.changes.end(); ++it)
-      if (it->second.requested_ms < oldest->second.requested_ms) oldest = it;
+    const auto oldest =
+        kit::least_recent(repo.changes, [](const change_record& c) { return c.requested_ms; });
     if (const auto o = repo.open_reviews.find(oldest->second.reviewer);
         o != repo.open_reviews.end() && --o->second == 0)
       repo.open_reviews.erase(o);

@@ -60,35 +60,31 @@ bool valid_deploy(const deploy_record& d) {
   return d.phase >= deploy_phase::MIN && d.phase <= deploy_phase::MAX;
 }
 
-} // namespace
-
-std::vector<std::uint8_t> encode_state(const development_state& s) {
+stored::DevelopmentStateT to_table(const development_state& s) {
   stored::DevelopmentStateT t;
   t.events = s.events;
   t.repos = kit::to_entries<stored::RepoEntryT>(
       s.repos, [](stored::RepoEntryT& e, const repo_state& r) { e.value = to_stored(r); });
   t.deploys = kit::to_entries<stored::DeployEntryT>(s.deploys);
   t.code_requests = kit::to_entries<stored::CodeRequestEntryT>(s.code_requests);
-  return kit::encode_state<stored::DevelopmentState>(t, state_identifier);
+  return t;
 }
 
-std::optional<development_state> decode_state(const std::uint8_t* data, std::size_t size) {
-  const auto t = kit::decode_state<stored::DevelopmentState>(data, size, state_identifier);
-  if (!t) return std::nullopt;
+std::optional<development_state> from_table(const stored::DevelopmentStateT& t) {
   development_state s;
-  s.events = t->events;
-  const bool ok = kit::from_entries(t->repos, s.repos,
+  s.events = t.events;
+  const bool ok = kit::from_entries(t.repos, s.repos,
                                     [](const stored::RepoEntryT& e, repo_state& r) {
                                       return e.value && from_stored(*e.value, r);
                                     }) &&
-                  kit::from_entries_checked(t->deploys, s.deploys, valid_deploy) &&
-                  kit::from_entries(t->code_requests, s.code_requests);
+                  kit::from_entries_checked(t.deploys, s.deploys, valid_deploy) &&
+                  kit::from_entries(t.code_requests, s.code_requests);
   if (!ok) return std::nullopt;
-  // Only the very bytes encode_state writes for this state are read: nothing appended, no
-  // padding cut, nothing the encoder would have written otherwise.
-  const auto again = encode_state(s);
-  if (again.size() != size || !std::equal(again.begin(), again.end(), data)) return std::nullopt;
   return s;
 }
+
+} // namespace
+
+AETHERIAL_STATE_CODEC_FUNCTIONS(development_state, stored::DevelopmentState, to_table, from_table)
 
 } // namespace aetherial::actors::development

@@ -1,7 +1,8 @@
 #pragma once
 // The encoding of a Development agent's state: schemas/state/development.fbs, a FlatBuffer
 // with the file identifier "ADV2" (actors/kit/state_codec.hpp). Maps are entries in key
-// order, so the same state always gives the same bytes.
+// order, so the same state always gives the same bytes. Version 2 is the FlatBuffers
+// encoding; version 1 (the former "ADEV" byte layout) is no longer read.
 
 #include <cstddef>
 #include <cstdint>
@@ -9,23 +10,10 @@
 #include <vector>
 
 #include "actors/development/state.hpp"
+#include "actors/kit/state_codec.hpp"
 
 namespace aetherial::actors::development {
 
-/// Version of the state encoding written by encode_state. Version 2 is the FlatBuffers
-/// encoding; version 1 (the former "ADEV" byte layout) is no longer read.
-inline constexpr std::uint32_t state_encoding_version = 2;
-/// The oldest state version `restore` reads.
-inline constexpr std::uint32_t min_state_encoding_version = 2;
-
-/// File identifier of an encoded Development state.
-inline constexpr const char* state_identifier = "ADV2";
-
-/// Encodes the whole state.
-[[nodiscard]] std::vector<std::uint8_t> encode_state(const development_state& s);
-
-/// Decodes a state; nullopt for any truncated, corrupt, foreign or impossible input.
-[[nodiscard]] std::optional<development_state> decode_state(const std::uint8_t* data,
-                                                            std::size_t size);
+AETHERIAL_STATE_CODEC(development_state, 2, 2, "ADV2")
 
 } // namespace aetherial::actors::development

@@ -9,6 +9,7 @@
 #include "actors/development/development_agent.hpp"
 #include "actors/development/emit.hpp"
 #include "actors/development/signature.hpp"
+#include "actors/kit/containers.hpp"
 #include "actors/kit/format.hpp"
 #include "actors/kit/task.hpp"
 
@@ -62,10 +63,8 @@ void development_agent::on_test_result(repo_state& repo, const std::string& repo
   if (cit == repo.clusters.end()) {
     if (repo.clusters.size() >= tc.max_clusters) {
       // Forget the cluster seen least recently (first in key order among equals).
-      auto oldest = repo.clusters.begin();
-      for (auto k = repo.clusters.begin(); k != repo.clusters.end(); ++k)
-        if (k->second.last_seen_ms < oldest->second.last_seen_ms) oldest = k;
-      repo.clusters.erase(oldest);
+      repo.clusters.erase(kit::least_recent(
+          repo.clusters, [](const failure_cluster& c) { return c.last_seen_ms; }));
     }
     cit = repo.clusters.emplace(signature, failure_cluster{}).first;
     cit->second.example = message;

@@ -113,6 +113,15 @@ private:
   std::map<std::string, std::string> bad_; ///< full key -> message
 };
 
+/// The config of a kind read by `read(reader)` from `settings`, bad values replaced by their
+/// defaults: what the kind's `config_from` returns.
+template <class Read>
+[[nodiscard]] auto read_settings(const agent_settings& settings, std::string_view kind,
+                                 Read&& read) {
+  settings_reader r(settings, kind);
+  return read(r);
+}
+
 /// The settings problems of a kind whose config is read by `read(reader)` (any function of a
 /// `settings_reader&`): what `agent_kind::check_settings` returns.
 template <class Read>
@@ -124,3 +133,18 @@ template <class Read>
 }
 
 } // namespace aetherial::actors::kit
+
+/// Defines the two settings entry points of an agent kind, in the kind's namespace, from the
+/// one function that reads its config, `Config read(kit::settings_reader&)`, and the kind's
+/// `kind_name`:
+/// - `Config from_name(const agent_settings&)`: the defaults with the settings applied, a bad
+///   value keeping its default (`kit::read_settings`);
+/// - `std::vector<std::string> check_settings(const agent_settings&)`: one message per bad
+///   value and per unknown key (`kit::check_with`), what `agent_kind::check_settings` is.
+#define AETHERIAL_SETTINGS_ENTRY_POINTS(Config, from_name, read)                                   \
+  Config from_name(const agent_settings& settings) {                                               \
+    return ::aetherial::actors::kit::read_settings(settings, kind_name, read);                     \
+  }                                                                                                \
+  std::vector<std::string> check_settings(const agent_settings& settings) {                        \
+    return ::aetherial::actors::kit::check_with(settings, kind_name, read);                        \
+  }

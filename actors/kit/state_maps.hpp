@@ -67,18 +67,4 @@ template <class Set>
   return true;
 }
 
-/// Decodes with `decode(data, size)` (which verifies and converts), then accepts the result
-/// only if `encode` gives back exactly the input: a restored state always snapshots to the
-/// bytes it came from, and anything the encoder would not have written (extra or missing
-/// bytes, padding, absent tables) is refused.
-template <class State, class Decode, class Encode>
-[[nodiscard]] std::optional<State> decode_canonical(const std::uint8_t* data, std::size_t size,
-                                                    Decode decode, Encode encode) {
-  std::optional<State> s = decode(data, size);
-  if (!s) return std::nullopt;
-  const state_bytes again = encode(*s);
-  if (again.size() != size || !std::equal(again.begin(), again.end(), data)) return std::nullopt;
-  return s;
-}
-
 } // namespace aetherial::actors::kit

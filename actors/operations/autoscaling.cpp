@@ -91,7 +91,7 @@ void prune(service_scaling& s, const autoscaling_config& cfg, std::int64_t now) 
 
 void on_scaling_policy(std::map<std::string, service_scaling>& services,
                        const autoscaling_config& cfg, const fbs::ScalingPolicy& policy) {
-  const auto name = text(policy.service());
+  const auto name = view(policy.service());
   if (name.empty()) return;
   const double target = policy.target_cpu_utilization();
   if (policy.min_replicas() < 1 || policy.max_replicas() < policy.min_replicas() ||
@@ -107,7 +107,7 @@ void on_scaling_policy(std::map<std::string, service_scaling>& services,
 
 void on_service_load(std::map<std::string, service_scaling>& services,
                      const autoscaling_config& cfg, const fbs::ServiceLoad& load, context& ctx) {
-  const auto name = text(load.service());
+  const auto name = view(load.service());
   const double util = load.cpu_utilization();
   if (name.empty() || load.replicas() < 1 || !std::isfinite(util) || util < 0.0) return;
   auto& s = service_entry(services, cfg, name);

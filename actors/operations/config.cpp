@@ -2,7 +2,6 @@
 
 #include "actors/kit/format.hpp"
 #include "actors/kit/settings.hpp"
-#include "actors/operations/operations_agent.hpp"
 
 namespace aetherial::actors::operations {
 
@@ -132,13 +131,6 @@ operations_config read_config(kit::settings_reader& r) {
 
 } // namespace
 
-operations_config config_from(const agent_settings& settings) {
-  kit::settings_reader r(settings, kind_name);
-  return read_config(r);
-}
-
-std::vector<std::string> check_settings(const agent_settings& settings) {
-  return kit::check_with(settings, kind_name, read_config);
-}
+AETHERIAL_SETTINGS_ENTRY_POINTS(operations_config, config_from, read_config)
 
 } // namespace aetherial::actors::operations

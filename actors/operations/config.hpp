@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "actors/agent.hpp"
@@ -130,6 +131,10 @@ struct operations_config {
   runtime_scaling_config runtime_scaling;
   diagnosis_config diagnosis;
 };
+
+/// Name of the agent kind: the prefix of its settings ("<kind>.<name>") and the emitter name
+/// in derived event ids.
+inline constexpr std::string_view kind_name = "operations";
 
 /// The defaults with the settings "operations.<section>.<field>" applied; a bad value keeps
 /// its default (`check_settings` reports it).

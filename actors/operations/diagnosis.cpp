@@ -233,7 +233,7 @@ double confidence_of(const std::vector<const service_view*>& covered) {
 
 void record_reading(std::map<std::string, service_reading>& readings, const fbs::ServiceLoad& load,
                     std::int64_t time_ms) {
-  const auto name = text(load.service());
+  const auto name = view(load.service());
   if (name.empty() || load.replicas() < 1 || !sane(load.rps()) || !sane(load.cpu_utilization()) ||
       !sane(load.latency_p95_ms()) || !sane(load.error_rate()))
     return;
@@ -374,7 +374,7 @@ diagnosis diagnose(const operations_state& s, const operations_config& cfg,
 
 void on_task(const operations_state& s, const operations_config& cfg, const fbs::Task& task,
              context& ctx) {
-  if (text(task.target_agent()) != kind_name || text(task.type()) != diagnose_task_type) return;
+  if (view(task.target_agent()) != kind_name || view(task.type()) != diagnose_task_type) return;
   const kit::task_spec t = kit::read_task(task);
   const auto d =
       diagnose(s, cfg, kit::params_as<kit::diagnose_params>(t.params).service, ctx.event_time_ms());
@@ -383,7 +383,7 @@ void on_task(const operations_state& s, const operations_config& cfg, const fbs:
   const std::string agent(kind_name);
   std::string conversation = t.conversation_id;
   if (conversation.empty()) conversation = t.task_id;
-  if (conversation.empty()) conversation = std::string(text(ctx.cause().key()));
+  if (conversation.empty()) conversation = std::string(view(ctx.cause().key()));
 
   // Nothing observed yet is an answer, not a failure of this agent.
   const auto status = d.has_data ? fbs::ReplyStatus::answered : fbs::ReplyStatus::no_data;

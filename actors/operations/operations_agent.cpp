@@ -11,8 +11,6 @@
 
 namespace aetherial::actors::operations {
 
-operations_agent::operations_agent(operations_config cfg) : cfg_(std::move(cfg)) {}
-
 void operations_agent::on_event(const fbs::Envelope& event, context& ctx) {
   ++state_.events;
   // Any event's time can pass a deadline: verification and verdict windows expire first,
@@ -55,17 +53,6 @@ void operations_agent::on_event(const fbs::Envelope& event, context& ctx) {
       // nothing to act on.
       break;
   }
-}
-
-bytes operations_agent::snapshot() const {
-  return encode_state(state_);
-}
-
-bool operations_agent::restore(const std::uint8_t* data, std::size_t size) {
-  auto decoded = decode_state(data, size);
-  if (!decoded) return false;
-  state_ = std::move(*decoded);
-  return true;
 }
 
 std::unique_ptr<agent> make_operations_agent(const agent_settings& settings) {

@@ -10,30 +10,20 @@
 #include <string_view>
 
 #include "actors/agent.hpp"
+#include "actors/kit/agent_base.hpp"
 #include "actors/operations/config.hpp"
 #include "actors/operations/state.hpp"
+#include "actors/operations/state_codec.hpp"
 
 namespace aetherial::actors::operations {
 
-/// Name of the agent kind, and the emitter name in derived event ids.
-inline constexpr std::string_view kind_name = "operations";
-
 /// The Operations agent of one partition; owned by its host, lives as long as the host.
-class operations_agent final : public agent {
+class operations_agent final
+    : public kit::agent_base<operations_agent, operations_state, operations_config, &decode_state> {
 public:
-  explicit operations_agent(operations_config cfg = {});
+  using agent_base::agent_base;
 
   void on_event(const fbs::Envelope& event, context& ctx) override;
-  [[nodiscard]] bytes snapshot() const override;
-  [[nodiscard]] bool restore(const std::uint8_t* data, std::size_t size) override;
-
-  /// The current state, for tests and inspection.
-  [[nodiscard]] const operations_state& state() const noexcept { return state_; }
-  [[nodiscard]] const operations_config& config() const noexcept { return cfg_; }
-
-private:
-  operations_config cfg_;
-  operations_state state_;
 };
 
 /// Creates an Operations agent with empty state, configured by the "operations." settings

@@ -128,6 +128,17 @@ bool measure_after(optimization_target& t, const optimization_config& cfg, doubl
   return t.after_count >= std::max<std::uint32_t>(cfg.verdict_samples, 1);
 }
 
+// The target `name` of `service` in `targets`, created on first sight.
+optimization_target& target_of(std::map<std::string, optimization_target>& targets,
+                               const std::string& service, const std::string& name) {
+  auto& t = targets[service + "|" + name];
+  if (t.target.empty()) {
+    t.service = service;
+    t.target = name;
+  }
+  return t;
+}
+
 } // namespace
 
 void expire_recommendations(optimization_state& s, const optimization_config& cfg, context& ctx) {
@@ -142,14 +153,14 @@ void expire_recommendations(optimization_state& s, const optimization_config& cf
 
 void on_slow_query(optimization_state& s, const optimization_config& cfg,
                    const fbs::SlowQuery& query, context& ctx) {
-  const std::string service(text(query.service()));
-  const std::string table(text(query.table_name()));
+  const std::string service(view(query.service()));
+  const std::string table(view(query.table_name()));
   const double duration = query.duration_ms();
   if (service.empty() || table.empty() || !std::isfinite(duration) || duration < 0.0) return;
   std::vector<std::string> columns;
   if (query.filter_columns())
     for (const auto* c : *query.filter_columns()) {
-      const std::string col(text(c));
+      const std::string col(view(c));
       if (col.empty()) continue;
       bool seen = false;
       for (const auto& x : columns)
@@ -162,11 +173,7 @@ void on_slow_query(optimization_state& s, const optimization_config& cfg,
   for (std::size_t i = 0; i < columns.size(); ++i)
     target += (i ? "," : "") + columns[i];
   target += ")";
-  auto& t = s.queries[service + "|" + target];
-  if (t.target.empty()) {
-    t.service = service;
-    t.target = target;
-  }
+  auto& t = target_of(s.queries, service, target);
   const std::int64_t now = ctx.event_time_ms();
   if (t.recommended) {
     if (measure_after(t, cfg, duration, now)) judge_query(t, cfg, ctx);
@@ -197,15 +204,11 @@ void on_slow_query(optimization_state& s, const optimization_config& cfg,
 
 void on_cache_stats(optimization_state& s, const optimization_config& cfg,
                     const fbs::CacheStats& stats, context& ctx) {
-  const std::string service(text(stats.service()));
-  const std::string cache(text(stats.cache()));
+  const std::string service(view(stats.service()));
+  const std::string cache(view(stats.cache()));
   const double hit = stats.hit_ratio();
   if (service.empty() || cache.empty() || !std::isfinite(hit) || hit < 0.0 || hit > 1.0) return;
-  auto& t = s.caches[service + "|" + cache];
-  if (t.target.empty()) {
-    t.service = service;
-    t.target = cache;
-  }
+  auto& t = target_of(s.caches, service, cache);
   const std::int64_t now = ctx.event_time_ms();
   if (t.recommended) {
     if (measure_after(t, cfg, hit, now)) judge_cache(t, cfg, ctx);

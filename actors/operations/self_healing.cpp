@@ -232,9 +232,9 @@ void expire_remediations(self_healing_state& s, const self_healing_config& cfg, 
 
 void on_health_incident(self_healing_state& s, const self_healing_config& cfg,
                         const fbs::HealthIncident& incident, context& ctx) {
-  const std::string id(text(incident.incident_id()));
-  const std::string service(text(incident.service()));
-  const std::string kind(text(incident.kind()));
+  const std::string id(view(incident.incident_id()));
+  const std::string service(view(incident.service()));
+  const std::string kind(view(incident.kind()));
   if (id.empty() || service.empty() || kind.empty()) return;
   if (s.incidents.count(id) != 0) return; // a redelivered incident changes nothing
   const std::int64_t now = ctx.event_time_ms();
@@ -296,12 +296,12 @@ void on_health_incident(self_healing_state& s, const self_healing_config& cfg,
 
 void on_remediation_outcome(self_healing_state& s, const self_healing_config& cfg,
                             const fbs::RemediationOutcome& outcome, context& ctx) {
-  const auto it = s.incidents.find(std::string(text(outcome.incident_id())));
+  const auto it = s.incidents.find(std::string(view(outcome.incident_id())));
   if (it == s.incidents.end()) return;
   auto& inc = it->second;
   // Only the outcome of the current attempt can verify it; late ones are history.
-  if (inc.status != incident_status::remediating || text(outcome.action()) != inc.action) return;
-  const std::string detail(text(outcome.detail()));
+  if (inc.status != incident_status::remediating || view(outcome.action()) != inc.action) return;
+  const std::string detail(view(outcome.detail()));
   conclude(s, cfg, it->first, inc, outcome.success(),
            std::string("remediation outcome reported ") +
                (outcome.success() ? "success" : "failure") +
@@ -312,12 +312,12 @@ void on_remediation_outcome(self_healing_state& s, const self_healing_config& cf
 void on_health_check(self_healing_state& s, const self_healing_config& cfg,
                      const fbs::HealthCheck& check, context& ctx) {
   if (!check.healthy()) return; // an unhealthy probe proves nothing before the deadline
-  const auto service = text(check.service());
+  const auto service = view(check.service());
   std::vector<std::string> verified;
   for (const auto& [id, inc] : s.incidents)
     if (inc.status == incident_status::remediating && inc.service == service)
       verified.push_back(id);
-  const std::string component(text(check.component()));
+  const std::string component(view(check.component()));
   for (const auto& id : verified)
     conclude(s, cfg, id, s.incidents.at(id), true,
              "health check of " + std::string(service) +

@@ -67,9 +67,7 @@ bool valid_incident(const incident_record& i) {
   return i.status >= incident_status::MIN && i.status <= incident_status::MAX;
 }
 
-} // namespace
-
-std::vector<std::uint8_t> encode_state(const operations_state& s) {
+stored::OperationsStateT to_table(const operations_state& s) {
   stored::OperationsStateT t;
   t.services = kit::to_entries<stored::ServiceEntryT>(
       s.services,
@@ -92,39 +90,38 @@ std::vector<std::uint8_t> encode_state(const operations_state& s) {
   r->capacity_per_instance = rt.capacity_per_instance;
   t.runtime = std::move(r);
   t.events = s.events;
-  return kit::encode_state<stored::OperationsState>(t, state_identifier);
+  return t;
 }
 
-std::optional<operations_state> decode_state(const std::uint8_t* data, std::size_t size) {
-  const auto t = kit::decode_state<stored::OperationsState>(data, size, state_identifier);
-  if (!t || !t->runtime) return std::nullopt;
+std::optional<operations_state> from_table(const stored::OperationsStateT& t) {
+  if (!t.runtime) return std::nullopt;
   operations_state s;
-  const bool ok = kit::from_entries(t->services, s.services,
+  const bool ok = kit::from_entries(t.services, s.services,
                                     [](const stored::ServiceEntryT& e, service_scaling& v) {
                                       return e.value && from_stored(*e.value, v);
                                     }) &&
-                  kit::from_entries_checked(t->readings, s.readings, valid_reading) &&
-                  kit::from_entries_checked(t->incidents, s.healing.incidents, valid_incident) &&
-                  kit::from_entries(t->problems, s.healing.problems) &&
-                  kit::from_entries(t->actions, s.healing.actions) &&
-                  kit::from_entries(t->queries, s.optimization.queries) &&
-                  kit::from_entries(t->caches, s.optimization.caches);
+                  kit::from_entries_checked(t.readings, s.readings, valid_reading) &&
+                  kit::from_entries_checked(t.incidents, s.healing.incidents, valid_incident) &&
+                  kit::from_entries(t.problems, s.healing.problems) &&
+                  kit::from_entries(t.actions, s.healing.actions) &&
+                  kit::from_entries(t.queries, s.optimization.queries) &&
+                  kit::from_entries(t.caches, s.optimization.caches);
   if (!ok) return std::nullopt;
   auto& rt = s.runtime;
-  for (const auto& x : t->runtime->samples)
+  for (const auto& x : t.runtime->samples)
     rt.samples.push_back({x.time_ms(), x.total_lag(), x.instances(), x.events_per_s()});
-  rt.growth_streak = t->runtime->growth_streak;
-  rt.idle_since_ms = t->runtime->idle_since_ms;
-  rt.idle = t->runtime->idle;
-  rt.decided_instances = t->runtime->decided_instances;
-  rt.decided_ms = t->runtime->decided_ms;
-  rt.capacity_per_instance = t->runtime->capacity_per_instance;
-  s.events = t->events;
-  // Only the very bytes encode_state writes for this state are read: nothing appended, no
-  // padding cut, nothing the encoder would have written otherwise.
-  const auto again = encode_state(s);
-  if (again.size() != size || !std::equal(again.begin(), again.end(), data)) return std::nullopt;
+  rt.growth_streak = t.runtime->growth_streak;
+  rt.idle_since_ms = t.runtime->idle_since_ms;
+  rt.idle = t.runtime->idle;
+  rt.decided_instances = t.runtime->decided_instances;
+  rt.decided_ms = t.runtime->decided_ms;
+  rt.capacity_per_instance = t.runtime->capacity_per_instance;
+  s.events = t.events;
   return s;
 }
+
+} // namespace
+
+AETHERIAL_STATE_CODEC_FUNCTIONS(operations_state, stored::OperationsState, to_table, from_table)
 
 } // namespace aetherial::actors::operations

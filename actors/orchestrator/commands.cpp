@@ -30,14 +30,14 @@ void orchestrator_agent::on_command(const fbs::Envelope& event, const fbs::Comma
                                     context& ctx) {
   command_info info;
   info.command_id = ctx.cause_id().to_string();
-  info.conversation_id = std::string(text(cmd.conversation_id()));
-  if (info.conversation_id.empty()) info.conversation_id = std::string(text(event.key()));
+  info.conversation_id = std::string(view(cmd.conversation_id()));
+  if (info.conversation_id.empty()) info.conversation_id = std::string(view(event.key()));
   if (info.conversation_id.empty()) info.conversation_id = info.command_id;
-  info.correlation = std::string(text(event.correlation_id()));
+  info.correlation = std::string(view(event.correlation_id()));
   if (info.correlation.empty()) info.correlation = info.conversation_id;
-  info.principal = std::string(text(event.principal()));
-  info.role = normalized_role(text(cmd.role()));
-  info.text = std::string(text(cmd.text()));
+  info.principal = std::string(view(event.principal()));
+  info.role = normalized_role(view(cmd.role()));
+  info.text = std::string(view(cmd.text()));
 
   auto [it, created] = state_.conversations.try_emplace(info.conversation_id);
   conversation& conv = it->second;
@@ -141,8 +141,9 @@ void orchestrator_agent::reply(context& ctx, const command_info& cmd, std::strin
                                double confidence, key_values details,
                                std::vector<std::string> citations) {
   emit_reply(ctx, output::replies, cmd.conversation_id, cmd.correlation,
-             reply_fields{cmd.conversation_id, std::move(text), std::move(status), intent,
-                          confidence, std::move(citations), std::move(details)});
+             kit::reply_spec{cmd.conversation_id, std::string(kind_name), std::move(text),
+                             std::move(status), intent, confidence, std::move(citations),
+                             std::move(details)});
 }
 
 void orchestrator_agent::set_turn_outcome(const std::string& conversation_id,

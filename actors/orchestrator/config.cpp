@@ -3,7 +3,6 @@
 #include <string>
 
 #include "actors/kit/settings.hpp"
-#include "actors/orchestrator/orchestrator_agent.hpp"
 
 namespace aetherial::actors::orchestrator {
 
@@ -74,14 +73,7 @@ orchestrator_config read_config(kit::settings_reader& r) {
 
 } // namespace
 
-orchestrator_config config_from_settings(const agent_settings& settings) {
-  kit::settings_reader r(settings, kind_name);
-  return read_config(r);
-}
-
-std::vector<std::string> check_settings(const agent_settings& settings) {
-  return kit::check_with(settings, kind_name, read_config);
-}
+AETHERIAL_SETTINGS_ENTRY_POINTS(orchestrator_config, config_from_settings, read_config)
 
 bool role_allows(const permission_table& permissions, std::string_view role,
                  std::string_view intent) {

@@ -63,6 +63,10 @@ struct orchestrator_config {
   std::int64_t sweep_interval_ms = 60'000; ///< how often (event time) conversations are swept
 };
 
+/// Name of the agent kind: the prefix of its settings ("<kind>.<name>") and the emitter name
+/// in derived event ids.
+inline constexpr std::string_view kind_name = "orchestrator";
+
 /// The defaults with deployment settings applied:
 ///   "orchestrator.permissions.<role>" = "support.*,content.*"  (replaces that role's list;
 ///                                        an empty value takes every right away)

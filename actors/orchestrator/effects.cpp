@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "actors/kit/containers.hpp"
 #include "actors/kit/task.hpp"
 #include "actors/orchestrator/intents.hpp"
 #include "actors/orchestrator/orchestrator_agent.hpp"
@@ -34,18 +35,19 @@ std::pair<std::string, std::string> orchestrator_agent::ask_language_model(const
   emit_effect_request(ctx, cmd.conversation_id, cmd.correlation, effect_id, cfg_.llm_effect_kind,
                       cmd.text, cmd.conversation_id, cmd.principal, params);
   emit_reply(ctx, output::decisions, cmd.conversation_id, cmd.correlation,
-             reply_fields{cmd.conversation_id,
-                          "'" + truncate_utf8(cmd.text, cfg_.max_turn_text) +
-                              "' matches no intent rule (best confidence " + fixed(m.confidence) +
-                              "); asked the language model",
-                          fbs::ReplyStatus::effect_requested,
-                          std::string(unknown_intent),
-                          m.confidence,
-                          {effect_id},
-                          {{"effect_id", effect_id},
-                           {"kind", cfg_.llm_effect_kind},
-                           {"principal", cmd.principal},
-                           {"role", cmd.role}}});
+             kit::reply_spec{cmd.conversation_id,
+                             std::string(kind_name),
+                             "'" + truncate_utf8(cmd.text, cfg_.max_turn_text) +
+                                 "' matches no intent rule (best confidence " +
+                                 fixed(m.confidence) + "); asked the language model",
+                             fbs::ReplyStatus::effect_requested,
+                             std::string(unknown_intent),
+                             m.confidence,
+                             {effect_id},
+                             {{"effect_id", effect_id},
+                              {"kind", cfg_.llm_effect_kind},
+                              {"principal", cmd.principal},
+                              {"role", cmd.role}}});
   reply(ctx, cmd,
         "No rule of mine understands this, so I have asked a language model (effect " + effect_id +
             "). There is no answer yet; it will follow here once an effect worker records one.",
@@ -67,14 +69,12 @@ std::pair<std::string, std::string> orchestrator_agent::ask_language_model(const
 }
 
 void orchestrator_agent::on_effect_result(const fbs::EffectResult& r, context& ctx) {
-  const auto it = state_.effects.find(std::string(text(r.effect_id())));
-  if (it == state_.effects.end()) return;
-  const std::string effect_id = it->first;
-  const pending_effect p = std::move(it->second);
-  state_.effects.erase(it);
+  auto taken = kit::take(state_.effects, std::string(view(r.effect_id())));
+  if (!taken) return;
+  const auto& [effect_id, p] = *taken;
 
-  const std::string out(text(r.output()));
-  const std::string detail(text(r.detail()));
+  const std::string out(view(r.output()));
+  const std::string detail(view(r.detail()));
   const bool answered = r.success() && !out.empty();
   std::string reply_text;
   if (answered)
@@ -85,15 +85,8 @@ void orchestrator_agent::on_effect_result(const fbs::EffectResult& r, context& c
     reply_text = "The language model gave no answer: " +
                  (detail.empty() ? std::string("the effect failed without a reason.") : detail);
   const auto status = answered ? fbs::ReplyStatus::answered : fbs::ReplyStatus::failed;
-  emit_reply(ctx, output::replies, p.conversation_id, p.correlation,
-             reply_fields{p.conversation_id,
-                          reply_text,
-                          status,
-                          p.intent,
-                          p.confidence,
-                          {effect_id},
-                          {{"effect_id", effect_id}, {"source", p.kind}, {"detail", detail}}});
-  set_turn_outcome(p.conversation_id, p.command_id, std::string(kit::status_name(status)));
+  answer_pending(p, reply_text, status, {effect_id},
+                 {{"effect_id", effect_id}, {"source", p.kind}, {"detail", detail}}, ctx);
 }
 
 void orchestrator_agent::expire(context& ctx) {
@@ -105,21 +98,17 @@ void orchestrator_agent::expire(context& ctx) {
     }
     auto& s = state_.stats[stats_key(p.agent, p.task_type)];
     ++s.failures;
-    emit_reply(ctx, output::replies, p.conversation_id, p.correlation,
-               reply_fields{p.conversation_id,
-                            "No outcome from the " + capitalized(p.agent) + " agent for task " +
-                                it->first + " within " + seconds(cfg_.task_timeout_ms) +
-                                "; I have stopped waiting for it.",
-                            fbs::ReplyStatus::failed,
-                            p.intent,
-                            p.confidence,
-                            {it->first},
-                            {{"task_id", it->first},
-                             {"agent", p.agent},
-                             {"task_type", p.task_type},
-                             {"reason", "timeout"},
-                             {"success_rate", fixed(success_rate(s), 4)}}});
-    set_turn_outcome(p.conversation_id, p.command_id, "failed");
+    answer_pending(p,
+                   "No outcome from the " + capitalized(p.agent) + " agent for task " + it->first +
+                       " within " + seconds(cfg_.task_timeout_ms) +
+                       "; I have stopped waiting for it.",
+                   fbs::ReplyStatus::failed, {it->first},
+                   {{"task_id", it->first},
+                    {"agent", p.agent},
+                    {"task_type", p.task_type},
+                    {"reason", "timeout"},
+                    {"success_rate", fixed(success_rate(s), 4)}},
+                   ctx);
     it = state_.tasks.erase(it);
   }
   for (auto it = state_.effects.begin(); it != state_.effects.end();) {
@@ -128,17 +117,11 @@ void orchestrator_agent::expire(context& ctx) {
       ++it;
       continue;
     }
-    emit_reply(ctx, output::replies, p.conversation_id, p.correlation,
-               reply_fields{p.conversation_id,
-                            "The language model did not answer within " +
-                                seconds(cfg_.effect_timeout_ms) + " (effect " + it->first +
-                                "); I have stopped waiting for it.",
-                            fbs::ReplyStatus::failed,
-                            p.intent,
-                            p.confidence,
-                            {it->first},
-                            {{"effect_id", it->first}, {"source", p.kind}, {"reason", "timeout"}}});
-    set_turn_outcome(p.conversation_id, p.command_id, "failed");
+    answer_pending(p,
+                   "The language model did not answer within " + seconds(cfg_.effect_timeout_ms) +
+                       " (effect " + it->first + "); I have stopped waiting for it.",
+                   fbs::ReplyStatus::failed, {it->first},
+                   {{"effect_id", it->first}, {"source", p.kind}, {"reason", "timeout"}}, ctx);
     it = state_.effects.erase(it);
   }
 }

@@ -16,11 +16,8 @@ std::vector<flatbuffers::Offset<fbs::KeyValue>> build_key_values(flatbuffers::Fl
 } // namespace
 
 void emit_reply(context& ctx, output to, const std::string& key, const std::string& correlation,
-                const reply_fields& r) {
-  kit::emit_reply(ctx, to, key,
-                  kit::reply_spec{r.conversation_id, "orchestrator", r.text, r.status, r.intent,
-                                  r.confidence, r.citations, r.details},
-                  correlation);
+                const kit::reply_spec& r) {
+  kit::emit_reply(ctx, to, key, r, correlation);
 }
 
 std::string task_key(const std::string& conversation_key, const task_fields& t) {

@@ -15,17 +15,6 @@ namespace aetherial::actors::orchestrator {
 /// Ordered key/value pairs, written in the order given.
 using key_values = kit::key_values;
 
-/// The fields of a Reply (on aetherial.replies, or a routing record on aetherial.decisions).
-struct reply_fields {
-  std::string conversation_id;
-  std::string text;
-  fbs::ReplyStatus status = fbs::ReplyStatus::answered;
-  std::string intent;
-  double confidence = 0.0;
-  std::vector<std::string> citations;
-  key_values details;
-};
-
 /// The fields of a Task (on aetherial.tasks), with its typed parameters.
 using task_fields = kit::task_spec;
 
@@ -39,9 +28,10 @@ using task_fields = kit::task_spec;
 [[nodiscard]] kit::task_params task_params_of(const std::string& task_type,
                                               const std::map<std::string, std::string>& slots);
 
-/// Emits a Reply from agent "orchestrator" to `to`, keyed by `key`, correlated `correlation`.
+/// Emits a Reply (on aetherial.replies, or a routing record on aetherial.decisions) to `to`,
+/// keyed by `key`, correlated `correlation`.
 void emit_reply(context& ctx, output to, const std::string& key, const std::string& correlation,
-                const reply_fields& r);
+                const kit::reply_spec& r);
 
 /// Emits a Task on aetherial.tasks.
 void emit_task(context& ctx, const std::string& key, const std::string& correlation,

@@ -10,8 +10,6 @@
 
 namespace aetherial::actors::orchestrator {
 
-orchestrator_agent::orchestrator_agent(orchestrator_config cfg) : cfg_(std::move(cfg)) {}
-
 void orchestrator_agent::on_event(const fbs::Envelope& event, context& ctx) {
   ++state_.events;
   state_.watermark_ms = std::max(state_.watermark_ms, ctx.event_time_ms());
@@ -28,17 +26,6 @@ void orchestrator_agent::on_event(const fbs::Envelope& event, context& ctx) {
       // Task events (its own among them) and anything else carry nothing to act on.
       break;
   }
-}
-
-bytes orchestrator_agent::snapshot() const {
-  return encode_state(state_);
-}
-
-bool orchestrator_agent::restore(const std::uint8_t* data, std::size_t size) {
-  auto decoded = decode_state(data, size);
-  if (!decoded) return false;
-  state_ = std::move(*decoded);
-  return true;
 }
 
 std::unique_ptr<agent> make_orchestrator_agent(const agent_settings& settings) {

@@ -13,28 +13,22 @@
 #include <string_view>
 
 #include "actors/agent.hpp"
+#include "actors/kit/agent_base.hpp"
 #include "actors/orchestrator/config.hpp"
 #include "actors/orchestrator/emit.hpp"
 #include "actors/orchestrator/intent_grammar.hpp"
 #include "actors/orchestrator/state.hpp"
+#include "actors/orchestrator/state_codec.hpp"
 
 namespace aetherial::actors::orchestrator {
 
-/// Name of the agent kind, and the emitter name in derived event ids.
-inline constexpr std::string_view kind_name = "orchestrator";
-
 /// The Orchestrator of one partition; owned by its host, lives as long as the host.
-class orchestrator_agent final : public agent {
+class orchestrator_agent final : public kit::agent_base<orchestrator_agent, orchestrator_state,
+                                                        orchestrator_config, &decode_state> {
 public:
-  explicit orchestrator_agent(orchestrator_config cfg = {});
+  using agent_base::agent_base;
 
   void on_event(const fbs::Envelope& event, context& ctx) override;
-  [[nodiscard]] bytes snapshot() const override;
-  [[nodiscard]] bool restore(const std::uint8_t* data, std::size_t size) override;
-
-  /// The current state, for tests and inspection.
-  [[nodiscard]] const orchestrator_state& state() const noexcept { return state_; }
-  [[nodiscard]] const orchestrator_config& config() const noexcept { return cfg_; }
 
 private:
   /// Who asked what, for the handling of one command.
@@ -75,9 +69,16 @@ private:
              std::vector<std::string> citations = {});
   void set_turn_outcome(const std::string& conversation_id, const std::string& command_id,
                         const std::string& status);
-
-  orchestrator_config cfg_;
-  orchestrator_state state_;
+  /// Answers the command that issued the pending task or effect `p`, on aetherial.replies with
+  /// its intent and confidence, and records the reply's status as the outcome of its turn.
+  template <class Pending>
+  void answer_pending(const Pending& p, std::string text, fbs::ReplyStatus status,
+                      std::vector<std::string> citations, key_values details, context& ctx) {
+    emit_reply(ctx, output::replies, p.conversation_id, p.correlation,
+               kit::reply_spec{p.conversation_id, std::string(kind_name), std::move(text), status,
+                               p.intent, p.confidence, std::move(citations), std::move(details)});
+    set_turn_outcome(p.conversation_id, p.command_id, std::string(kit::status_name(status)));
+  }
 };
 
 /// Creates an Orchestrator with the defaults and `settings` applied ("orchestrator.*"), and

@@ -58,9 +58,7 @@ bool valid_effect(const pending_effect& e) {
   return unit(e.confidence) && e.deadline_ms >= e.issued_ms;
 }
 
-} // namespace
-
-std::vector<std::uint8_t> encode_state(const orchestrator_state& s) {
+stored::OrchestratorStateT to_table(const orchestrator_state& s) {
   stored::OrchestratorStateT t;
   t.conversations = kit::to_entries<stored::ConversationEntryT>(
       s.conversations,
@@ -78,36 +76,34 @@ std::vector<std::uint8_t> encode_state(const orchestrator_state& s) {
   t.events = s.events;
   t.commands = s.commands;
   t.refusals = s.refusals;
-  return kit::encode_state<stored::OrchestratorState>(t, state_identifier);
+  return t;
 }
 
-std::optional<orchestrator_state> decode_state(const std::uint8_t* data, std::size_t size) {
-  const auto t = kit::decode_state<stored::OrchestratorState>(data, size, state_identifier);
-  if (!t) return std::nullopt;
+std::optional<orchestrator_state> from_table(const stored::OrchestratorStateT& t) {
   orchestrator_state s;
   const bool ok =
-      kit::from_entries(t->conversations, s.conversations,
+      kit::from_entries(t.conversations, s.conversations,
                         [](const stored::ConversationEntryT& e, conversation& v) {
                           return e.value && from_stored(*e.value, v);
                         }) &&
-      kit::from_entries_checked(t->tasks, s.tasks, valid_task) &&
-      kit::from_entries_checked(t->effects, s.effects, valid_effect) &&
-      kit::from_entries(t->stats, s.stats, [](const stored::StatsEntryT& e, route_stats& v) {
+      kit::from_entries_checked(t.tasks, s.tasks, valid_task) &&
+      kit::from_entries_checked(t.effects, s.effects, valid_effect) &&
+      kit::from_entries(t.stats, s.stats, [](const stored::StatsEntryT& e, route_stats& v) {
         if (!e.value) return false;
         v = route_stats{e.value->successes, e.value->failures};
         return true;
       });
   if (!ok) return std::nullopt;
-  s.watermark_ms = t->watermark_ms;
-  s.next_sweep_ms = t->next_sweep_ms;
-  s.events = t->events;
-  s.commands = t->commands;
-  s.refusals = t->refusals;
-  // Only the very bytes encode_state writes for this state are read: nothing appended, no
-  // padding cut, nothing the encoder would have written otherwise.
-  const auto again = encode_state(s);
-  if (again.size() != size || !std::equal(again.begin(), again.end(), data)) return std::nullopt;
+  s.watermark_ms = t.watermark_ms;
+  s.next_sweep_ms = t.next_sweep_ms;
+  s.events = t.events;
+  s.commands = t.commands;
+  s.refusals = t.refusals;
   return s;
 }
+
+} // namespace
+
+AETHERIAL_STATE_CODEC_FUNCTIONS(orchestrator_state, stored::OrchestratorState, to_table, from_table)
 
 } // namespace aetherial::actors::orchestrator

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "actors/kit/containers.hpp"
 #include "actors/kit/task.hpp"
 #include "actors/orchestrator/intents.hpp"
 #include "actors/orchestrator/orchestrator_agent.hpp"
@@ -98,13 +99,14 @@ std::pair<std::string, std::string> orchestrator_agent::route(const command_info
     details.emplace_back("slot." + k, v);
   if (urgent) why += "; marked urgent, priority raised";
   emit_reply(ctx, output::decisions, cmd.conversation_id, cmd.correlation,
-             reply_fields{cmd.conversation_id,
-                          why,
-                          fbs::ReplyStatus::routed,
-                          m.intent,
-                          m.confidence,
-                          {task_id},
-                          details});
+             kit::reply_spec{cmd.conversation_id,
+                             std::string(kind_name),
+                             why,
+                             fbs::ReplyStatus::routed,
+                             m.intent,
+                             m.confidence,
+                             {task_id},
+                             details});
 
   reply(ctx, cmd,
         render(r.doing, slots) + ": routed to the " + capitalized(target.agent) +
@@ -133,13 +135,11 @@ std::pair<std::string, std::string> orchestrator_agent::route(const command_info
 // --- outcomes, effect results, deadlines -------------------------------------------------------
 
 void orchestrator_agent::on_task_outcome(const fbs::TaskOutcome& o, context& ctx) {
-  const auto it = state_.tasks.find(std::string(text(o.task_id())));
   // Outcomes of tasks this instance did not issue, or already answered or timed out, are not
   // counted again: the pending entry is what makes an outcome count once.
-  if (it == state_.tasks.end()) return;
-  const std::string task_id = it->first;
-  const pending_task p = std::move(it->second);
-  state_.tasks.erase(it);
+  auto taken = kit::take(state_.tasks, std::string(view(o.task_id())));
+  if (!taken) return;
+  const auto& [task_id, p] = *taken;
 
   // The agent's own status, else (outcomes written before it) success or failure, with an
   // escalation said in the results.
@@ -148,7 +148,7 @@ void orchestrator_agent::on_task_outcome(const fbs::TaskOutcome& o, context& ctx
     status = o.success() ? fbs::ReplyStatus::answered : fbs::ReplyStatus::failed;
     if (const auto* results = o.results())
       for (const auto* kv : *results)
-        if (kv != nullptr && text(kv->key()) == "status" && text(kv->value()) == "escalated")
+        if (kv != nullptr && view(kv->key()) == "status" && view(kv->value()) == "escalated")
           status = fbs::ReplyStatus::escalated;
   }
   // An answer from no data yet is not a failure of the agent, nor a success: not counted.
@@ -167,10 +167,10 @@ void orchestrator_agent::on_task_outcome(const fbs::TaskOutcome& o, context& ctx
   if (const auto* results = o.results()) {
     for (const auto* kv : *results) {
       if (kv == nullptr) continue;
-      details.emplace_back(std::string(text(kv->key())), std::string(text(kv->value())));
+      details.emplace_back(std::string(view(kv->key())), std::string(view(kv->value())));
     }
   }
-  const std::string detail(text(o.detail()));
+  const std::string detail(view(o.detail()));
   std::string reply_text;
   if (o.success() || status == fbs::ReplyStatus::no_data || status == fbs::ReplyStatus::escalated)
     reply_text = capitalized(p.agent) +
@@ -178,11 +178,7 @@ void orchestrator_agent::on_task_outcome(const fbs::TaskOutcome& o, context& ctx
   else
     reply_text = "The " + capitalized(p.agent) + " agent could not complete " + p.task_type + ": " +
                  (detail.empty() ? std::string("it gave no reason.") : detail);
-  emit_reply(
-      ctx, output::replies, p.conversation_id, p.correlation,
-      reply_fields{
-          p.conversation_id, reply_text, status, p.intent, p.confidence, {task_id}, details});
-  set_turn_outcome(p.conversation_id, p.command_id, std::string(kit::status_name(status)));
+  answer_pending(p, reply_text, status, {task_id}, details, ctx);
 }
 
 } // namespace aetherial::actors::orchestrator

@@ -1,5 +1,7 @@
 #include "actors/orchestrator/text.hpp"
 
+#include "actors/text/utf8.hpp"
+
 namespace aetherial::actors::orchestrator {
 
 namespace {
@@ -117,11 +119,7 @@ bool one_of(std::string_view word, const std::vector<std::string_view>& words) {
 
 std::string truncate_utf8(std::string_view s, std::size_t max_bytes) {
   if (s.size() <= max_bytes) return std::string(s);
-  std::size_t n = max_bytes;
-  // Back off continuation bytes (10xxxxxx) so a character is never cut in half.
-  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80)
-    --n;
-  return std::string(s.substr(0, n));
+  return std::string(s.substr(0, actors::text::utf8_boundary(s, max_bytes)));
 }
 
 std::string capitalized(std::string_view s) {

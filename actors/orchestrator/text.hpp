@@ -60,8 +60,6 @@ using kit::integer;
 [[nodiscard]] std::string capitalized(std::string_view s);
 
 /// The string's text, or empty for a missing field.
-[[nodiscard]] inline std::string_view text(const flatbuffers::String* s) {
-  return s ? std::string_view(s->data(), s->size()) : std::string_view{};
-}
+using kit::view;
 
 } // namespace aetherial::actors::orchestrator

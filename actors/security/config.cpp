@@ -1,7 +1,6 @@
 #include "actors/security/config.hpp"
 
 #include "actors/kit/settings.hpp"
-#include "actors/security/security_agent.hpp"
 
 namespace aetherial::actors::security {
 
@@ -17,13 +16,6 @@ security_config read_config(kit::settings_reader& r) {
 
 } // namespace
 
-security_config config_from(const agent_settings& settings) {
-  kit::settings_reader r(settings, kind_name);
-  return read_config(r);
-}
-
-std::vector<std::string> check_settings(const agent_settings& settings) {
-  return kit::check_with(settings, kind_name, read_config);
-}
+AETHERIAL_SETTINGS_ENTRY_POINTS(security_config, config_from, read_config)
 
 } // namespace aetherial::actors::security

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "actors/agent.hpp"
@@ -80,6 +81,10 @@ struct security_config {
   /// Subjects idle this long (no request, no block in force, no ban pending) are forgotten.
   std::int64_t idle_forget_ms = 6 * 3'600'000;
 };
+
+/// Name of the agent kind: the prefix of its settings ("<kind>.<name>") and the emitter name
+/// in derived event ids.
+inline constexpr std::string_view kind_name = "security";
 
 /// The defaults with the "security." settings applied; a bad value keeps its default
 /// (`check_settings` reports it).

@@ -91,24 +91,21 @@ void security_agent::check_ddos(context& ctx) {
   const std::string id = "sec-ddos-" + integer(site.requests.bucket_start_ms);
   site.ddos_incident = id;
 
-  auto& b = ctx.builder();
   const std::string share = cfg_.partitions > 1
                                 ? " (this partition's share, 1/" + integer(cfg_.partitions) + ")"
                                 : std::string();
-  if (by_rate) {
-    const std::string reason = integer(site.requests.count) + " requests in the bucket vs " +
-                               baseline_text(site.requests, rb) + share + ", z " + fixed(zr, 1);
-    auto p = fbs::CreateAnomalyDecisionDirect(
-        b, "site/requests", requests, anomaly_score(zr, rb.z_threshold), 0.5, reason.c_str());
+  // One decision per signal that fired: `what` was counted in `series`, `z` off its baseline.
+  const auto decide = [&](const char* subject, const rate_series& series, const char* what,
+                          const baseline_config& bc, double z) {
+    const std::string reason = integer(series.count) + what + " in the bucket vs " +
+                               baseline_text(series, bc) + share + ", z " + fixed(z, 1);
+    auto p =
+        fbs::CreateAnomalyDecisionDirect(ctx.builder(), subject, static_cast<double>(series.count),
+                                         anomaly_score(z, bc.z_threshold), 0.5, reason.c_str());
     ctx.emit(output::decisions, "site", fbs::Payload::AnomalyDecision, p.Union(), id);
-  }
-  if (by_sources) {
-    const std::string reason = integer(site.sources.count) + " distinct sources in the bucket vs " +
-                               baseline_text(site.sources, sb) + share + ", z " + fixed(zs, 1);
-    auto p = fbs::CreateAnomalyDecisionDirect(
-        b, "site/sources", sources, anomaly_score(zs, sb.z_threshold), 0.5, reason.c_str());
-    ctx.emit(output::decisions, "site", fbs::Payload::AnomalyDecision, p.Union(), id);
-  }
+  };
+  if (by_rate) decide("site/requests", site.requests, " requests", rb, zr);
+  if (by_sources) decide("site/sources", site.sources, " distinct sources", sb, zs);
 
   // Heavy hitters of the bucket: the sources worth blocking (a surge of many small sources
   // has none, and is left to the edge's challenge or upstream scrubbing).

@@ -18,8 +18,8 @@ namespace aetherial::actors::security {
 
 void security_agent::on_request(const fbs::RequestSummary& r, context& ctx) {
   const std::int64_t now = ctx.event_time_ms();
-  const std::string ip(text(r.ip()));
-  const std::string user(text(r.user_ref()));
+  const std::string ip(view(r.ip()));
+  const std::string user(view(r.user_ref()));
 
   roll_site(now);
   ++state_.site.requests.count;
@@ -94,13 +94,13 @@ void security_agent::check_signatures(const std::string& subject, const fbs::Req
   if (r.params() == nullptr) return;
   for (const auto* kv : *r.params()) {
     if (kv == nullptr) continue;
-    const std::string folded = fold_param(text(kv->value()), cfg_.max_param_bytes);
+    const std::string folded = fold_param(view(kv->value()), cfg_.max_param_bytes);
     const auto m = match_signature(folded);
     if (!m) continue;
     std::string shown = folded.substr(0, cfg_.evidence_bytes);
     if (folded.size() > shown.size()) shown += "...";
-    const std::string why = "parameter '" + std::string(text(kv->key())) + "' of " +
-                            std::string(text(r.method())) + " " + std::string(text(r.path())) +
+    const std::string why = "parameter '" + std::string(view(kv->key())) + "' of " +
+                            std::string(view(r.method())) + " " + std::string(view(r.path())) +
                             " matched " + std::string(m->signature) + ": \"" + shown + "\"";
     const bool sqli = m->kind == "sql_injection";
     detection d{std::string(m->kind),

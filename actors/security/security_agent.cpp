@@ -11,7 +11,7 @@
 
 namespace aetherial::actors::security {
 
-security_agent::security_agent(security_config cfg) : cfg_(std::move(cfg)) {
+security_agent::security_agent(security_config cfg) : agent_base(std::move(cfg)) {
   if (cfg_.partitions == 0) cfg_.partitions = 1;
   if (cfg_.bucket_ms <= 0) cfg_.bucket_ms = 60'000;
 }
@@ -30,18 +30,18 @@ void security_agent::on_event(const fbs::Envelope& event, context& ctx) {
     case fbs::Payload::BanApproval: {
       const auto& a = *event.payload_as_BanApproval();
       const std::string_view approver =
-          text(a.approver()).empty() ? text(event.principal()) : text(a.approver());
-      on_ban_answer(text(a.subject()), a.approved(), approver, text(a.reason()), ctx);
+          view(a.approver()).empty() ? view(event.principal()) : view(a.approver());
+      on_ban_answer(view(a.subject()), a.approved(), approver, view(a.reason()), ctx);
       break;
     }
     case fbs::Payload::Feedback: {
       const auto& f = *event.payload_as_Feedback();
-      if (text(f.kind()) != "ban_approval") break;
+      if (view(f.kind()) != "ban_approval") break;
       const bool approved =
-          f.value() >= 0.5 || text(f.label()) == "approved" || text(f.label()) == "approve";
+          f.value() >= 0.5 || view(f.label()) == "approved" || view(f.label()) == "approve";
       const std::string_view approver =
-          text(f.user_ref()).empty() ? text(event.principal()) : text(f.user_ref());
-      on_ban_answer(text(f.target_id()), approved, approver, text(f.label()), ctx);
+          view(f.user_ref()).empty() ? view(event.principal()) : view(f.user_ref());
+      on_ban_answer(view(f.target_id()), approved, approver, view(f.label()), ctx);
       break;
     }
     default:
@@ -89,18 +89,6 @@ void security_agent::reindex() {
 // ---------------------------------------------------------------------------------------
 // Snapshots and creation
 // ---------------------------------------------------------------------------------------
-
-bytes security_agent::snapshot() const {
-  return encode_state(state_);
-}
-
-bool security_agent::restore(const std::uint8_t* data, std::size_t size) {
-  auto decoded = decode_state(data, size);
-  if (!decoded) return false;
-  state_ = std::move(*decoded);
-  reindex();
-  return true;
-}
 
 std::unique_ptr<agent> make_security_agent(const agent_settings& settings) {
   return std::make_unique<security_agent>(config_from(settings));

@@ -13,28 +13,23 @@
 #include <utility>
 
 #include "actors/agent.hpp"
+#include "actors/kit/agent_base.hpp"
 #include "actors/security/config.hpp"
 #include "actors/security/state.hpp"
+#include "actors/security/state_codec.hpp"
 
 namespace aetherial::actors::security {
 
-/// Name of the agent kind, and the emitter name in derived event ids.
-inline constexpr std::string_view kind_name = "security";
-
 /// The Security agent of one partition; owned by its host, lives as long as the host.
-class security_agent final : public agent {
+class security_agent final
+    : public kit::agent_base<security_agent, security_state, security_config, &decode_state> {
 public:
   explicit security_agent(security_config cfg = {});
 
   void on_event(const fbs::Envelope& event, context& ctx) override;
-  [[nodiscard]] bytes snapshot() const override;
-  [[nodiscard]] bool restore(const std::uint8_t* data, std::size_t size) override;
-
-  /// The current state, for tests and inspection.
-  [[nodiscard]] const security_state& state() const noexcept { return state_; }
-  [[nodiscard]] const security_config& config() const noexcept { return cfg_; }
 
 private:
+  friend agent_base;
   struct detection;
 
   void on_request(const fbs::RequestSummary& r, context& ctx);
@@ -64,9 +59,9 @@ private:
   void expire(context& ctx);
   void sweep(std::int64_t now);
   void reindex();
+  /// After a restore: rebuilds what is derived from the state.
+  void restored() { reindex(); }
 
-  security_config cfg_;
-  security_state state_;
   // Derived from state_ (rebuilt on restore): blocks in force by end time, and pending ban
   // proposals by deadline, so that expiry never scans every subject.
   std::set<std::pair<std::int64_t, std::string>> unblock_due_;

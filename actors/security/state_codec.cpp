@@ -90,7 +90,7 @@ bool from_fb(const fb::SubjectT& o, std::string& key, subject_record& x) {
   return (x.ban == ban_status::proposed) == (x.ban_deadline_ms != 0);
 }
 
-fb::SecurityStateT to_fb(const security_state& s) {
+fb::SecurityStateT to_table(const security_state& s) {
   fb::SecurityStateT o;
   const auto requester = [](const std::string& k, const requester_record& v) {
     return to_fb(k, v);
@@ -111,7 +111,7 @@ fb::SecurityStateT to_fb(const security_state& s) {
   return o;
 }
 
-std::optional<security_state> from_fb(const fb::SecurityStateT& o) {
+std::optional<security_state> from_table(const fb::SecurityStateT& o) {
   security_state s;
   const auto requester = [](const fb::RequesterT& e, std::string& k, requester_record& v) {
     return from_fb(e, k, v);
@@ -137,19 +137,6 @@ std::optional<security_state> from_fb(const fb::SecurityStateT& o) {
 
 } // namespace
 
-std::vector<std::uint8_t> encode_state(const security_state& s) {
-  return kit::encode_state<fb::SecurityState>(to_fb(s), state_identifier);
-}
-
-std::optional<security_state> decode_state(const std::uint8_t* data, std::size_t size) {
-  return kit::decode_canonical<security_state>(
-      data, size,
-      [](const std::uint8_t* d, std::size_t n) -> std::optional<security_state> {
-        const auto o = kit::decode_state<fb::SecurityState>(d, n, state_identifier);
-        if (!o) return std::nullopt;
-        return from_fb(*o);
-      },
-      [](const security_state& s) { return encode_state(s); });
-}
+AETHERIAL_STATE_CODEC_FUNCTIONS(security_state, fb::SecurityState, to_table, from_table)
 
 } // namespace aetherial::actors::security

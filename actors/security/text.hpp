@@ -19,8 +19,6 @@ using kit::integer;
 [[nodiscard]] std::string duration(std::int64_t ms);
 
 /// The string's text, or empty for a missing field.
-[[nodiscard]] inline std::string_view text(const flatbuffers::String* s) {
-  return s ? std::string_view(s->data(), s->size()) : std::string_view{};
-}
+using kit::view;
 
 } // namespace aetherial::actors::security

@@ -34,13 +34,6 @@ support_config read_config(kit::settings_reader& r) {
 
 } // namespace
 
-support_config config_from(const agent_settings& settings) {
-  kit::settings_reader r(settings, "support");
-  return read_config(r);
-}
-
-std::vector<std::string> check_settings(const agent_settings& settings) {
-  return kit::check_with(settings, "support", read_config);
-}
+AETHERIAL_SETTINGS_ENTRY_POINTS(support_config, config_from, read_config)
 
 } // namespace aetherial::actors::support

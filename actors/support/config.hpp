@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "actors/agent.hpp"
@@ -49,6 +50,10 @@ struct support_config {
   std::size_t answer_max_bytes = 600;    ///< longest quoted passage
   std::size_t max_turn_text_bytes = 500; ///< longest message text kept in a turn
 };
+
+/// Name of the agent kind: the prefix of its settings ("<kind>.<name>") and the emitter name
+/// in derived event ids.
+inline constexpr std::string_view kind_name = "support";
 
 /// The config from deployment settings ("support.<key>"); malformed values keep their
 /// defaults (`check_settings` reports them).

@@ -96,20 +96,7 @@ std::optional<support_state> from_fb(const fb::SupportStateT& o, const text::kb_
 
 } // namespace
 
-std::vector<std::uint8_t> encode_state(const support_state& s) {
-  return kit::encode_state<fb::SupportState>(to_fb(s), state_identifier);
-}
-
-std::optional<support_state> decode_state(const std::uint8_t* data, std::size_t size,
-                                          const text::kb_limits& limits) {
-  return kit::decode_canonical<support_state>(
-      data, size,
-      [&limits](const std::uint8_t* d, std::size_t n) -> std::optional<support_state> {
-        const auto o = kit::decode_state<fb::SupportState>(d, n, state_identifier);
-        if (!o) return std::nullopt;
-        return from_fb(*o, limits);
-      },
-      [](const support_state& s) { return encode_state(s); });
-}
+AETHERIAL_STATE_CODEC_FUNCTIONS_WITH(support_state, fb::SupportState, to_fb, from_fb,
+                                     const text::kb_limits&)
 
 } // namespace aetherial::actors::support

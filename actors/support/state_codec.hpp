@@ -9,24 +9,13 @@
 #include <optional>
 #include <vector>
 
+#include "actors/kit/state_codec.hpp"
 #include "actors/support/state.hpp"
 
 namespace aetherial::actors::support {
 
-/// Version of the state encoding written by encode_state (2: FlatBuffers).
-inline constexpr std::uint32_t state_encoding_version = 2;
-/// The oldest state version `restore` reads.
-inline constexpr std::uint32_t min_state_encoding_version = 2;
-/// File identifier of an encoded state.
-inline constexpr char state_identifier[] = "ASUP";
-
-/// Encodes the whole state.
-[[nodiscard]] std::vector<std::uint8_t> encode_state(const support_state& s);
-
-/// Decodes a state whose knowledge base has `limits`; nullopt for anything encode_state would
-/// not have written (a buffer that does not verify, a foreign identifier, inconsistent
-/// values) and for an over-cap knowledge base.
-[[nodiscard]] std::optional<support_state> decode_state(const std::uint8_t* data, std::size_t size,
-                                                        const text::kb_limits& limits);
+/// Version 2: FlatBuffers. `decode_state(data, size, limits)` reads a state whose knowledge
+/// base has `limits`, and refuses an over-cap knowledge base.
+AETHERIAL_STATE_CODEC_WITH(support_state, 2, 2, "ASUP", const text::kb_limits&)
 
 } // namespace aetherial::actors::support

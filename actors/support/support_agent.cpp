@@ -23,7 +23,7 @@ std::string quoted(std::string_view s) {
 
 } // namespace
 
-support_agent::support_agent(support_config cfg) : cfg_(std::move(cfg)) {
+support_agent::support_agent(support_config cfg) : agent_base(std::move(cfg)) {
   state_.kb = text::knowledge_base(cfg_.knowledge_base);
   for (const auto& w : cfg_.money_words)
     for (const auto& word : text::words(w))
@@ -243,17 +243,6 @@ void support_agent::answer(const question& q, context& ctx) {
                                         detail, q.conversation_id, std::move(results)},
                       q.conversation_id);
   }
-}
-
-bytes support_agent::snapshot() const {
-  return encode_state(state_);
-}
-
-bool support_agent::restore(const std::uint8_t* data, std::size_t size) {
-  auto decoded = decode_state(data, size, cfg_.knowledge_base);
-  if (!decoded) return false;
-  state_ = std::move(*decoded);
-  return true;
 }
 
 std::unique_ptr<agent> make_support_agent(const agent_settings& settings) {

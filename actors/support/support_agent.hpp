@@ -6,32 +6,27 @@
 // outcomes to aetherial.tasks; all keyed and correlated by conversation id.
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "actors/agent.hpp"
+#include "actors/kit/agent_base.hpp"
 #include "actors/support/config.hpp"
 #include "actors/support/state.hpp"
+#include "actors/support/state_codec.hpp"
 #include "actors/support/triage.hpp"
 
 namespace aetherial::actors::support {
 
-/// Name of the agent kind, and the emitter name in derived event ids.
-inline constexpr std::string_view kind_name = "support";
-
 /// The User Support agent of one partition; owned by its host, lives as long as the host.
-class support_agent final : public agent {
+class support_agent final : public kit::agent_base<support_agent, support_state, support_config,
+                                                   &decode_state, &support_config::knowledge_base> {
 public:
   explicit support_agent(support_config cfg = {});
 
   void on_event(const fbs::Envelope& event, context& ctx) override;
-  [[nodiscard]] bytes snapshot() const override;
-  [[nodiscard]] bool restore(const std::uint8_t* data, std::size_t size) override;
-
-  /// The current state, for tests and inspection.
-  [[nodiscard]] const support_state& state() const noexcept { return state_; }
-  [[nodiscard]] const support_config& config() const noexcept { return cfg_; }
 
 private:
   /// Where an answered question came from.
@@ -52,9 +47,7 @@ private:
   void remember_reply(const std::string& reply_id, const std::string& article_id,
                       const std::string& conversation_id);
 
-  support_config cfg_;
   std::vector<std::string> money_stems_;
-  support_state state_;
 };
 
 /// Creates a User Support agent configured by `settings` ("support.<key>"), empty state.

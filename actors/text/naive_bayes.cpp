@@ -5,6 +5,8 @@
 #include <utility>
 #include <vector>
 
+#include "actors/text/tfidf.hpp"
+
 namespace aetherial::actors::text {
 
 void naive_bayes::learn(const std::string& label, const term_counts& doc) {
@@ -79,19 +81,7 @@ std::map<std::string, double> naive_bayes::posterior(const term_counts& doc, dou
 }
 
 void naive_bayes::bound(std::size_t max_terms) {
-  if (vocabulary.size() <= max_terms) return;
-  std::vector<std::pair<std::uint32_t, const std::string*>> order;
-  order.reserve(vocabulary.size());
-  for (const auto& [t, n] : vocabulary)
-    order.emplace_back(n, &t);
-  std::sort(order.begin(), order.end(), [](const auto& a, const auto& b) {
-    return a.first != b.first ? (a.first < b.first) : (*a.second > *b.second);
-  });
-  const std::size_t keep = max_terms - max_terms / 10;
-  std::vector<std::string> drop;
-  for (std::size_t i = 0; i + keep < order.size(); ++i)
-    drop.push_back(*order[i].second);
-  for (const auto& t : drop) {
+  for (const auto& t : rarest_terms(vocabulary, max_terms)) {
     for (auto& [label, c] : classes) {
       const auto ct = c.terms.find(t);
       if (ct == c.terms.end()) continue;

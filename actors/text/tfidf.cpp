@@ -17,11 +17,11 @@ double document_frequencies::idf(const std::string& term) const {
   return std::log((1.0 + static_cast<double>(documents)) / (1.0 + d)) + 1.0;
 }
 
-void document_frequencies::bound(std::size_t max_terms) {
-  if (df.size() <= max_terms) return;
+std::vector<std::string> rarest_terms(const term_counts& counts, std::size_t max_terms) {
+  if (counts.size() <= max_terms) return {};
   std::vector<std::pair<std::uint32_t, const std::string*>> order;
-  order.reserve(df.size());
-  for (const auto& [t, n] : df)
+  order.reserve(counts.size());
+  for (const auto& [t, n] : counts)
     order.emplace_back(n, &t);
   // Rarest first; among equals, the last term in byte order goes first.
   std::sort(order.begin(), order.end(), [](const auto& a, const auto& b) {
@@ -31,7 +31,11 @@ void document_frequencies::bound(std::size_t max_terms) {
   std::vector<std::string> drop;
   for (std::size_t i = 0; i + keep < order.size(); ++i)
     drop.push_back(*order[i].second);
-  for (const auto& t : drop)
+  return drop;
+}
+
+void document_frequencies::bound(std::size_t max_terms) {
+  for (const auto& t : rarest_terms(df, max_terms))
     df.erase(t);
 }
 

@@ -14,6 +14,12 @@
 
 namespace aetherial::actors::text {
 
+/// The terms of `counts` (term -> count) to drop to keep at most `max_terms`: none when within
+/// the cap, else the rarest (ties: last in term order first) until 90 % of the cap remain, so
+/// that eviction runs rarely and the same counts always keep the same terms.
+[[nodiscard]] std::vector<std::string> rarest_terms(const term_counts& counts,
+                                                    std::size_t max_terms);
+
 /// How many documents each term occurred in, over every document added so far; bounded by
 /// evicting the rarest terms. Owned by the agent state that feeds it.
 struct document_frequencies {

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "actors/text/stopwords.hpp"
+#include "actors/text/utf8.hpp"
 
 namespace aetherial::actors::text {
 
@@ -211,9 +212,7 @@ std::vector<std::string> sentences(std::string_view text) {
 
 std::string clip(std::string_view text, std::size_t max_bytes) {
   if (text.size() <= max_bytes) return std::string(text);
-  std::size_t cut = max_bytes;
-  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80)
-    --cut;
+  std::size_t cut = utf8_boundary(text, max_bytes);
   const std::size_t space = text.rfind(' ', cut);
   if (space != std::string_view::npos && space > max_bytes / 2) cut = space;
   std::string out(text.substr(0, cut));

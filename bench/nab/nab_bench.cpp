@@ -13,7 +13,9 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <CLI/CLI.hpp>
@@ -210,16 +212,27 @@ int finish(const options& o, const std::vector<nab::scored_series>& corpus,
   return 0;
 }
 
-int run(options o) {
-  if (o.data.empty()) o.data = default_data_dir();
-  const fs::path data(o.data);
+/// The label windows and the scoring profiles: the files `o` names, by default the ones beside
+/// the data directory `data`; nullopt (after saying why) when one cannot be read.
+std::optional<std::pair<nab::window_map, std::vector<nab::profile>>>
+read_labels(options& o, const fs::path& data) {
   if (o.windows.empty()) o.windows = (data / ".." / "combined_windows.json").string();
   if (o.profiles.empty()) o.profiles = (data / ".." / "profiles.json").string();
   std::string error;
-  const auto windows = nab::read_windows(o.windows, error);
-  if (!windows) return std::cerr << error << "\n", 1;
-  const auto profiles = nab::read_profiles(o.profiles, error);
-  if (!profiles) return std::cerr << error << "\n", 1;
+  auto windows = nab::read_windows(o.windows, error);
+  if (!windows) return std::cerr << error << "\n", std::nullopt;
+  auto profiles = nab::read_profiles(o.profiles, error);
+  if (!profiles) return std::cerr << error << "\n", std::nullopt;
+  return std::make_pair(std::move(*windows), std::move(*profiles));
+}
+
+int run(options o) {
+  if (o.data.empty()) o.data = default_data_dir();
+  const fs::path data(o.data);
+  const auto labels = read_labels(o, data);
+  if (!labels) return 1;
+  const auto& [windows, profiles] = *labels;
+  std::string error;
 
   anomaly::detector_config base;
   bool fixed_warmup = false;
@@ -266,9 +279,9 @@ int run(options o) {
       const fs::path file = dir / (o.detector + "_" + rel.filename().string());
       std::ofstream out(file);
       out << "timestamp,value,anomaly_score,label\n";
-      const auto it = windows->find(key);
+      const auto it = windows.find(key);
       static const std::vector<nab::window> none;
-      const auto& ws = it == windows->end() ? none : it->second;
+      const auto& ws = it == windows.end() ? none : it->second;
       for (std::size_t i = 0; i < s->times_s.size(); ++i) {
         std::snprintf(buf, sizeof buf, "%.10g", s->values[i]);
         out << format_time(s->times_s[i]) << ',' << buf << ',';
@@ -289,7 +302,7 @@ int run(options o) {
   std::string json = o.json;
   if (json.empty() && !o.no_write)
     json = (fs::path(o.out) / (o.detector + "_scores.json")).string();
-  return finish(o, corpus, *windows, *profiles, json);
+  return finish(o, corpus, windows, profiles, json);
 }
 
 int score(options o) {
@@ -298,13 +311,10 @@ int score(options o) {
   o.detector = results.filename().string();
   if (o.detector.empty()) o.detector = results.parent_path().filename().string();
   const fs::path data = o.data.empty() ? fs::path(default_data_dir()) : fs::path(o.data);
-  if (o.windows.empty()) o.windows = (data / ".." / "combined_windows.json").string();
-  if (o.profiles.empty()) o.profiles = (data / ".." / "profiles.json").string();
+  const auto labels = read_labels(o, data);
+  if (!labels) return 1;
+  const auto& [windows, profiles] = *labels;
   std::string error;
-  const auto windows = nab::read_windows(o.windows, error);
-  if (!windows) return std::cerr << error << "\n", 1;
-  const auto profiles = nab::read_profiles(o.profiles, error);
-  if (!profiles) return std::cerr << error << "\n", 1;
   std::vector<nab::scored_series> corpus;
   const std::string prefix = o.detector + "_";
   for (const auto& [rel, path] : list_csvs(results)) {
@@ -314,12 +324,12 @@ int score(options o) {
     auto s = nab::read_series(path.string(), error);
     if (!s) return std::cerr << error << "\n", 1;
     s->key = (r.parent_path() / name.substr(prefix.size())).generic_string();
-    if (windows->find(s->key) == windows->end())
+    if (windows.find(s->key) == windows.end())
       std::cerr << "warning: no labels for " << s->key << "\n";
     corpus.push_back(std::move(*s));
   }
   if (corpus.empty()) return std::cerr << "no result files under " << o.results << "\n", 1;
-  return finish(o, corpus, *windows, *profiles, o.json);
+  return finish(o, corpus, windows, profiles, o.json);
 }
 
 } // namespace

@@ -116,14 +116,29 @@ std::optional<std::int64_t> parse_time(const std::string& text) {
          h * 3600 + mi * 60 + s;
 }
 
-std::optional<window_map> read_windows(const std::string& path, std::string& error) {
+namespace {
+
+/// `read(json)` over the JSON document in `path`; nullopt with `error` set when the file cannot
+/// be opened or parsed, `read` throws (a missing or mistyped field), or `read` says why not.
+template <class T, class Read>
+std::optional<T> read_json(const std::string& path, std::string& error, Read read) {
   std::ifstream in(path);
   if (!in) {
     error = "cannot open " + path;
     return std::nullopt;
   }
   try {
-    const auto j = nlohmann::json::parse(in);
+    return read(nlohmann::json::parse(in));
+  } catch (const std::exception& e) {
+    error = path + ": " + e.what();
+    return std::nullopt;
+  }
+}
+
+} // namespace
+
+std::optional<window_map> read_windows(const std::string& path, std::string& error) {
+  const auto read = [&error](const nlohmann::json& j) -> std::optional<window_map> {
     window_map out;
     for (const auto& [key, list] : j.items()) {
       auto& ws = out[key];
@@ -138,31 +153,21 @@ std::optional<window_map> read_windows(const std::string& path, std::string& err
       }
     }
     return out;
-  } catch (const std::exception& e) {
-    error = path + ": " + e.what();
-    return std::nullopt;
-  }
+  };
+  return read_json<window_map>(path, error, read);
 }
 
 std::optional<std::vector<profile>> read_profiles(const std::string& path, std::string& error) {
-  std::ifstream in(path);
-  if (!in) {
-    error = "cannot open " + path;
-    return std::nullopt;
-  }
-  try {
-    const auto j = nlohmann::json::parse(in);
-    std::vector<profile> out;
-    for (const char* name : {"standard", "reward_low_FP_rate", "reward_low_FN_rate"}) {
-      const auto& m = j.at(name).at("CostMatrix");
-      out.push_back({name, m.at("tpWeight").get<double>(), m.at("fnWeight").get<double>(),
-                     m.at("fpWeight").get<double>()});
-    }
-    return out;
-  } catch (const std::exception& e) {
-    error = path + ": " + e.what();
-    return std::nullopt;
-  }
+  return read_json<std::vector<profile>>(
+      path, error, [](const nlohmann::json& j) -> std::optional<std::vector<profile>> {
+        std::vector<profile> out;
+        for (const char* name : {"standard", "reward_low_FP_rate", "reward_low_FN_rate"}) {
+          const auto& m = j.at(name).at("CostMatrix");
+          out.push_back({name, m.at("tpWeight").get<double>(), m.at("fnWeight").get<double>(),
+                         m.at("fpWeight").get<double>()});
+        }
+        return out;
+      });
 }
 
 std::optional<scored_series> read_series(const std::string& path, std::string& error) {
