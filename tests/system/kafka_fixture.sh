@@ -7,7 +7,8 @@
 #   --dir D   broker state directory (default build/kafka-test); emptied before start
 #   --keep    leave the broker running after COMMAND
 #
-# The broker's address is exported as AETHERIAL_TEST_KAFKA (host:port) for COMMAND. When
+# The broker's address is exported as AETHERIAL_TEST_KAFKA (host:port) for COMMAND, its
+# state directory and port as AETHERIAL_TEST_KAFKA_DIR and AETHERIAL_TEST_KAFKA_PORT. When
 # AETHERIAL_TEST_KAFKA is already set, no broker is started and COMMAND runs against that
 # one. The broker is stopped when COMMAND ends, fails or is interrupted. Exits with
 # COMMAND's status.
@@ -45,6 +46,8 @@ fi
 
 broker_start_scoped "$dir" "$port" "$keep"
 export AETHERIAL_TEST_KAFKA="$BROKER_ADDRESS"
+# For tests that stop and start the broker (ops/kafka/broker.sh stop|start --dir D --port P).
+export AETHERIAL_TEST_KAFKA_DIR="$dir" AETHERIAL_TEST_KAFKA_PORT="$BROKER_PORT"
 log "AETHERIAL_TEST_KAFKA=$AETHERIAL_TEST_KAFKA"
 set +e
 "$@"
