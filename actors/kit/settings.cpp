@@ -86,6 +86,13 @@ void settings_reader::reject(std::string_view name, std::string_view expected) {
   bad(key, it == settings_.end() ? std::string() : it->second, expected);
 }
 
+void settings_reader::reject_secret(std::string_view name, std::string_view expected) {
+  const std::string key = prefix_ + std::string(name);
+  known_.insert(key);
+  bad_[key] = "bad setting " + key + " (a secret: its value is not shown): expected " +
+              std::string(expected);
+}
+
 std::int64_t settings_reader::read_signed(std::string_view name, std::int64_t fallback,
                                           std::int64_t min, std::int64_t max, std::int64_t type_min,
                                           std::int64_t type_max) {

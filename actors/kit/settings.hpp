@@ -92,6 +92,8 @@ public:
   /// Records that the value of `name` is bad: it is not `expected` ("a number in [0, 1]").
   /// For checks a getter cannot make (one setting against another).
   void reject(std::string_view name, std::string_view expected);
+  /// Like reject, for a secret: the message never shows the value.
+  void reject_secret(std::string_view name, std::string_view expected);
 
   /// Every problem found so far: each bad value (key, value and what was expected) and each
   /// key of the kind that no getter asked for (with the known keys), in key order. Empty when

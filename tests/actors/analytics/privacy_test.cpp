@@ -107,6 +107,17 @@ BOOST_AUTO_TEST_CASE(without_a_salt_the_agent_refuses) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(a_salt_given_but_too_short_stops_start_up_without_showing_it) {
+  const auto errors = check_settings(agent_settings{{"analytics.salt", "shortsecret"}});
+  BOOST_TEST_REQUIRE(errors.size() == 1u);
+  BOOST_TEST(errors[0].find("analytics.salt") != std::string::npos, errors[0]);
+  BOOST_TEST(errors[0].find("at least 16 bytes") != std::string::npos, errors[0]);
+  BOOST_TEST(errors[0].find("shortsecret") == std::string::npos, errors[0]);
+  // No salt is no mistake: the agent then refuses to record and says so.
+  BOOST_TEST(check_settings(agent_settings{}).empty());
+  BOOST_TEST(check_settings(agent_settings{{"analytics.salt", "0123456789abcdef"}}).empty());
+}
+
 BOOST_AUTO_TEST_CASE(a_snapshot_is_only_restored_under_its_salt) {
   std::vector<std::string> secrets;
   const auto log = identifying_log(secrets);
