@@ -6,12 +6,10 @@ namespace aetherial::actors::analytics {
 
 namespace {
 
-analytics_config read_config(kit::settings_reader& r) {
-  analytics_config c;
+void read_config(kit::settings_reader& r, analytics_config& c) {
   // Never in a message: a string setting is never bad. A short salt is not a settings error
   // either: the agent then refuses to record, and says so in its replies.
   c.salt = r.get_string("salt", c.salt);
-  return c;
 }
 
 } // namespace
