@@ -99,13 +99,13 @@ public:
       field = get_integer<T>(name, field);
   }
 
-  /// Appends to `to` the comma-separated items of `name` (absent: none), each as `item(text)`
-  /// makes it from the text between two commas; an item it makes empty is dropped.
+  /// Appends to `to` the comma-separated items of `name` (absent or empty: none), each as
+  /// `item(text)` makes it from the text between two commas; an item made empty is dropped.
   template <class Item>
   void append_list(std::string_view name, std::vector<std::string>& to, Item item) {
     const std::string list = get_string(name, "");
     std::string_view rest(list);
-    for (bool more = true; more;) {
+    for (bool more = !rest.empty(); more;) {
       const auto comma = rest.find(',');
       more = comma != std::string_view::npos;
       std::string made = item(rest.substr(0, comma));
