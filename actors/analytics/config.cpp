@@ -6,14 +6,12 @@ namespace aetherial::actors::analytics {
 
 namespace {
 
-analytics_config read_config(kit::settings_reader& r) {
-  analytics_config c;
+void read_config(kit::settings_reader& r, analytics_config& c) {
   // Never in a message. Without a salt the agent refuses to record and says so in its
   // replies; a salt that is given but too short is a mistake that stops start-up.
   c.salt = r.get_string("salt", c.salt);
   if (!c.salt.empty() && c.salt.size() < c.min_salt_bytes)
     r.reject_secret("salt", "at least " + std::to_string(c.min_salt_bytes) + " bytes");
-  return c;
 }
 
 } // namespace

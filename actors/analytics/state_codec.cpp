@@ -2,6 +2,7 @@
 
 #include <memory>
 #include <string>
+#include <tuple>
 
 #include "actors/kit/state_maps.hpp"
 #include "schemas/state/analytics_generated.h"
@@ -12,21 +13,21 @@ namespace {
 
 namespace fb = ::aetherial::state::analytics;
 
+// The fields a record and its table share, by name.
+const auto day_fields = [](auto& d) { return std::tie(d.events, d.peak_sessions, d.peak_ms); };
+const auto counter_fields = [](auto& c) { return std::tie(c.count, c.error); };
+const auto retention_fields = [](auto& f) { return std::tie(f.users, f.returned); };
+const auto variant_fields = [](auto& v) { return std::tie(v.name, v.users, v.conversions); };
+const auto user_fields = [](auto& u) {
+  return std::tie(u.first_day, u.last_day, u.active_days, u.first_day_features);
+};
+
 std::unique_ptr<fb::DayT> to_fb(std::int32_t key, const day_stats& d) {
   auto o = std::make_unique<fb::DayT>();
   o->day = key;
   o->users = d.users.registers();
-  o->events = d.events;
-  o->features = kit::pack_map<decltype(o->features)>(
-      d.features, [](const std::string& k, const feature_counter& c) {
-        auto f = std::make_unique<fb::FeatureCounterT>();
-        f->feature = k;
-        f->count = c.count;
-        f->error = c.error;
-        return f;
-      });
-  o->peak_sessions = d.peak_sessions;
-  o->peak_ms = d.peak_ms;
+  kit::copy_fields(*o, d, day_fields);
+  o->features = kit::pack_records(d.features, &fb::FeatureCounterT::feature, counter_fields);
   return o;
 }
 
@@ -34,30 +35,16 @@ bool from_fb(const fb::DayT& o, std::int32_t& key, day_stats& d) {
   key = o.day;
   if (!hyperloglog::valid(o.users)) return false;
   d.users = hyperloglog(o.users);
-  d.events = o.events;
-  d.peak_sessions = o.peak_sessions;
-  d.peak_ms = o.peak_ms;
-  return kit::unpack_map(o.features, d.features,
-                         [](const fb::FeatureCounterT& f, std::string& k, feature_counter& c) {
-                           k = f.feature;
-                           c.count = f.count;
-                           c.error = f.error;
-                           return c.error <= c.count;
-                         });
+  kit::copy_fields(d, o, day_fields);
+  return kit::unpack_records(o.features, d.features, &fb::FeatureCounterT::feature, counter_fields,
+                             [](const feature_counter& c) { return c.error <= c.count; });
 }
 
 std::unique_ptr<fb::CohortT> to_fb(std::int32_t key, const cohort_stats& c) {
   auto o = std::make_unique<fb::CohortT>();
   o->day = key;
   o->active.assign(c.active.begin(), c.active.end());
-  o->features = kit::pack_map<decltype(o->features)>(
-      c.features, [](std::uint32_t k, const feature_retention& f) {
-        auto r = std::make_unique<fb::FeatureRetentionT>();
-        r->feature = k;
-        r->users = f.users;
-        r->returned = f.returned;
-        return r;
-      });
+  o->features = kit::pack_records(c.features, &fb::FeatureRetentionT::feature, retention_fields);
   return o;
 }
 
@@ -65,26 +52,16 @@ bool from_fb(const fb::CohortT& o, std::int32_t& key, cohort_stats& c) {
   key = o.day;
   if (o.active.size() != c.active.size()) return false;
   std::copy(o.active.begin(), o.active.end(), c.active.begin());
-  return kit::unpack_map(
-      o.features, c.features,
-      [](const fb::FeatureRetentionT& r, std::uint32_t& k, feature_retention& f) {
-        k = r.feature;
-        f.users = r.users;
-        f.returned = r.returned;
-        return k < 64;
-      });
+  // Cohort features are indices below 64; keys are in order, so the last is the largest.
+  return kit::unpack_records(o.features, c.features, &fb::FeatureRetentionT::feature,
+                             retention_fields) &&
+         (c.features.empty() || c.features.rbegin()->first < 64);
 }
 
 std::unique_ptr<fb::ExperimentT> to_fb(const std::string& key, const experiment_record& e) {
   auto o = std::make_unique<fb::ExperimentT>();
   o->name = key;
-  for (const auto& v : e.variants) {
-    auto x = std::make_unique<fb::VariantT>();
-    x->name = v.name;
-    x->users = v.users;
-    x->conversions = v.conversions;
-    o->variants.push_back(std::move(x));
-  }
+  o->variants = kit::to_tables<fb::VariantT>(e.variants, variant_fields);
   o->members = kit::pack_map<decltype(o->members)>(
       e.members, [](std::uint64_t k, std::uint8_t v) { return fb::Member(k, v); });
   o->not_enrolled = e.not_enrolled;
@@ -94,11 +71,8 @@ std::unique_ptr<fb::ExperimentT> to_fb(const std::string& key, const experiment_
 
 bool from_fb(const fb::ExperimentT& o, std::string& key, experiment_record& e) {
   key = o.name;
-  for (const auto& v : o.variants) {
-    if (!v) return false;
-    e.variants.push_back(variant_stats{v->name, v->users, v->conversions});
-  }
-  if (e.variants.size() > 0x7f) return false;
+  if (!kit::from_tables(o.variants, e.variants, variant_fields) || e.variants.size() > 0x7f)
+    return false;
   const std::size_t variants = e.variants.size();
   e.not_enrolled = o.not_enrolled;
   e.last_seen_ms = o.last_seen_ms;
@@ -117,15 +91,7 @@ std::unique_ptr<fb::TenantT> to_fb(const std::string& key, const tenant_state& t
       t.days, [](std::int32_t k, const day_stats& d) { return to_fb(k, d); });
   o->cohorts = kit::pack_map<decltype(o->cohorts)>(
       t.cohorts, [](std::int32_t k, const cohort_stats& c) { return to_fb(k, c); });
-  o->users = kit::pack_map<decltype(o->users)>(t.users, [](std::uint64_t k, const user_record& u) {
-    auto x = std::make_unique<fb::UserT>();
-    x->hash = k;
-    x->first_day = u.first_day;
-    x->last_day = u.last_day;
-    x->active_days = u.active_days;
-    x->first_day_features = u.first_day_features;
-    return x;
-  });
+  o->users = kit::pack_records(t.users, &fb::UserT::hash, user_fields);
   o->cohort_features = t.cohort_features;
   o->sessions = kit::pack_map<decltype(o->sessions)>(
       t.sessions, [](std::uint64_t k, std::int64_t last) { return fb::Session(k, last); });
@@ -138,32 +104,26 @@ std::unique_ptr<fb::TenantT> to_fb(const std::string& key, const tenant_state& t
 
 bool from_fb(const fb::TenantT& o, std::string& key, tenant_state& t) {
   key = o.name;
-  const bool ok = kit::unpack_map(o.days, t.days,
-                                  [](const fb::DayT& e, std::int32_t& k, day_stats& d) {
-                                    return from_fb(e, k, d);
-                                  }) &&
-                  kit::unpack_map(o.cohorts, t.cohorts,
-                                  [](const fb::CohortT& e, std::int32_t& k, cohort_stats& c) {
-                                    return from_fb(e, k, c);
-                                  }) &&
-                  kit::unpack_map(o.users, t.users,
-                                  [](const fb::UserT& e, std::uint64_t& k, user_record& u) {
-                                    k = e.hash;
-                                    u.first_day = e.first_day;
-                                    u.last_day = e.last_day;
-                                    u.active_days = e.active_days;
-                                    u.first_day_features = e.first_day_features;
-                                    return u.last_day >= u.first_day;
-                                  }) &&
-                  kit::unpack_map(o.sessions, t.sessions,
-                                  [](const fb::Session& e, std::uint64_t& k, std::int64_t& last) {
-                                    k = e.hash();
-                                    last = e.last_ms();
-                                    return true;
-                                  }) &&
-                  kit::unpack_map(o.experiments, t.experiments,
-                                  [](const fb::ExperimentT& e, std::string& k,
-                                     experiment_record& x) { return from_fb(e, k, x); });
+  const bool ok =
+      kit::unpack_map(
+          o.days, t.days,
+          [](const fb::DayT& e, std::int32_t& k, day_stats& d) { return from_fb(e, k, d); }) &&
+      kit::unpack_map(o.cohorts, t.cohorts,
+                      [](const fb::CohortT& e, std::int32_t& k, cohort_stats& c) {
+                        return from_fb(e, k, c);
+                      }) &&
+      kit::unpack_records(o.users, t.users, &fb::UserT::hash, user_fields,
+                          [](const user_record& u) { return u.last_day >= u.first_day; }) &&
+      kit::unpack_map(o.sessions, t.sessions,
+                      [](const fb::Session& e, std::uint64_t& k, std::int64_t& last) {
+                        k = e.hash();
+                        last = e.last_ms();
+                        return true;
+                      }) &&
+      kit::unpack_map(o.experiments, t.experiments,
+                      [](const fb::ExperimentT& e, std::string& k, experiment_record& x) {
+                        return from_fb(e, k, x);
+                      });
   if (!ok || o.cohort_features.size() > 64) return false;
   t.cohort_features = o.cohort_features;
   for (const auto& [h, last] : t.sessions)

@@ -21,24 +21,16 @@ std::vector<std::string> default_blocklist() {
 
 namespace {
 
-content_config read_config(kit::settings_reader& r) {
-  content_config cfg;
-  cfg.remove_score = r.get_double("remove_score", cfg.remove_score);
-  cfg.flag_score = r.get_double("flag_score", cfg.flag_score);
-  cfg.min_training = r.get_integer<std::uint64_t>("min_training", cfg.min_training);
-  cfg.translate_to = r.get_string("translate_to", cfg.translate_to);
+void read_config(kit::settings_reader& r, content_config& cfg) {
+  r.read("remove_score", cfg.remove_score);
+  r.read("flag_score", cfg.flag_score);
+  r.read("min_training", cfg.min_training);
+  r.read("translate_to", cfg.translate_to);
   // Added to the defaults; each phrase keeps what follows its first word as written.
-  std::string phrase;
-  for (char c : r.get_string("blocklist", "") + ",") {
-    if (c == ',') {
-      const auto b = phrase.find_first_not_of(' ');
-      if (b != std::string::npos) cfg.blocklist.push_back(phrase.substr(b));
-      phrase.clear();
-    } else {
-      phrase += c;
-    }
-  }
-  return cfg;
+  r.append_list("blocklist", cfg.blocklist, [](std::string_view phrase) {
+    const auto b = phrase.find_first_not_of(' ');
+    return b == std::string_view::npos ? std::string() : std::string(phrase.substr(b));
+  });
 }
 
 } // namespace

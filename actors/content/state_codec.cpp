@@ -3,6 +3,7 @@
 #include <cmath>
 #include <memory>
 #include <string>
+#include <tuple>
 
 #include "actors/kit/state_maps.hpp"
 #include "schemas/state/content_generated.h"
@@ -32,6 +33,12 @@ bool from_fb(const term_entries& v, text::term_counts& m) {
   });
 }
 
+bool from_fb(const fbt::DocumentFrequenciesT* o, text::document_frequencies& df) {
+  if (o == nullptr) return false;
+  df.documents = o->documents;
+  return from_fb(o->terms, df.df);
+}
+
 std::unique_ptr<fbt::NaiveBayesT> to_fb(const text::naive_bayes& nb) {
   auto o = std::make_unique<fbt::NaiveBayesT>();
   o->classes = kit::pack_map<decltype(o->classes)>(
@@ -58,70 +65,32 @@ bool from_fb(const fbt::NaiveBayesT& o, text::naive_bayes& nb) {
          from_fb(o.vocabulary, nb.vocabulary);
 }
 
-std::unique_ptr<fb::PendingEffectT> to_fb(const std::string& key, const pending_effect& p) {
-  auto o = std::make_unique<fb::PendingEffectT>();
-  o->id = key;
-  o->kind = p.kind;
-  o->content_id = p.content_id;
-  o->source_language = p.source_language;
-  o->language_confidence = p.language_confidence;
-  o->conversation_id = p.conversation_id;
-  o->course_id = p.course_id;
-  o->task_id = p.task_id;
-  o->task_type = p.task_type;
-  o->topic = p.topic;
-  o->quizzes = p.quizzes;
-  o->requested_ms = p.requested_ms;
-  o->seq = p.seq;
-  return o;
-}
+// The fields a record and its table share, by name.
+const auto effect_fields = [](auto& p) {
+  return std::tie(p.kind, p.content_id, p.source_language, p.language_confidence, p.conversation_id,
+                  p.course_id, p.task_id, p.task_type, p.topic, p.quizzes, p.requested_ms, p.seq);
+};
+const auto item_fields = [](auto& it) { return std::tie(it.kind, it.label, it.seq); };
+const auto module_fields = [](auto& m) { return std::tie(m.title, m.lessons, m.source); };
+const auto course_fields = [](auto& c) { return std::tie(c.course_id, c.topic, c.final, c.seq); };
 
-bool from_fb(const fb::PendingEffectT& o, std::string& key, pending_effect& p) {
-  key = o.id;
-  p.kind = o.kind;
-  p.content_id = o.content_id;
-  p.source_language = o.source_language;
-  p.language_confidence = o.language_confidence;
-  p.conversation_id = o.conversation_id;
-  p.course_id = o.course_id;
-  p.task_id = o.task_id;
-  p.task_type = o.task_type;
-  p.topic = o.topic;
-  p.quizzes = o.quizzes;
-  p.requested_ms = o.requested_ms;
-  p.seq = o.seq;
+bool valid_effect(const pending_effect& p) {
   return std::isfinite(p.language_confidence) && p.language_confidence >= 0.0 &&
          p.language_confidence <= 1.0;
 }
 
-std::unique_ptr<fb::CourseT> to_fb(const std::string& key, const course_plan& c) {
+std::unique_ptr<fb::CourseT> to_course(const std::string& key, const course_plan& c) {
   auto o = std::make_unique<fb::CourseT>();
   o->conversation_id = key;
-  o->course_id = c.course_id;
-  o->topic = c.topic;
-  for (const auto& m : c.modules) {
-    auto x = std::make_unique<fb::ModuleT>();
-    x->title = m.title;
-    x->lessons = m.lessons;
-    x->source = m.source;
-    o->modules.push_back(std::move(x));
-  }
-  o->final = c.final;
-  o->seq = c.seq;
+  kit::copy_fields(*o, c, course_fields);
+  o->modules = kit::to_tables<fb::ModuleT>(c.modules, module_fields);
   return o;
 }
 
-bool from_fb(const fb::CourseT& o, std::string& key, course_plan& c) {
+bool from_course(const fb::CourseT& o, std::string& key, course_plan& c) {
   key = o.conversation_id;
-  c.course_id = o.course_id;
-  c.topic = o.topic;
-  for (const auto& m : o.modules) {
-    if (!m) return false;
-    c.modules.push_back(module_plan{m->title, m->lessons, m->source});
-  }
-  c.final = o.final;
-  c.seq = o.seq;
-  return true;
+  kit::copy_fields(c, o, course_fields);
+  return kit::from_tables(o.modules, c.modules, module_fields);
 }
 
 fb::ContentStateT to_fb(const content_state& s) {
@@ -135,44 +104,30 @@ fb::ContentStateT to_fb(const content_state& s) {
       kit::pack_map<decltype(o.items)>(s.items, [](const std::string& k, const item_record& it) {
         auto x = std::make_unique<fb::ItemT>();
         x->id = k;
-        x->kind = it.kind;
+        kit::copy_fields(*x, it, item_fields);
         x->terms = to_fb(it.terms);
-        x->label = it.label;
-        x->seq = it.seq;
         return x;
       });
-  o.pending = kit::pack_map<decltype(o.pending)>(
-      s.pending, [](const std::string& k, const pending_effect& p) { return to_fb(k, p); });
-  o.courses = kit::pack_map<decltype(o.courses)>(
-      s.courses, [](const std::string& k, const course_plan& c) { return to_fb(k, c); });
+  o.pending = kit::pack_records(s.pending, &fb::PendingEffectT::id, effect_fields);
+  o.courses = kit::pack_map<decltype(o.courses)>(s.courses, to_course);
   o.events = s.events;
   return o;
 }
 
-std::optional<content_state> from_fb(const fb::ContentStateT& o, const text::kb_limits& limits) {
-  content_state s;
+bool from_fb(const fb::ContentStateT& o, content_state& s, const text::kb_limits& limits) {
   s.kb = text::knowledge_base(limits);
-  const bool ok = o.kb && s.kb.from_state(*o.kb) && o.df && from_fb(o.df->terms, s.df.df) &&
-                  o.classifier && from_fb(*o.classifier, s.classifier) &&
-                  kit::unpack_map(o.items, s.items,
-                                  [](const fb::ItemT& e, std::string& k, item_record& it) {
-                                    k = e.id;
-                                    it.kind = e.kind;
-                                    it.label = e.label;
-                                    it.seq = e.seq;
-                                    return from_fb(e.terms, it.terms);
-                                  }) &&
-                  kit::unpack_map(o.pending, s.pending,
-                                  [](const fb::PendingEffectT& e, std::string& k,
-                                     pending_effect& p) { return from_fb(e, k, p); }) &&
-                  kit::unpack_map(o.courses, s.courses,
-                                  [](const fb::CourseT& e, std::string& k, course_plan& c) {
-                                    return from_fb(e, k, c);
-                                  });
-  if (!ok) return std::nullopt;
-  s.df.documents = o.df->documents;
   s.events = o.events;
-  return s;
+  return o.kb && s.kb.from_state(*o.kb) && from_fb(o.df.get(), s.df) && o.classifier &&
+         from_fb(*o.classifier, s.classifier) &&
+         kit::unpack_map(o.items, s.items,
+                         [](const fb::ItemT& e, std::string& k, item_record& it) {
+                           k = e.id;
+                           kit::copy_fields(it, e, item_fields);
+                           return from_fb(e.terms, it.terms);
+                         }) &&
+         kit::unpack_records(o.pending, s.pending, &fb::PendingEffectT::id, effect_fields,
+                             valid_effect) &&
+         kit::unpack_map(o.courses, s.courses, from_course);
 }
 
 } // namespace

@@ -6,8 +6,7 @@ namespace aetherial::actors::development {
 
 namespace {
 
-development_config read_config(kit::settings_reader& r) {
-  development_config c;
+void read_config(kit::settings_reader& r, development_config& c) {
   // At most about 1900 years: the watch length in ms must fit 64 bits.
   const double watch_minutes = r.get_double("watch_minutes", 0.0, kit::above_zero, 1e9);
   if (watch_minutes > 0) c.deploy.watch_ms = static_cast<std::int64_t>(watch_minutes * 60'000.0);
@@ -21,7 +20,6 @@ development_config read_config(kit::settings_reader& r) {
   c.deploy.severe_ratio = r.get_double("severe_ratio", c.deploy.severe_ratio, kit::above_zero);
   c.deploy.elevated_ratio =
       r.get_double("elevated_ratio", c.deploy.elevated_ratio, kit::above_zero);
-  return c;
 }
 
 } // namespace

@@ -18,6 +18,7 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "actors/agent.hpp"
@@ -85,6 +86,34 @@ public:
   [[nodiscard]] std::vector<std::string> get_list(std::string_view name,
                                                   std::vector<std::string> fallback);
 
+  /// Reads `name` into `field`, whose value is the fallback: with get_double, get_bool,
+  /// get_string or get_integer, as the field's type says, over the type's whole range.
+  template <class T> void read(std::string_view name, T& field) {
+    if constexpr (std::is_same_v<T, double>)
+      field = get_double(name, field);
+    else if constexpr (std::is_same_v<T, bool>)
+      field = get_bool(name, field);
+    else if constexpr (std::is_same_v<T, std::string>)
+      field = get_string(name, std::move(field));
+    else
+      field = get_integer<T>(name, field);
+  }
+
+  /// Appends to `to` the comma-separated items of `name` (absent or empty: none), each as
+  /// `item(text)` makes it from the text between two commas; an item made empty is dropped.
+  template <class Item>
+  void append_list(std::string_view name, std::vector<std::string>& to, Item item) {
+    const std::string list = get_string(name, "");
+    std::string_view rest(list);
+    for (bool more = !rest.empty(); more;) {
+      const auto comma = rest.find(',');
+      more = comma != std::string_view::npos;
+      std::string made = item(rest.substr(0, comma));
+      if (!made.empty()) to.push_back(std::move(made));
+      if (more) rest.remove_prefix(comma + 1);
+    }
+  }
+
   /// Every key "<kind>.<family>.<member>" with a non-empty member, as member -> value, in
   /// member order ("orchestrator.permissions.<role>"). Never bad.
   [[nodiscard]] std::map<std::string, std::string> get_family(std::string_view family);
@@ -115,38 +144,41 @@ private:
   std::map<std::string, std::string> bad_; ///< full key -> message
 };
 
-/// The config of a kind read by `read(reader)` from `settings`, bad values replaced by their
-/// defaults: what the kind's `config_from` returns.
-template <class Read>
-[[nodiscard]] auto read_settings(const agent_settings& settings, std::string_view kind,
-                                 Read&& read) {
+/// The config of a kind from `settings`: its defaults, then `read(reader, config)` applies the
+/// settings, bad values keeping their defaults. What the kind's `config_from` returns.
+template <class Config, class Read>
+[[nodiscard]] Config read_settings(const agent_settings& settings, std::string_view kind,
+                                   Read&& read) {
   settings_reader r(settings, kind);
-  return read(r);
+  Config config;
+  read(r, config);
+  return config;
 }
 
-/// The settings problems of a kind whose config is read by `read(reader)` (any function of a
-/// `settings_reader&`): what `agent_kind::check_settings` returns.
-template <class Read>
+/// The settings problems of a kind whose config is read by `read(reader, config)`: what
+/// `agent_kind::check_settings` returns.
+template <class Config, class Read>
 [[nodiscard]] std::vector<std::string> check_with(const agent_settings& settings,
                                                   std::string_view kind, Read&& read) {
   settings_reader r(settings, kind);
-  (void)read(r);
+  Config config;
+  read(r, config);
   return r.errors();
 }
 
 } // namespace aetherial::actors::kit
 
 /// Defines the two settings entry points of an agent kind, in the kind's namespace, from the
-/// one function that reads its config, `Config read(kit::settings_reader&)`, and the kind's
-/// `kind_name`:
+/// kind's `kind_name` and the one function that applies the settings to a config with its
+/// defaults, `void read(kit::settings_reader&, Config&)`:
 /// - `Config from_name(const agent_settings&)`: the defaults with the settings applied, a bad
 ///   value keeping its default (`kit::read_settings`);
 /// - `std::vector<std::string> check_settings(const agent_settings&)`: one message per bad
 ///   value and per unknown key (`kit::check_with`), what `agent_kind::check_settings` is.
 #define AETHERIAL_SETTINGS_ENTRY_POINTS(Config, from_name, read)                                   \
   Config from_name(const agent_settings& settings) {                                               \
-    return ::aetherial::actors::kit::read_settings(settings, kind_name, read);                     \
+    return ::aetherial::actors::kit::read_settings<Config>(settings, kind_name, read);             \
   }                                                                                                \
   std::vector<std::string> check_settings(const agent_settings& settings) {                        \
-    return ::aetherial::actors::kit::check_with(settings, kind_name, read);                        \
+    return ::aetherial::actors::kit::check_with<Config>(settings, kind_name, read);                \
   }

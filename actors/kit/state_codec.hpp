@@ -109,13 +109,19 @@ template <class Table, class Convert, class Encode>
                                                   Extra extra);
 
 /// Defines the codec AETHERIAL_STATE_CODEC_WITH declares, as AETHERIAL_STATE_CODEC_FUNCTIONS
-/// does, with `from_table(struct, extra)`.
+/// does, with `from_table(struct, state, extra)`: it fills `state`, a default `State`, and says
+/// whether the values are possible.
 #define AETHERIAL_STATE_CODEC_FUNCTIONS_WITH(State, Table, to_table, from_table, Extra)            \
   std::vector<std::uint8_t> encode_state(const State& s) {                                         \
     return ::aetherial::actors::kit::encode_state<Table>(to_table(s), state_identifier);           \
   }                                                                                                \
   std::optional<State> decode_state(const std::uint8_t* data, std::size_t size, Extra extra) {     \
     return ::aetherial::actors::kit::decode_exact<Table>(                                          \
-        data, size, state_identifier, [&extra](const auto& t) { return from_table(t, extra); },    \
+        data, size, state_identifier,                                                              \
+        [&extra](const auto& t) {                                                                  \
+          std::optional<State> s(std::in_place);                                                   \
+          if (!from_table(t, *s, extra)) s.reset();                                                \
+          return s;                                                                                \
+        },                                                                                         \
         [](const State& s) { return encode_state(s); });                                           \
   }

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "actors/kit/state_codec.hpp"
+#include "actors/kit/state_tables.hpp"
 
 namespace aetherial::actors::kit {
 
@@ -49,6 +50,39 @@ template <class Map, class Entries, class From>
     out.emplace_hint(out.end(), std::move(k), std::move(v));
   }
   return true;
+}
+
+/// One table per element of `m`, in key order: the key in the table's member `key`, the value's
+/// fields copied with `copy_fields` (state_tables.hpp).
+template <class T, class Map, class Key, class Fields>
+[[nodiscard]] std::vector<std::unique_ptr<T>> pack_records(const Map& m, Key T::*key,
+                                                           Fields fields) {
+  return pack_map<std::vector<std::unique_ptr<T>>>(m, [&](const auto& k, const auto& v) {
+    auto t = std::make_unique<T>();
+    (*t).*key = k;
+    copy_fields(*t, v, fields);
+    return t;
+  });
+}
+
+/// Rebuilds `out` from tables written by pack_records; false unless every table is there,
+/// keys strictly increase and `valid(value)` accepts every value.
+template <class T, class Map, class Key, class Fields, class Valid>
+[[nodiscard]] bool unpack_records(const std::vector<std::unique_ptr<T>>& in, Map& out, Key T::*key,
+                                  Fields fields, Valid valid) {
+  return unpack_map(in, out,
+                    [&](const T& t, typename Map::key_type& k, typename Map::mapped_type& v) {
+                      k = t.*key;
+                      copy_fields(v, t, fields);
+                      return valid(static_cast<const typename Map::mapped_type&>(v));
+                    });
+}
+
+/// As unpack_records, every value accepted.
+template <class T, class Map, class Key, class Fields>
+[[nodiscard]] bool unpack_records(const std::vector<std::unique_ptr<T>>& in, Map& out, Key T::*key,
+                                  Fields fields) {
+  return unpack_records(in, out, key, fields, [](const auto&) { return true; });
 }
 
 /// The elements of an ordered set, in order.

@@ -5,6 +5,8 @@
 // order std::map iterates), so the same map always gives the same bytes. Reading one back
 // insists on strictly increasing keys: anything else did not come from a std::map and is
 // refused. `value` is either a scalar or a table whose native type is the map's value type.
+// A record whose fields are named as its table's is copied by one list of those names
+// (copy_fields, to_tables, from_tables).
 
 #include <map>
 #include <memory>
@@ -15,7 +17,52 @@
 
 namespace aetherial::actors::kit {
 
-/// Entries of a map, in key order; `fill(entry, value)` sets everything but the key.
+/// Copies the fields a record and its object-API table share by name: `fields(x)` ties them
+/// (`std::tie(x.a, x.b)`, a generic lambda that serves the record and the table alike), so one
+/// list of names serves both directions. Each field has the same type on both sides.
+template <class To, class From, class Fields>
+void copy_fields(To& to, const From& from, Fields fields) {
+  static_assert(std::is_same_v<decltype(fields(to)), decltype(fields(const_cast<From&>(from)))>,
+                "a field's type differs between record and table");
+  fields(to) = fields(from);
+}
+
+/// One table per record of `in`, in order, its fields copied with `copy_fields`.
+template <class T, class Seq, class Fields>
+[[nodiscard]] std::vector<std::unique_ptr<T>> to_tables(const Seq& in, Fields fields) {
+  std::vector<std::unique_ptr<T>> out;
+  out.reserve(in.size());
+  for (const auto& x : in) {
+    auto t = std::make_unique<T>();
+    copy_fields(*t, x, fields);
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+/// Appends to `out` one record per table of `in`, its fields copied with `copy_fields`. False
+/// for a missing table or a record `valid(record)` refuses.
+template <class T, class Seq, class Fields, class Valid>
+[[nodiscard]] bool from_tables(const std::vector<std::unique_ptr<T>>& in, Seq& out, Fields fields,
+                               Valid valid) {
+  for (const auto& t : in) {
+    if (!t) return false;
+    typename Seq::value_type x{};
+    copy_fields(x, static_cast<const T&>(*t), fields);
+    if (!valid(static_cast<const typename Seq::value_type&>(x))) return false;
+    out.push_back(std::move(x));
+  }
+  return true;
+}
+
+/// As from_tables, every record accepted.
+template <class T, class Seq, class Fields>
+[[nodiscard]] bool from_tables(const std::vector<std::unique_ptr<T>>& in, Seq& out, Fields fields) {
+  return from_tables(in, out, fields, [](const auto&) { return true; });
+}
+
+/// Entries of a map, in key order; `fill(entry, value)` sets everything but the key, or
+/// `fill(value)` makes the entry's value.
 template <class EntryT, class V, class Fill>
 [[nodiscard]] std::vector<std::unique_ptr<EntryT>> to_entries(const std::map<std::string, V>& m,
                                                               Fill fill) {
@@ -24,7 +71,10 @@ template <class EntryT, class V, class Fill>
   for (const auto& [key, value] : m) {
     auto e = std::make_unique<EntryT>();
     e->key = key;
-    fill(*e, value);
+    if constexpr (std::is_invocable_v<Fill&, EntryT&, const V&>)
+      fill(*e, value);
+    else
+      e->value = fill(value);
     out.push_back(std::move(e));
   }
   return out;
@@ -42,9 +92,10 @@ template <class EntryT, class V>
   });
 }
 
-/// Rebuilds a map from its entries; `read(entry, value)` fills the value and says whether it
-/// is sane. False (and `out` unspecified) for a missing entry, keys out of order or repeated,
-/// or a value `read` refuses.
+/// Rebuilds a map from its entries; `read(entry, value)`, or `read(value table, value)` for
+/// entries whose value table must be there, fills the value and says whether it is sane.
+/// False (and `out` unspecified) for a missing entry or value table, keys out of order or
+/// repeated, or a value `read` refuses.
 template <class EntryT, class V, class Read>
 [[nodiscard]] bool from_entries(const std::vector<std::unique_ptr<EntryT>>& in,
                                 std::map<std::string, V>& out, Read read) {
@@ -52,7 +103,11 @@ template <class EntryT, class V, class Read>
   for (const auto& e : in) {
     if (!e || (!out.empty() && !(out.rbegin()->first < e->key))) return false;
     V value{};
-    if (!read(*e, value)) return false;
+    if constexpr (std::is_invocable_r_v<bool, Read&, const EntryT&, V&>) {
+      if (!read(*e, value)) return false;
+    } else {
+      if (!e->value || !read(*e->value, value)) return false;
+    }
     out.emplace_hint(out.end(), e->key, std::move(value));
   }
   return true;

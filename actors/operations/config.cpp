@@ -119,14 +119,12 @@ void read(kit::settings_reader& r, diagnosis_config& c) {
   c.max_detailed = r.get_integer<std::size_t>("diagnosis.max_detailed", c.max_detailed);
 }
 
-operations_config read_config(kit::settings_reader& r) {
-  operations_config c;
+void read_config(kit::settings_reader& r, operations_config& c) {
   read(r, c.autoscaling);
   read(r, c.self_healing);
   read(r, c.optimization);
   read(r, c.runtime_scaling);
   read(r, c.diagnosis);
-  return c;
 }
 
 } // namespace

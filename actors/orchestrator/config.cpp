@@ -61,14 +61,12 @@ permission_table default_permissions() {
 
 namespace {
 
-orchestrator_config read_config(kit::settings_reader& r) {
-  orchestrator_config cfg;
+void read_config(kit::settings_reader& r, orchestrator_config& cfg) {
   for (const auto& [role, intents] : r.get_family("permissions"))
     cfg.permissions[role] = kit::split_list(intents);
   cfg.task_timeout_ms = r.get_int64("task_timeout_ms", cfg.task_timeout_ms, 1);
   cfg.effect_timeout_ms = r.get_int64("effect_timeout_ms", cfg.effect_timeout_ms, 1);
   cfg.min_confidence = r.get_double("min_confidence", cfg.min_confidence, 0.0, 1.0);
-  return cfg;
 }
 
 } // namespace

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <tuple>
 #include <utility>
 
 #include "actors/kit/state_codec.hpp"
@@ -15,37 +16,29 @@ bool unit(double v) {
   return v >= 0.0 && v <= 1.0;
 }
 
+// The fields a record and its table share, by name.
+const auto conversation_fields = [](auto& c) {
+  return std::tie(c.principal, c.role, c.started_ms, c.last_ms, c.commands);
+};
+const auto turn_fields = [](auto& u) {
+  return std::tie(u.command_id, u.time_ms, u.intent, u.text, u.outcome);
+};
+const auto stats_fields = [](auto& r) { return std::tie(r.successes, r.failures); };
+const auto state_fields = [](auto& s) {
+  return std::tie(s.watermark_ms, s.next_sweep_ms, s.events, s.commands, s.refusals);
+};
+
 std::unique_ptr<stored::ConversationT> to_stored(const conversation& c) {
   auto t = std::make_unique<stored::ConversationT>();
-  t->principal = c.principal;
-  t->role = c.role;
-  t->started_ms = c.started_ms;
-  t->last_ms = c.last_ms;
-  t->commands = c.commands;
-  for (const auto& x : c.turns) {
-    auto u = std::make_unique<stored::TurnT>();
-    u->command_id = x.command_id;
-    u->time_ms = x.time_ms;
-    u->intent = x.intent;
-    u->text = x.text;
-    u->outcome = x.outcome;
-    t->turns.push_back(std::move(u));
-  }
+  kit::copy_fields(*t, c, conversation_fields);
+  t->turns = kit::to_tables<stored::TurnT>(c.turns, turn_fields);
   t->draft = std::make_unique<course_draft>(c.draft);
   return t;
 }
 
 bool from_stored(const stored::ConversationT& t, conversation& c) {
-  c.principal = t.principal;
-  c.role = t.role;
-  c.started_ms = t.started_ms;
-  c.last_ms = t.last_ms;
-  c.commands = t.commands;
-  for (const auto& u : t.turns) {
-    if (!u) return false;
-    c.turns.push_back(turn{u->command_id, u->time_ms, u->intent, u->text, u->outcome});
-  }
-  if (!t.draft) return false;
+  kit::copy_fields(c, t, conversation_fields);
+  if (!kit::from_tables(t.turns, c.turns, turn_fields) || !t.draft) return false;
   c.draft = *t.draft;
   return unit(c.draft.confidence) && c.last_ms >= c.started_ms;
 }
@@ -60,45 +53,30 @@ bool valid_effect(const pending_effect& e) {
 
 stored::OrchestratorStateT to_table(const orchestrator_state& s) {
   stored::OrchestratorStateT t;
-  t.conversations = kit::to_entries<stored::ConversationEntryT>(
-      s.conversations,
-      [](stored::ConversationEntryT& e, const conversation& v) { e.value = to_stored(v); });
+  t.conversations = kit::to_entries<stored::ConversationEntryT>(s.conversations, to_stored);
   t.tasks = kit::to_entries<stored::TaskEntryT>(s.tasks);
   t.effects = kit::to_entries<stored::EffectEntryT>(s.effects);
   t.stats = kit::to_entries<stored::StatsEntryT>(
       s.stats, [](stored::StatsEntryT& e, const route_stats& v) {
         e.value = std::make_unique<stored::RouteStatsT>();
-        e.value->successes = v.successes;
-        e.value->failures = v.failures;
+        kit::copy_fields(*e.value, v, stats_fields);
       });
-  t.watermark_ms = s.watermark_ms;
-  t.next_sweep_ms = s.next_sweep_ms;
-  t.events = s.events;
-  t.commands = s.commands;
-  t.refusals = s.refusals;
+  kit::copy_fields(t, s, state_fields);
   return t;
 }
 
 std::optional<orchestrator_state> from_table(const stored::OrchestratorStateT& t) {
   orchestrator_state s;
   const bool ok =
-      kit::from_entries(t.conversations, s.conversations,
-                        [](const stored::ConversationEntryT& e, conversation& v) {
-                          return e.value && from_stored(*e.value, v);
-                        }) &&
+      kit::from_entries(t.conversations, s.conversations, from_stored) &&
       kit::from_entries_checked(t.tasks, s.tasks, valid_task) &&
       kit::from_entries_checked(t.effects, s.effects, valid_effect) &&
-      kit::from_entries(t.stats, s.stats, [](const stored::StatsEntryT& e, route_stats& v) {
-        if (!e.value) return false;
-        v = route_stats{e.value->successes, e.value->failures};
+      kit::from_entries(t.stats, s.stats, [](const stored::RouteStatsT& r, route_stats& v) {
+        kit::copy_fields(v, r, stats_fields);
         return true;
       });
   if (!ok) return std::nullopt;
-  s.watermark_ms = t.watermark_ms;
-  s.next_sweep_ms = t.next_sweep_ms;
-  s.events = t.events;
-  s.commands = t.commands;
-  s.refusals = t.refusals;
+  kit::copy_fields(s, t, state_fields);
   return s;
 }
 

@@ -6,12 +6,10 @@ namespace aetherial::actors::security {
 
 namespace {
 
-security_config read_config(kit::settings_reader& r) {
-  security_config c;
+void read_config(kit::settings_reader& r, security_config& c) {
   // The partition count only scales the absolute DDoS floors; one partition is the
   // conservative reading.
   c.partitions = r.get_integer<std::uint32_t>("partitions", c.partitions, 1);
-  return c;
 }
 
 } // namespace

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <memory>
 #include <string>
+#include <tuple>
 
 #include "actors/kit/state_maps.hpp"
 #include "schemas/state/security_generated.h"
@@ -13,11 +14,19 @@ namespace {
 
 namespace fb = ::aetherial::state::security;
 
+// The fields a record and its table share, by name.
+const auto rate_fields = [](auto& r) { return std::tie(r.bucket_start_ms, r.count, r.flagged); };
+const auto subject_fields = [](auto& x) {
+  return std::tie(x.blocked_until_ms, x.incident_id, x.ban_deadline_ms, x.last_seen_ms);
+};
+const auto site_fields = [](auto& x) { return std::tie(x.ddos_active, x.ddos_incident); };
+const auto state_fields = [](auto& s) {
+  return std::tie(s.watermark_ms, s.last_sweep_ms, s.events);
+};
+
 std::unique_ptr<fb::RateSeriesT> to_fb(const rate_series& s) {
   auto o = std::make_unique<fb::RateSeriesT>();
-  o->bucket_start_ms = s.bucket_start_ms;
-  o->count = s.count;
-  o->flagged = s.flagged;
+  kit::copy_fields(*o, s, rate_fields);
   o->baseline_samples = s.baseline.samples();
   o->baseline_mean = s.baseline.mean();
   o->baseline_variance = s.baseline.variance();
@@ -28,9 +37,7 @@ bool from_fb(const fb::RateSeriesT* o, rate_series& s) {
   if (o == nullptr || !std::isfinite(o->baseline_mean) || !std::isfinite(o->baseline_variance) ||
       o->baseline_variance < 0.0)
     return false;
-  s.bucket_start_ms = o->bucket_start_ms;
-  s.count = o->count;
-  s.flagged = o->flagged;
+  kit::copy_fields(s, *o, rate_fields);
   s.baseline = rate_baseline(o->baseline_samples, o->baseline_mean, o->baseline_variance);
   return true;
 }
@@ -64,11 +71,8 @@ std::unique_ptr<fb::SubjectT> to_fb(const std::string& key, const subject_record
     offense->kind = x.offense_kinds[i];
     o->offenses.push_back(std::move(offense));
   }
-  o->blocked_until_ms = x.blocked_until_ms;
-  o->incident_id = x.incident_id;
+  kit::copy_fields(*o, x, subject_fields);
   o->ban = static_cast<fb::BanStatus>(x.ban);
-  o->ban_deadline_ms = x.ban_deadline_ms;
-  o->last_seen_ms = x.last_seen_ms;
   return o;
 }
 
@@ -79,13 +83,10 @@ bool from_fb(const fb::SubjectT& o, std::string& key, subject_record& x) {
     x.offenses.push_back(offense->time_ms);
     x.offense_kinds.push_back(offense->kind);
   }
-  x.blocked_until_ms = o.blocked_until_ms;
-  x.incident_id = o.incident_id;
+  kit::copy_fields(x, o, subject_fields);
   if (static_cast<std::uint8_t>(o.ban) > static_cast<std::uint8_t>(ban_status::banned))
     return false;
   x.ban = static_cast<ban_status>(o.ban);
-  x.ban_deadline_ms = o.ban_deadline_ms;
-  x.last_seen_ms = o.last_seen_ms;
   // A pending proposal has a deadline; a ban or no proposal has none.
   return (x.ban == ban_status::proposed) == (x.ban_deadline_ms != 0);
 }
@@ -103,11 +104,8 @@ fb::SecurityStateT to_table(const security_state& s) {
   o.site->requests = to_fb(s.site.requests);
   o.site->sources = to_fb(s.site.sources);
   o.site->bucket_ips = kit::pack_set(s.site.bucket_ips);
-  o.site->ddos_active = s.site.ddos_active;
-  o.site->ddos_incident = s.site.ddos_incident;
-  o.watermark_ms = s.watermark_ms;
-  o.last_sweep_ms = s.last_sweep_ms;
-  o.events = s.events;
+  kit::copy_fields(*o.site, s.site, site_fields);
+  kit::copy_fields(o, s, state_fields);
   return o;
 }
 
@@ -125,11 +123,8 @@ std::optional<security_state> from_table(const fb::SecurityStateT& o) {
       !from_fb(o.site->sources.get(), s.site.sources) ||
       !kit::unpack_set(o.site->bucket_ips, s.site.bucket_ips))
     return std::nullopt;
-  s.site.ddos_active = o.site->ddos_active;
-  s.site.ddos_incident = o.site->ddos_incident;
-  s.watermark_ms = o.watermark_ms;
-  s.last_sweep_ms = o.last_sweep_ms;
-  s.events = o.events;
+  kit::copy_fields(s.site, *o.site, site_fields);
+  kit::copy_fields(s, o, state_fields);
   // The bucket's source count is the size of its IP set.
   if (s.site.sources.count != s.site.bucket_ips.size()) return std::nullopt;
   return s;

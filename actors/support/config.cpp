@@ -1,5 +1,8 @@
 #include "actors/support/config.hpp"
 
+#include <algorithm>
+#include <iterator>
+
 #include "actors/kit/settings.hpp"
 
 namespace aetherial::actors::support {
@@ -13,23 +16,17 @@ std::vector<std::string> default_money_words() {
 
 namespace {
 
-support_config read_config(kit::settings_reader& r) {
-  support_config cfg;
-  cfg.low_confidence = r.get_double("low_confidence", cfg.low_confidence);
-  cfg.negative_sentiment = r.get_double("negative_sentiment", cfg.negative_sentiment);
-  cfg.max_conversations = r.get_integer<std::size_t>("max_conversations", cfg.max_conversations);
+void read_config(kit::settings_reader& r, support_config& cfg) {
+  r.read("low_confidence", cfg.low_confidence);
+  r.read("negative_sentiment", cfg.negative_sentiment);
+  r.read("max_conversations", cfg.max_conversations);
   if (cfg.max_conversations == 0) cfg.max_conversations = 1;
   // Added to the defaults; spaces are dropped (money words are single words).
-  std::string word;
-  for (char c : r.get_string("money_words", "") + ",") {
-    if (c == ',') {
-      if (!word.empty()) cfg.money_words.push_back(word);
-      word.clear();
-    } else if (c != ' ') {
-      word += c;
-    }
-  }
-  return cfg;
+  r.append_list("money_words", cfg.money_words, [](std::string_view text) {
+    std::string word;
+    std::remove_copy(text.begin(), text.end(), std::back_inserter(word), ' ');
+    return word;
+  });
 }
 
 } // namespace

@@ -1,7 +1,10 @@
 // kit::settings_reader and every agent kind's check_settings.
 #include <boost/test/unit_test.hpp>
 
+#include <cstddef>
+#include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "actors/kit/settings.hpp"
@@ -325,6 +328,39 @@ BOOST_AUTO_TEST_CASE(every_scalar_threshold_is_a_known_setting) {
                           "diagnosis.recent_decision_ms",
                           "diagnosis.max_detailed"})
     BOOST_TEST(contains(e[0], std::string("operations.") + key), key);
+}
+
+BOOST_AUTO_TEST_CASE(fields_are_read_by_their_type_and_lists_appended) {
+  const agent_settings s{{"k.real", "0.5"}, {"k.flag", "off"}, {"k.count", "-1"},
+                         {"k.size", "12"},  {"k.name", "x"},   {"k.words", " a b,, c "},
+                         {"k.none", "  ,"}};
+  kit::settings_reader r(s, "k");
+  double real = 1.0;
+  bool flag = true;
+  std::uint32_t count = 3;
+  std::size_t size = 0;
+  std::string name = "y";
+  std::string absent = "kept";
+  r.read("real", real);
+  r.read("flag", flag);
+  r.read("count", count); // bad: keeps its value
+  r.read("size", size);
+  r.read("name", name);
+  r.read("absent", absent);
+  BOOST_TEST(real == 0.5);
+  BOOST_TEST(!flag);
+  BOOST_TEST(count == 3u);
+  BOOST_TEST(size == 12u);
+  BOOST_TEST(name == "x");
+  BOOST_TEST(absent == "kept");
+  strings words{"first"};
+  r.append_list("words", words, [](std::string_view w) { return std::string(w); });
+  BOOST_TEST((words == strings{"first", " a b", " c "}));
+  strings none;
+  r.append_list("none", none, [](std::string_view) { return std::string(); });
+  r.append_list("missing", none, [](std::string_view w) { return std::string(w) + "!"; });
+  BOOST_TEST(none.empty());
+  BOOST_TEST(r.errors().size() == 1u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
