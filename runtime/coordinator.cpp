@@ -1,4 +1,5 @@
 #include "runtime/coordinator.hpp"
+#include "runtime/coordinator_state.hpp"
 
 #include <map>
 #include <set>
@@ -19,49 +20,7 @@
 #include "runtime/supervisor.hpp"
 
 namespace aetherial::runtime {
-namespace {
-
-/// A partition as the coordinator holds it: the ledger plus its host and flow control.
-struct partition_slot {
-  partition_slot(std::int32_t p, std::vector<std::string> topics) : ledger(p, std::move(topics)) {}
-  partition_ledger ledger;
-  caf::actor host;
-  bool host_ready = false;
-  bool quarantined = false;
-  bool paused = false;
-  std::size_t assigned_topics = 0;
-  steady_clock::time_point last_checkpoint = steady_clock::now();
-  /// Set at recovery: checkpoint as soon as there is something new, not after the interval,
-  /// so that a process restarting often still makes progress.
-  bool checkpoint_soon = false;
-  /// The crash guard's verdict at recovery (runtime/crash_guard.hpp): note each live record
-  /// before applying it until the next checkpoint, and the record to dead-letter, if any.
-  bool careful = false;
-  std::optional<crash_verdict> poison;
-};
-
-} // namespace
-
-/// State of the coordinator actor (its partitions, consumer and supervisor).
-struct coordinator_state {
-  coordinator_env env;
-  std::unique_ptr<topics::consumer> consumer;
-  std::unique_ptr<topics::rebalance_listener> listener;
-  std::unique_ptr<kafka_checkpoint_io> io;
-  std::unique_ptr<crash_guard> guard;
-  caf::actor supervisor;
-  std::vector<std::string> input_topics; ///< full names, in the agent's input order
-  std::map<std::int32_t, partition_slot> parts;
-  bool stopping = false;
-  bool failed = false;
-  steady_clock::time_point next_lag_update{};
-  static inline const char* name = "aetherial.coordinator";
-};
-
-namespace {
-
-using self_ptr = caf::stateful_actor<coordinator_state>*;
-using batches = std::map<std::int32_t, process_batch>;
+namespace coordinator_detail {
 
 const std::string& agent_name(self_ptr self) {
   return self->state.env.host.kind->name;
@@ -93,7 +52,6 @@ void update_backpressure(self_ptr self, std::int32_t p, partition_slot& slot) {
   }
 }
 
-/// The node cannot go on: stop working and tell it (it exits, a restart recovers).
 void fail(self_ptr self, const std::string& reason) {
   auto& st = self->state;
   if (st.failed) return;
@@ -104,123 +62,12 @@ void fail(self_ptr self, const std::string& reason) {
   if (st.env.on_fatal) st.env.on_fatal("agent " + agent_name(self) + ": " + reason);
 }
 
-/// Asks the host for its state; nullopt when it cannot answer.
-std::optional<host_state> host_state_of(self_ptr self, partition_slot& slot) {
-  if (!slot.host || !slot.host_ready || slot.quarantined) return std::nullopt;
-  std::optional<host_state> hs;
-  caf::scoped_actor blocking{self->system()};
-  blocking->request(slot.host, std::chrono::seconds(30), checkpt_atom::value)
-      .receive([&](host_state& s) { hs = std::move(s); },
-               [&](caf::error& err) {
-                 spdlog::warn("agent {} partition {}: checkpoint skipped ({})", agent_name(self),
-                              slot.ledger.partition(), self->system().render(err));
-               });
-  return hs;
-}
+} // namespace coordinator_detail
 
-/// After the checkpoint is durable: metrics, and the ledger moves on.
-void finish(self_ptr self, partition_slot& slot, prepared_checkpoint&& c,
-            steady_clock::time_point started) {
-  auto& m = *self->state.env.host.metrics;
-  m.snapshot_size(c.snap.agent, c.partition).Set(static_cast<double>(c.encoded.size()));
-  m.snapshot_duration(c.snap.agent).Observe(seconds_between(started, steady_clock::now()));
-  slot.ledger.checkpoint_done(std::move(c.snap));
-  slot.last_checkpoint = steady_clock::now();
-  slot.checkpoint_soon = false;
-  self->state.guard->checkpointed(c.partition, slot.ledger.position_offsets());
-  if (slot.careful) {
-    slot.careful = false;
-    if (slot.host) self->send(slot.host, careful_atom::value, false);
-  }
-  update_backpressure(self, c.partition, slot);
-}
+namespace {
 
-/// at_least_once: one partition.
-bool checkpoint_partition(self_ptr self, partition_slot& slot) {
-  const auto started = steady_clock::now();
-  auto hs = host_state_of(self, slot);
-  if (!hs) return false;
-  auto c = prepare_checkpoint(agent_name(self), self->state.env.host.kind->state_version,
-                              slot.ledger, std::move(*hs));
-  if (auto r = commit_at_least_once(*self->state.io, c); !r) {
-    spdlog::error("agent {}: checkpoint failed: {}", agent_name(self), r.error_value().message);
-    return false;
-  }
-  finish(self, slot, std::move(c), started);
-  return true;
-}
-
-/// exactly_once: every partition of the kind in one transaction; returns how many.
-int checkpoint_transaction(self_ptr self) {
-  auto& st = self->state;
-  if (st.failed) return 0;
-  const auto started = steady_clock::now();
-  std::vector<transaction_member> members;
-  for (auto& [p, slot] : st.parts)
-    if (!slot.quarantined) members.push_back({&slot.ledger, host_state_of(self, slot)});
-  auto prepared =
-      prepare_transaction(agent_name(self), st.env.host.kind->state_version, std::move(members));
-  if (!prepared) return 0; // a busy host's outputs may be in this transaction: try later
-  if (auto r = commit_transaction(*st.io, *prepared); !r) {
-    if (is(r.error_value(), errc::transaction_fatal)) {
-      fail(self, r.error_value().message);
-      return 0;
-    }
-    spdlog::error("agent {}: {}; every host re-applies its tail", agent_name(self),
-                  r.error_value().message);
-    // The aborted transaction took the hosts' outputs with it: each host goes back to its
-    // last checkpoint and applies its tail again, emitting into the next transaction.
-    for (auto& [p, slot] : st.parts) {
-      if (!slot.host || !slot.host_ready) continue;
-      recover_host msg;
-      msg.snapshot = slot.ledger.last_snapshot();
-      msg.tail = slot.ledger.live_tail();
-      msg.suppress = 0;
-      slot.ledger.unacknowledge_all();
-      self->send(slot.host, recover_atom::value, std::move(msg));
-    }
-    return 0;
-  }
-  int n = 0;
-  for (auto& c : *prepared) {
-    auto it = st.parts.find(c.partition);
-    if (it == st.parts.end()) continue;
-    finish(self, it->second, std::move(c), started);
-    ++n;
-  }
-  return n;
-}
-
-bool checkpoint(self_ptr self, partition_slot& slot) {
-  if (exactly_once(self)) return checkpoint_transaction(self) > 0;
-  return checkpoint_partition(self, slot);
-}
-
-int checkpoint_all(self_ptr self) {
-  if (self->state.failed) return 0;
-  if (exactly_once(self)) return checkpoint_transaction(self);
-  int n = 0;
-  for (auto& [p, slot] : self->state.parts)
-    if (checkpoint_partition(self, slot)) ++n;
-  return n;
-}
-
-void maybe_checkpoint(self_ptr self) {
-  auto& st = self->state;
-  const auto now = steady_clock::now();
-  const auto interval = std::chrono::milliseconds(st.env.options.checkpoint_interval_ms);
-  for (auto& [p, slot] : st.parts) {
-    if (slot.ledger.tail_empty()) continue;
-    if (slot.ledger.live() >= st.env.options.checkpoint_events || slot.checkpoint_soon ||
-        now - slot.last_checkpoint >= interval) {
-      if (exactly_once(self)) {
-        checkpoint_transaction(self);
-        return;
-      }
-      checkpoint_partition(self, slot);
-    }
-  }
-}
+using namespace coordinator_detail;
+using batches = std::map<std::int32_t, process_batch>;
 
 /// Takes one delivered record into the partition's ledger; queues it for the host.
 void accept(self_ptr self, partition_slot& slot, topics::record&& r, batches& out) {
@@ -296,7 +143,9 @@ void recover_partition(self_ptr self, std::int32_t p, partition_slot& slot) {
   // The consumer starts at the committed offsets, which is where the recovered state ends.
   slot.ledger.start_at(plan.position, plan.journal_seq);
   slot.ledger.set_last_snapshot(plan.snapshot);
-  slot.checkpoint_soon = true;
+  // exactly_once commits nothing until a checkpoint: after a recovery the first comes as soon
+  // as there is something new, so that a process restarting often still makes progress.
+  slot.checkpoint_soon = exactly_once(self);
   auto verdict = st.guard->on_recovery(p, slot.ledger.position_offsets());
   slot.careful = verdict.careful;
   if (verdict.careful)

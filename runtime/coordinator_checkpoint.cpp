@@ -1,0 +1,130 @@
+#include <caf/scoped_actor.hpp>
+#include <spdlog/spdlog.h>
+
+#include "runtime/coordinator_state.hpp"
+#include "runtime/errc.hpp"
+
+namespace aetherial::runtime::coordinator_detail {
+namespace {
+
+/// Asks the host for its state; nullopt when it cannot answer.
+std::optional<host_state> host_state_of(self_ptr self, partition_slot& slot) {
+  if (!slot.host || !slot.host_ready || slot.quarantined) return std::nullopt;
+  std::optional<host_state> hs;
+  caf::scoped_actor blocking{self->system()};
+  blocking->request(slot.host, std::chrono::seconds(30), checkpt_atom::value)
+      .receive([&](host_state& s) { hs = std::move(s); },
+               [&](caf::error& err) {
+                 spdlog::warn("agent {} partition {}: checkpoint skipped ({})", agent_name(self),
+                              slot.ledger.partition(), self->system().render(err));
+               });
+  return hs;
+}
+
+/// After the checkpoint is durable: metrics, and the ledger moves on.
+void finish(self_ptr self, partition_slot& slot, prepared_checkpoint&& c,
+            steady_clock::time_point started) {
+  auto& m = *self->state.env.host.metrics;
+  m.snapshot_size(c.snap.agent, c.partition).Set(static_cast<double>(c.encoded.size()));
+  m.snapshot_duration(c.snap.agent).Observe(seconds_between(started, steady_clock::now()));
+  slot.ledger.checkpoint_done(std::move(c.snap));
+  slot.last_checkpoint = steady_clock::now();
+  slot.checkpoint_soon = false;
+  self->state.guard->checkpointed(c.partition, slot.ledger.position_offsets());
+  if (slot.careful) {
+    slot.careful = false;
+    if (slot.host) self->send(slot.host, careful_atom::value, false);
+  }
+  update_backpressure(self, c.partition, slot);
+}
+
+} // namespace
+
+/// at_least_once: one partition.
+bool checkpoint_partition(self_ptr self, partition_slot& slot) {
+  const auto started = steady_clock::now();
+  auto hs = host_state_of(self, slot);
+  if (!hs) return false;
+  auto c = prepare_checkpoint(agent_name(self), self->state.env.host.kind->state_version,
+                              slot.ledger, std::move(*hs));
+  if (auto r = commit_at_least_once(*self->state.io, c); !r) {
+    spdlog::error("agent {}: checkpoint failed: {}", agent_name(self), r.error_value().message);
+    return false;
+  }
+  finish(self, slot, std::move(c), started);
+  return true;
+}
+
+/// exactly_once: every partition of the kind in one transaction; returns how many.
+int checkpoint_transaction(self_ptr self) {
+  auto& st = self->state;
+  if (st.failed) return 0;
+  const auto started = steady_clock::now();
+  std::vector<transaction_member> members;
+  for (auto& [p, slot] : st.parts)
+    if (!slot.quarantined) members.push_back({&slot.ledger, host_state_of(self, slot)});
+  auto prepared =
+      prepare_transaction(agent_name(self), st.env.host.kind->state_version, std::move(members));
+  if (!prepared) return 0; // a busy host's outputs may be in this transaction: try later
+  if (auto r = commit_transaction(*st.io, *prepared); !r) {
+    if (is(r.error_value(), errc::transaction_fatal)) {
+      fail(self, r.error_value().message);
+      return 0;
+    }
+    spdlog::error("agent {}: {}; every host re-applies its tail", agent_name(self),
+                  r.error_value().message);
+    // The aborted transaction took the hosts' outputs with it: each host goes back to its
+    // last checkpoint and applies its tail again, emitting into the next transaction.
+    for (auto& [p, slot] : st.parts) {
+      if (!slot.host || !slot.host_ready) continue;
+      recover_host msg;
+      msg.snapshot = slot.ledger.last_snapshot();
+      msg.tail = slot.ledger.live_tail();
+      msg.suppress = 0;
+      slot.ledger.unacknowledge_all();
+      self->send(slot.host, recover_atom::value, std::move(msg));
+    }
+    return 0;
+  }
+  int n = 0;
+  for (auto& c : *prepared) {
+    auto it = st.parts.find(c.partition);
+    if (it == st.parts.end()) continue;
+    finish(self, it->second, std::move(c), started);
+    ++n;
+  }
+  return n;
+}
+
+bool checkpoint(self_ptr self, partition_slot& slot) {
+  if (exactly_once(self)) return checkpoint_transaction(self) > 0;
+  return checkpoint_partition(self, slot);
+}
+
+int checkpoint_all(self_ptr self) {
+  if (self->state.failed) return 0;
+  if (exactly_once(self)) return checkpoint_transaction(self);
+  int n = 0;
+  for (auto& [p, slot] : self->state.parts)
+    if (checkpoint_partition(self, slot)) ++n;
+  return n;
+}
+
+void maybe_checkpoint(self_ptr self) {
+  auto& st = self->state;
+  const auto now = steady_clock::now();
+  const auto interval = std::chrono::milliseconds(st.env.options.checkpoint_interval_ms);
+  for (auto& [p, slot] : st.parts) {
+    if (slot.ledger.tail_empty()) continue;
+    if (slot.ledger.live() >= st.env.options.checkpoint_events || slot.checkpoint_soon ||
+        now - slot.last_checkpoint >= interval) {
+      if (exactly_once(self)) {
+        checkpoint_transaction(self);
+        return;
+      }
+      checkpoint_partition(self, slot);
+    }
+  }
+}
+
+} // namespace aetherial::runtime::coordinator_detail
