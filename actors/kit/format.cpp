@@ -77,4 +77,17 @@ std::optional<bool> parse_bool(std::string_view s) {
   return std::nullopt;
 }
 
+std::string utc_time(std::int64_t ms) {
+  constexpr std::int64_t day_ms = 86'400'000;
+  const std::int64_t of_day = ((ms % day_ms) + day_ms) % day_ms / 1000;
+  return two_digits(of_day / 3600) + ":" + two_digits(of_day / 60 % 60) + ":" +
+         two_digits(of_day % 60) + " UTC";
+}
+
+std::string duration(std::int64_t ms) {
+  if (ms % 3'600'000 == 0 && ms >= 3'600'000) return integer(ms / 3'600'000) + " h";
+  if (ms % 60'000 == 0 && ms >= 60'000) return integer(ms / 60'000) + " min";
+  return integer(ms / 1000) + " s";
+}
+
 } // namespace aetherial::actors::kit

@@ -33,6 +33,12 @@ namespace aetherial::actors::kit {
 /// `v` (0 <= v) written with at least two digits: 7 -> "07", 12 -> "12", 123 -> "123".
 [[nodiscard]] std::string two_digits(std::int64_t v);
 
+/// The UTC time of day of an event time in ms since the epoch, as "HH:MM:SS UTC".
+[[nodiscard]] std::string utc_time(std::int64_t ms);
+
+/// A duration in ms as "2 h", "15 min" or "90 s" (the largest unit that divides it).
+[[nodiscard]] std::string duration(std::int64_t ms);
+
 /// The text of a FlatBuffers string field, or empty for a missing one.
 [[nodiscard]] inline std::string_view view(const flatbuffers::String* s) {
   return s ? std::string_view(s->data(), s->size()) : std::string_view{};
