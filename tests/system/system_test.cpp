@@ -6,6 +6,7 @@
 
 #include "tests/runtime/recovery_scenario.hpp"
 #include "tests/system/bounce_scenario.hpp"
+#include "tests/system/hostile_scenario.hpp"
 
 namespace {
 
@@ -58,4 +59,15 @@ BOOST_AUTO_TEST_CASE(a_broker_restart_is_survived_exactly_once) {
   const std::string prefix = "bounceeos" + std::to_string(::getpid()) + ".";
   (void)aetherial::test::run_bounce_scenario(AETHERIAL_BIN, brokers, prefix, true,
                                              std::chrono::seconds(20));
+}
+
+// Over 10,000 generated hostile records of every class, with canaries between them, through a node
+// of all seven agents: every record accounted for.
+BOOST_AUTO_TEST_CASE(hostile_records_are_dead_lettered_once_per_agent_and_canaries_applied) {
+  const auto brokers = real_broker();
+  BOOST_TEST_REQUIRE(!brokers.empty(), "AETHERIAL_TEST_KAFKA is not set");
+  const std::string prefix = "hostile" + std::to_string(::getpid()) + ".";
+  const auto r = aetherial::test::run_hostile_scenario(AETHERIAL_BIN, brokers, prefix, 11200);
+  BOOST_TEST(r.hostile >= 10000u);
+  BOOST_TEST(r.canaries >= 1000u);
 }
