@@ -29,6 +29,17 @@ inline std::string tail_of(const std::string& path, std::size_t lines = 60) {
   return out;
 }
 
+/// Creates the catalog's topics (`aetherial topics --create`) before anything produces: a
+/// producer writing to a missing topic may have the broker create it with other partitions.
+inline void create_topics(const std::string& aetherial_bin, const std::string& brokers,
+                          const std::string& prefix, int partitions, const std::string& log) {
+  auto [created, out] =
+      run_command({aetherial_bin, "topics", "--brokers", brokers, "--topic-prefix", prefix,
+                   "--partitions", std::to_string(partitions), "--create"},
+                  log);
+  BOOST_TEST_REQUIRE(created == 0, out + tail_of(log));
+}
+
 struct scenario_result {
   double kill_to_first_decision_ms = 0;
   std::size_t decisions = 0;
@@ -65,11 +76,7 @@ inline scenario_result run_recovery_scenario(const std::string& aetherial_bin,
                                        prefix + "group"};
   // Topics first: a producer writing to a missing topic may have the broker auto-create it
   // with the wrong partition count.
-  auto [created, created_out] =
-      run_command({aetherial_bin, "topics", "--brokers", brokers, "--topic-prefix", prefix,
-                   "--partitions", std::to_string(partitions), "--create"},
-                  log);
-  BOOST_TEST_REQUIRE(created == 0, created_out + tail_of(log));
+  create_topics(aetherial_bin, brokers, prefix, partitions, log);
   run_argv.insert(run_argv.end(), extra_args.begin(), extra_args.end());
   auto producer = topics::producer::create(kc);
   BOOST_TEST_REQUIRE(producer.has_value());

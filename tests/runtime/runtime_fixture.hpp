@@ -2,6 +2,11 @@
 // Shared helpers of the runtime tests: temp dirs, event builders, reading topics until a
 // condition holds (with a deadline, never a fixed sleep).
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -114,6 +119,28 @@ inline std::string header_value(const topics::record& r, std::string_view key) {
   for (const auto& h : r.headers)
     if (h.key == key) return h.value;
   return {};
+}
+
+/// The body and headers of GET `path` on 127.0.0.1:`port` (HTTP/1.0); empty if unreachable.
+inline std::string http_get(int port, const std::string& path) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<std::uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    ::close(fd);
+    return {};
+  }
+  const std::string req = "GET " + path + " HTTP/1.0\r\nHost: localhost\r\n\r\n";
+  (void)!::write(fd, req.data(), req.size());
+  std::string out;
+  char buf[4096];
+  ssize_t n;
+  while ((n = ::read(fd, buf, sizeof buf)) > 0)
+    out.append(buf, static_cast<std::size_t>(n));
+  ::close(fd);
+  return out;
 }
 
 } // namespace aetherial::test

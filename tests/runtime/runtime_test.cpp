@@ -116,27 +116,6 @@ struct node_fixture {
   }
 };
 
-std::string http_get(int port, const std::string& path) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<std::uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    ::close(fd);
-    return {};
-  }
-  const std::string req = "GET " + path + " HTTP/1.0\r\nHost: localhost\r\n\r\n";
-  (void)!::write(fd, req.data(), req.size());
-  std::string out;
-  char buf[4096];
-  ssize_t n;
-  while ((n = ::read(fd, buf, sizeof buf)) > 0)
-    out.append(buf, static_cast<std::size_t>(n));
-  ::close(fd);
-  return out;
-}
-
 } // namespace
 
 BOOST_AUTO_TEST_CASE(operations_decides_from_kafka_events_and_serves_metrics) {
@@ -164,7 +143,7 @@ BOOST_AUTO_TEST_CASE(operations_decides_from_kafka_events_and_serves_metrics) {
   BOOST_TEST(scale->from_replicas() == 2);
   BOOST_TEST(scale->to_replicas() > 2);
 
-  const auto body = http_get(f.node->metrics_port(), "/metrics");
+  const auto body = test::http_get(f.node->metrics_port(), "/metrics");
   BOOST_TEST(
       body.find("aetherial_events_in_total{agent=\"operations\",topic=\"platform.metrics\"}") !=
           std::string::npos,

@@ -42,11 +42,7 @@ inline bounce_result run_bounce_scenario(const std::string& aetherial_bin,
   const topics::catalog cat(prefix, partitions);
   topics::kafka_config kc;
   kc.brokers = brokers;
-  auto [created, created_out] =
-      run_command({aetherial_bin, "topics", "--brokers", brokers, "--topic-prefix", prefix,
-                   "--partitions", std::to_string(partitions), "--create"},
-                  log);
-  BOOST_TEST_REQUIRE(created == 0, created_out + tail_of(log));
+  create_topics(aetherial_bin, brokers, prefix, partitions, log);
   std::vector<std::string> argv = {aetherial_bin, "run", "--brokers", brokers, "--topic-prefix",
                                    prefix, "--partitions", std::to_string(partitions), "--agents",
                                    "operations", "--data-dir", dir.path(), "--metrics-port", "-1",

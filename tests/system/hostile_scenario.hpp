@@ -8,10 +8,6 @@
 // equal to the dead-letter counter), every canary applied by every consuming agent, and the
 // process alive throughout.
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-
 #include <map>
 #include <sstream>
 
@@ -19,27 +15,6 @@
 #include "tests/runtime/recovery_scenario.hpp"
 
 namespace aetherial::test {
-
-inline std::string scrape(int port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<std::uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    ::close(fd);
-    return {};
-  }
-  const std::string req = "GET /metrics HTTP/1.0\r\nHost: localhost\r\n\r\n";
-  (void)!::write(fd, req.data(), req.size());
-  std::string out;
-  char buf[65536];
-  ssize_t n;
-  while ((n = ::read(fd, buf, sizeof buf)) > 0)
-    out.append(buf, static_cast<std::size_t>(n));
-  ::close(fd);
-  return out;
-}
 
 /// Sum of the samples of `metric` whose labels contain every `label="value"` given.
 inline double metric_sum(const std::string& text, const std::string& metric,
@@ -114,11 +89,7 @@ inline hostile_result run_hostile_scenario(const std::string& aetherial_bin,
   const topics::catalog cat(prefix, partitions);
   topics::kafka_config kc;
   kc.brokers = brokers;
-  auto [created, created_out] =
-      run_command({aetherial_bin, "topics", "--brokers", brokers, "--topic-prefix", prefix,
-                   "--partitions", std::to_string(partitions), "--create"},
-                  log);
-  BOOST_TEST_REQUIRE(created == 0, created_out + tail_of(log));
+  create_topics(aetherial_bin, brokers, prefix, partitions, log);
   // External input topics and how many agent kinds consume each.
   std::map<std::string, int> consumers;
   for (const auto& kind : actors::agent_kinds())
@@ -183,7 +154,7 @@ inline hostile_result run_hostile_scenario(const std::string& aetherial_bin,
   std::string metrics;
   const bool settled = wait_for(
       [&] {
-        metrics = scrape(port);
+        metrics = http_get(port, "/metrics");
         return metric_sum(metrics, "aetherial_dead_letters_total") >=
                static_cast<double>(expected_dead);
       },
@@ -194,7 +165,7 @@ inline hostile_result run_hostile_scenario(const std::string& aetherial_bin,
                                               << " of " << expected_dead << "; log:\n"
                                               << tail_of(log));
   std::this_thread::sleep_for(seconds(2)); // nothing more may come
-  metrics = scrape(port);
+  metrics = http_get(port, "/metrics");
   const auto dlq = read_all(kc, cat.name(topics::catalog::dlq));
   res.dead_letters = dlq.size();
   const double counted = metric_sum(metrics, "aetherial_dead_letters_total");
