@@ -94,6 +94,10 @@ void add_limit_flags(CLI::App* cmd, schemas::input_limits& l) {
                   "An input whose decision would be larger is dead-lettered (stay below the "
                   "broker's message.max.bytes)")
       ->capture_default_str();
+  cmd->add_option("--duplicate-window", l.duplicate_window,
+                  "Input event ids remembered per agent and partition; an input repeating one "
+                  "is dead-lettered as a duplicate (0: no check)")
+      ->capture_default_str();
   cmd->add_option("--min-event-time-ms", l.min_event_time_ms,
                   "Earliest accepted event time (ms since the epoch)")
       ->capture_default_str();

@@ -51,13 +51,19 @@ decoded_event decode_record(const topics::record& r, const schemas::input_limits
   return d;
 }
 
-apply_outcome apply_record(actors::agent& agent, std::string_view kind, const topics::record& r,
-                           const schemas::input_limits& limits) {
+apply_outcome apply_record(actors::agent& agent, event_window& seen, std::string_view kind,
+                           const topics::record& r, const schemas::input_limits& limits) {
   apply_outcome out;
   auto d = decode_record(r, limits);
   if (d.env == nullptr) {
     out.result = apply_outcome::status::invalid;
     out.reason = std::move(d.why);
+    return out;
+  }
+  if (const auto id = schemas::event_id::from(d.env->id()); !seen.admit(id)) {
+    out.result = apply_outcome::status::duplicate;
+    out.reason = "duplicate event id " + id.to_string() + " (already applied within the last " +
+                 std::to_string(seen.capacity()) + " events of this partition)";
     return out;
   }
   actors::context ctx(kind, *d.env);

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "actors/agent.hpp"
+#include "runtime/event_window.hpp"
 #include "schemas/validate.hpp"
 #include "topics/kafka.hpp"
 
@@ -30,18 +31,19 @@ struct decoded_event {
 
 /// What applying one record did.
 struct apply_outcome {
-  enum class status { applied, invalid, threw };
+  enum class status { applied, invalid, duplicate, threw };
   status result = status::applied;
   std::string reason; ///< why invalid, or what the agent threw
   std::vector<actors::emitted> outputs;
 };
 
 /// Applies `r` to `agent` of kind `kind`. Never throws: an agent exception is reported
-/// as status::threw (the agent's state may then be partially changed: restore it). An
-/// output larger than `limits.max_output_bytes` makes the record status::invalid with no
-/// outputs (the state change stays: replay does the same).
-[[nodiscard]] apply_outcome apply_record(actors::agent& agent, std::string_view kind,
-                                         const topics::record& r,
+/// as status::threw (the agent's state and `seen` may then be changed: restore both). A
+/// valid input whose event id is in `seen` is status::duplicate and not applied; otherwise
+/// its id enters `seen`. An output larger than `limits.max_output_bytes` makes the record
+/// status::invalid with no outputs (the state change stays: replay does the same).
+[[nodiscard]] apply_outcome apply_record(actors::agent& agent, event_window& seen,
+                                         std::string_view kind, const topics::record& r,
                                          const schemas::input_limits& limits);
 
 /// Logical topic an output goes to.

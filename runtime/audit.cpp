@@ -225,6 +225,7 @@ result<audit_report> run_audit(const audit_options& o) {
       auto batch = fetch_journaled_inputs(o.kafka, inputs, partition, entries);
       if (!batch) return batch.error_value();
       auto agent = kind->make(o.settings);
+      event_window seen(o.limits.duplicate_window);
       std::uint64_t done = 0;
       for (const auto& in : batch.value()) {
         ++report.inputs_replayed;
@@ -238,7 +239,7 @@ result<audit_report> run_audit(const audit_options& o) {
               in->rec.topic, in->rec.partition, in->rec.offset,
               std::vector<std::uint8_t>(begin, begin + size)};
         }
-        auto out = apply_record(*agent, agent_name, in->rec, o.limits);
+        auto out = apply_record(*agent, seen, agent_name, in->rec, o.limits);
         if (out.result == apply_outcome::status::threw) {
           ++report.divergences;
           if (report.first_divergence.empty())

@@ -23,6 +23,7 @@ prepared_checkpoint prepare_checkpoint(const std::string& agent, std::uint32_t s
   snap.events_applied = state.events_applied;
   snap.last_event_time_ms = state.last_event_time_ms;
   snap.state = std::move(state.state);
+  snap.recent_event_ids = std::move(state.recent_event_ids);
   snap.journal_seq = ledger.journal_seq();
   if (auto je = ledger.journal(agent)) {
     c.journal = encode_journal(*je);

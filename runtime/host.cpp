@@ -54,6 +54,7 @@ bool dead_letter(const host_env& env, const topics::record& r, const std::string
 caf::behavior host_actor(caf::stateful_actor<host_state_data>* self, host_env env,
                          std::int32_t partition, caf::actor coordinator, caf::actor supervisor) {
   self->state.agent = env.kind->make(*env.settings);
+  self->state.seen = event_window(env.limits.duplicate_window);
   auto& latency = env.metrics->processing_latency(env.kind->name);
   std::vector<prometheus::Counter*> in_counters;
   for (const auto& t : env.kind->input_topics)
@@ -74,7 +75,7 @@ caf::behavior host_actor(caf::stateful_actor<host_state_data>* self, host_env en
         std::abort();
       }
       const auto t0 = steady_clock::now();
-      auto out = apply_record(*st.agent, env.kind->name, in.rec, env.limits);
+      auto out = apply_record(*st.agent, st.seen, env.kind->name, in.rec, env.limits);
       latency.Observe(seconds_between(t0, steady_clock::now()));
       switch (out.result) {
         case apply_outcome::status::applied:
@@ -88,6 +89,9 @@ caf::behavior host_actor(caf::stateful_actor<host_state_data>* self, host_env en
           break;
         case apply_outcome::status::invalid:
           if (live) (void)dead_letter(env, in.rec, out.reason, "invalid");
+          break;
+        case apply_outcome::status::duplicate:
+          if (live) (void)dead_letter(env, in.rec, out.reason, "duplicate");
           break;
         case apply_outcome::status::threw:
           if (live) self->send(coordinator, ack_atom::value, ack);
@@ -107,6 +111,7 @@ caf::behavior host_actor(caf::stateful_actor<host_state_data>* self, host_env en
       [=](recover_atom, const recover_host& r) {
         auto& st = self->state;
         st.agent = env.kind->make(*env.settings);
+        st.seen.clear();
         st.events_applied = 0;
         st.last_event_time_ms = 0;
         st.careful = r.careful;
@@ -121,6 +126,7 @@ caf::behavior host_actor(caf::stateful_actor<host_state_data>* self, host_env en
           }
           st.events_applied = s.events_applied;
           st.last_event_time_ms = s.last_event_time_ms;
+          st.seen.restore(s.recent_event_ids);
         }
         host_ack ack{partition, 0, 0};
         if (!apply_all(r.tail, r.suppress, ack)) return;
@@ -135,7 +141,8 @@ caf::behavior host_actor(caf::stateful_actor<host_state_data>* self, host_env en
       [=](careful_atom, bool careful) { self->state.careful = careful; },
       [=](checkpt_atom) -> host_state {
         auto& st = self->state;
-        return host_state{st.agent->snapshot(), st.events_applied, st.last_event_time_ms};
+        return host_state{st.agent->snapshot(), st.events_applied, st.last_event_time_ms,
+                          st.seen.ids()};
       },
   };
 }

@@ -6,6 +6,7 @@
 
 #include "actors/agent.hpp"
 #include "runtime/crash_guard.hpp"
+#include "runtime/event_window.hpp"
 #include "runtime/messages.hpp"
 #include "runtime/metrics.hpp"
 #include "runtime/sink.hpp"
@@ -36,6 +37,7 @@ bool dead_letter(const host_env& env, const topics::record& r, const std::string
 /// State of a host actor.
 struct host_state_data {
   std::unique_ptr<actors::agent> agent;
+  event_window seen; ///< recent input event ids (duplicates are dead-lettered)
   std::uint64_t events_applied = 0;
   std::int64_t last_event_time_ms = 0;
   bool recovered = false;

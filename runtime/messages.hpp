@@ -58,6 +58,7 @@ struct host_state {
   std::vector<std::uint8_t> state;
   std::uint64_t events_applied = 0;
   std::int64_t last_event_time_ms = 0;
+  std::vector<schemas::event_id> recent_event_ids; ///< the duplicate window, oldest first
 };
 
 using process_atom = caf::atom_constant<caf::atom("process")>;

@@ -54,6 +54,9 @@ std::vector<std::string> validate(const node_options& o) {
   if (o.limits.max_string_bytes < 1) problems.push_back("--max-string-bytes must be at least 1");
   if (o.limits.max_output_bytes < 1024)
     problems.push_back("--max-output-bytes must be at least 1024");
+  if (o.limits.duplicate_window > 20000)
+    problems.push_back("--duplicate-window must be at most 20000 (it is kept in every "
+                       "snapshot, 16 bytes per id, and a snapshot must fit a broker record)");
   if (o.limits.min_event_time_ms >= o.limits.max_event_time_ms)
     problems.push_back("--min-event-time-ms must be below --max-event-time-ms");
   if (o.retry_limit < 1) problems.push_back("--retry-limit must be at least 1");

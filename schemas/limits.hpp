@@ -21,6 +21,9 @@ struct input_limits {
   std::int64_t min_event_time_ms = 0;                    ///< 1970-01-01T00:00:00Z
   std::int64_t max_event_time_ms = 4102444800000;        ///< 2100-01-01T00:00:00Z (exclusive)
   std::size_t max_output_bytes = 1000000; ///< an emitted event larger than this is refused
+  /// Input event ids remembered per (agent kind, partition): an input whose id is among them
+  /// is dead-lettered as a duplicate. 0 turns the check off. Kept in snapshots.
+  std::size_t duplicate_window = 1000;
 };
 
 } // namespace aetherial::schemas

@@ -118,10 +118,13 @@ struct offset_view {
   std::int64_t offset;
 };
 
+/// `ids`: the recent event ids as stored (hi, lo pairs); none leaves the checksum as records
+/// without them had it.
 std::uint32_t record_crc(std::string_view agent, std::int32_t partition,
                          std::uint32_t state_version, const std::vector<offset_view>& offsets,
                          std::uint64_t journal_seq, std::uint64_t events_applied,
-                         std::uint32_t state_crc, std::int64_t last_event_time_ms) {
+                         std::uint32_t state_crc, std::int64_t last_event_time_ms,
+                         const flatbuffers::Vector<std::uint64_t>* ids) {
   record_digest d;
   d.text(agent);
   d.scalar(partition);
@@ -136,6 +139,11 @@ std::uint32_t record_crc(std::string_view agent, std::int32_t partition,
   d.scalar(events_applied);
   d.scalar(state_crc);
   d.scalar(last_event_time_ms);
+  if (ids != nullptr && ids->size() > 0) {
+    d.scalar<std::uint32_t>(ids->size());
+    for (const auto v : *ids)
+      d.scalar(v);
+  }
   return d.value();
 }
 
@@ -157,12 +165,24 @@ std::vector<std::uint8_t> encode_snapshot(const snapshot& s) {
   views.reserve(s.offsets.size());
   for (const auto& o : s.offsets)
     views.push_back({o.topic, o.partition, o.offset});
+  flatbuffers::Offset<flatbuffers::Vector<std::uint64_t>> ids_vec;
+  const flatbuffers::Vector<std::uint64_t>* ids = nullptr;
+  if (!s.recent_event_ids.empty()) {
+    std::vector<std::uint64_t> flat;
+    flat.reserve(2 * s.recent_event_ids.size());
+    for (const auto& id : s.recent_event_ids) {
+      flat.push_back(id.hi);
+      flat.push_back(id.lo);
+    }
+    ids_vec = b.CreateVector(flat);
+    ids = flatbuffers::GetTemporaryPointer(b, ids_vec);
+  }
   const auto whole = record_crc(s.agent, s.partition, s.state_version, views, s.journal_seq,
-                                s.events_applied, state_crc, s.last_event_time_ms);
+                                s.events_applied, state_crc, s.last_event_time_ms, ids);
   b.ForceDefaults(true); // the record checksum is written even when it happens to be 0
-  const auto root =
-      fbs::CreateSnapshotRecord(b, agent, s.partition, s.state_version, offsets_vec, s.journal_seq,
-                                s.events_applied, state, state_crc, s.last_event_time_ms, whole);
+  const auto root = fbs::CreateSnapshotRecord(b, agent, s.partition, s.state_version, offsets_vec,
+                                              s.journal_seq, s.events_applied, state, state_crc,
+                                              s.last_event_time_ms, whole, ids_vec);
   fbs::FinishSnapshotRecordBuffer(b, root);
   return std::vector<std::uint8_t>(b.GetBufferPointer(), b.GetBufferPointer() + b.GetSize());
 }
@@ -221,9 +241,10 @@ result<snapshot> decode_snapshot(const std::uint8_t* data, std::size_t size) {
     for (const auto* o : *offsets)
       views.push_back({o->topic() ? o->topic()->string_view() : std::string_view(), o->partition(),
                        o->offset()});
-  const auto whole = record_crc(rec->agent()->string_view(), rec->partition(), rec->state_version(),
-                                views, rec->journal_seq(), rec->events_applied(),
-                                rec->state_crc32c(), rec->last_event_time_ms());
+  const auto whole =
+      record_crc(rec->agent()->string_view(), rec->partition(), rec->state_version(), views,
+                 rec->journal_seq(), rec->events_applied(), rec->state_crc32c(),
+                 rec->last_event_time_ms(), rec->recent_event_ids());
   if (whole != rec->record_crc32c())
     return corrupt("snapshot of agent '" + rec->agent()->str() + "' partition " +
                    std::to_string(rec->partition()) + ": record checksum mismatch (stored " +
@@ -248,6 +269,15 @@ result<snapshot> decode_snapshot(const std::uint8_t* data, std::size_t size) {
   s.events_applied = rec->events_applied();
   s.last_event_time_ms = rec->last_event_time_ms();
   s.state.assign(state->begin(), state->end());
+  if (const auto* ids = rec->recent_event_ids()) {
+    if (ids->size() % 2 != 0)
+      return corrupt("snapshot of agent '" + s.agent + "' partition " +
+                     std::to_string(s.partition) + ": recent event ids hold " +
+                     std::to_string(ids->size()) + " values, not (hi, lo) pairs");
+    s.recent_event_ids.reserve(ids->size() / 2);
+    for (flatbuffers::uoffset_t i = 0; i + 1 < ids->size(); i += 2)
+      s.recent_event_ids.push_back({ids->Get(i), ids->Get(i + 1)});
+  }
   return s;
 }
 

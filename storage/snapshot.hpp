@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "schemas/envelope.hpp"
 #include "schemas/result.hpp"
 
 namespace aetherial::storage {
@@ -37,6 +38,8 @@ struct snapshot {
   std::uint64_t events_applied = 0;
   std::int64_t last_event_time_ms = 0;
   std::vector<std::uint8_t> state;
+  /// The host's window of recent input event ids, oldest first (duplicates are refused).
+  std::vector<schemas::event_id> recent_event_ids;
 };
 
 /// CRC-32C (Castagnoli) of a byte range.

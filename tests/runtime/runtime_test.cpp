@@ -265,7 +265,20 @@ BOOST_AUTO_TEST_CASE(audit_finds_no_divergence_then_reports_an_altered_decision)
     f.send(topics::catalog::metrics, "api",
            test::service_load({7, id++}, t0 + i * 30000, "api", 3, cpu * 0.9, 300));
   }
+  // Two more records reusing ids already applied, with other payloads: each consuming agent
+  // dead-letters them as duplicates, and the audit's replay refuses them the same way.
+  f.send(topics::catalog::metrics, "web",
+         test::service_load({7, 1}, t0 + 30 * 30000, "web", 2, 0.99, 900));
+  f.send(topics::catalog::metrics, "web",
+         test::service_load({7, 3}, t0 + 31 * 30000, "web", 9, 0.01, 1));
   BOOST_TEST_REQUIRE(test::wait_for([&] { return f.node->events_in_total() >= 120; }));
+  const auto dups = test::read_until(f.node->kafka(), f.node->catalog().name(topics::catalog::dlq),
+                                     [](const auto& all) { return all.size() >= 4; });
+  BOOST_TEST_REQUIRE(dups.size() == 4u);
+  for (const auto& r : dups)
+    BOOST_TEST(test::header_value(r, topics::dlq_reason_header).find("duplicate event id") !=
+                   std::string::npos,
+               test::header_value(r, topics::dlq_reason_header));
   auto decisions = f.decisions_until(60);
   BOOST_TEST_REQUIRE(decisions.size() >= 60u);
   BOOST_TEST(f.node->checkpoint_all() > 0);

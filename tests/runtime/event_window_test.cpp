@@ -1,0 +1,77 @@
+#include <boost/test/unit_test.hpp>
+
+#include "actors/registry.hpp"
+#include "runtime/applier.hpp"
+#include "runtime/event_window.hpp"
+#include "tests/runtime/runtime_unit_fixture.hpp"
+
+using namespace aetherial;
+using runtime::apply_outcome;
+using runtime::event_window;
+
+BOOST_AUTO_TEST_SUITE(event_window_suite)
+
+BOOST_AUTO_TEST_CASE(refuses_an_id_it_remembers_and_forgets_the_oldest) {
+  event_window w(3);
+  BOOST_TEST(w.admit({0, 1}));
+  BOOST_TEST(w.admit({0, 2}));
+  BOOST_TEST(!w.admit({0, 1}));
+  BOOST_TEST(w.admit({0, 3}));
+  BOOST_TEST(w.admit({0, 4})); // forgets {0, 1}
+  BOOST_TEST(w.size() == 3u);
+  BOOST_TEST(w.admit({0, 1}));
+  BOOST_TEST(!w.admit({0, 4}));
+  const std::vector<schemas::event_id> expected{{0, 3}, {0, 4}, {0, 1}};
+  BOOST_TEST((w.ids() == expected));
+}
+
+BOOST_AUTO_TEST_CASE(capacity_zero_admits_everything) {
+  event_window w(0);
+  BOOST_TEST(w.admit({1, 1}));
+  BOOST_TEST(w.admit({1, 1}));
+  BOOST_TEST(w.size() == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(restore_keeps_the_newest_that_fit) {
+  event_window w(2);
+  w.restore({{0, 1}, {0, 2}, {0, 3}});
+  const std::vector<schemas::event_id> expected{{0, 2}, {0, 3}};
+  BOOST_TEST((w.ids() == expected));
+  BOOST_TEST(w.admit({0, 1}));
+  BOOST_TEST(!w.admit({0, 3}));
+}
+
+BOOST_AUTO_TEST_CASE(apply_record_dead_letters_the_second_and_third_input_sharing_an_id) {
+  // Three different inputs with one event id: the first decides, the others are refused as
+  // duplicates (no second decision with the same decision id), and a window restored from
+  // what a snapshot keeps refuses them too.
+  const auto* kind = actors::find_agent_kind("operations");
+  BOOST_TEST_REQUIRE(kind != nullptr);
+  actors::agent_settings settings;
+  auto agent = kind->make(settings);
+  schemas::input_limits limits;
+  event_window seen(limits.duplicate_window);
+  auto first = runtime::test::make_record("platform.metrics", 0, 5, "web");
+  auto second = runtime::test::make_record("platform.metrics", 0, 6, "api");
+  auto third = runtime::test::make_record("platform.metrics", 0, 7, "db");
+  second.value = runtime::test::load_event(5, "api"); // the id of `first`, another payload
+  third.value = runtime::test::load_event(5, "db");
+  const auto a = runtime::apply_record(*agent, seen, "operations", first, limits);
+  BOOST_TEST((a.result == apply_outcome::status::applied));
+  for (const auto* r : {&second, &third}) {
+    const auto d = runtime::apply_record(*agent, seen, "operations", *r, limits);
+    BOOST_TEST((d.result == apply_outcome::status::duplicate));
+    BOOST_TEST(d.outputs.empty());
+    BOOST_TEST(d.reason.find("duplicate event id") != std::string::npos, d.reason);
+  }
+  event_window restored(limits.duplicate_window);
+  restored.restore(seen.ids());
+  auto fresh = kind->make(settings);
+  const auto again = runtime::apply_record(*fresh, restored, "operations", second, limits);
+  BOOST_TEST((again.result == apply_outcome::status::duplicate));
+  const auto next = runtime::apply_record(
+      *fresh, restored, "operations", runtime::test::make_record("platform.metrics", 0, 8), limits);
+  BOOST_TEST((next.result == apply_outcome::status::applied));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
