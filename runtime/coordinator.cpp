@@ -41,7 +41,8 @@ void update_backpressure(self_ptr self, std::int32_t p, partition_slot& slot) {
   const auto inflight = slot.ledger.inflight();
   const auto limit = self->state.env.options.max_inflight;
   self->state.env.host.metrics->inflight(agent_name(self), p).Set(static_cast<double>(inflight));
-  switch (flow_control(inflight, limit, slot.quarantined, slot.paused)) {
+  const bool hold = slot.quarantined || self->state.storage_fault.has_value();
+  switch (flow_control(inflight, limit, hold, slot.paused)) {
     case flow::pause:
       if (self->state.consumer->pause(all_topic_partitions(self, p))) slot.paused = true;
       break;
@@ -235,6 +236,7 @@ caf::behavior coordinator_behavior(self_ptr self, coordinator_env env) {
   st.guard = std::make_unique<crash_guard>(*st.env.store, st.env.host.kind->name,
                                            st.env.options.retry_limit);
   st.env.host.guard = st.guard.get();
+  st.env.host.metrics->storage_fault(st.env.host.kind->name).Set(0);
   st.env.host.crash_on_key = st.env.options.fault_crash_on_key;
   supervisor_env senv;
   senv.host = st.env.host;
@@ -273,6 +275,7 @@ caf::behavior coordinator_behavior(self_ptr self, coordinator_env env) {
         }
         if (!records.empty()) dispatch(self, records);
         maybe_checkpoint(self);
+        watch_storage(self);
         report_lag(self);
         self->send(self, poll_atom::value);
       },

@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include <caf/scoped_actor.hpp>
 #include <spdlog/spdlog.h>
 
@@ -125,6 +127,47 @@ void maybe_checkpoint(self_ptr self) {
       checkpoint_partition(self, slot);
     }
   }
+}
+
+void watch_storage(self_ptr self) {
+  auto& st = self->state;
+  auto& store = *st.env.store;
+  const auto now = steady_clock::now();
+  if (!st.storage_fault) {
+    auto fault = store.fault();
+    if (!fault) return;
+    st.storage_fault = std::move(fault);
+    st.storage_backoff = std::chrono::seconds(1);
+    st.next_storage_probe = now + st.storage_backoff;
+    st.env.host.metrics->storage_fault(agent_name(self)).Set(1);
+    spdlog::error("agent {}: the local store cannot write ({}); consumption is paused until it "
+                  "can (free space or make the data directory writable); checkpoints still go "
+                  "to the snapshot topic",
+                  agent_name(self), *st.storage_fault);
+    for (auto& [p, slot] : st.parts)
+      update_backpressure(self, p, slot);
+    return;
+  }
+  if (now < st.next_storage_probe) return;
+  auto probed = store.probe();
+  // What the store missed while it failed: the partitions' last checkpoints.
+  for (auto& [p, slot] : st.parts) {
+    if (!probed) break;
+    if (const auto& snap = slot.ledger.last_snapshot()) probed = store.put(*snap);
+  }
+  if (!probed) {
+    st.storage_backoff =
+        std::min<std::chrono::milliseconds>(2 * st.storage_backoff, std::chrono::seconds(30));
+    st.next_storage_probe = now + st.storage_backoff;
+    spdlog::warn("agent {}: the local store still cannot write ({}); next try in {} ms",
+                 agent_name(self), probed.error_value().message, st.storage_backoff.count());
+    return;
+  }
+  spdlog::info("agent {}: the local store writes again; consumption resumes", agent_name(self));
+  st.storage_fault.reset();
+  st.env.host.metrics->storage_fault(agent_name(self)).Set(0);
+  for (auto& [p, slot] : st.parts)
+    update_backpressure(self, p, slot);
 }
 
 } // namespace aetherial::runtime::coordinator_detail

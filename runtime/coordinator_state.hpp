@@ -51,6 +51,11 @@ struct coordinator_state {
   bool stopping = false;
   bool failed = false;
   steady_clock::time_point next_lag_update{};
+  /// The local store's write failure while it lasts: every partition is paused until a probe
+  /// of the store succeeds (runtime/coordinator_checkpoint.cpp, watch_storage).
+  std::optional<std::string> storage_fault;
+  steady_clock::time_point next_storage_probe{};
+  std::chrono::milliseconds storage_backoff{0};
   static inline const char* name = "aetherial.coordinator";
 };
 
@@ -76,6 +81,9 @@ bool checkpoint(self_ptr self, partition_slot& slot);
 int checkpoint_all(self_ptr self);
 /// Checkpoints what is due (record count, interval, or right after a recovery).
 void maybe_checkpoint(self_ptr self);
+/// Pauses every partition when the local store fails to write (disk full, read-only), probes
+/// it with backoff, and resumes once it works again.
+void watch_storage(self_ptr self);
 
 } // namespace coordinator_detail
 } // namespace aetherial::runtime

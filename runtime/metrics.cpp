@@ -62,6 +62,11 @@ metrics::metrics()
                        .Name("aetherial_quarantined_partitions")
                        .Help("Partitions quarantined after repeated failures")
                        .Register(*registry_)),
+      storage_fault_(prometheus::BuildGauge()
+                         .Name("aetherial_storage_fault")
+                         .Help("1 while the local store cannot write (disk full, read-only) and "
+                               "the agent's consumption is paused")
+                         .Register(*registry_)),
       inflight_(prometheus::BuildGauge()
                     .Name("aetherial_inflight_records")
                     .Help("Records dispatched to a host and not yet acknowledged")
@@ -119,6 +124,10 @@ prometheus::Gauge& metrics::consumer_lag(const std::string& agent, const std::st
 }
 prometheus::Gauge& metrics::quarantined(const std::string& agent) {
   return quarantined_.Add({{"agent", agent}});
+}
+
+prometheus::Gauge& metrics::storage_fault(const std::string& agent) {
+  return storage_fault_.Add({{"agent", agent}});
 }
 prometheus::Gauge& metrics::inflight(const std::string& agent, std::int32_t partition) {
   return inflight_.Add({{"agent", agent}, {"partition", std::to_string(partition)}});

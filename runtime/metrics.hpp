@@ -41,6 +41,8 @@ public:
   prometheus::Gauge& consumer_lag(const std::string& agent, const std::string& topic,
                                   std::int32_t partition);
   prometheus::Gauge& quarantined(const std::string& agent);
+  /// 1 while the local store cannot write and the agent's consumption is paused.
+  prometheus::Gauge& storage_fault(const std::string& agent);
   prometheus::Gauge& inflight(const std::string& agent, std::int32_t partition);
   prometheus::Counter& recoveries(const std::string& agent, const std::string& source);
 
@@ -66,6 +68,7 @@ private:
   prometheus::Family<prometheus::Gauge>& snapshot_size_;
   prometheus::Family<prometheus::Gauge>& lag_;
   prometheus::Family<prometheus::Gauge>& quarantined_;
+  prometheus::Family<prometheus::Gauge>& storage_fault_;
   prometheus::Family<prometheus::Gauge>& inflight_;
   prometheus::Family<prometheus::Counter>& recoveries_;
 };

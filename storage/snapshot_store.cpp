@@ -173,6 +173,17 @@ struct snapshot_store::impl {
   std::unique_ptr<rocksdb::DB> db_;
   std::mutex write_mutex_;                 // serialises sequence assignment and trimming
   std::map<group_id, group_state> groups_; // guarded by write_mutex_
+  mutable std::mutex fault_mutex_;
+  std::optional<std::string> fault_; // guarded by fault_mutex_
+
+  /// Passes `r` on, remembering an I/O failure as the store's fault.
+  result<void> noted(result<void> r) {
+    if (!r && r.error_value().code == static_cast<int>(errc::io)) {
+      std::lock_guard<std::mutex> lock(fault_mutex_);
+      fault_ = r.error_value().message;
+    }
+    return r;
+  }
 
   ~impl() {
     if (db_) db_->Close().PermitUncheckedError(); // nothing to report to from a destructor
@@ -278,6 +289,10 @@ result<std::unique_ptr<snapshot_store>> snapshot_store::open(const std::string& 
   o.max_manifest_file_size = 64 << 20;           // default 1 GiB
   o.write_buffer_size = 16 << 20;                // default 64 MiB; snapshots are few and large
   o.level_compaction_dynamic_level_bytes = true; // default false; smaller space amplification
+  // Default true: files grow into preallocated space, so a full disk would go unnoticed until
+  // a preallocation runs out. Without it the first write that finds no space fails, and the
+  // runtime pauses at once (the write volume is a few snapshots a second at most).
+  o.allow_fallocate = false;
 
   rocksdb::DB* raw = nullptr;
   const auto st = rocksdb::DB::Open(o, path, &raw);
@@ -306,9 +321,32 @@ result<void> snapshot_store::put(const snapshot& s) {
     return make_error(errc::invalid, "snapshot state of " + std::to_string(s.state.size()) +
                                          " bytes exceeds the limit of " +
                                          std::to_string(max_state_bytes) + " bytes");
-  return impl_->write(
+  return impl_->noted(impl_->write(
       s.agent, s.partition, encode_snapshot(s),
-      std::make_tuple(s.state_version, s.state.size(), crc32c(s.state.data(), s.state.size())));
+      std::make_tuple(s.state_version, s.state.size(), crc32c(s.state.data(), s.state.size()))));
+}
+
+std::optional<std::string> snapshot_store::fault() const {
+  std::lock_guard<std::mutex> lock(impl_->fault_mutex_);
+  return impl_->fault_;
+}
+
+result<void> snapshot_store::probe() {
+  auto& db = *impl_->db_;
+  // After a failed write RocksDB refuses every write until resumed (a no-op without one).
+  auto st = db.Resume();
+  if (!st.ok())
+    return impl_->noted(io_error("snapshot store at " + impl_->path_ + " cannot resume", st));
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  const std::string key = std::string(marker_root) + "~probe";
+  st = db.Put(wo, key, std::string(4096, 'p'));
+  if (st.ok()) st = db.Delete(wo, key);
+  if (!st.ok())
+    return impl_->noted(io_error("snapshot store at " + impl_->path_ + " refuses writes", st));
+  std::lock_guard<std::mutex> lock(impl_->fault_mutex_);
+  impl_->fault_.reset();
+  return {};
 }
 
 namespace {
@@ -325,9 +363,9 @@ result<void> snapshot_store::put_marker(const std::string& agent, std::int32_t p
       impl_->db_->Put(wo, marker_key(agent, partition),
                       rocksdb::Slice(reinterpret_cast<const char*>(value.data()), value.size()));
   if (!st.ok())
-    return io_error("cannot write the marker of agent '" + agent + "' partition " +
-                        std::to_string(partition),
-                    st);
+    return impl_->noted(io_error("cannot write the marker of agent '" + agent + "' partition " +
+                                     std::to_string(partition),
+                                 st));
   return {};
 }
 
@@ -348,7 +386,7 @@ snapshot_store::get_marker(const std::string& agent, std::int32_t partition) con
 result<void> snapshot_store::put_raw(const std::string& agent, std::int32_t partition,
                                      const std::vector<std::uint8_t>& bytes) {
   if (auto r = check_group(agent, partition); !r) return r;
-  return impl_->write(agent, partition, bytes, std::nullopt);
+  return impl_->noted(impl_->write(agent, partition, bytes, std::nullopt));
 }
 
 result<std::optional<snapshot>>

@@ -63,6 +63,14 @@ public:
   [[nodiscard]] result<std::optional<std::vector<std::uint8_t>>>
   get_marker(const std::string& agent, std::int32_t partition) const;
 
+  /// The last write failure of the disk (full, read-only, I/O error) since writes last
+  /// worked; nullopt while they work. Every failing write sets it; a successful `probe`
+  /// clears it. Refused arguments (errc::invalid) are no fault.
+  [[nodiscard]] std::optional<std::string> fault() const;
+  /// Tries whether writes work again: resumes RocksDB from its background error, then writes,
+  /// syncs and deletes a probe key. On success the fault is cleared.
+  result<void> probe();
+
   /// Writes raw bytes as the newest snapshot (tests use it to store corrupt data).
   result<void> put_raw(const std::string& agent, std::int32_t partition,
                        const std::vector<std::uint8_t>& bytes);
