@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Runs every check and test of Aetherial, as CI does (`bash .ci/run` runs this script).
 #
-# Usage: ops/test.sh [--no-kafka] [-- CTEST_ARGS...]
-#   --no-kafka  no real broker: skip the Kafka jars and the tests labelled `system`
-#   CTEST_ARGS  passed to ctest, e.g. `-- -L unit` or `-- -R snapshot`
+# Usage: ops/test.sh [--no-kafka] [--no-sanitizers] [-- CTEST_ARGS...]
+#   --no-kafka       no real broker: skip the Kafka jars and the tests labelled `system`
+#   --no-sanitizers  skip the sanitizer builds and their runs
+#   CTEST_ARGS       passed to ctest, e.g. `-- -L unit` or `-- -R snapshot`
 #
 # Phases: layering check, Debian packages, format check, configure (build/, kept between
 # runs, -DAETHERIAL_WERROR=ON), build (-j2) while the Kafka jars are fetched, then ctest for
 # all labels with a real Kafka broker on a free loopback port (from 19092, state under the
-# build directory), exported as AETHERIAL_TEST_KAFKA and stopped on exit.
+# build directory), exported as AETHERIAL_TEST_KAFKA and stopped on exit. Then the same
+# suite built with clang under AddressSanitizer + UndefinedBehaviorSanitizer (build-asan/),
+# and the runtime's tests under ThreadSanitizer (build-tsan/): ops/sanitize.sh.
 # The repository stands alone: when a folder `shared/` sits beside the checkout, everything
 # after the package set-up runs in a private mount namespace where that folder is an empty
 # read-only tmpfs, so a build step or test that reads outside the repository fails here.
@@ -23,10 +26,12 @@ cd "$AETHERIAL_ROOT"
 
 original_args=("$@")
 with_kafka=1
+with_sanitizers=1
 ctest_args=()
 while (($#)); do
   case "$1" in
   --no-kafka) with_kafka=0 ;;
+  --no-sanitizers) with_sanitizers=0 ;;
   --)
     shift
     ctest_args=("$@")
@@ -120,4 +125,13 @@ if ((with_kafka)); then
     -- "${ctest_cmd[@]}" "${ctest_args[@]}" 2>&1 | tee "$ctest_log"
 else
   "${ctest_cmd[@]}" -LE system "${ctest_args[@]}" 2>&1 | tee "$ctest_log"
+fi
+
+if ((with_sanitizers)); then
+  sanitize_args=()
+  ((with_kafka)) || sanitize_args+=(--no-kafka)
+  phase_begin "sanitizers: ASan + UBSan, whole suite"
+  "$ops/sanitize.sh" address "${sanitize_args[@]}" -- "${ctest_args[@]}"
+  phase_begin "sanitizers: TSan, runtime tests"
+  "$ops/sanitize.sh" thread --no-kafka
 fi
