@@ -90,7 +90,8 @@ int cmd_run(rt::node_options o, const aetherial::app::common_flags& c) {
         std::printf("embedded broker: %s (in memory: nothing is kept across restarts)\n",
                     nd.brokers().c_str());
       if (nd.metrics_port() >= 0)
-        std::printf("metrics: http://localhost:%d/metrics\n", nd.metrics_port());
+        std::printf("metrics: http://localhost:%d/metrics (liveness /healthz, readiness /readyz)\n",
+                    nd.metrics_port());
       std::printf("running agents:");
       for (const auto& a : nd.options().agents)
         std::printf(" %s", a.c_str());
