@@ -25,6 +25,7 @@
 #include "app/settings.hpp"
 #include "runtime/audit.hpp"
 #include "runtime/clock.hpp"
+#include "runtime/metrics.hpp"
 #include "runtime/node.hpp"
 #include "runtime/supervisor.hpp"
 
@@ -69,8 +70,16 @@ int cmd_run(rt::node_options o, const aetherial::app::common_flags& c) {
   policy.max_failures = o.node_restarts + 1;
   policy.window = std::chrono::minutes(10);
   rt::restart_tracker restarts(policy);
+  // The endpoints outlive each node: /readyz answers 503 and /healthz 200 while a failed node
+  // is started again, and /healthz 503 once no restart will be attempted.
+  auto served = rt::serve_metrics(o);
+  if (!served) {
+    std::fprintf(stderr, "aetherial: %s\n", served.error_value().message.c_str());
+    return 2;
+  }
+  auto& health = served.value()->health();
   for (bool first = true;; first = false) {
-    auto n = rt::node::start(o);
+    auto n = rt::node::start(o, served.value());
     if (!n) {
       std::fprintf(stderr, "aetherial: %s\n", n.error_value().message.c_str());
       return 2;
@@ -81,7 +90,8 @@ int cmd_run(rt::node_options o, const aetherial::app::common_flags& c) {
         std::printf("embedded broker: %s (in memory: nothing is kept across restarts)\n",
                     nd.brokers().c_str());
       if (nd.metrics_port() >= 0)
-        std::printf("metrics: http://localhost:%d/metrics\n", nd.metrics_port());
+        std::printf("metrics: http://localhost:%d/metrics (liveness /healthz, readiness /readyz)\n",
+                    nd.metrics_port());
       std::printf("running agents:");
       for (const auto& a : nd.options().agents)
         std::printf(" %s", a.c_str());
@@ -100,12 +110,14 @@ int cmd_run(rt::node_options o, const aetherial::app::common_flags& c) {
     nd.stop();
     const auto verdict = restarts.on_failure(rt::steady_clock::now());
     if (embedded || verdict.quarantine) {
+      health.node_failed(*failure);
       spdlog::critical("stopping: {} ({})", *failure,
                        embedded ? "the in-memory broker cannot be recovered"
                                 : std::to_string(verdict.recent_failures) +
                                       " node failures within 10 minutes");
       return 1;
     }
+    health.node_restarting("node failed (" + *failure + "); starting it again");
     spdlog::error("node failed: {}; starting it again in {} ms ({} of {} restarts within 10 "
                   "minutes)",
                   *failure, verdict.backoff.count(), verdict.recent_failures, o.node_restarts);

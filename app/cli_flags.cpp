@@ -27,10 +27,19 @@ void add_node_flags(CLI::App* cmd, runtime::node_options& o,
   cmd->add_option("--data-dir", o.data_dir, "Directory of the RocksDB snapshot store")
       ->envname("AETHERIAL_DATA_DIR")
       ->capture_default_str();
-  cmd->add_option("--metrics-port", o.metrics_port, "Port of /metrics (-1 disables, 0 any)")
+  cmd->add_option("--metrics-port", o.metrics_port,
+                  "Port of /metrics, /healthz and /readyz (-1 disables, 0 any)")
       ->envname("AETHERIAL_METRICS_PORT")
       ->capture_default_str();
   cmd->add_option("--metrics-bind", o.metrics_bind, "Address /metrics listens on")
+      ->capture_default_str();
+  cmd->add_option("--health-tick-seconds", o.health_tick_seconds,
+                  "/healthz fails when an agent's coordinator loop has not ticked for this long")
+      ->check(CLI::Range(1, 86400))
+      ->capture_default_str();
+  cmd->add_option("--health-stall-seconds", o.health_stall_seconds,
+                  "/readyz fails when a partition with lag has applied nothing for this long")
+      ->check(CLI::Range(1, 86400))
       ->capture_default_str();
   cmd->add_option_function<std::string>(
          "--guarantee",

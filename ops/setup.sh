@@ -31,7 +31,7 @@ done
 PACKAGES=(
   g++ cmake ninja-build pkg-config
   libcaf-dev librdkafka-dev librocksdb-dev libflatbuffers-dev flatbuffers-compiler
-  prometheus-cpp-dev libboost-test-dev libcli11-dev libspdlog-dev nlohmann-json3-dev
+  prometheus-cpp-dev libboost-dev libboost-test-dev libcli11-dev libspdlog-dev nlohmann-json3-dev
   libtomlplusplus-dev libssl-dev kcat clang-format maven curl python3-matplotlib ccache
 )
 

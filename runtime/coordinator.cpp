@@ -15,6 +15,8 @@
 #include "runtime/clock.hpp"
 #include "runtime/crash_guard.hpp"
 #include "runtime/errc.hpp"
+#include "runtime/health.hpp"
+#include "runtime/metrics.hpp"
 #include "runtime/partition.hpp"
 #include "runtime/recovery.hpp"
 #include "runtime/supervisor.hpp"
@@ -24,6 +26,11 @@ namespace coordinator_detail {
 
 const std::string& agent_name(self_ptr self) {
   return self->state.env.host.kind->name;
+}
+
+/// The status board behind /healthz and /readyz.
+health_board& board(self_ptr self) {
+  return self->state.env.host.metrics->health();
 }
 
 bool exactly_once(self_ptr self) {
@@ -57,6 +64,7 @@ void fail(self_ptr self, const std::string& reason) {
   auto& st = self->state;
   if (st.failed) return;
   st.failed = true;
+  board(self).agent_failed(agent_name(self), reason);
   spdlog::critical("agent {}: {}; stopping so that a restart recovers from the last committed "
                    "checkpoint",
                    agent_name(self), reason);
@@ -188,6 +196,7 @@ public:
       if (slot.assigned_topics++ == 0) fresh.insert(tp.partition);
     }
     for (auto p : fresh) {
+      board(self_).partition_recovering(agent_name(self_), p);
       spdlog::info("agent {}: partition {} assigned", agent_name(self_), p);
       self_->send(st.supervisor, start_atom::value, p);
     }
@@ -209,6 +218,7 @@ public:
       self_->send(st.supervisor, stop_atom::value, p);
       spdlog::info("agent {}: partition {} revoked", agent_name(self_), p);
       st.parts.erase(it);
+      board(self_).partition_revoked(agent_name(self_), p);
     }
   }
 
@@ -222,7 +232,9 @@ void report_lag(self_ptr self) {
   const auto now = steady_clock::now();
   if (now < st.next_lag_update) return;
   st.next_lag_update = now + std::chrono::seconds(1);
-  const auto total = st.env.host.metrics->publish_lag(agent_name(self), st.consumer->lag());
+  const auto lag = st.consumer->lag();
+  const auto total = st.env.host.metrics->publish_lag(agent_name(self), lag);
+  board(self).lag(agent_name(self), lag);
   if (st.env.lag_total) st.env.lag_total->store(total);
   for (const auto& e : st.consumer->take_errors())
     spdlog::warn("agent {}: {}", agent_name(self), e.message);
@@ -260,12 +272,14 @@ caf::behavior coordinator_behavior(self_ptr self, coordinator_env env) {
           return caf::make_error(caf::sec::runtime_error, r.error_value().to_string());
         spdlog::info("agent {}: consuming {} as group {}", agent_name(self), s.input_topics.size(),
                      group);
+        board(self).agent_running(agent_name(self));
         self->send(self, poll_atom::value);
         return true;
       },
       [=](poll_atom) {
         auto& s = self->state;
         if (s.stopping || s.failed || !s.consumer) return;
+        board(self).tick(agent_name(self));
         auto records = s.consumer->poll(5000, topics::ms{20});
         if (auto fatal = s.consumer->fatal_error()) {
           // A fenced or otherwise dead consumer never delivers again: fail, so that the node
@@ -292,6 +306,7 @@ caf::behavior coordinator_behavior(self_ptr self, coordinator_env env) {
         slot.host = std::move(host);
         if (first) {
           recover_partition(self, p, slot);
+          if (slot.host_ready) board(self).partition_consuming(agent_name(self), p);
           return;
         }
         // A restart: the last checkpoint's state plus everything dispatched since; what was
@@ -306,27 +321,31 @@ caf::behavior coordinator_behavior(self_ptr self, coordinator_env env) {
         s.env.host.metrics->recoveries(agent_name(self), "restart").Increment();
         self->send(slot.host, recover_atom::value, std::move(msg));
         slot.host_ready = true;
+        board(self).partition_consuming(agent_name(self), p);
       },
       [=](host_down_atom, std::int32_t p, const std::string&) {
         auto it = self->state.parts.find(p);
         if (it == self->state.parts.end()) return;
         it->second.host = nullptr;
         it->second.host_ready = false;
+        board(self).partition_recovering(agent_name(self), p);
       },
       [=](ack_atom, const host_ack& ack) {
         auto it = self->state.parts.find(ack.partition);
         if (it == self->state.parts.end()) return;
         it->second.ledger.acknowledge(ack.count);
+        board(self).progress(agent_name(self), ack.partition);
         update_backpressure(self, ack.partition, it->second);
       },
       [=](skip_atom, std::int32_t p, const std::string& topic, std::int64_t offset) {
         auto it = self->state.parts.find(p);
         if (it != self->state.parts.end()) (void)it->second.ledger.skip(topic, offset);
       },
-      [=](quarantine_atom, std::int32_t p, const std::string&) {
+      [=](quarantine_atom, std::int32_t p, const std::string& why) {
         auto it = self->state.parts.find(p);
         if (it == self->state.parts.end()) return;
         it->second.quarantined = true;
+        board(self).partition_paused(agent_name(self), p, "quarantined: " + why);
         update_backpressure(self, p, it->second);
       },
       [=](checkpt_atom) -> int { return checkpoint_all(self); },

@@ -1,6 +1,9 @@
 #include "runtime/metrics.hpp"
 
+#include <sstream>
 #include <stdexcept>
+
+#include <prometheus/text_serializer.h>
 
 namespace aetherial::runtime {
 namespace {
@@ -15,8 +18,8 @@ prometheus::Histogram::BucketBoundaries snapshot_buckets() {
 
 } // namespace
 
-metrics::metrics()
-    : registry_(std::make_shared<prometheus::Registry>()),
+metrics::metrics(health_options health)
+    : registry_(std::make_shared<prometheus::Registry>()), health_(health),
       events_in_(prometheus::BuildCounter()
                      .Name("aetherial_events_in_total")
                      .Help("Input events consumed by agents")
@@ -76,17 +79,34 @@ metrics::metrics()
                       .Help("Host recoveries, by state source (snapshot, replay, empty)")
                       .Register(*registry_)) {}
 
+metrics::~metrics() {
+  stop_serving();
+}
+
 int metrics::serve(int port, const std::string& bind_address) {
-  try {
-    exposer_ = std::make_unique<prometheus::Exposer>(bind_address + ":" + std::to_string(port));
-  } catch (const std::exception& e) {
+  server_.route("/metrics", [this] {
+    std::ostringstream out;
+    prometheus::TextSerializer().Serialize(out, registry_->Collect());
+    return http_response{200, "text/plain; version=0.0.4; charset=utf-8", out.str()};
+  });
+  server_.route("/healthz", [this] {
+    auto v = health_.liveness();
+    return http_response{v.ok ? 200 : 503, "application/json", std::move(v.body) + "\n"};
+  });
+  server_.route("/readyz", [this] {
+    auto v = health_.readiness();
+    return http_response{v.ok ? 200 : 503, "application/json", std::move(v.body) + "\n"};
+  });
+  auto bound = server_.start(bind_address, port);
+  if (!bound)
     throw std::runtime_error("cannot serve metrics on " + bind_address + ":" +
-                             std::to_string(port) + " (" + e.what() +
+                             std::to_string(port) + " (" + bound.error_value().message +
                              "); choose another --metrics-port, or 0 for any free port");
-  }
-  exposer_->RegisterCollectable(registry_);
-  auto ports = exposer_->GetListeningPorts();
-  return ports.empty() ? port : ports.front();
+  return bound.value();
+}
+
+void metrics::stop_serving() {
+  server_.stop();
 }
 
 prometheus::Counter& metrics::events_in(const std::string& agent, const std::string& topic) {

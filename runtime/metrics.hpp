@@ -1,5 +1,7 @@
 #pragma once
-// The runtime's Prometheus metrics (prometheus-cpp), served on /metrics.
+// The runtime's Prometheus metrics (prometheus-cpp) and the node's HTTP endpoints: /metrics
+// (the registry in the Prometheus text format), /healthz and /readyz (the status board,
+// runtime/health.hpp), served by runtime/http_server.hpp.
 // Labels: agent, topic, partition, reason class — never a user id. Thread-safe.
 
 #include <cstdint>
@@ -8,24 +10,38 @@
 #include <vector>
 
 #include <prometheus/counter.h>
-#include <prometheus/exposer.h>
 #include <prometheus/family.h>
 #include <prometheus/gauge.h>
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 
+#include "runtime/health.hpp"
+#include "runtime/http_server.hpp"
 #include "topics/kafka.hpp"
 
 namespace aetherial::runtime {
 
-/// Every metric the runtime exports. Owned by the node; outlives every actor.
+/// Every metric the runtime exports, the status board and the server of both. Owned by the
+/// node (or, under `aetherial run`, shared by the node's successive incarnations); outlives
+/// every actor.
 class metrics {
 public:
-  metrics();
+  explicit metrics(health_options health = {});
+  ~metrics();
+  metrics(const metrics&) = delete;
+  metrics& operator=(const metrics&) = delete;
 
-  /// Starts serving /metrics on 0.0.0.0:`port` (0: an ephemeral port); returns the port.
-  /// Throws std::runtime_error when the port cannot be bound (start-up refuses).
+  /// Starts serving /metrics, /healthz and /readyz on `bind_address`:`port` (0: an ephemeral
+  /// port); returns the port. Throws std::runtime_error when the port cannot be bound
+  /// (start-up refuses).
   int serve(int port, const std::string& bind_address = "0.0.0.0");
+  /// Stops serving (idempotent; also on destruction).
+  void stop_serving();
+  /// The bound port; -1 when not serving.
+  [[nodiscard]] int port() const noexcept { return server_.port(); }
+
+  /// The status board behind /healthz and /readyz.
+  [[nodiscard]] health_board& health() noexcept { return health_; }
 
   prometheus::Counter& events_in(const std::string& agent, const std::string& topic);
   prometheus::Counter& events_out(const std::string& agent, const std::string& topic);
@@ -55,7 +71,7 @@ public:
 
 private:
   std::shared_ptr<prometheus::Registry> registry_;
-  std::unique_ptr<prometheus::Exposer> exposer_;
+  health_board health_;
 
   prometheus::Family<prometheus::Counter>& events_in_;
   prometheus::Family<prometheus::Counter>& events_out_;
@@ -71,6 +87,7 @@ private:
   prometheus::Family<prometheus::Gauge>& storage_fault_;
   prometheus::Family<prometheus::Gauge>& inflight_;
   prometheus::Family<prometheus::Counter>& recoveries_;
+  http_server server_; ///< last: stopped (joined) before everything it reads is destroyed
 };
 
 } // namespace aetherial::runtime

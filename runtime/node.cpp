@@ -41,7 +41,37 @@ std::string default_instance_id(const std::string& data_dir) {
   return std::string(host) + "-" + hash;
 }
 
+/// The options' health thresholds.
+health_options health_thresholds(const node_options& o) {
+  health_options h;
+  h.tick_window = std::chrono::seconds(o.health_tick_seconds);
+  h.stall_window = std::chrono::seconds(o.health_stall_seconds);
+  return h;
+}
+
+std::string invalid_configuration(const std::vector<std::string>& problems) {
+  std::string msg = "invalid configuration:";
+  for (const auto& p : problems)
+    msg += "\n  - " + p;
+  return msg;
+}
+
 } // namespace
+
+result<std::shared_ptr<metrics>> serve_metrics(node_options options) {
+  expand_agents(options);
+  if (auto problems = validate(options); !problems.empty())
+    return node_error(invalid_configuration(problems));
+  auto m = std::make_shared<metrics>(health_thresholds(options));
+  if (options.metrics_port >= 0) {
+    try {
+      (void)m->serve(options.metrics_port, options.metrics_bind);
+    } catch (const std::exception& e) {
+      return node_error(e.what());
+    }
+  }
+  return m;
+}
 
 struct node::impl {
   node_options options;
@@ -50,7 +80,8 @@ struct node::impl {
   topics::kafka_config kafka;
   std::unique_ptr<topics::producer> producer;
   std::unique_ptr<storage::snapshot_store> store;
-  std::unique_ptr<runtime::metrics> metrics;
+  std::shared_ptr<runtime::metrics> metrics;
+  bool own_metrics = false; ///< not shared: stop serving when the node stops
   int metrics_port = -1;
   std::unique_ptr<caf::actor_system_config> caf_cfg;
   std::unique_ptr<caf::actor_system> system;
@@ -120,14 +151,11 @@ node::~node() {
   stop();
 }
 
-result<std::unique_ptr<node>> node::start(node_options options) {
+result<std::unique_ptr<node>> node::start(node_options options,
+                                          std::shared_ptr<runtime::metrics> shared) {
   expand_agents(options);
-  if (auto problems = validate(options); !problems.empty()) {
-    std::string msg = "invalid configuration:";
-    for (const auto& p : problems)
-      msg += "\n  - " + p;
-    return node_error(msg);
-  }
+  if (auto problems = validate(options); !problems.empty())
+    return node_error(invalid_configuration(problems));
   if (options.instance_id.empty()) options.instance_id = default_instance_id(options.data_dir);
   auto d = std::make_unique<impl>();
   d->options = options;
@@ -160,14 +188,16 @@ result<std::unique_ptr<node>> node::start(node_options options) {
     return node_error("cannot open the snapshot store in " + options.data_dir + ": " +
                       store.error_value().message + " (check --data-dir)");
   d->store = std::move(store.value());
-  d->metrics = std::make_unique<runtime::metrics>();
-  if (options.metrics_port >= 0) {
-    try {
-      d->metrics_port = d->metrics->serve(options.metrics_port, options.metrics_bind);
-    } catch (const std::exception& e) {
-      return node_error(e.what());
-    }
+  d->own_metrics = shared == nullptr;
+  if (!shared) {
+    auto served = serve_metrics(options);
+    if (!served) return served.error_value();
+    shared = std::move(served.value());
   }
+  d->metrics = std::move(shared);
+  d->metrics_port = d->metrics->port();
+  auto& health = d->metrics->health();
+  health.node_starting();
   d->caf_cfg = std::make_unique<caf::actor_system_config>();
   const auto threads = options.scheduler_threads > 0
                            ? options.scheduler_threads
@@ -213,6 +243,7 @@ result<std::unique_ptr<node>> node::start(node_options options) {
     env.lag_total = &d->lag_totals.emplace_back(0);
     env.store = d->store.get();
     env.options = options;
+    health.agent_starting(name);
     auto c = spawn_coordinator(*d->system, std::move(env));
     std::string failure;
     caf::scoped_actor blocking{*d->system};
@@ -225,6 +256,7 @@ result<std::unique_ptr<node>> node::start(node_options options) {
     d->coordinators[name] = c;
   }
   d->telemetry = std::thread([p = d.get()] { p->telemetry_loop(); });
+  health.node_running();
   return std::unique_ptr<node>(new node(std::move(d)));
 }
 
@@ -280,6 +312,7 @@ int node::checkpoint_all() {
 void node::stop() {
   if (!impl_ || impl_->stopped) return;
   impl_->stopped = true;
+  impl_->metrics->health().node_stopping();
   {
     caf::scoped_actor blocking{*impl_->system};
     for (auto& [name, c] : impl_->coordinators)
@@ -298,6 +331,7 @@ void node::stop() {
   impl_->producer.reset();
   impl_->store.reset();
   impl_->broker.reset(); // clients first, the mock cluster last
+  if (impl_->own_metrics) impl_->metrics->stop_serving();
 }
 
 namespace {

@@ -27,11 +27,21 @@ namespace aetherial::runtime {
 
 class metrics;
 
+/// The metrics, status board and HTTP endpoints (/metrics, /healthz, /readyz) for nodes of
+/// `options`, serving on --metrics-bind:--metrics-port unless the port is -1. For a caller that
+/// starts nodes one after another (`aetherial run` after a failure): the endpoints stay up
+/// between them and report the restart. An error when the options are invalid or the port
+/// cannot be bound.
+[[nodiscard]] result<std::shared_ptr<metrics>> serve_metrics(node_options options);
+
 /// One running node. Created by start(); stop() checkpoints and leaves the group.
 class node {
 public:
   /// Starts everything; an error says what to fix (bad option, broker unreachable, ...).
-  [[nodiscard]] static result<std::unique_ptr<node>> start(node_options options);
+  /// `shared`: metrics from serve_metrics() to report into; null: the node makes its own and
+  /// serves them until it stops.
+  [[nodiscard]] static result<std::unique_ptr<node>>
+  start(node_options options, std::shared_ptr<metrics> shared = nullptr);
   ~node();
   node(const node&) = delete;
   node& operator=(const node&) = delete;
@@ -39,6 +49,7 @@ public:
   /// Bootstrap servers in use (the embedded broker's address in embedded mode).
   [[nodiscard]] const std::string& brokers() const noexcept;
   [[nodiscard]] bool embedded() const noexcept;
+  /// The port of /metrics, /healthz and /readyz; -1 when not served.
   [[nodiscard]] int metrics_port() const noexcept;
   [[nodiscard]] const topics::catalog& catalog() const noexcept;
   [[nodiscard]] const topics::kafka_config& kafka() const noexcept;

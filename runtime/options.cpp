@@ -61,6 +61,12 @@ std::vector<std::string> validate(const node_options& o) {
     problems.push_back("--min-event-time-ms must be below --max-event-time-ms");
   if (o.retry_limit < 1) problems.push_back("--retry-limit must be at least 1");
   if (o.metrics_port > 65535) problems.push_back("--metrics-port must be at most 65535");
+  if (o.health_tick_seconds < 1 || o.health_tick_seconds > 86400)
+    problems.push_back("--health-tick-seconds must be between 1 and 86400 (got " +
+                       std::to_string(o.health_tick_seconds) + ")");
+  if (o.health_stall_seconds < 1 || o.health_stall_seconds > 86400)
+    problems.push_back("--health-stall-seconds must be between 1 and 86400 (got " +
+                       std::to_string(o.health_stall_seconds) + ")");
   if (o.data_dir.empty()) problems.push_back("--data-dir must not be empty");
   if (o.agents.empty()) problems.push_back("--agents must name at least one agent kind");
   for (const auto& a : o.agents)

@@ -42,8 +42,12 @@ struct node_options {
   int replication_factor = 1;              ///< of created topics; default 1
   std::string group = "aetherial";         ///< consumer group prefix; default "aetherial"
   std::string data_dir = "aetherial-data"; ///< RocksDB snapshots; default ./aetherial-data
-  int metrics_port = 9464;                 ///< Prometheus /metrics; -1 disables; 9464
+  int metrics_port = 9464;                 ///< /metrics, /healthz, /readyz; -1 disables; 9464
   std::string metrics_bind = "0.0.0.0";    ///< metrics bind address; default 0.0.0.0
+  /// /healthz fails when a coordinator loop has not ticked for this long; default 30 s.
+  int health_tick_seconds = 30;
+  /// /readyz fails when a partition with lag has applied nothing for this long; default 60 s.
+  int health_stall_seconds = 60;
   runtime::guarantee guarantee = guarantee::at_least_once; ///< default at_least_once
   std::size_t checkpoint_events = 10000; ///< checkpoint after this many events; 10000
   int checkpoint_interval_ms = 5000;     ///< or after this long; default 5000

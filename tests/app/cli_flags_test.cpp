@@ -92,6 +92,23 @@ BOOST_AUTO_TEST_CASE(limit_flags_reach_the_node_options) {
   BOOST_TEST(c.values.node.limits.max_event_time_ms == 1);
 }
 
+BOOST_AUTO_TEST_CASE(health_thresholds_reach_the_node_options_within_bounds) {
+  cli c;
+  const auto r =
+      parse_args(c, {"run", "--health-tick-seconds", "45", "--health-stall-seconds=120"});
+  BOOST_TEST_REQUIRE(!r.exit_code, r.message);
+  BOOST_TEST(c.values.node.health_tick_seconds == 45);
+  BOOST_TEST(c.values.node.health_stall_seconds == 120);
+  cli d;
+  BOOST_TEST_REQUIRE(!parse_args(d, {"run"}).exit_code);
+  BOOST_TEST(d.values.node.health_tick_seconds == 30);
+  BOOST_TEST(d.values.node.health_stall_seconds == 60);
+  cli e;
+  const auto bad = parse_args(e, {"run", "--health-stall-seconds", "0"});
+  BOOST_TEST_REQUIRE(bad.exit_code.has_value());
+  BOOST_TEST(bad.message.find("--health-stall-seconds") != std::string::npos, bad.message);
+}
+
 BOOST_AUTO_TEST_CASE(a_config_file_sets_flags_settings_and_kafka_properties) {
   config_file f(R"(# node settings
 brokers = "k1:9092,k2:9092"

@@ -152,6 +152,41 @@ BOOST_AUTO_TEST_CASE(operations_decides_from_kafka_events_and_serves_metrics) {
   BOOST_TEST(body.find("aetherial_events_out_total") != std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(node_reports_ready_and_alive_on_its_metrics_port) {
+  node_fixture f;
+  f.options.metrics_port = 0;
+  f.options.partitions = 2;
+  f.start({"counting"});
+  const int port = f.node->metrics_port();
+  BOOST_TEST_REQUIRE(port > 0);
+  std::string ready;
+  BOOST_TEST(test::wait_for([&] {
+               ready = test::http_get(port, "/readyz");
+               return ready.find("HTTP/1.0 200") == 0;
+             }),
+             ready);
+  BOOST_TEST(ready.find("{\"status\":\"consuming\"") != std::string::npos, ready);
+  BOOST_TEST(ready.find("\"counting\":{\"state\":\"consuming\"") != std::string::npos, ready);
+  BOOST_TEST(ready.find("Cache-Control: no-store") != std::string::npos, ready);
+  BOOST_TEST(ready.find("Content-Type: application/json") != std::string::npos, ready);
+  // Events applied: still consuming, and caught up again.
+  f.send_counts_around("k", 5);
+  (void)f.decisions_until(11);
+  BOOST_TEST(test::wait_for([&] {
+               ready = test::http_get(port, "/readyz");
+               return ready.find("HTTP/1.0 200") == 0 &&
+                      ready.find("\"lag\":0") != std::string::npos;
+             }),
+             ready);
+  const auto live = test::http_get(port, "/healthz");
+  BOOST_TEST(live.find("HTTP/1.0 200") == 0, live);
+  BOOST_TEST(live.find("\"status\":\"alive\"") != std::string::npos, live);
+  BOOST_TEST(test::http_get(port, "/nope").find("HTTP/1.0 404") == 0);
+  // Stopping: the endpoints go away with the node.
+  f.node->stop();
+  BOOST_TEST(test::http_get(port, "/healthz").empty());
+}
+
 BOOST_AUTO_TEST_CASE(agent_that_throws_is_restarted_with_state_restored) {
   node_fixture f;
   crash_once_remaining = 1;
