@@ -140,6 +140,8 @@ void watch_storage(self_ptr self) {
     st.storage_backoff = std::chrono::seconds(1);
     st.next_storage_probe = now + st.storage_backoff;
     st.env.host.metrics->storage_fault(agent_name(self)).Set(1);
+    st.env.host.metrics->health().pause_agent(agent_name(self),
+                                              "storage fault: " + *st.storage_fault);
     spdlog::error("agent {}: the local store cannot write ({}); consumption is paused until it "
                   "can (free space or make the data directory writable); checkpoints still go "
                   "to the snapshot topic",
@@ -166,6 +168,7 @@ void watch_storage(self_ptr self) {
   spdlog::info("agent {}: the local store writes again; consumption resumes", agent_name(self));
   st.storage_fault.reset();
   st.env.host.metrics->storage_fault(agent_name(self)).Set(0);
+  st.env.host.metrics->health().resume_agent(agent_name(self));
   for (auto& [p, slot] : st.parts)
     update_backpressure(self, p, slot);
 }

@@ -2,6 +2,8 @@
 #include <boost/test/unit_test.hpp>
 
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -53,6 +55,19 @@ std::size_t fill(const std::string& path) {
   return total;
 }
 
+/// A loopback port that was free a moment ago.
+int free_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  BOOST_TEST_REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  BOOST_TEST_REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
+  ::close(fd);
+  return ntohs(addr.sin_port);
+}
+
 } // namespace
 
 BOOST_AUTO_TEST_CASE(a_full_disk_pauses_consumption_and_it_resumes_when_space_returns) {
@@ -91,6 +106,8 @@ BOOST_AUTO_TEST_CASE(a_full_disk_pauses_consumption_and_it_resumes_when_space_re
     return false;
   };
 
+  const int port = free_port();
+  auto ready = [&] { return test::http_get(port, "/readyz"); };
   // unshare execs sh, which mounts the tmpfs and execs the node: one pid throughout.
   test::child_process run({"/usr/bin/unshare",
                            "--mount",
@@ -111,7 +128,9 @@ BOOST_AUTO_TEST_CASE(a_full_disk_pauses_consumption_and_it_resumes_when_space_re
                            "--data-dir",
                            data,
                            "--metrics-port",
-                           "-1",
+                           std::to_string(port),
+                           "--metrics-bind",
+                           "127.0.0.1",
                            "--checkpoint-interval-ms",
                            "300"},
                           log);
@@ -126,6 +145,14 @@ BOOST_AUTO_TEST_CASE(a_full_disk_pauses_consumption_and_it_resumes_when_space_re
       wait_for([&] { return contains(log, "the local store cannot write"); }, seconds(60)),
       test::tail_of(log));
   BOOST_TEST(contains(log, "No space left on device"), test::tail_of(log));
+  // Readiness says why; liveness holds (the node is working on it).
+  const auto paused = ready();
+  BOOST_TEST(paused.find(" 503 ") != std::string::npos, paused);
+  BOOST_TEST(paused.find("storage fault") != std::string::npos, paused);
+  BOOST_TEST(test::http_get(port, "/healthz").find(" 200 ") != std::string::npos);
+  BOOST_TEST(
+      test::http_get(port, "/metrics").find("aetherial_storage_fault{agent=\"operations\"} 1") !=
+      std::string::npos);
   BOOST_TEST(run.poll_exit() < 0, "the node exited on a full disk:\n" << test::tail_of(log));
 
   // Paused: what arrives now waits.
@@ -139,6 +166,8 @@ BOOST_AUTO_TEST_CASE(a_full_disk_pauses_consumption_and_it_resumes_when_space_re
                      "no resume after space returned:\n"
                          << test::tail_of(log));
   BOOST_TEST(contains(log, "the local store writes again"), test::tail_of(log));
+  BOOST_TEST(wait_for([&] { return ready().find(" 200 ") != std::string::npos; }, seconds(30)),
+             ready());
   BOOST_TEST(decided("api"));
 
   run.signal(SIGTERM);
