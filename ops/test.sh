@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every check and test of Aetherial, as CI does (`bash .ci/run` runs this script).
 #
-# Usage: ops/test.sh [--no-kafka] [-- CTEST_ARGS...]
+# Usage: ops/test.sh [--no-kafka] [--no-fuzz] [-- CTEST_ARGS...]
 #   --no-kafka  no real broker: skip the Kafka jars and the tests labelled `system`
+#   --no-fuzz   skip the last phase: ops/fuzz.sh (each libFuzzer target for 30 s, build-fuzz/)
 #   CTEST_ARGS  passed to ctest, e.g. `-- -L unit` or `-- -R snapshot`
 #
 # Phases: layering check, Debian packages, format check, configure (build/, kept between
@@ -23,10 +24,12 @@ cd "$AETHERIAL_ROOT"
 
 original_args=("$@")
 with_kafka=1
+with_fuzz=1
 ctest_args=()
 while (($#)); do
   case "$1" in
   --no-kafka) with_kafka=0 ;;
+  --no-fuzz) with_fuzz=0 ;;
   --)
     shift
     ctest_args=("$@")
@@ -120,4 +123,11 @@ if ((with_kafka)); then
     -- "${ctest_cmd[@]}" "${ctest_args[@]}" 2>&1 | tee "$ctest_log"
 else
   "${ctest_cmd[@]}" -LE system "${ctest_args[@]}" 2>&1 | tee "$ctest_log"
+fi
+
+# Fuzzing: every libFuzzer target of tests/fuzz for its default budget, in its own Clang build
+# tree ($AETHERIAL_BUILD_DIR-fuzz); any crash fails the run. Skipped with --no-fuzz.
+if ((with_fuzz)); then
+  phase_begin "fuzz"
+  "$ops/fuzz.sh"
 fi
