@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <iterator>
 #include <map>
 #include <set>
 #include <string>
@@ -57,6 +58,9 @@ const std::vector<std::string> documented_json = {
     R"({"id":"0123456789abcdef0123456789abcdef","key":"c1","type":"Reply","payload":{"conversation_id":"c1","agent":"support","text":"hi","status":"answered"}})",
 };
 
+/// The largest state written as a seed.
+constexpr std::size_t max_seed_bytes = 16 * 1024;
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -78,8 +82,10 @@ int main(int argc, char** argv) {
     const auto* kind = actors::find_agent_kind(in.kind);
     auto agent = kind->make(fuzz::agent_settings());
     const auto log = in.events();
-    // States after the first event, a third of the log and all of it.
-    const std::set<std::size_t> cuts = {1, log.size() / 3, log.size()};
+    // States after the first event, a tenth, a third and all of the log, those of at most
+    // 16 KiB (larger seeds slow every execution down); a record around the last of them.
+    const std::set<std::size_t> cuts = {1, log.size() / 10, log.size() / 3, log.size()};
+    storage::snapshot record;
     std::size_t n = 0;
     for (const auto& ev : log) {
       std::string why;
@@ -97,34 +103,49 @@ int main(int argc, char** argv) {
         commands.insert(cmd->text()->str());
       actors::context ctx(in.kind, *env);
       agent->on_event(*env, ctx);
-      if (cuts.count(++n) != 0) {
-        const auto state = agent->snapshot();
-        const std::string name = in.kind + "-" + std::to_string(n);
-        write(dir_snap + name + ".state", state);
-        if (n == log.size()) {
-          storage::snapshot s;
-          s.agent = in.kind;
-          s.partition = 3;
-          s.state_version = kind->state_version;
-          for (std::size_t i = 0; i < in.input_topics.size(); ++i)
-            s.offsets.push_back({in.input_topics[i], 3, static_cast<std::int64_t>(n * (i + 1))});
-          s.journal_seq = n;
-          s.events_applied = n;
-          s.last_event_time_ms = env->event_time_ms();
-          s.state = state;
-          write(dir_snap + in.kind + ".snap", storage::encode_snapshot(s));
-        }
-      }
+      if (cuts.count(++n) == 0) continue;
+      const auto state = agent->snapshot();
+      if (state.size() > max_seed_bytes) continue;
+      write(dir_snap + in.kind + "-" + std::to_string(n) + ".state", state);
+      record.agent = in.kind;
+      record.partition = 3;
+      record.state_version = kind->state_version;
+      record.offsets.clear();
+      for (std::size_t i = 0; i < in.input_topics.size(); ++i)
+        record.offsets.push_back({in.input_topics[i], 3, static_cast<std::int64_t>(n * (i + 1))});
+      record.journal_seq = n;
+      record.events_applied = n;
+      record.last_event_time_ms = env->event_time_ms();
+      record.state = state;
     }
+    write(dir_snap + in.kind + ".snap", storage::encode_snapshot(record));
   }
   // An empty state of each kind, and a record around nothing.
   for (const auto& k : actors::agent_kinds())
     write(dir_snap + k.name + "-0.state", k.make(fuzz::agent_settings())->snapshot());
 
-  // Commands: what the conformance logs say, and every phrase of the grammar.
+  // Commands: what the conformance logs say, the phrasings of the grammar's tests (the first
+  // string argument of each `understood("...")` and `parse("...")`), and every phrase of the
+  // grammar as a dictionary.
   int cmd_n = 0;
   for (const auto& c : commands)
     write(dir_cmd + "log-" + std::to_string(cmd_n++) + ".txt", c);
+  {
+    std::ifstream in(std::string(AETHERIAL_SOURCE_DIR) +
+                     "/tests/actors/orchestrator/grammar_test.cpp");
+    const std::string src((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::set<std::string> phrasings;
+    for (const std::string call : {"understood(\"", "parse(\""})
+      for (auto at = src.find(call); at != std::string::npos; at = src.find(call, at + 1)) {
+        const auto begin = at + call.size();
+        const auto end = src.find('"', begin);
+        if (end != std::string::npos && commands.count(src.substr(begin, end - begin)) == 0)
+          phrasings.insert(src.substr(begin, end - begin));
+      }
+    int n = 0;
+    for (const auto& p : phrasings)
+      write(dir_cmd + "grammar-" + std::to_string(n++) + ".txt", p);
+  }
   std::set<std::string> words;
   for (const auto& r : actors::orchestrator::rules()) {
     auto add = [&](const actors::orchestrator::phrase& p) {
