@@ -26,3 +26,12 @@ inline const actors::agent_settings& agent_settings() {
 }
 
 } // namespace aetherial::fuzz
+
+#ifdef AETHERIAL_SOURCE_DIR
+/// UBSan's defaults for the fuzz targets: stop at the first report, with a stack, except the
+/// reports ubsan.supp lists (see CMakeLists.txt). UBSAN_OPTIONS still overrides each.
+extern "C" const char* __ubsan_default_options() {
+  return "print_stacktrace=1:halt_on_error=1:suppressions=" AETHERIAL_SOURCE_DIR
+         "/tests/fuzz/ubsan.supp";
+}
+#endif
