@@ -158,10 +158,11 @@ bool check_table(const flatbuffers::Table& t, int object, const input_limits& li
       case field_check::kind::union_value: {
         const auto type = t.GetField<std::uint8_t>(c.type_offset, 0);
         const auto* sub = t.GetPointer<const flatbuffers::Table*>(c.offset);
-        if (sub == nullptr || type == 0) break;
+        if (sub == nullptr) break;
         // FlatBuffers' verifier accepts any value of a union's type (it cannot know later
-        // members); this reader refuses one it does not know, as it does the payload's.
-        if (type >= c.union_objects.size() || c.union_objects[type] < 0) {
+        // members) and a value whose type is NONE; this reader refuses both, as it does for
+        // the payload.
+        if (type == 0 || type >= c.union_objects.size() || c.union_objects[type] < 0) {
           if (why)
             *why = c.name + ": union type " + std::to_string(type) +
                    " is unknown to this schema version";

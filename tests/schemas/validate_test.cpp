@@ -106,6 +106,14 @@ BOOST_AUTO_TEST_CASE(unknown_types_of_nested_unions_are_refused) {
   BOOST_TEST(why == "Task.params: union type 200 is unknown to this schema version", why);
   BOOST_TEST(envelope_to_json(bytes.data(), bytes.size()) ==
              R"({"error":"cannot render envelope"})");
+
+  // A params value whose type is NONE, which the verifier lets through too.
+  flatbuffers::FlatBufferBuilder b2;
+  auto params2 = fbs::CreateAnalyticsParamsDirect(b2, "today");
+  fbs::TaskBuilder tb2(b2);
+  tb2.add_params(params2.Union());
+  const auto none = finish_envelope(b2, header(), fbs::Payload::Task, tb2.Finish().Union());
+  BOOST_TEST(refusal(none) == "Task.params: union type 0 is unknown to this schema version");
 }
 
 BOOST_AUTO_TEST_CASE(deprecated_fields_are_not_read) {
