@@ -21,6 +21,17 @@ elseif(AETHERIAL_SANITIZE AND NOT AETHERIAL_SANITIZE STREQUAL "OFF")
   message(FATAL_ERROR "AETHERIAL_SANITIZE is '${AETHERIAL_SANITIZE}': use OFF, address or thread")
 endif()
 
+# AETHERIAL_FUZZ: every object gets libFuzzer's coverage instrumentation, ASan and UBSan (any
+# undefined behaviour aborts); fuzz executables add libFuzzer itself (aetherial_add_fuzzer).
+if(AETHERIAL_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    message(FATAL_ERROR "AETHERIAL_FUZZ needs Clang (CXX=clang++-14), not ${CMAKE_CXX_COMPILER_ID}")
+  endif()
+  add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
+                      -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=address,undefined)
+endif()
+
 # aetherial_module_include_dir(<folder> <out-var>): an include directory that exposes only
 # <folder>'s headers, still spelled "<folder>/x.hpp": <build>/include/<folder>/<folder> is a
 # link to the source folder. A module's users see its headers and its PUBLIC dependencies'
@@ -63,6 +74,16 @@ function(aetherial_add_test name)
     set(T_TIMEOUT 300)
   endif()
   set_tests_properties(${name} PROPERTIES LABELS "${T_LABELS}" TIMEOUT ${T_TIMEOUT})
+endfunction()
+
+# aetherial_add_fuzzer(<name> SOURCES ... DEPENDS ...): a libFuzzer executable (AETHERIAL_FUZZ).
+function(aetherial_add_fuzzer name)
+  cmake_parse_arguments(F "" "" "SOURCES;DEPENDS" ${ARGN})
+  add_executable(${name} ${F_SOURCES})
+  target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR})
+  target_link_libraries(${name} PRIVATE ${F_DEPENDS})
+  target_link_options(${name} PRIVATE -fsanitize=fuzzer,address,undefined)
+  aetherial_warnings(${name})
 endfunction()
 
 # aetherial_add_subdirectories(): adds every folder of the current one that has a CMakeLists.txt,

@@ -33,6 +33,7 @@ PACKAGES=(
   libcaf-dev librdkafka-dev librocksdb-dev libflatbuffers-dev flatbuffers-compiler
   prometheus-cpp-dev libboost-dev libboost-test-dev libcli11-dev libspdlog-dev nlohmann-json3-dev
   libtomlplusplus-dev libssl-dev kcat clang-format maven curl python3-matplotlib ccache
+  clang-14 libclang-rt-14-dev
 )
 
 pkg_installed() {

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Runs every check and test of Aetherial, as CI does (`bash .ci/run` runs this script).
 #
-# Usage: ops/test.sh [--no-kafka] [--no-sanitizers] [-- CTEST_ARGS...]
+# Usage: ops/test.sh [--no-kafka] [--no-sanitizers] [--no-fuzz] [-- CTEST_ARGS...]
 #   --no-kafka       no real broker: skip the Kafka jars and the tests labelled `system`
 #   --no-sanitizers  skip the sanitizer builds and their runs
+#   --no-fuzz        skip the last phase: ops/fuzz.sh (each libFuzzer target for 30 s, build-fuzz/)
 #   CTEST_ARGS       passed to ctest, e.g. `-- -L unit` or `-- -R snapshot`
 #
 # Phases: layering check, Debian packages, format check, configure (build/, kept between
@@ -27,11 +28,13 @@ cd "$AETHERIAL_ROOT"
 original_args=("$@")
 with_kafka=1
 with_sanitizers=1
+with_fuzz=1
 ctest_args=()
 while (($#)); do
   case "$1" in
   --no-kafka) with_kafka=0 ;;
   --no-sanitizers) with_sanitizers=0 ;;
+  --no-fuzz) with_fuzz=0 ;;
   --)
     shift
     ctest_args=("$@")
@@ -134,4 +137,11 @@ if ((with_sanitizers)); then
   "$ops/sanitize.sh" address "${sanitize_args[@]}" -- "${ctest_args[@]}"
   phase_begin "sanitizers: TSan, runtime tests"
   "$ops/sanitize.sh" thread --no-kafka
+fi
+
+# Fuzzing: every libFuzzer target of tests/fuzz for its default budget, in its own Clang build
+# tree ($AETHERIAL_BUILD_DIR-fuzz); any crash fails the run. Skipped with --no-fuzz.
+if ((with_fuzz)); then
+  phase_begin "fuzz"
+  "$ops/fuzz.sh"
 fi

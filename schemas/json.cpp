@@ -1,5 +1,7 @@
 #include "schemas/json.hpp"
 
+#include <algorithm>
+
 #include <flatbuffers/idl.h>
 #include <nlohmann/json.hpp>
 
@@ -8,19 +10,40 @@
 namespace aetherial::schemas {
 namespace {
 
-/// One parser per thread: parsing the schema costs far more than parsing an event.
-flatbuffers::Parser& envelope_parser() {
-  thread_local std::unique_ptr<flatbuffers::Parser> parser;
-  if (!parser) {
-    flatbuffers::IDLOptions opts;
-    opts.indent_step = -1;
-    opts.strict_json = true;
-    parser = std::make_unique<flatbuffers::Parser>(opts);
-    if (!parser->Parse(envelope_fbs_text)) {
-      // The schema is compiled in; failing here is a build defect, not bad input.
-      throw std::logic_error("embedded envelope schema does not parse: " + parser->error_);
-    }
+/// The envelope schema, parsed for reading JSON or, with `deprecated` given, for writing it.
+std::unique_ptr<flatbuffers::Parser>
+make_parser(std::vector<std::unique_ptr<flatbuffers::FieldDef>>* deprecated = nullptr) {
+  flatbuffers::IDLOptions opts;
+  opts.indent_step = -1;
+  opts.strict_json = true;
+  auto parser = std::make_unique<flatbuffers::Parser>(opts);
+  if (!parser->Parse(envelope_fbs_text)) {
+    // The schema is compiled in; failing here is a build defect, not bad input.
+    throw std::logic_error("embedded envelope schema does not parse: " + parser->error_);
   }
+  // FlatBuffers' text generator prints a deprecated field that is present, but its verifier
+  // never checked it (its offset may point anywhere): the writing parser does not list them
+  // (and `deprecated` keeps them, which the field list owned).
+  if (deprecated != nullptr)
+    for (auto* def : parser->structs_.vec) {
+      auto& fields = def->fields.vec;
+      for (auto* f : fields)
+        if (f->deprecated) deprecated->emplace_back(f);
+      fields.erase(std::remove_if(fields.begin(), fields.end(),
+                                  [](const flatbuffers::FieldDef* f) { return f->deprecated; }),
+                   fields.end());
+    }
+  return parser;
+}
+
+/// One parser per thread and use: parsing the schema costs far more than parsing an event.
+flatbuffers::Parser& envelope_parser() {
+  thread_local std::unique_ptr<flatbuffers::Parser> parser = make_parser();
+  return *parser;
+}
+flatbuffers::Parser& envelope_text_parser() {
+  thread_local std::vector<std::unique_ptr<flatbuffers::FieldDef>> deprecated;
+  thread_local std::unique_ptr<flatbuffers::Parser> parser = make_parser(&deprecated);
   return *parser;
 }
 
@@ -125,7 +148,7 @@ std::string envelope_to_json(const std::uint8_t* data, std::size_t size) {
   const auto* env = verify_envelope(data, size, ~std::size_t{0}, &why);
   if (env == nullptr) return nlohmann::json{{"error", why}}.dump();
   std::string text;
-  if (!flatbuffers::GenerateText(envelope_parser(), data, &text))
+  if (!flatbuffers::GenerateText(envelope_text_parser(), data, &text))
     return nlohmann::json{{"error", "cannot render envelope"}}.dump();
   auto obj = nlohmann::json::parse(text, nullptr, false);
   if (obj.is_discarded()) return text;

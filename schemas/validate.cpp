@@ -55,6 +55,9 @@ validation_plan make_plan() {
     std::string short_name = obj.name()->str();
     short_name = short_name.substr(short_name.rfind('.') + 1);
     for (const auto* f : *obj.fields()) {
+      // FlatBuffers' verifier skips deprecated fields (no accessor reads them): their bytes
+      // are unverified, so they are not read here either.
+      if (f->deprecated()) continue;
       field_check c;
       c.offset = f->offset();
       c.max_len = declared_max_len(*f);
@@ -155,7 +158,16 @@ bool check_table(const flatbuffers::Table& t, int object, const input_limits& li
       case field_check::kind::union_value: {
         const auto type = t.GetField<std::uint8_t>(c.type_offset, 0);
         const auto* sub = t.GetPointer<const flatbuffers::Table*>(c.offset);
-        if (sub == nullptr || type >= c.union_objects.size() || c.union_objects[type] < 0) break;
+        if (sub == nullptr) break;
+        // FlatBuffers' verifier accepts any value of a union's type (it cannot know later
+        // members) and a value whose type is NONE; this reader refuses both, as it does for
+        // the payload.
+        if (type == 0 || type >= c.union_objects.size() || c.union_objects[type] < 0) {
+          if (why)
+            *why = c.name + ": union type " + std::to_string(type) +
+                   " is unknown to this schema version";
+          return false;
+        }
         if (!check_table(*sub, c.union_objects[type], limits, why)) return false;
         break;
       }
