@@ -287,6 +287,10 @@ caf::behavior coordinator_behavior(self_ptr self, coordinator_env env) {
           fail(self, "the consumer failed for good: " + *fatal);
           return;
         }
+        if (auto fatal = s.env.producer->fatal_error()) {
+          fail(self, "the producer failed for good: " + *fatal);
+          return;
+        }
         if (!records.empty()) dispatch(self, records);
         maybe_checkpoint(self);
         watch_storage(self);

@@ -300,12 +300,14 @@ void node::crash_host(const std::string& agent, std::int32_t partition) {
 int node::checkpoint_all() {
   int n = 0;
   caf::scoped_actor blocking{*impl_->system};
-  for (auto& [name, c] : impl_->coordinators)
-    blocking->request(c, std::chrono::seconds(60), checkpt_atom::value)
+  for (auto& entry : impl_->coordinators) {
+    const auto& name = entry.first; // a structured binding cannot be captured in C++17
+    blocking->request(entry.second, std::chrono::seconds(60), checkpt_atom::value)
         .receive([&](int k) { n += k; },
                  [&](caf::error& err) {
                    spdlog::warn("checkpoint of {} failed: {}", name, impl_->system->render(err));
                  });
+  }
   return n;
 }
 
@@ -315,12 +317,14 @@ void node::stop() {
   impl_->metrics->health().node_stopping();
   {
     caf::scoped_actor blocking{*impl_->system};
-    for (auto& [name, c] : impl_->coordinators)
-      blocking->request(c, std::chrono::seconds(60), stop_atom::value)
+    for (auto& entry : impl_->coordinators) {
+      const auto& name = entry.first;
+      blocking->request(entry.second, std::chrono::seconds(60), stop_atom::value)
           .receive([](bool) {},
                    [&](caf::error& err) {
                      spdlog::warn("stopping {}: {}", name, impl_->system->render(err));
                    });
+    }
   }
   impl_->coordinators.clear();
   impl_->telemetry_stop = true;

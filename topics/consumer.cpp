@@ -215,8 +215,9 @@ std::vector<error> consumer::take_errors() {
 std::optional<std::string> consumer::fatal_error() const {
   std::array<char, 512> reason{};
   const auto code = rd_kafka_fatal_error(impl_->rk_.get(), reason.data(), reason.size());
-  if (code == RD_KAFKA_RESP_ERR_NO_ERROR) return std::nullopt;
-  return std::string(reason.data()) + " (" + rd_kafka_err2name(code) + ")";
+  if (code != RD_KAFKA_RESP_ERR_NO_ERROR)
+    return std::string(reason.data()) + " (" + rd_kafka_err2name(code) + ")";
+  return impl_->authentication_lost();
 }
 
 /// The reader's librdkafka handle: a consumer that assigns and never joins its group.

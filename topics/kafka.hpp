@@ -103,6 +103,9 @@ public:
   [[nodiscard]] std::string last_delivery_error() const;
   /// Client-level errors (brokers down, fatal idempotence errors) since the last call.
   [[nodiscard]] std::vector<error> take_errors();
+  /// Why the producer can never deliver again (a fatal idempotence or transactional state, or
+  /// credentials the brokers refused): it must be recreated. nullopt while it can.
+  [[nodiscard]] std::optional<std::string> fatal_error() const;
 
   // Transactions (only for a transactional producer).
   result<void> init_transactions(ms timeout);
@@ -161,10 +164,11 @@ public:
   [[nodiscard]] std::vector<topic_partition> lag() const;
   /// Errors poll met since the last call (consume, rebalance and client-level errors,
   /// a listener that threw); poll itself never fails.
-  /// The consumer's fatal error (e.g. fenced by a newer member with its group.instance.id):
-  /// it will never deliver again and must be replaced. nullopt while healthy.
-  [[nodiscard]] std::optional<std::string> fatal_error() const;
   [[nodiscard]] std::vector<error> take_errors();
+  /// The consumer's fatal error (e.g. fenced by a newer member with its group.instance.id,
+  /// or credentials the brokers refused): it will never deliver again and must be replaced.
+  /// nullopt while healthy.
+  [[nodiscard]] std::optional<std::string> fatal_error() const;
 
   struct impl;
 

@@ -150,6 +150,14 @@ std::string producer::last_delivery_error() const {
   return impl_->last_failure_;
 }
 
+std::optional<std::string> producer::fatal_error() const {
+  std::array<char, 512> reason{};
+  const auto code = rd_kafka_fatal_error(impl_->rk_.get(), reason.data(), reason.size());
+  if (code != RD_KAFKA_RESP_ERR_NO_ERROR)
+    return std::string(reason.data()) + " (" + rd_kafka_err2name(code) + ")";
+  return impl_->authentication_lost();
+}
+
 std::vector<error> producer::take_errors() {
   return impl_->take_errors();
 }

@@ -89,8 +89,16 @@ void client_state::on_error(rd_kafka_t* rk, int err, const char* reason, void* o
     std::lock_guard<std::mutex> lock(self->mu_);
     self->last_client_err_ = code;
     self->last_client_reason_ = text;
+    if (code == RD_KAFKA_RESP_ERR__AUTHENTICATION ||
+        code == RD_KAFKA_RESP_ERR_SASL_AUTHENTICATION_FAILED)
+      self->auth_lost_ = "authentication failed: " + text;
   }
   self->note(make_error(classify(code), text + " (" + rd_kafka_err2name(code) + ")"));
+}
+
+std::optional<std::string> client_state::authentication_lost() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return auth_lost_;
 }
 
 void client_state::note(error e) {

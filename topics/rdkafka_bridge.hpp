@@ -78,14 +78,19 @@ public:
   /// A timeout error for `what`, naming the last client-level error seen (a timeout while
   /// every broker is unreachable is errc::connect).
   [[nodiscard]] error timeout_error(std::string_view what);
+  /// Set once the brokers refused the client's credentials (SASL authentication failed):
+  /// the client keeps retrying with the same credentials, so its owner must recreate it (which
+  /// reads them again) or exit. nullopt while authentication has not failed.
+  [[nodiscard]] std::optional<std::string> authentication_lost() const;
 
   static constexpr std::size_t max_kept_errors = 256;
 
 private:
   static void on_error(rd_kafka_t* rk, int err, const char* reason, void* opaque);
 
-  std::mutex mu_;
+  mutable std::mutex mu_;
   std::deque<error> errors_;
+  std::optional<std::string> auth_lost_;
   std::size_t dropped_ = 0;
   rd_kafka_resp_err_t last_client_err_ = RD_KAFKA_RESP_ERR_NO_ERROR;
   std::string last_client_reason_;
