@@ -5,9 +5,11 @@
 # Usage: ops/sanitize.sh address|thread [--no-kafka] [-- CTEST_ARGS...]
 #   address     AddressSanitizer + UndefinedBehaviorSanitizer (leaks included): the whole
 #               suite, every label, in "$AETHERIAL_BUILD_DIR-asan"
-#   thread      ThreadSanitizer: the runtime's tests (runtime_unit_test, runtime_test: the
-#               coordinators, hosts, supervisors and sinks on their threads), in
-#               "$AETHERIAL_BUILD_DIR-tsan"
+#   thread      ThreadSanitizer: the runtime's unit tests (runtime_unit_test: supervisors and
+#               hosts, the crash guard, the health board and the HTTP server on their
+#               threads), in "$AETHERIAL_BUILD_DIR-tsan". The node tests are left out: Debian's
+#               CAF and librdkafka are not instrumented, and every message handed between
+#               actors through libcaf_core is reported as a race (tests/sanitizers/README.md)
 #   --no-kafka  no real broker: leave out the tests labelled `system`
 #   CTEST_ARGS  passed to ctest, e.g. `-- -R snapshot`
 #
@@ -53,8 +55,8 @@ if [[ "$kind" == address ]]; then
   selection=()
 else
   AETHERIAL_BUILD_DIR="$base_build-tsan"
-  targets=(runtime_unit_test runtime_test)
-  selection=(-R '^runtime_(unit_)?test$')
+  targets=(runtime_unit_test)
+  selection=(-R '^runtime_unit_test$')
 fi
 export AETHERIAL_BUILD_DIR
 export CC=clang-14 CXX=clang++-14

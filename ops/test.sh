@@ -12,7 +12,7 @@
 # all labels with a real Kafka broker on a free loopback port (from 19092, state under the
 # build directory), exported as AETHERIAL_TEST_KAFKA and stopped on exit. Then the same
 # suite built with clang under AddressSanitizer + UndefinedBehaviorSanitizer (build-asan/),
-# and the runtime's tests under ThreadSanitizer (build-tsan/): ops/sanitize.sh.
+# and the runtime's unit tests under ThreadSanitizer (build-tsan/): ops/sanitize.sh.
 # The repository stands alone: when a folder `shared/` sits beside the checkout, everything
 # after the package set-up runs in a private mount namespace where that folder is an empty
 # read-only tmpfs, so a build step or test that reads outside the repository fails here.
@@ -135,7 +135,7 @@ if ((with_sanitizers)); then
   ((with_kafka)) || sanitize_args+=(--no-kafka)
   phase_begin "sanitizers: ASan + UBSan, whole suite"
   "$ops/sanitize.sh" address "${sanitize_args[@]}" -- "${ctest_args[@]}"
-  phase_begin "sanitizers: TSan, runtime tests"
+  phase_begin "sanitizers: TSan, runtime unit tests"
   "$ops/sanitize.sh" thread --no-kafka
 fi
 
