@@ -27,8 +27,8 @@ if(AETHERIAL_FUZZ)
   if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
     message(FATAL_ERROR "AETHERIAL_FUZZ needs Clang (CXX=clang++-14), not ${CMAKE_CXX_COMPILER_ID}")
   endif()
-  add_compile_options(-O1 -g1 -fsanitize=fuzzer-no-link,address,undefined
-                      -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
+  add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
+                      -fno-omit-frame-pointer)
   add_link_options(-fsanitize=address,undefined)
 endif()
 
