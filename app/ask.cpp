@@ -68,9 +68,11 @@ reply_verdict classify_reply(const std::uint8_t* data, std::size_t size, const q
 
 std::vector<std::uint8_t> command_envelope(const std::string& text, const std::string& principal,
                                            const std::string& role, const question_ids& ids,
-                                           const schemas::event_id& id, std::int64_t time_ms) {
+                                           const schemas::event_id& id, std::int64_t time_ms,
+                                           const std::string& token) {
   flatbuffers::FlatBufferBuilder b;
-  auto cmd = fbs::CreateCommandDirect(b, role.c_str(), text.c_str(), ids.conversation.c_str());
+  auto cmd = fbs::CreateCommandDirect(b, role.c_str(), text.c_str(), ids.conversation.c_str(),
+                                      token.empty() ? nullptr : token.c_str());
   schemas::envelope_header h;
   h.id = id;
   h.key = ids.conversation;
@@ -102,6 +104,7 @@ int ask(const ask_options& o) {
   topics::catalog cat(o.topic_prefix);
   topics::kafka_config kc;
   kc.brokers = o.brokers;
+  kc.extra = o.kafka_properties;
   std::random_device rd;
   std::mt19937_64 rng((static_cast<std::uint64_t>(rd()) << 32) ^ rd());
   question_ids ids;
@@ -122,7 +125,8 @@ int ask(const ask_options& o) {
   if (auto r = replies.value()->assign(from); !r) return fail(r.error_value().message);
 
   const schemas::event_id id{rng(), rng()};
-  const auto bytes = command_envelope(o.text, o.principal, o.role, ids, id, runtime::wall_ms());
+  const auto bytes =
+      command_envelope(o.text, o.principal, o.role, ids, id, runtime::wall_ms(), o.token);
   auto producer = topics::producer::create(kc);
   if (!producer) return fail(producer.error_value().message);
   if (auto r = producer.value()->send(cat.name("aetherial.commands"), -1, ids.conversation,

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -49,15 +50,18 @@ struct reply_verdict {
 /// The Command envelope of a question (key: the conversation).
 [[nodiscard]] std::vector<std::uint8_t>
 command_envelope(const std::string& text, const std::string& principal, const std::string& role,
-                 const question_ids& ids, const schemas::event_id& id, std::int64_t time_ms);
+                 const question_ids& ids, const schemas::event_id& id, std::int64_t time_ms,
+                 const std::string& token = "");
 
 /// What `ask` needs.
 struct ask_options {
   std::string brokers;
+  std::map<std::string, std::string> kafka_properties; ///< TLS, SASL and other client settings
   std::string topic_prefix;
   std::string text;
   std::string principal = "user:cli";
   std::string role = "user";
+  std::string token;        ///< the identity token (JWT) the command carries; "" = none
   std::string conversation; ///< "" = a new one
   int timeout_s = 30;
   /// Where lines go (each without its newline); stdout when empty.

@@ -7,7 +7,9 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <iterator>
 #include <optional>
+#include <sys/stat.h>
 #include <thread>
 #include <unistd.h>
 
@@ -25,6 +27,7 @@
 #include "app/settings.hpp"
 #include "runtime/audit.hpp"
 #include "runtime/clock.hpp"
+#include "runtime/identity.hpp"
 #include "runtime/metrics.hpp"
 #include "runtime/node.hpp"
 #include "runtime/supervisor.hpp"
@@ -59,6 +62,28 @@ int emit(const aetherial::app::command_output& r) {
 int cmd_run(rt::node_options o, const aetherial::app::common_flags& c) {
   o.brokers = c.brokers;
   o.topic_prefix = c.topic_prefix;
+  // The security posture, once, before anything connects: no secret is in it.
+  auto identities = rt::make_identity_verifier(o.token_keys, o.tokens);
+  if (!identities) {
+    std::fprintf(stderr, "aetherial: %s\n", identities.error_value().message.c_str());
+    return 2;
+  }
+  const std::string tokens = rt::describe_tokens(*identities.value());
+  const std::string posture =
+      "security: kafka " +
+      (c.brokers.empty() ? std::string("embedded broker (in-process, no TLS)")
+                         : aetherial::app::describe_transport(o.kafka_properties)) +
+      "; " + tokens + "; metrics " +
+      (o.metrics_port < 0 ? std::string("off")
+                          : o.metrics_bind + ":" + std::to_string(o.metrics_port) +
+                                (o.metrics_bind == "127.0.0.1" || o.metrics_bind == "::1"
+                                     ? " (loopback)"
+                                     : " (reachable from the network)"));
+  std::printf("%s\n", posture.c_str());
+  if (o.tokens.allow_unsigned)
+    spdlog::warn("{}", posture);
+  else
+    spdlog::info("{}", posture);
   auto& stop = rt::install_stop_signals();
   // A node that fails (a fenced consumer, a fatal transactional error...) is stopped and
   // started again in this process: every partition recovers from its last checkpoint. Too
@@ -90,7 +115,10 @@ int cmd_run(rt::node_options o, const aetherial::app::common_flags& c) {
         std::printf("embedded broker: %s (in memory: nothing is kept across restarts)\n",
                     nd.brokers().c_str());
       if (nd.metrics_port() >= 0)
-        std::printf("metrics: http://localhost:%d/metrics (liveness /healthz, readiness /readyz)\n",
+        std::printf("metrics: http://%s:%d/metrics (liveness /healthz, readiness /readyz)\n",
+                    o.metrics_bind == "127.0.0.1" || o.metrics_bind == "0.0.0.0"
+                        ? "localhost"
+                        : o.metrics_bind.c_str(),
                     nd.metrics_port());
       std::printf("running agents:");
       for (const auto& a : nd.options().agents)
@@ -130,17 +158,24 @@ int cmd_run(rt::node_options o, const aetherial::app::common_flags& c) {
 
 int cmd_audit(const aetherial::app::common_flags& c, const std::vector<std::string>& agents,
               const aetherial::actors::agent_settings& settings,
-              const aetherial::schemas::input_limits& limits) {
+              const aetherial::schemas::input_limits& limits, const rt::node_options& node) {
   if (c.brokers.empty()) {
     std::fprintf(stderr, "aetherial audit: --brokers is required\n");
     return 2;
   }
   rt::audit_options o;
   o.kafka.brokers = c.brokers;
+  o.kafka.extra = c.kafka_extra;
   o.topic_prefix = c.topic_prefix;
   o.agents = agents;
   o.settings = settings;
   o.limits = limits;
+  auto identities = rt::make_identity_verifier(node.token_keys, node.tokens);
+  if (!identities) {
+    std::fprintf(stderr, "aetherial audit: %s\n", identities.error_value().message.c_str());
+    return 2;
+  }
+  o.identities = std::move(identities.value());
   aetherial::app::progress_line progress("audit");
   o.progress = [&](const std::string& phase, std::uint64_t done, std::uint64_t total) {
     progress.update(phase, done, total);
@@ -165,6 +200,7 @@ int cmd_topics(const aetherial::app::common_flags& c, int partitions, bool creat
   if (!c.brokers.empty()) {
     topics::kafka_config kc;
     kc.brokers = c.brokers;
+    kc.extra = c.kafka_extra;
     if (create) {
       if (auto r = topics::ensure_topics(kc, cat, topics::ms{30000}); !r) {
         std::fprintf(stderr, "aetherial topics: %s\n", r.error_value().message.c_str());
@@ -211,6 +247,55 @@ int cmd_broker(const aetherial::app::common_flags& c, int partitions) {
   return 0;
 }
 
+int cmd_token(const aetherial::app::cli_values& v) {
+  if (!v.token_generate_dir.empty()) {
+    auto key = rt::generate_ed25519_key(v.token_kid);
+    if (!key) {
+      std::fprintf(stderr, "aetherial token: %s\n", key.error_value().message.c_str());
+      return 2;
+    }
+    const std::string priv = v.token_generate_dir + "/token-key.pem";
+    const std::string pub = v.token_generate_dir + "/token-keys.json";
+    const mode_t old = ::umask(077);
+    std::ofstream(priv) << key.value().first;
+    ::umask(old);
+    std::ofstream(pub) << key.value().second;
+    if (!std::ifstream(priv) || !std::ifstream(pub)) {
+      std::fprintf(stderr, "aetherial token: cannot write %s and %s\n", priv.c_str(), pub.c_str());
+      return 2;
+    }
+    std::printf("private key: %s (keep it secret)\npublic keys: %s (--token-keys)\n", priv.c_str(),
+                pub.c_str());
+    return 0;
+  }
+  if (v.token_key.empty() || v.token_subject.empty()) {
+    std::fprintf(stderr, "aetherial token: --key and --subject are required (or "
+                         "--generate-key DIR)\n");
+    return 2;
+  }
+  std::ifstream in(v.token_key);
+  if (!in) {
+    std::fprintf(stderr, "aetherial token: cannot read %s\n", v.token_key.c_str());
+    return 2;
+  }
+  const std::string pem((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  rt::token_claims claims;
+  claims.subject = v.token_subject;
+  claims.roles = v.token_roles;
+  claims.issuer = v.token_issuer;
+  claims.audience = v.token_audience;
+  claims.issued_at_s = v.token_issued_at_s != 0 ? v.token_issued_at_s : rt::wall_ms() / 1000;
+  claims.expires_at_s = claims.issued_at_s + v.token_ttl_s;
+  auto token = rt::sign_token(claims, pem, v.token_kid);
+  if (!token) {
+    std::fprintf(stderr, "aetherial token: %s: %s\n", v.token_key.c_str(),
+                 token.error_value().message.c_str());
+    return 2;
+  }
+  std::printf("%s\n", token.value().c_str());
+  return 0;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -228,6 +313,33 @@ int main(int argc, char** argv) {
   auto& node_opts = v.node;
   setup_logging(common);
 
+  // TLS and SASL apply to every Kafka client of every command; --kafka-property comes last.
+  {
+    std::string why;
+    auto security =
+        aetherial::app::kafka_security_properties(common.security,
+                                                  {std::getenv("AETHERIAL_KAFKA_SASL_PASSWORD"),
+                                                   std::getenv("AETHERIAL_KAFKA_SSL_KEY_PASSWORD")},
+                                                  &why);
+    if (!security) {
+      std::fprintf(stderr, "aetherial: %s\n", why.c_str());
+      return 2;
+    }
+    for (const auto& [key, value] : common.kafka_extra)
+      (*security)[key] = value;
+    common.kafka_extra = *security;
+    for (const auto& [key, value] : *security)
+      node_opts.kafka_properties[key] = value;
+  }
+  if (*c.acls) {
+    const auto acls = topics::least_privilege_acls(topics::catalog(common.topic_prefix),
+                                                   v.acl_principals, v.acls_group);
+    const auto text =
+        v.acls_format == "tsv" ? topics::format_acls_tsv(acls) : topics::format_acls(acls);
+    std::fputs(text.c_str(), stdout);
+    return 0;
+  }
+
   if (*c.run || *c.audit) {
     std::string why;
     auto resolved =
@@ -243,6 +355,7 @@ int main(int argc, char** argv) {
   if (*c.produce) {
     aetherial::app::produce_options o;
     o.brokers = common.brokers;
+    o.kafka_properties = common.kafka_extra;
     o.topic_prefix = common.topic_prefix;
     o.topic = v.produce_topic;
     o.principal = v.produce_principal;
@@ -256,7 +369,7 @@ int main(int argc, char** argv) {
     return aetherial::app::produce(o, in);
   }
   if (*c.audit)
-    return cmd_audit(common, v.audit_agents, node_opts.agent_settings, node_opts.limits);
+    return cmd_audit(common, v.audit_agents, node_opts.agent_settings, node_opts.limits, node_opts);
   if (*c.snap_ls)
     return emit(aetherial::app::with_store(
         v.snap_dir, [](const auto& store) { return aetherial::app::list_snapshots(store); }));
@@ -269,16 +382,33 @@ int main(int argc, char** argv) {
   if (*c.ask) {
     aetherial::app::ask_options o;
     o.brokers = common.brokers;
+    o.kafka_properties = common.kafka_extra;
     o.topic_prefix = common.topic_prefix;
     o.text = v.ask_text;
-    o.principal = v.ask_principal;
-    o.role = v.ask_role;
+    if (!v.ask_token_file.empty()) {
+      std::ifstream in(v.ask_token_file);
+      if (!in || !std::getline(in, o.token) || o.token.empty()) {
+        std::fprintf(stderr, "aetherial ask: cannot read a token from %s\n",
+                     v.ask_token_file.c_str());
+        return 2;
+      }
+    } else if (const char* t = std::getenv("AETHERIAL_TOKEN"); t != nullptr) {
+      o.token = t;
+    }
+    // With a token, the principal is the token's subject and the role its choice.
+    const std::string subject = rt::unverified_subject(o.token);
+    o.principal = !v.ask_principal.empty() ? v.ask_principal
+                  : !subject.empty()       ? subject
+                                           : "user:cli";
+    o.role = !v.ask_role.empty() ? v.ask_role : o.token.empty() ? "user" : "";
     o.conversation = v.ask_conversation;
     o.timeout_s = v.ask_timeout;
     return aetherial::app::ask(o);
   }
   if (*c.explain)
-    return emit(aetherial::app::explain_event(common.brokers, common.topic_prefix, v.explain_id));
+    return emit(aetherial::app::explain_event(common.brokers, common.kafka_extra,
+                                              common.topic_prefix, v.explain_id));
+  if (*c.token) return cmd_token(v);
   if (*c.version) {
     std::printf("aetherial %s\n", AETHERIAL_VERSION);
     return 0;

@@ -12,10 +12,45 @@ void add_kafka_flags(CLI::App* cmd, common_flags& c) {
       ->envname("AETHERIAL_BROKERS");
   cmd->add_option("--topic-prefix", c.topic_prefix, "Prefix of every topic name (default none)")
       ->envname("AETHERIAL_TOPIC_PREFIX");
+  auto& s = c.security;
+  const char* group = "Kafka security";
+  cmd->add_option("--security-protocol", s.protocol,
+                  "PLAINTEXT (default), SSL, SASL_SSL or SASL_PLAINTEXT")
+      ->envname("AETHERIAL_KAFKA_SECURITY_PROTOCOL")
+      ->group(group);
+  cmd->add_option("--sasl-mechanism", s.mechanism,
+                  "SCRAM-SHA-512, SCRAM-SHA-256, PLAIN or OAUTHBEARER (its sasl.oauthbearer.* "
+                  "settings by --kafka-property)")
+      ->envname("AETHERIAL_KAFKA_SASL_MECHANISM")
+      ->group(group);
+  cmd->add_option("--sasl-username", s.username, "SASL user name")
+      ->envname("AETHERIAL_KAFKA_SASL_USERNAME")
+      ->group(group);
+  cmd->add_option("--sasl-password-file", s.password_file,
+                  "File holding the SASL password (or the environment variable "
+                  "AETHERIAL_KAFKA_SASL_PASSWORD; never a flag's value)")
+      ->envname("AETHERIAL_KAFKA_SASL_PASSWORD_FILE")
+      ->group(group);
+  cmd->add_option("--ssl-ca", s.ca_file, "PEM file of the CA the brokers' certificates chain to")
+      ->envname("AETHERIAL_KAFKA_SSL_CA")
+      ->group(group);
+  cmd->add_option("--ssl-cert", s.cert_file, "Client certificate, PEM (mutual TLS)")
+      ->envname("AETHERIAL_KAFKA_SSL_CERT")
+      ->group(group);
+  cmd->add_option("--ssl-key", s.key_file, "The client certificate's private key, PEM")
+      ->envname("AETHERIAL_KAFKA_SSL_KEY")
+      ->group(group);
+  cmd->add_option("--ssl-key-password-file", s.key_password_file,
+                  "File holding the key's password (or AETHERIAL_KAFKA_SSL_KEY_PASSWORD)")
+      ->group(group);
+  cmd->add_option("--kafka-property", c.kafka_properties,
+                  "Extra librdkafka property, key=value (repeatable; secrets belong in the "
+                  "environment or a config file)")
+      ->allow_extra_args(false)
+      ->group(group);
 }
 
-void add_node_flags(CLI::App* cmd, runtime::node_options& o,
-                    std::vector<std::string>& kafka_properties) {
+void add_node_flags(CLI::App* cmd, runtime::node_options& o) {
   cmd->add_option("--partitions", o.partitions, "Partitions of created topics")
       ->envname("AETHERIAL_PARTITIONS")
       ->capture_default_str();
@@ -86,10 +121,39 @@ void add_node_flags(CLI::App* cmd, runtime::node_options& o,
       ->capture_default_str();
   cmd->add_option("--scheduler-threads", o.scheduler_threads, "Actor scheduler threads (0: cores)")
       ->capture_default_str();
-  cmd->add_option("--kafka-property", kafka_properties,
-                  "Extra librdkafka property, key=value (repeatable; secrets belong in the "
-                  "environment or a config file)")
-      ->allow_extra_args(false);
+}
+
+/// Identity tokens; `run` and `audit` must agree on them.
+void add_token_flags(CLI::App* cmd, runtime::node_options& o) {
+  const char* group = "Identity tokens";
+  cmd->add_option("--token-keys", o.token_keys,
+                  "JWKS file (or PEM public keys) that identity tokens are verified with")
+      ->envname("AETHERIAL_TOKEN_KEYS")
+      ->group(group);
+  cmd->add_option("--token-issuer", o.tokens.issuer, "Required issuer (iss) of tokens")
+      ->envname("AETHERIAL_TOKEN_ISSUER")
+      ->group(group);
+  cmd->add_option("--token-audience", o.tokens.audience, "Required audience (aud) of tokens")
+      ->envname("AETHERIAL_TOKEN_AUDIENCE")
+      ->group(group);
+  cmd->add_option_function<std::int64_t>(
+         "--token-leeway-seconds", [&o](std::int64_t s) { o.tokens.leeway_ms = s * 1000; },
+         "Clock skew allowed between a token's issuer and event times")
+      ->check(CLI::Range(0, 3600))
+      ->default_str(std::to_string(o.tokens.leeway_ms / 1000))
+      ->group(group);
+  cmd->add_option_function<std::int64_t>(
+         "--token-max-lifetime-seconds",
+         [&o](std::int64_t s) { o.tokens.max_lifetime_ms = s * 1000; },
+         "Longest token lifetime accepted")
+      ->check(CLI::Range(60, 30 * 86400))
+      ->default_str(std::to_string(o.tokens.max_lifetime_ms / 1000))
+      ->group(group);
+  cmd->add_flag("--allow-unsigned", o.tokens.allow_unsigned,
+                "Development mode: act on commands and approvals without a token as the "
+                "principal and role they claim")
+      ->envname("AETHERIAL_ALLOW_UNSIGNED")
+      ->group(group);
 }
 
 /// Bounds on input records; `run` and `audit` must agree on them.
@@ -325,7 +389,8 @@ cli::cli() {
 
   run = app.add_subcommand("run", "Run the agents (embedded broker when no --brokers)");
   add_kafka_flags(run, v.common);
-  add_node_flags(run, v.node, v.kafka_properties);
+  add_node_flags(run, v.node);
+  add_token_flags(run, v.node);
   add_limit_flags(run, v.node.limits);
   add_settings_flags(run, v.settings);
 
@@ -351,6 +416,7 @@ cli::cli() {
   add_kafka_flags(audit, v.common);
   add_settings_flags(audit, v.settings);
   add_limit_flags(audit, v.node.limits);
+  add_token_flags(audit, v.node);
   audit->add_option("--agents", v.audit_agents, "Agent kinds to audit")
       ->delimiter(',')
       ->capture_default_str();
@@ -381,12 +447,17 @@ cli::cli() {
   add_kafka_flags(ask, v.common);
   ask->add_option("text", v.ask_text, "What to ask, e.g. \"Show me today's active users\"")
       ->required();
-  ask->add_option("--principal", v.ask_principal, "Who asks")
-      ->envname("AETHERIAL_PRINCIPAL")
-      ->capture_default_str();
-  ask->add_option("--role", v.ask_role, "The role the principal acts in (user, admin, ...)")
-      ->envname("AETHERIAL_ROLE")
-      ->capture_default_str();
+  ask->add_option("--principal", v.ask_principal,
+                  "Who asks (default: the token's subject, else user:cli)")
+      ->envname("AETHERIAL_PRINCIPAL");
+  ask->add_option("--role", v.ask_role,
+                  "The role to act in (user, admin, ...; default: with a token, the token's "
+                  "most privileged role, else user)")
+      ->envname("AETHERIAL_ROLE");
+  ask->add_option("--token-file", v.ask_token_file,
+                  "File holding the identity token (JWT) that proves who asks (or the "
+                  "environment variable AETHERIAL_TOKEN)")
+      ->envname("AETHERIAL_TOKEN_FILE");
   ask->add_option("--conversation", v.ask_conversation,
                   "Conversation id, to continue a dialogue (default: a new one)");
   ask->add_option("--timeout", v.ask_timeout, "Seconds to wait for a final answer")
@@ -396,6 +467,43 @@ cli::cli() {
   add_kafka_flags(explain, v.common);
   explain->add_option("decision-id", v.explain_id, "The decision's event id (32 hex digits)")
       ->required();
+
+  acls = app.add_subcommand("acls", "Print the least-privilege Kafka ACLs of a deployment "
+                                    "(ops/kafka/acls.sh applies them)");
+  acls->add_option("--topic-prefix", v.common.topic_prefix, "Prefix of every topic name");
+  acls->add_option("--group", v.acls_group, "The runtime's consumer group prefix (--group of run)")
+      ->capture_default_str();
+  auto& who = v.acl_principals;
+  acls->add_option("--runtime-principal", who.runtime, "Principal of `aetherial run`")
+      ->capture_default_str();
+  acls->add_option("--gateway-principal", who.gateway,
+                   "Principal that writes commands (chat gateway, `aetherial ask`)")
+      ->capture_default_str();
+  acls->add_option("--platform-principal", who.platform, "Principal of platform producers")
+      ->capture_default_str();
+  acls->add_option("--effects-principal", who.effects, "Principal of the effect worker")
+      ->capture_default_str();
+  acls->add_option("--auditor-principal", who.auditor, "Principal of auditors (read only)")
+      ->capture_default_str();
+  acls->add_option("--format", v.acls_format,
+                   "text (kafka-acls options, one binding per line) or tsv")
+      ->check(CLI::IsMember({"text", "tsv"}))
+      ->capture_default_str();
+
+  token = app.add_subcommand(
+      "token", "Development: make an Ed25519 signing key, or sign an identity token with one");
+  token->add_option("--generate-key", v.token_generate_dir,
+                    "Write a new key to DIR/token-key.pem and its public JWKS to "
+                    "DIR/token-keys.json (for --token-keys)");
+  token->add_option("--key", v.token_key, "PEM private key to sign with (Ed25519 or RSA)");
+  token->add_option("--subject", v.token_subject, "The principal (sub), e.g. user:alice");
+  token->add_option("--roles", v.token_roles, "Roles the token grants")->delimiter(',');
+  token->add_option("--issuer", v.token_issuer, "iss");
+  token->add_option("--audience", v.token_audience, "aud");
+  token->add_option("--kid", v.token_kid, "Key id")->capture_default_str();
+  token->add_option("--ttl-seconds", v.token_ttl_s, "Lifetime")->capture_default_str();
+  token->add_option("--issued-at", v.token_issued_at_s,
+                    "iat in seconds since the epoch (default: now)");
 
   version = app.add_subcommand("version", "Print the version");
   produce->add_option("--partitions", v.produce_partitions, "Partitions of the topic")
@@ -411,9 +519,10 @@ parse_outcome parse(cli& c, const std::vector<std::string>& args) {
   try {
     c.app.parse(reversed);
     std::string why;
-    for (const auto& kv : c.values.kafka_properties) {
+    for (const auto& kv : c.values.common.kafka_properties) {
       auto pair = parse_setting(kv, &why);
       if (!pair) throw CLI::ValidationError("--kafka-property", why);
+      c.values.common.kafka_extra[pair->first] = pair->second;
       c.values.node.kafka_properties[pair->first] = pair->second;
     }
     for (const auto* list : {&c.values.settings.values, &c.values.settings.files})

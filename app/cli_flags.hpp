@@ -7,6 +7,7 @@
 // `key=value` token per occurrence (`--agent-setting a.b=5 --agent-setting c=d`) and never
 // the next flag. `--config FILE` reads a TOML file (see read_toml_config).
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -16,8 +17,10 @@
 #include <CLI/CLI.hpp>
 
 #include "app/demo.hpp"
+#include "app/kafka_security.hpp"
 #include "app/settings.hpp"
 #include "runtime/node.hpp"
+#include "topics/acls.hpp"
 
 namespace aetherial::app {
 
@@ -27,6 +30,9 @@ struct common_flags {
   std::string topic_prefix;
   std::string log_level = "info";
   std::string log_format = "text";
+  kafka_security_flags security;                  ///< TLS and SASL of every Kafka client
+  std::vector<std::string> kafka_properties;      ///< --kafka-property key=value, as given
+  std::map<std::string, std::string> kafka_extra; ///< the same, parsed
 };
 
 /// Everything the command line can set.
@@ -34,7 +40,6 @@ struct cli_values {
   common_flags common;
   runtime::node_options node;
   settings_flags settings;
-  std::vector<std::string> kafka_properties; ///< key=value, as given
   demo_options demo;
   std::string produce_topic, produce_file, produce_principal = "cli";
   int produce_partitions = 4;
@@ -44,9 +49,15 @@ struct cli_values {
   int topics_partitions = 4;
   bool topics_create = false;
   int broker_partitions = 4;
-  std::string ask_text, ask_principal = "user:cli", ask_role = "user", ask_conversation;
+  std::string ask_text, ask_principal, ask_role, ask_conversation, ask_token_file;
+  std::string token_key, token_subject, token_issuer, token_audience, token_kid = "aetherial-dev",
+                                                                      token_generate_dir;
+  std::vector<std::string> token_roles;
+  std::int64_t token_ttl_s = 3600, token_issued_at_s = 0;
   int ask_timeout = 30;
   std::string explain_id;
+  topics::acl_principals acl_principals;
+  std::string acls_group = "aetherial", acls_format = "text";
 };
 
 /// The parser and its subcommands; `values` receives what was parsed.
@@ -55,7 +66,8 @@ struct cli {
   cli_values values;
   CLI::App *run = nullptr, *demo = nullptr, *produce = nullptr, *audit = nullptr,
            *snapshot = nullptr, *snap_ls = nullptr, *snap_show = nullptr, *topics = nullptr,
-           *broker = nullptr, *ask = nullptr, *explain = nullptr, *version = nullptr;
+           *broker = nullptr, *ask = nullptr, *explain = nullptr, *version = nullptr,
+           *acls = nullptr, *token = nullptr;
 
   cli();
   cli(const cli&) = delete;

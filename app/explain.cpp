@@ -32,8 +32,9 @@ command_output explain_event(const std::string& id_text, const chain_reader& rea
   return r;
 }
 
-command_output explain_event(const std::string& brokers, const std::string& topic_prefix,
-                             const std::string& id_text) {
+command_output explain_event(const std::string& brokers,
+                             const std::map<std::string, std::string>& kafka_properties,
+                             const std::string& topic_prefix, const std::string& id_text) {
   if (brokers.empty()) {
     command_output r;
     r.exit_code = 2;
@@ -42,6 +43,7 @@ command_output explain_event(const std::string& brokers, const std::string& topi
   }
   topics::kafka_config kc;
   kc.brokers = brokers;
+  kc.extra = kafka_properties;
   return explain_event(
       id_text, [&](const schemas::event_id& id) { return runtime::explain(kc, topic_prefix, id); });
 }

@@ -3,6 +3,7 @@
 // the command line's reading of the id and of an id the log does not hold.
 
 #include <functional>
+#include <map>
 #include <string>
 
 #include "app/inspect.hpp"
@@ -22,8 +23,9 @@ using chain_reader = std::function<result<std::string>(const schemas::event_id&)
 [[nodiscard]] command_output explain_event(const std::string& id_text, const chain_reader& read);
 
 /// `explain` against the brokers (exit 2 when none are given).
-[[nodiscard]] command_output explain_event(const std::string& brokers,
-                                           const std::string& topic_prefix,
-                                           const std::string& id_text);
+[[nodiscard]] command_output
+explain_event(const std::string& brokers,
+              const std::map<std::string, std::string>& kafka_properties,
+              const std::string& topic_prefix, const std::string& id_text);
 
 } // namespace aetherial::app

@@ -58,6 +58,7 @@ int produce(const produce_options& o, std::istream& in) {
   }
   topics::kafka_config kc;
   kc.brokers = o.brokers;
+  kc.extra = o.kafka_properties;
   auto p = topics::producer::create(kc);
   if (!p) {
     print_error("aetherial produce: " + p.error_value().message);

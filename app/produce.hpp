@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <istream>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -31,6 +32,7 @@ struct produced_line {
 /// What `produce` needs.
 struct produce_options {
   std::string brokers;
+  std::map<std::string, std::string> kafka_properties; ///< TLS, SASL and other client settings
   std::string topic_prefix;
   std::string topic; ///< logical topic (e.g. platform.metrics)
   std::string principal = "cli";

@@ -4,7 +4,7 @@
 #
 # Usage: ops/setup.sh [--no-kafka] [--streams] [--no-apt]
 #   --no-kafka  skip the Kafka broker jars (enough for building and `aetherial demo`)
-#   --streams   also fetch the Kafka Streams jars (benchmark peer) and a JDK with javac
+#   --streams   also fetch the Kafka Streams jars (benchmark peer)
 #   --no-apt    skip Debian packages (when they are known to be present)
 #
 # Environment: AETHERIAL_CACHE (jar cache root), AETHERIAL_KAFKA_VERSION (default 4.3.1),
@@ -70,7 +70,9 @@ install_packages() {
   if (($(java_major) < 17)); then
     pkg_installed openjdk-17-jre-headless || missing+=(openjdk-17-jre-headless)
   fi
-  if ((want_streams)) && (($(javac_major) < 17)); then
+  # A JDK: ops/kafka/acls.sh runs a single-file Java program (CreateAcls.java) on the
+  # broker's client jars, and the Streams benchmark compiles its peer.
+  if ((want_kafka || want_streams)) && (($(javac_major) < 17)); then
     pkg_installed openjdk-17-jdk-headless || missing+=(openjdk-17-jdk-headless)
   fi
   if ((${#missing[@]} == 0)); then

@@ -34,7 +34,7 @@ public:
   /// Starts serving /metrics, /healthz and /readyz on `bind_address`:`port` (0: an ephemeral
   /// port); returns the port. Throws std::runtime_error when the port cannot be bound
   /// (start-up refuses).
-  int serve(int port, const std::string& bind_address = "0.0.0.0");
+  int serve(int port, const std::string& bind_address = "127.0.0.1");
   /// Stops serving (idempotent; also on destruction).
   void stop_serving();
   /// The bound port; -1 when not serving.

@@ -8,6 +8,16 @@
 #                        (default ops/.kafka in the repository)
 #   --fresh              (start) delete the data directory first
 #   --heap SIZE          JVM heap, -Xms512m and -Xmx SIZE (default 1g)
+#   --sasl-ssl DIR       one SASL_SSL listener instead of PLAINTEXT: TLS with DIR/broker.pem
+#                        (key and certificate) and DIR/ca.pem (ops/kafka/certs.sh makes both);
+#                        the users of DIR/users (lines `name password`; `admin` is required: the
+#                        broker's own and the only super user besides the broker's certificate)
+#                        sign in with SCRAM-SHA-512 or PLAIN (librdkafka before 2.6.1, Debian 12's
+#                        2.0.2 included, cannot complete SCRAM with a Kafka 4 broker: use PLAIN,
+#                        which TLS protects, from those clients); KRaft's StandardAuthorizer with
+#                        no access unless an ACL grants it (`aetherial acls --apply`). SCRAM users
+#                        are added when the storage is formatted: a new one needs --fresh.
+#                        The controller listener requires the broker's certificate (mutual TLS).
 #
 # `start` formats the storage when the directory is new, waits until the broker answers
 # a metadata request (up to AETHERIAL_KAFKA_START_TIMEOUT seconds, default 90) and prints
@@ -32,6 +42,7 @@ cport=""
 dir="$AETHERIAL_ROOT/ops/.kafka"
 fresh=0
 heap=1g
+secure=""
 while (($#)); do
   case "$1" in
   --port) port="$2"; shift ;;
@@ -43,6 +54,8 @@ while (($#)); do
   --fresh) fresh=1 ;;
   --heap) heap="$2"; shift ;;
   --heap=*) heap="${1#*=}" ;;
+  --sasl-ssl) secure="$2"; shift ;;
+  --sasl-ssl=*) secure="${1#*=}" ;;
   -h | --help) usage; exit 0 ;;
   *) die "unknown option: $1 (see --help)" ;;
   esac
@@ -54,6 +67,23 @@ mkdir -p "$dir"
 dir="$(cd "$dir" && pwd)"
 
 bootstrap="127.0.0.1:$port"
+kcat_opts=()
+if [[ -n "$secure" ]]; then
+  secure="$(cd "$secure" && pwd)" || die "--sasl-ssl: no directory $secure"
+  for f in broker.pem ca.pem users; do
+    [[ -r "$secure/$f" ]] || die "--sasl-ssl: $secure/$f is missing (ops/kafka/certs.sh makes the certificates; users holds lines 'name password')"
+  done
+  admin_password="$(awk '$1 == "admin" { print $2; exit }' "$secure/users")"
+  [[ -n "$admin_password" ]] || die "--sasl-ssl: $secure/users has no 'admin <password>' line"
+  # kcat reads the admin's password from a file of its own, never from its command line.
+  kcat_conf="$dir/kcat-admin.conf"
+  (
+    umask 077
+    printf 'security.protocol=SASL_SSL\nsasl.mechanisms=PLAIN\nsasl.username=admin\nsasl.password=%s\nssl.ca.location=%s\n' \
+      "$admin_password" "$secure/ca.pem" >"$kcat_conf"
+  )
+  kcat_opts=(-F "$kcat_conf")
+fi
 pidfile="$dir/broker.pid"
 logfile="$dir/broker.log"
 datadir="$dir/data"
@@ -77,7 +107,7 @@ running_pid() {
 # The listener opens only once the broker is ready; a metadata request confirms it.
 answers() {
   port_open "$port" || return 1
-  kcat -b "$bootstrap" -L -m 3 -X topic.metadata.refresh.interval.ms=-1 2>/dev/null |
+  kcat "${kcat_opts[@]}" -b "$bootstrap" -L -m 3 -X topic.metadata.refresh.interval.ms=-1 2>/dev/null |
     grep -q "broker 1 at"
 }
 
@@ -90,6 +120,10 @@ show_log_tail() {
 }
 
 write_config() {
+  (umask 077 && : >"$dir/format.log")
+  # The file may hold the admin's password: readable by its owner only.
+  : >"$props"
+  chmod 600 "$props"
   cat >"$props" <<EOF
 # Written by ops/kafka/broker.sh: single-node KRaft broker on loopback.
 process.roles=broker,controller
@@ -115,6 +149,38 @@ group.initial.rebalance.delay.ms=0
 auto.create.topics.enable=false
 delete.topic.enable=true
 EOF
+  if [[ -n "$secure" ]]; then
+    # One SASL_SSL listener for clients and the broker itself; the controller listener takes
+    # only the broker's certificate. No ACL, no access.
+    sed -i -e "s|^listeners=.*|listeners=SASL_SSL://127.0.0.1:$port,CONTROLLER://127.0.0.1:$cport|" \
+      -e "s|^advertised.listeners=.*|advertised.listeners=SASL_SSL://127.0.0.1:$port,CONTROLLER://127.0.0.1:$cport|" \
+      -e "s|^inter.broker.listener.name=.*|inter.broker.listener.name=SASL_SSL|" \
+      -e "s|^listener.security.protocol.map=.*|listener.security.protocol.map=CONTROLLER:SSL,SASL_SSL:SASL_SSL|" \
+      "$props"
+    local plain_users="" name password
+    while read -r name password _; do
+      [[ -z "$name" || "$name" == \#* ]] && continue
+      [[ "$name" =~ ^[A-Za-z0-9_.]+$ ]] || die "$secure/users: user name '$name' may hold only letters, digits, '_' and '.'"
+      [[ -n "$password" && "$password" != *\"* && "$password" != *\\* ]] ||
+        die "$secure/users: user $name needs a password without quotes or backslashes"
+      plain_users+=" user_$name=\"$password\""
+    done <"$secure/users"
+    cat >>"$props" <<EOF
+sasl.enabled.mechanisms=SCRAM-SHA-512,PLAIN
+sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512
+listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="admin" password="$admin_password";
+listener.name.sasl_ssl.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="admin" password="$admin_password"$plain_users;
+ssl.keystore.type=PEM
+ssl.keystore.location=$secure/broker.pem
+ssl.truststore.type=PEM
+ssl.truststore.location=$secure/ca.pem
+listener.name.controller.ssl.client.auth=required
+listener.name.sasl_ssl.ssl.client.auth=none
+authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
+super.users=User:admin;User:CN=aetherial-broker
+allow.everyone.if.no.acl.found=false
+EOF
+  fi
   if [[ "$AETHERIAL_KAFKA_VERSION" == 3.* ]]; then
     cat >"$dir/log4j.properties" <<'EOF'
 log4j.rootLogger=WARN, stdout
@@ -161,9 +227,18 @@ format_storage() {
   local id
   id="$(cluster_id)"
   log "formatting $datadir (cluster id $id)"
+  local scram=()
+  if [[ -n "$secure" ]]; then
+    local name password
+    while read -r name password _; do
+      [[ -z "$name" || "$name" == \#* ]] && continue
+      [[ -n "$password" ]] || die "$secure/users: user $name has no password"
+      scram+=(--add-scram "SCRAM-SHA-512=[name=\"$name\",password=\"$password\"]")
+    done <"$secure/users"
+  fi
   if ! java "${jvm_log_opts[@]}" -cp "$libs/*" kafka.tools.StorageTool format --standalone \
-    -t "$id" -c "$props" >>"$logfile" 2>&1; then
-    show_log_tail
+    -t "$id" -c "$props" "${scram[@]}" >"$dir/format.log" 2>&1; then
+    tail -n 20 "$dir/format.log" >&2
     die "formatting the storage failed"
   fi
   printf '%s\n' "$cport" >"$dir/formatted-controller-port"

@@ -54,7 +54,7 @@ BOOST_AUTO_TEST_CASE(an_unreadable_log_exits_2) {
 }
 
 BOOST_AUTO_TEST_CASE(explain_needs_brokers) {
-  const auto r = app::explain_event("", "", known);
+  const auto r = app::explain_event("", {}, "", known);
   BOOST_TEST(r.exit_code == 2);
   BOOST_TEST(r.err.find("--brokers") != std::string::npos);
 }

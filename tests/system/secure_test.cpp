@@ -1,0 +1,247 @@
+// Apache Kafka with one SASL_SSL listener (TLS with certificates this test makes, SASL users,
+// KRaft's StandardAuthorizer) and the least-privilege ACLs of `aetherial acls`: the broker
+// refuses clients without credentials, each principal may do only what its role needs, and
+// the runtime runs, answers and is audited under its own principal.
+#define BOOST_TEST_MODULE secure
+#include <boost/test/unit_test.hpp>
+
+#include <chrono>
+#include <fstream>
+#include <random>
+#include <thread>
+
+#include "tests/runtime/child_process.hpp"
+#include "tests/runtime/runtime_fixture.hpp"
+#include "topics/catalog.hpp"
+#include "topics/kafka.hpp"
+
+namespace test = aetherial::test;
+namespace topics = aetherial::topics;
+
+namespace {
+
+const std::string root = AETHERIAL_ROOT;
+
+std::string random_password(std::mt19937_64& rng) {
+  static const char alphabet[] = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+  std::string s;
+  for (int i = 0; i < 24; ++i)
+    s.push_back(alphabet[rng() % (sizeof alphabet - 1)]);
+  return s;
+}
+
+std::string trimmed(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' '))
+    s.pop_back();
+  return s;
+}
+
+std::vector<std::string> with(std::vector<std::string> head, const std::vector<std::string>& tail) {
+  head.insert(head.end(), tail.begin(), tail.end());
+  return head;
+}
+
+/// The secured broker, started once for the whole module and stopped at its end.
+struct secure_broker {
+  test::temp_dir dir;
+  std::string tls, kafka_dir, brokers, log;
+  std::map<std::string, std::string> passwords; ///< user -> password
+  bool up = false;
+
+  secure_broker() {
+    tls = dir.path() + "/tls";
+    kafka_dir = dir.path() + "/kafka";
+    log = dir.path() + "/test.log";
+    std::random_device rd;
+    std::mt19937_64 rng((static_cast<std::uint64_t>(rd()) << 32) ^ rd());
+    for (const char* user : {"admin", "runtime", "gateway", "platform", "effects", "auditor"})
+      passwords[user] = random_password(rng);
+    auto [certs_code, certs_out] = test::run_command({root + "/ops/kafka/certs.sh", tls}, log);
+    if (certs_code != 0) return;
+    {
+      std::ofstream users(tls + "/users");
+      for (const auto& [user, password] : passwords)
+        users << user << ' ' << password << '\n';
+    }
+    for (const auto& [user, password] : passwords)
+      std::ofstream(dir.path() + "/" + user + ".password") << password << '\n';
+    std::ofstream(dir.path() + "/admin.properties")
+        << "security.protocol=SASL_SSL\nsasl.mechanism=SCRAM-SHA-512\n"
+        << "sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required "
+        << "username=\"admin\" password=\"" << passwords["admin"] << "\";\n"
+        << "ssl.truststore.type=PEM\nssl.truststore.location=" << tls << "/ca.pem\n";
+
+    auto [port_code, port] = test::run_command(
+        {"/bin/bash", "-c", "source '" + root + "/ops/lib/common.sh' && free_port_pair 29392"});
+    if (port_code != 0) return;
+    auto [code, out] =
+        test::run_command({root + "/ops/kafka/broker.sh", "start", "--dir", kafka_dir, "--port",
+                           trimmed(port), "--sasl-ssl", tls, "--fresh"},
+                          log);
+    if (code != 0) return;
+    brokers = trimmed(out);
+    auto [acl_code, acl_out] = test::run_command(
+        {"/usr/bin/env", std::string("AETHERIAL_BIN=") + AETHERIAL_BIN, root + "/ops/kafka/acls.sh",
+         "apply", "--bootstrap", brokers, "--admin-config", dir.path() + "/admin.properties"},
+        log);
+    if (acl_code != 0) return;
+    // The operator creates the topics; the runtime finds them (it may create missing ones too).
+    auto [topics_code, topics_out] =
+        test::run_command(with({AETHERIAL_BIN, "topics", "--create"}, flags("admin")), log);
+    up = topics_code == 0;
+  }
+  ~secure_broker() {
+    (void)test::run_command({root + "/ops/kafka/broker.sh", "stop", "--dir", kafka_dir}, log);
+  }
+
+  /// Command-line flags that sign in as `user` over TLS (SASL PLAIN: see ops/kafka/broker.sh).
+  std::vector<std::string> flags(const std::string& user) const {
+    return {"--brokers",
+            brokers,
+            "--security-protocol",
+            "SASL_SSL",
+            "--sasl-mechanism",
+            "PLAIN",
+            "--sasl-username",
+            user,
+            "--ssl-ca",
+            tls + "/ca.pem",
+            "--sasl-password-file",
+            dir.path() + "/" + user + ".password"};
+  }
+  topics::kafka_config client(const std::string& user, const std::string& password) const {
+    topics::kafka_config kc;
+    kc.brokers = brokers;
+    kc.client_id = "secure-test-" + user;
+    kc.extra = {{"security.protocol", "SASL_SSL"},
+                {"sasl.mechanisms", "PLAIN"},
+                {"sasl.username", user},
+                {"sasl.password", password},
+                {"ssl.ca.location", tls + "/ca.pem"}};
+    return kc;
+  }
+  topics::kafka_config as(const std::string& user) const {
+    return client(user, passwords.at(user));
+  }
+};
+
+secure_broker* cluster = nullptr;
+
+struct global_cluster {
+  global_cluster() { cluster = new secure_broker(); }
+  ~global_cluster() {
+    delete cluster;
+    cluster = nullptr;
+  }
+};
+BOOST_TEST_GLOBAL_FIXTURE(global_cluster);
+
+/// Sends one ServiceLoad record to `topic` and waits for its delivery report: every error
+/// the client met (delivery, client-level, fatal), or "" when the broker took the record.
+std::string deliver(const topics::kafka_config& kc, const std::string& topic) {
+  auto p = topics::producer::create(kc);
+  if (!p) return p.error_value().message;
+  const auto value =
+      test::service_load(aetherial::schemas::event_id{1, 2}, 1'700'000'000'000, "web", 2, 0.5);
+  if (auto r = p.value()->send(topic, -1, "web", value.data(), value.size()); !r)
+    return r.error_value().message;
+  std::string why;
+  if (auto f = p.value()->flush(topics::ms{40000}); !f) why += f.error_value().message + "; ";
+  if (p.value()->delivery_failures() > 0) why += p.value()->last_delivery_error() + "; ";
+  for (const auto& e : p.value()->take_errors())
+    why += e.message + "; ";
+  if (auto f = p.value()->fatal_error()) why += *f;
+  return why;
+}
+
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(the_secured_broker_starts_with_the_least_privilege_acls) {
+  BOOST_TEST_REQUIRE(cluster->up, "the SASL_SSL broker or its ACLs did not come up; see "
+                                      << cluster->log << " and " << cluster->kafka_dir);
+}
+
+BOOST_AUTO_TEST_CASE(a_client_without_credentials_is_refused) {
+  BOOST_TEST_REQUIRE(cluster->up);
+  topics::kafka_config plain;
+  plain.brokers = cluster->brokers;
+  plain.extra = {{"message.timeout.ms", "5000"}};
+  BOOST_TEST(!deliver(plain, "platform.metrics").empty());
+
+  auto tls_only = plain;
+  tls_only.extra["security.protocol"] = "SSL";
+  tls_only.extra["ssl.ca.location"] = cluster->tls + "/ca.pem";
+  BOOST_TEST(!deliver(tls_only, "platform.metrics").empty());
+
+  auto wrong = cluster->client("platform", "not-the-password");
+  wrong.extra["message.timeout.ms"] = "5000";
+  const auto why = deliver(wrong, "platform.metrics");
+  BOOST_TEST(!why.empty());
+  BOOST_TEST_MESSAGE("wrong password: " << why);
+  BOOST_TEST(!contains(why, "not-the-password"), "the password must not be echoed");
+}
+
+BOOST_AUTO_TEST_CASE(each_principal_writes_only_what_its_role_needs) {
+  BOOST_TEST_REQUIRE(cluster->up);
+  const auto platform = cluster->as("platform");
+  const auto metrics = deliver(platform, "platform.metrics");
+  BOOST_TEST(metrics == "", metrics);
+  for (const char* internal : {"aetherial.tasks", "aetherial.decisions", "aetherial.journal",
+                               "aetherial.snapshots", "aetherial.commands"}) {
+    const auto why = deliver(platform, internal);
+    BOOST_TEST(contains(why, "uthoriz"), internal << ": " << why);
+  }
+  const auto gateway = cluster->as("gateway");
+  BOOST_TEST(contains(deliver(gateway, "aetherial.tasks"), "uthoriz"));
+  BOOST_TEST(contains(deliver(gateway, "platform.metrics"), "uthoriz"));
+  const auto auditor = cluster->as("auditor");
+  BOOST_TEST(contains(deliver(auditor, "aetherial.decisions"), "uthoriz"));
+  const auto effects = cluster->as("effects");
+  BOOST_TEST(contains(deliver(effects, "aetherial.decisions"), "uthoriz"));
+}
+
+BOOST_AUTO_TEST_CASE(the_runtime_runs_answers_and_is_audited_under_its_principals) {
+  BOOST_TEST_REQUIRE(cluster->up);
+  const std::string data = cluster->dir.path() + "/data";
+  test::child_process node(
+      with({AETHERIAL_BIN, "run"},
+           with(cluster->flags("runtime"),
+                {"--data-dir", data, "--metrics-port", "0", "--guarantee", "exactly_once",
+                 "--agents", "orchestrator,operations", "--checkpoint-interval-ms", "500"})),
+      cluster->log);
+  std::string line;
+  BOOST_TEST_REQUIRE(node.read_line(line));
+  BOOST_TEST(contains(line, "security: kafka TLS on"), line);
+  BOOST_TEST(contains(line, "SASL PLAIN as runtime"), line);
+  BOOST_TEST(contains(line, "metrics 127.0.0.1:"), line);
+  BOOST_TEST(!contains(line, cluster->passwords.at("runtime")));
+
+  // The gateway's command reaches the orchestrator, whose answer comes back (an unknown role
+  // is refused: exit code 3).
+  auto [code, out] = test::run_command(
+      with({AETHERIAL_BIN, "ask"},
+           with(cluster->flags("gateway"),
+                {"--role", "nobody", "--timeout", "60", "Deploy the new feature to production"})),
+      cluster->log);
+  BOOST_TEST(code == 3, "ask: " << out);
+  BOOST_TEST(contains(out, "efused"), out);
+
+  node.signal(SIGTERM);
+  BOOST_TEST(node.wait() == 0);
+
+  auto [audit_code, audit_out] = test::run_command(
+      with({AETHERIAL_BIN, "audit"},
+           with(cluster->flags("auditor"), {"--agents", "orchestrator,operations"})),
+      cluster->log);
+  BOOST_TEST(audit_code == 0, audit_out);
+  BOOST_TEST(contains(audit_out, "0 divergences"), audit_out);
+
+  std::ifstream in(cluster->log);
+  std::string all((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  for (const auto& [user, password] : cluster->passwords)
+    BOOST_TEST(!contains(all, password), "the password of " << user << " is in the logs");
+}
