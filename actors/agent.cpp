@@ -17,6 +17,11 @@ context::context(std::string_view agent_kind, const fbs::Envelope& cause)
     : kind_(agent_kind), cause_(cause), cause_id_(schemas::event_id::from(cause.id())),
       builder_(512) {}
 
+const actors::identity& context::identity() const noexcept {
+  static const actors::identity none;
+  return identity_ != nullptr ? *identity_ : none;
+}
+
 kit::rng& context::rng() {
   if (!rng_) rng_.emplace(schemas::mix64(cause_id_.hi ^ schemas::mix64(cause_id_.lo)));
   return *rng_;

@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "actors/identity.hpp"
 #include "actors/kit/rng.hpp"
 #include "schemas/envelope.hpp"
 
@@ -54,6 +55,12 @@ public:
   [[nodiscard]] const fbs::Envelope& cause() const noexcept { return cause_; }
   [[nodiscard]] schemas::event_id cause_id() const noexcept { return cause_id_; }
 
+  /// Who the cause comes from, as the runtime verified it (status `none` unless the caller
+  /// set one: events without identity, and tests that do not care).
+  [[nodiscard]] const actors::identity& identity() const noexcept;
+  /// Sets the verified identity of the cause; `id` must outlive the context.
+  void set_identity(const actors::identity* id) noexcept { identity_ = id; }
+
   /// Random numbers seeded from the cause's event id: the same event, the same numbers on
   /// every machine. Seeded on first use.
   [[nodiscard]] kit::rng& rng();
@@ -82,6 +89,7 @@ private:
   const fbs::Envelope& cause_;
   schemas::event_id cause_id_;
   std::optional<kit::rng> rng_;
+  const actors::identity* identity_ = nullptr;
   flatbuffers::FlatBufferBuilder builder_;
   std::vector<emitted> outputs_;
 };

@@ -52,7 +52,8 @@ decoded_event decode_record(const topics::record& r, const schemas::input_limits
 }
 
 apply_outcome apply_record(actors::agent& agent, event_window& seen, std::string_view kind,
-                           const topics::record& r, const schemas::input_limits& limits) {
+                           const topics::record& r, const schemas::input_limits& limits,
+                           const identity_verifier* identities) {
   apply_outcome out;
   auto d = decode_record(r, limits);
   if (d.env == nullptr) {
@@ -67,6 +68,11 @@ apply_outcome apply_record(actors::agent& agent, event_window& seen, std::string
     return out;
   }
   actors::context ctx(kind, *d.env);
+  actors::identity who;
+  if (identities != nullptr) {
+    who = identities->of(*d.env);
+    ctx.set_identity(&who);
+  }
   try {
     agent.on_event(*d.env, ctx);
   } catch (const std::exception& e) {

@@ -9,6 +9,7 @@
 
 #include "actors/agent.hpp"
 #include "runtime/event_window.hpp"
+#include "runtime/identity.hpp"
 #include "schemas/validate.hpp"
 #include "topics/kafka.hpp"
 
@@ -41,10 +42,13 @@ struct apply_outcome {
 /// as status::threw (the agent's state and `seen` may then be changed: restore both). A
 /// valid input whose event id is in `seen` is status::duplicate and not applied; otherwise
 /// its id enters `seen`. An output larger than `limits.max_output_bytes` makes the record
-/// status::invalid with no outputs (the state change stays: replay does the same).
+/// status::invalid with no outputs (the state change stays: replay does the same). With
+/// `identities`, the agent sees the verified identity of the record (actors::identity); the
+/// live host and the audit always pass the node's verifier.
 [[nodiscard]] apply_outcome apply_record(actors::agent& agent, event_window& seen,
                                          std::string_view kind, const topics::record& r,
-                                         const schemas::input_limits& limits);
+                                         const schemas::input_limits& limits,
+                                         const identity_verifier* identities = nullptr);
 
 /// Logical topic an output goes to.
 [[nodiscard]] std::string_view output_topic(actors::output o) noexcept;

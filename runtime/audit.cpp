@@ -239,7 +239,7 @@ result<audit_report> run_audit(const audit_options& o) {
               in->rec.topic, in->rec.partition, in->rec.offset,
               std::vector<std::uint8_t>(begin, begin + size)};
         }
-        auto out = apply_record(*agent, seen, agent_name, in->rec, o.limits);
+        auto out = apply_record(*agent, seen, agent_name, in->rec, o.limits, o.identities.get());
         if (out.result == apply_outcome::status::threw) {
           ++report.divergences;
           if (report.first_divergence.empty())

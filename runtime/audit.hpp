@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "actors/agent.hpp"
+#include "runtime/identity.hpp"
 #include "schemas/envelope.hpp"
 #include "schemas/limits.hpp"
 #include "schemas/result.hpp"
@@ -21,6 +22,9 @@ struct audit_options {
   std::string topic_prefix;
   std::vector<std::string> agents{"all"}; ///< kinds to audit; "all" = every built-in kind
   schemas::input_limits limits;           ///< as the audited run had them
+  /// The audited run's token keys and policy: identities are verified again, at each event's
+  /// time, exactly as the run verified them.
+  std::shared_ptr<const identity_verifier> identities;
   /// The settings the audited run used (they shape decisions, e.g. a hashing salt).
   actors::agent_settings settings;
   /// Called with (phase, done, total) as the audit progresses; may be empty.

@@ -75,7 +75,8 @@ caf::behavior host_actor(caf::stateful_actor<host_state_data>* self, host_env en
         std::abort();
       }
       const auto t0 = steady_clock::now();
-      auto out = apply_record(*st.agent, st.seen, env.kind->name, in.rec, env.limits);
+      auto out =
+          apply_record(*st.agent, st.seen, env.kind->name, in.rec, env.limits, env.identities);
       latency.Observe(seconds_between(t0, steady_clock::now()));
       switch (out.result) {
         case apply_outcome::status::applied:

@@ -7,6 +7,7 @@
 #include "actors/agent.hpp"
 #include "runtime/crash_guard.hpp"
 #include "runtime/event_window.hpp"
+#include "runtime/identity.hpp"
 #include "runtime/messages.hpp"
 #include "runtime/metrics.hpp"
 #include "runtime/sink.hpp"
@@ -24,6 +25,7 @@ struct host_env {
   schemas::input_limits limits;
   const actors::agent_settings* settings = nullptr;
   crash_guard* guard = nullptr; ///< notes records applied in careful mode (runtime/crash_guard)
+  const identity_verifier* identities = nullptr; ///< verifies identity tokens (the node's)
   /// Fault injection for tests: the process aborts when applying a record with this key.
   std::string crash_on_key;
 };

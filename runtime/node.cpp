@@ -80,6 +80,7 @@ struct node::impl {
   topics::kafka_config kafka;
   std::unique_ptr<topics::producer> producer;
   std::unique_ptr<storage::snapshot_store> store;
+  std::shared_ptr<const identity_verifier> identities;
   std::shared_ptr<runtime::metrics> metrics;
   bool own_metrics = false; ///< not shared: stop serving when the node stops
   int metrics_port = -1;
@@ -178,6 +179,9 @@ result<std::unique_ptr<node>> node::start(node_options options,
       return node_error("cannot create topics on " + options.brokers + ": " +
                         r.error_value().message + " (check --brokers)");
   }
+  auto identities = make_identity_verifier(options.token_keys, options.tokens);
+  if (!identities) return node_error(identities.error_value().message);
+  d->identities = std::move(identities.value());
   auto producer = topics::producer::create(d->kafka);
   if (!producer) return node_error("cannot create the producer: " + producer.error_value().message);
   d->producer = std::move(producer.value());
@@ -233,6 +237,7 @@ result<std::unique_ptr<node>> node::start(node_options options,
     env.host.catalog = &d->catalog;
     env.host.metrics = d->metrics.get();
     env.host.limits = options.limits;
+    env.host.identities = d->identities.get();
     env.host.settings = &d->options.agent_settings;
     env.kafka = d->kafka;
     // Co-partitioned inputs need the same partition numbers of every input topic on one

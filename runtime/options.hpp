@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "actors/agent.hpp"
+#include "runtime/identity.hpp"
 #include "schemas/limits.hpp"
 
 namespace aetherial::runtime {
@@ -43,7 +44,7 @@ struct node_options {
   std::string group = "aetherial";         ///< consumer group prefix; default "aetherial"
   std::string data_dir = "aetherial-data"; ///< RocksDB snapshots; default ./aetherial-data
   int metrics_port = 9464;                 ///< /metrics, /healthz, /readyz; -1 disables; 9464
-  std::string metrics_bind = "0.0.0.0";    ///< metrics bind address; default 0.0.0.0
+  std::string metrics_bind = "127.0.0.1";  ///< metrics bind address: loopback unless configured
   /// /healthz fails when a coordinator loop has not ticked for this long; default 30 s.
   int health_tick_seconds = 30;
   /// /readyz fails when a partition with lag has applied nothing for this long; default 60 s.
@@ -69,7 +70,11 @@ struct node_options {
   std::vector<std::string> agents{"all"}; ///< agent kinds to run; "all" = every built-in kind
   std::size_t keep_snapshots = 3;         ///< snapshots kept per partition; default 3
   std::map<std::string, std::string> kafka_properties; ///< extra librdkafka properties
-  int scheduler_threads = 0;                           ///< CAF workers; 0 = number of cores
+  /// Public keys of identity tokens (a JWKS file or PEM public keys); "": none, and every
+  /// command and approval is refused unless `tokens.allow_unsigned`.
+  std::string token_keys;
+  token_policy tokens;       ///< issuer, audience, leeway; development mode
+  int scheduler_threads = 0; ///< CAF workers; 0 = number of cores
   /// Agent settings ("analytics.salt" -> ...); secrets come from the environment or files.
   actors::agent_settings agent_settings;
   /// Agent kinds beyond the built-in ones, for programs that embed the runtime.

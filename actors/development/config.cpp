@@ -12,6 +12,7 @@ void read_config(kit::settings_reader& r, development_config& c) {
   if (watch_minutes > 0) c.deploy.watch_ms = static_cast<std::int64_t>(watch_minutes * 60'000.0);
   c.deploy.approval_environments =
       r.get_list("approval_environments", c.deploy.approval_environments);
+  c.deploy.deployer_roles = r.get_list("deployer_roles", c.deploy.deployer_roles);
   const std::string reviewer = r.get_string("fallback_reviewer", c.review.fallback_reviewer);
   if (reviewer.empty())
     r.reject("fallback_reviewer", "a reviewer name");

@@ -40,6 +40,9 @@ struct deploy_config {
   double severe_ratio = 5.0;          ///< severe: rate >= ratio x baseline ...
   double severe_delta = 0.05;         ///< ... and >= baseline + delta (5 points)
   std::int64_t retention_ms = 24 * 3'600'000; ///< finished deploys kept for deduplication
+  /// Roles whose verified holders may ask for a deploy (setting
+  /// "development.deployer_roles"); a deploy task from anyone else is refused and audited.
+  std::vector<std::string> deployer_roles = {"admin", "developer"};
 };
 
 /// Review assignment by learned path ownership.

@@ -4,6 +4,7 @@
 
 #include "actors/development/emit.hpp"
 #include "actors/development/state_codec.hpp"
+#include "actors/kit/access.hpp"
 #include "actors/kit/task.hpp"
 
 namespace aetherial::actors::development {
@@ -62,6 +63,19 @@ void development_agent::on_task(const fbs::Task& task, context& ctx) {
     task_outcome(ctx, t.conversation_id, t.task_id, t.type, false, "unknown task type", {},
                  fbs::ReplyStatus::refused);
   } else if (t.type == "development.deploy") {
+    // A deploy is risky: only a verified principal holding a deployer role may ask for it,
+    // whoever wrote the task.
+    const auto verdict =
+        kit::check_approval(ctx.identity(), t.requested_by, cfg_.deploy.deployer_roles);
+    if (!verdict.allowed) {
+      kit::emit_access_audit(ctx, t.conversation_id, verdict.principal, t.role, t.type, false,
+                             verdict.reason);
+      reply(ctx, t.conversation_id, "Refused: " + verdict.reason + ".", fbs::ReplyStatus::refused,
+            t.type);
+      task_outcome(ctx, t.conversation_id, t.task_id, t.type, false, verdict.reason, {},
+                   fbs::ReplyStatus::refused);
+      return;
+    }
     start_deploy(t, ctx);
   } else {
     start_code_request(t, ctx);

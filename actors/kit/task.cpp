@@ -190,6 +190,7 @@ task_spec read_task(const fbs::Task& t) {
   s.text = str(t.text());
   s.intent = str(t.intent());
   s.role = str(t.role());
+  s.token = str(t.token());
   if (const auto* a = t.params_as_AnalyticsParams()) {
     s.params = analytics_params{str(a->tenant()),   str(a->period()),     a->k(),
                                 a->days(),          str(a->experiment()), str(a->variant_a()),
@@ -229,8 +230,9 @@ flatbuffers::Offset<fbs::Task> build_task(flatbuffers::FlatBufferBuilder& b, con
   const auto text = opt(b, t.text);
   const auto intent = opt(b, t.intent);
   const auto role = opt(b, t.role);
+  const auto token = opt(b, t.token);
   return fbs::CreateTask(b, task_id, type, target, t.priority, conversation, by, text, intent, role,
-                         pb.type, pb.value);
+                         pb.type, pb.value, token);
 }
 
 void emit_task(context& ctx, std::string_view key, const task_spec& t,

@@ -89,6 +89,9 @@ struct task_spec {
   std::string intent; ///< as understood
   std::string role;   ///< of the requester
   task_params params;
+  /// The requester's identity token (see actors/identity.hpp): the agent that does the task
+  /// is told by the runtime whether it proves `requested_by` and `role`.
+  std::string token;
 };
 
 /// A task type and the agent kind that does it.

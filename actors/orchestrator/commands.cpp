@@ -24,6 +24,24 @@ std::string normalized_role(std::string_view r) {
 
 } // namespace
 
+std::string orchestrator_agent::acting_role(const std::vector<std::string>& verified,
+                                            const std::string& asked) const {
+  // The runtime has checked that an asked role is one of the token's.
+  if (!asked.empty() || verified.empty()) return asked;
+  // Without one, the verified role with the most permissions (ties: the first by name).
+  std::string best = verified.front();
+  std::size_t most = 0;
+  for (const auto& r : verified) {
+    const auto it = cfg_.permissions.find(r);
+    const std::size_t n = it == cfg_.permissions.end() ? 0 : it->second.size();
+    if (n > most) {
+      most = n;
+      best = r;
+    }
+  }
+  return best;
+}
+
 // --- commands ------------------------------------------------------------------------------
 
 void orchestrator_agent::on_command(const fbs::Envelope& event, const fbs::Command& cmd,
@@ -38,6 +56,25 @@ void orchestrator_agent::on_command(const fbs::Envelope& event, const fbs::Comma
   info.principal = std::string(view(event.principal()));
   info.role = normalized_role(view(cmd.role()));
   info.text = std::string(view(cmd.text()));
+  info.token = std::string(view(cmd.token()));
+
+  // Who asks is what the runtime verified, never what the command claims. An unproven
+  // command changes nothing: it is refused, for auditors too, before any conversation state.
+  const actors::identity& who = ctx.identity();
+  if (who.status == actors::identity_status::refused) {
+    ++state_.refusals;
+    const std::string reason = "identity not proven: " + who.reason;
+    emit_access_audit(ctx, info.conversation_id, info.correlation, info.principal, info.role,
+                      "command", false, reason);
+    reply(ctx, info, "Refused: " + reason + ".", fbs::ReplyStatus::refused, "", 0.0,
+          {{"reason", reason}});
+    return;
+  }
+  if (who.usable()) {
+    info.principal = who.principal;
+    if (who.status == actors::identity_status::verified)
+      info.role = acting_role(who.roles, info.role);
+  }
 
   auto [it, created] = state_.conversations.try_emplace(info.conversation_id);
   conversation& conv = it->second;

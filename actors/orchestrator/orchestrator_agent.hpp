@@ -39,9 +39,14 @@ private:
     std::string principal;
     std::string role;
     std::string text;
+    std::string token; ///< the command's identity token, passed on to the tasks it starts
   };
 
   void on_command(const fbs::Envelope& event, const fbs::Command& cmd, context& ctx);
+  /// The role a verified principal acts in: the one the command asked for, else the token's
+  /// role with the most permissions.
+  [[nodiscard]] std::string acting_role(const std::vector<std::string>& verified,
+                                        const std::string& asked) const;
   void on_task_outcome(const fbs::TaskOutcome& outcome, context& ctx);
   void on_effect_result(const fbs::EffectResult& result, context& ctx);
   void expire(context& ctx);

@@ -72,6 +72,7 @@ std::pair<std::string, std::string> orchestrator_agent::route(const command_info
   task.text = cmd.text;
   task.intent = m.intent;
   task.role = cmd.role;
+  task.token = cmd.token;
   task.params = task_params_of(target.task_type, slots);
   emit_task(ctx, cmd.conversation_id, cmd.correlation, task);
 

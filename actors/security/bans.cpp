@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "actors/kit/access.hpp"
 #include "actors/security/detection.hpp"
 #include "actors/security/security_agent.hpp"
 #include "actors/security/signatures.hpp"
@@ -81,6 +82,18 @@ void security_agent::end_proposal(subject_record& rec, const std::string& subjec
   unblock_due_.erase({rec.blocked_until_ms, subject});
   rec.blocked_until_ms = 0;
   emit_block(subject, "unblock", 0, now, rec.incident_id, "ban not approved; block over", ctx);
+}
+
+bool security_agent::approver_allowed(std::string_view subject, std::string_view claimed,
+                                      context& ctx) {
+  const auto it = state_.subjects.find(std::string(subject));
+  // An answer to nothing pending is ignored without a record, as before.
+  if (it == state_.subjects.end() || it->second.ban != ban_status::proposed) return false;
+  const auto verdict = kit::check_approval(ctx.identity(), claimed, cfg_.ban_approver_roles);
+  if (verdict.allowed) return true;
+  kit::emit_access_audit(ctx, subject, verdict.principal, "", "security.permanent_ban", false,
+                         verdict.reason);
+  return false;
 }
 
 void security_agent::on_ban_answer(std::string_view subject, bool approved,

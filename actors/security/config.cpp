@@ -10,6 +10,7 @@ void read_config(kit::settings_reader& r, security_config& c) {
   // The partition count only scales the absolute DDoS floors; one partition is the
   // conservative reading.
   c.partitions = r.get_integer<std::uint32_t>("partitions", c.partitions, 1);
+  c.ban_approver_roles = r.get_list("ban_approver_roles", c.ban_approver_roles);
 }
 
 } // namespace

@@ -69,6 +69,9 @@ struct security_config {
   std::int64_t offense_window_ms = 24 * 3'600'000; ///< offenses older than this are forgotten
   /// A proposed ban nobody approves within this long is rejected (and the block lapses).
   std::int64_t ban_approval_timeout_ms = 72 * 3'600'000;
+  /// Roles whose verified holders may approve a permanent ban (setting
+  /// "security.ban_approver_roles", comma-separated).
+  std::vector<std::string> ban_approver_roles{"admin", "security"};
 
   // Signatures.
   std::uint32_t max_param_bytes = 4'096; ///< a parameter is inspected up to this length

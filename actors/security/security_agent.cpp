@@ -31,7 +31,8 @@ void security_agent::on_event(const fbs::Envelope& event, context& ctx) {
       const auto& a = *event.payload_as_BanApproval();
       const std::string_view approver =
           view(a.approver()).empty() ? view(event.principal()) : view(a.approver());
-      on_ban_answer(view(a.subject()), a.approved(), approver, view(a.reason()), ctx);
+      if (approver_allowed(view(a.subject()), approver, ctx))
+        on_ban_answer(view(a.subject()), a.approved(), approver, view(a.reason()), ctx);
       break;
     }
     case fbs::Payload::Feedback: {
@@ -41,7 +42,8 @@ void security_agent::on_event(const fbs::Envelope& event, context& ctx) {
           f.value() >= 0.5 || view(f.label()) == "approved" || view(f.label()) == "approve";
       const std::string_view approver =
           view(f.user_ref()).empty() ? view(event.principal()) : view(f.user_ref());
-      on_ban_answer(view(f.target_id()), approved, approver, view(f.label()), ctx);
+      if (approver_allowed(view(f.target_id()), approver, ctx))
+        on_ban_answer(view(f.target_id()), approved, approver, view(f.label()), ctx);
       break;
     }
     default:

@@ -33,6 +33,10 @@ private:
   struct detection;
 
   void on_request(const fbs::RequestSummary& r, context& ctx);
+  /// Whether the answer to a proposed ban comes from a principal the runtime verified holding
+  /// an approving role; if not, an AccessAudit refusal is emitted and the answer ignored.
+  [[nodiscard]] bool approver_allowed(std::string_view subject, std::string_view claimed,
+                                      context& ctx);
   void on_ban_answer(std::string_view subject, bool approved, std::string_view approver,
                      std::string_view reason, context& ctx);
 
