@@ -130,7 +130,8 @@ orchestrator_agent::confirm_pending(const command_info& cmd, conversation& conv,
           {{"reason", reason}, {"awaiting_principal", p.principal}});
     return {std::string(confirm_intent), "refused"};
   }
-  if (ctx.event_time_ms() > p.expires_ms) {
+  // Event time, as every deadline: the highest seen on any input, this command's included.
+  if (state_.watermark_ms > p.expires_ms) {
     const std::string ttl = duration_text(cfg_.confirm_ttl_ms);
     conv.confirmation.reset();
     reply(ctx, cmd,

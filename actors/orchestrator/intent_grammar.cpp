@@ -17,11 +17,11 @@ std::size_t word_count(const tokens& t) {
 // --- negation and questions ------------------------------------------------------------------
 
 /// Words that say not to: "do not", "don't", "never", "no deploy", "stop", "cancel", ...
-const words negation_words = {"not",       "dont",   "never",  "no",     "stop",    "cancel",
-                              "cancelled", "abort",  "halt",   "avoid",  "refrain", "dont",
-                              "shouldnt",  "mustnt", "wont",   "cant",   "cannot",  "nobody",
-                              "postpone",  "pause",  "freeze", "block",  "prevent", "forbid",
-                              "donot",     "dnot",   "nver",   "neither"};
+const words negation_words = {"not",       "dont",   "never",  "no",      "stop",    "cancel",
+                              "cancelled", "abort",  "halt",   "avoid",   "refrain", "shouldnt",
+                              "mustnt",    "wont",   "cant",   "cannot",  "nobody",  "postpone",
+                              "pause",     "freeze", "block",  "prevent", "forbid",  "donot",
+                              "dnot",      "nver",   "neither"};
 
 /// Words after a negation that make it none: "don't forget to deploy", "not only".
 const words negation_undone = {"forget", "only", "hesitate", "wait"};
