@@ -88,10 +88,13 @@ std::pair<std::string, std::string> orchestrator_agent::handle(const command_inf
     reply(ctx, cmd, "The command has no text to act on.", fbs::ReplyStatus::failed, "", 0.0);
     return {"", "failed"};
   }
-  // A risky command waiting: a yes runs it, a no drops it, any other command replaces it.
+  // A risky command waiting: a yes runs it, a no drops it, any other command replaces it. A
+  // yes that names an action of its own ("Yes, but deploy to staging instead") is that other
+  // command: it must never run the waiting one.
   std::string replaced;
   if (conv.confirmation) {
-    if (is_confirmation(t)) return confirm_pending(cmd, conv, ctx);
+    if (is_confirmation(t) && parse_command(cmd.text).confidence < cfg_.min_confidence)
+      return confirm_pending(cmd, conv, ctx);
     if (is_decline(t)) return cancel_pending(cmd, conv, ctx);
     intent_match waiting;
     waiting.intent = conv.confirmation->intent;

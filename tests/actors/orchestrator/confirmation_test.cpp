@@ -168,6 +168,19 @@ BOOST_AUTO_TEST_CASE(a_new_command_replaces_the_waiting_one) {
   BOOST_TEST(tasks(late_yes).empty());
 }
 
+BOOST_AUTO_TEST_CASE(a_yes_that_names_another_action_is_that_action) {
+  harness h;
+  events ev;
+  (void)h.feed(ev.command(at_s(0), "c", "admin", deploy_text, "user:root"));
+  const auto& out = h.feed(ev.command(at_s(1), "c", "admin",
+                                      "Yes, but deploy checkout to staging instead", "user:root"));
+  BOOST_TEST(nothing_emitted_but_replies(out));
+  BOOST_TEST(status_text(replies(out).at(0)->status()) == "needs_confirmation");
+  const auto& p = h.agent.state().conversations.at("c").confirmation;
+  BOOST_TEST_REQUIRE(p.has_value());
+  BOOST_TEST(p->slots.at("environment") == "staging");
+}
+
 BOOST_AUTO_TEST_CASE(unhandled_risky_intents_are_answered_after_confirmation) {
   harness h;
   events ev;
