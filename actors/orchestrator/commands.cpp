@@ -22,6 +22,13 @@ std::string normalized_role(std::string_view r) {
   return s;
 }
 
+/// The principal a command is issued by: the one place it is read, so that every check made
+/// on it (role refusals, who may confirm a risky command) follows when it becomes the verified
+/// principal of a signed command.
+std::string command_principal(const fbs::Envelope& event) {
+  return std::string(view(event.principal()));
+}
+
 } // namespace
 
 std::string orchestrator_agent::acting_role(const std::vector<std::string>& verified,
@@ -53,7 +60,7 @@ void orchestrator_agent::on_command(const fbs::Envelope& event, const fbs::Comma
   if (info.conversation_id.empty()) info.conversation_id = info.command_id;
   info.correlation = std::string(view(event.correlation_id()));
   if (info.correlation.empty()) info.correlation = info.conversation_id;
-  info.principal = std::string(view(event.principal()));
+  info.principal = command_principal(event);
   info.role = normalized_role(view(cmd.role()));
   info.text = std::string(view(cmd.text()));
   info.token = std::string(view(cmd.token()));
@@ -118,6 +125,20 @@ std::pair<std::string, std::string> orchestrator_agent::handle(const command_inf
     reply(ctx, cmd, "The command has no text to act on.", fbs::ReplyStatus::failed, "", 0.0);
     return {"", "failed"};
   }
+  // A risky command waiting: a yes runs it, a no drops it, any other command replaces it. A
+  // yes that names an action of its own ("Yes, but deploy to staging instead") is that other
+  // command: it must never run the waiting one.
+  std::string replaced;
+  if (conv.confirmation) {
+    if (is_confirmation(t) && parse_command(cmd.text).confidence < cfg_.min_confidence)
+      return confirm_pending(cmd, conv, ctx);
+    if (is_decline(t)) return cancel_pending(cmd, conv, ctx);
+    intent_match waiting;
+    waiting.intent = conv.confirmation->intent;
+    waiting.slots = conv.confirmation->slots;
+    replaced = action_text(waiting);
+    conv.confirmation.reset();
+  }
   if (conv.draft.active) {
     if (is_confirmation(t)) return confirm_course(cmd, conv, t, ctx);
     if (is_decline(t)) {
@@ -131,10 +152,11 @@ std::pair<std::string, std::string> orchestrator_agent::handle(const command_inf
     }
   }
 
-  intent_match m = parse_intent(t);
+  intent_match m = parse_command(cmd.text);
   if (m.confidence < cfg_.min_confidence) {
     m.intent = std::string(unknown_intent);
     m.slots.clear();
+    m.kind = command_kind::positive;
   }
   const bool understood = m.intent != unknown_intent;
 
@@ -145,9 +167,21 @@ std::pair<std::string, std::string> orchestrator_agent::handle(const command_inf
     return {std::string(confirm_intent), "answered"};
   }
 
+  // Saying not to do something does nothing, whoever says it.
+  if (m.kind == command_kind::negated) return decline_action(cmd, m, ctx);
   if (!role_allows(cfg_.permissions, cmd.role, m.intent)) return refuse(cmd, m, ctx);
+  // A question about an action is no request for it (a deploy's has an intent of its own).
+  if (m.kind != command_kind::positive && m.intent != deploy_status_intent)
+    return decline_action(cmd, m, ctx);
   if (m.intent == course_intent) return open_course(cmd, conv, m, ctx);
-  if (cfg_.routes.count(m.intent) != 0) return route(cmd, m, is_urgent(t), ctx);
+  if (const auto r = cfg_.routes.find(m.intent); r != cfg_.routes.end()) {
+    slot_map full = m.slots;
+    for (const auto& [k, v] : r->second.defaults)
+      full.emplace(k, v);
+    if (is_risky(cfg_.risky_intents, m.intent, full))
+      return ask_confirmation(cmd, conv, m, is_urgent(t), replaced, ctx);
+    return route(cmd, m, is_urgent(t), ctx);
+  }
   return ask_language_model(cmd, conv, m, ctx);
 }
 

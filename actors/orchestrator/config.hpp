@@ -30,6 +30,9 @@ struct intent_route {
   std::string doing;
   /// Slot values used when the command does not say ("period" -> "today").
   std::map<std::string, std::string> defaults;
+  /// The action in a few words, for confirmations and refusals ("deploy {change} to
+  /// {environment}"); empty for read-only intents.
+  std::string action;
 };
 
 /// The routing table: every intent the grammar knows, and its route.
@@ -41,6 +44,18 @@ using permission_table = std::map<std::string, std::vector<std::string>>;
 
 /// Roles and what they may ask for.
 [[nodiscard]] permission_table default_permissions();
+
+/// An intent that runs only after its requester confirms it, optionally only in one
+/// environment: "operations.scale_down@production" is risky when the command names production
+/// or no environment at all.
+struct risky_intent {
+  std::string intent;
+  std::string environment; ///< "" = in every environment
+};
+
+/// The risky intents by default: deploys, rollbacks, bans, scaling production down, data
+/// deletion.
+[[nodiscard]] std::vector<risky_intent> default_risky_intents();
 
 /// Configuration of the Orchestrator agent.
 struct orchestrator_config {
@@ -61,6 +76,11 @@ struct orchestrator_config {
   std::int64_t conversation_ttl_ms = 24 * 3'600'000; ///< idle conversations expire after this
   std::int64_t draft_ttl_ms = 30 * 60'000;           ///< an unconfirmed course draft lapses
   std::int64_t sweep_interval_ms = 60'000; ///< how often (event time) conversations are swept
+
+  /// Intents that wait for a "yes" from the same principal in the same conversation.
+  std::vector<risky_intent> risky_intents = default_risky_intents();
+  /// A risky command not confirmed by then (event time) is dropped; a late "yes" does nothing.
+  std::int64_t confirm_ttl_ms = 5 * 60'000;
 };
 
 /// Name of the agent kind: the prefix of its settings ("<kind>.<name>") and the emitter name
@@ -72,11 +92,18 @@ inline constexpr std::string_view kind_name = "orchestrator";
 ///                                        an empty value takes every right away)
 ///   "orchestrator.task_timeout_ms", "orchestrator.effect_timeout_ms" = positive integers
 ///   "orchestrator.min_confidence" = a number in [0, 1]
+///   "orchestrator.risky_intents" = "development.deploy, operations.scale_down@production"
+///                                  (replaces the list; each an intent of the routing table)
+///   "orchestrator.confirm_ttl_ms" = a positive integer
 /// Values that do not parse leave the default in place (`check_settings` reports them).
 [[nodiscard]] orchestrator_config config_from_settings(const agent_settings& settings);
 
 /// Bad values and unknown keys among the "orchestrator." settings; empty when they are fine.
 [[nodiscard]] std::vector<std::string> check_settings(const agent_settings& settings);
+
+/// Whether `intent` with `slots` (after the route's defaults) must be confirmed first.
+[[nodiscard]] bool is_risky(const std::vector<risky_intent>& risky, std::string_view intent,
+                            const std::map<std::string, std::string>& slots);
 
 /// Whether `role` may issue `intent` under `permissions`.
 [[nodiscard]] bool role_allows(const permission_table& permissions, std::string_view role,

@@ -23,15 +23,32 @@ inline constexpr std::string_view unknown_intent = "general.ask";
 /// Slots filled from a command ("topic" -> "AI", "environment" -> "production").
 using slot_map = std::map<std::string, std::string>;
 
+/// How a command speaks of the action its intent names.
+enum class command_kind {
+  positive, ///< asks for it ("Deploy web to production", "Can you deploy web?")
+  negated,  ///< says not to ("Do not deploy to production", "No deploy today")
+  question, ///< asks about it ("Did yesterday's deploy break anything?")
+  status,   ///< asks for its state ("Show me the deployment status")
+};
+
+/// "positive", "negated", "question", "status".
+[[nodiscard]] std::string_view command_kind_name(command_kind k);
+
 /// What the grammar understood of one command.
 struct intent_match {
   std::string intent = std::string(unknown_intent); ///< "analytics.active_users", ...
   double confidence = 0.0;                          ///< 0..1
   slot_map slots;
+  /// Only action intents (a deploy, a rollback, a course, ...) are ever other than positive; a
+  /// question or status request about a deploy becomes `development.deploy_status`.
+  command_kind kind = command_kind::positive;
 };
 
-/// Classifies a command and fills its slots.
-[[nodiscard]] intent_match parse_intent(const tokens& t);
+/// Classifies a command and fills its slots; `question_mark` says the text ends in "?".
+[[nodiscard]] intent_match parse_intent(const tokens& t, bool question_mark = false);
+
+/// Tokenizes `text` and classifies it, a trailing "?" included.
+[[nodiscard]] intent_match parse_command(std::string_view text);
 
 /// Every intent the grammar can produce (besides `unknown_intent`), in rule order.
 [[nodiscard]] std::vector<std::string> grammar_intents();

@@ -53,6 +53,14 @@ std::string phrase_until(const tokens& t, std::size_t i, const words& stops, std
 const std::vector<rule>& rules() {
   static const std::vector<rule> all = [] {
     const auto how = phrases(how_words);
+    const auto rollback_words =
+        phrases({"roll back", "rolled back", "rolling back", "rollback", "rollbacks", "revert",
+                 "reverted", "reverting", "rolback", "roll it back", "undo the deploy",
+                 "undo the release", "downgrade", "downgraded"});
+    // Words of a feature, so "Add a ban button" or "Add a delete account option" is a feature.
+    const auto feature_things =
+        phrases({"button", "toggle", "option", "feature", "page", "screen", "endpoint", "menu",
+                 "setting", "settings", "form", "test", "tests", "widget", "tab", "field"});
     std::vector<rule> r;
     r.push_back({"support.how_to",
                  0.8,
@@ -64,8 +72,9 @@ const std::vector<rule>& rules() {
     r.push_back({"analytics.active_users",
                  0.8,
                  {phrases({"active users", "active user", "daily active", "weekly active",
-                           "monthly active", "dau", "wau", "mau", "users active", "how many users",
-                           "user count", "number of users", "active accounts"})},
+                           "monthly active", "dau", "wau", "mau", "users active", "actve users",
+                           "actve user", "activ users", "active usres", "active usrs",
+                           "how many users", "user count", "number of users", "active accounts"})},
                  phrases({"show", "today", "todays", "count", "how many", "number", "yesterday",
                           "week", "month", "report"}),
                  how,
@@ -81,28 +90,57 @@ const std::vector<rule>& rules() {
                  &fill_diagnose});
     r.push_back({"development.deploy",
                  0.8,
-                 {phrases({"deploy", "deploying", "deployment", "redeploy", "release", "ship",
-                           "roll out", "rollout", "push to production", "go live"})},
+                 {phrases({"deploy",
+                           "deploying",
+                           "deployed",
+                           "deploys",
+                           "deployment",
+                           "deployments",
+                           "redeploy",
+                           "redeployed",
+                           "release",
+                           "released",
+                           "ship",
+                           "shipped",
+                           "shipping",
+                           "roll out",
+                           "rolled out",
+                           "rollout",
+                           "push to production",
+                           "go live",
+                           "deplyo",
+                           "dpeloy",
+                           "deply",
+                           "depoly",
+                           "delpoy",
+                           "deplpy",
+                           "deploymnet",
+                           "deployement"})},
                  phrases({"production", "prod", "staging", "live", "feature", "version", "build"}),
-                 how,
-                 &fill_deploy});
+                 concat(how, rollback_words),
+                 &fill_deploy,
+                 true});
     r.push_back({"content.create_course",
                  0.8,
-                 {phrases({"course", "courses", "curriculum", "learning path"}),
+                 {phrases({"course", "courses", "curriculum", "learning path", "cours", "coruse",
+                           "corse", "cuorse"}),
                   phrases({"create", "make", "build", "design", "generate", "new", "write", "start",
-                           "prepare", "set up", "draft", "develop"})},
+                           "prepare", "set up", "draft", "develop", "created", "made", "built",
+                           "designed", "written", "creat", "craete"})},
                  concat(phrases({"about", "on", "lessons", "modules"}), phrases(quiz_words)),
                  how,
-                 &fill_course});
+                 &fill_course,
+                 true});
     r.push_back({"support.payment_issue",
                  0.75,
-                 {phrases({"payment", "payments", "paid", "pay", "charge", "charged", "charges",
-                           "refund", "refunds", "billing", "bill", "invoice", "card",
-                           "subscription", "transaction", "purchase", "purchased"})},
+                 {phrases({"payment", "payments",     "paymnet",     "paymet",   "payemnt",
+                           "paid",    "pay",          "charge",      "charged",  "charges",
+                           "refund",  "refunds",      "billing",     "bill",     "invoice",
+                           "card",    "subscription", "transaction", "purchase", "purchased"})},
                  phrases({"didnt go through", "did not go through", "not go through", "failed",
                           "declined", "rejected", "twice", "double", "missing", "wrong", "problem",
                           "issue", "error", "cant", "cannot", "stuck", "my"}),
-                 how,
+                 concat(how, phrases({"debug", "bug", "bugs"})),
                  &fill_payment});
     r.push_back(
         {"development.feature_request",
@@ -116,28 +154,79 @@ const std::vector<rule>& rules() {
          concat(how,
                 concat(phrases({"course", "courses", "test", "tests", "testing", "bug", "bugs"}),
                        phrases(quiz_words))),
-         &fill_feature});
+         &fill_feature,
+         true});
     r.push_back({"development.bug_fix",
                  0.8,
                  {phrases({"bug", "bugs", "crash", "crashes", "crashing", "broken", "not working",
                            "doesnt work", "does not work", "defect", "regression", "glitch"})},
                  phrases({"fix", "repair", "debug", "resolve", "patch", "investigate"}),
                  how,
-                 &fill_bug});
+                 &fill_bug,
+                 true});
     r.push_back({"development.bug_fix",
                  0.65,
                  {phrases({"fix", "repair", "debug", "patch"})},
                  phrases({"issue", "problem", "error", "errors"}),
                  how,
-                 &fill_bug});
+                 &fill_bug,
+                 true});
+    r.push_back({"development.write_tests",
+                 0.8,
+                 {phrases({"test", "tests", "testing", "test coverage", "spec", "specs"}),
+                  phrases({"write", "add", "create", "generate", "cover", "increase", "improve",
+                           "need", "written", "wrote", "added", "created", "generated"})},
+                 phrases({"unit", "integration", "module", "coverage", "for"}),
+                 how,
+                 &fill_tests,
+                 true});
+    r.push_back({"development.rollback",
+                 0.85,
+                 {concat(rollback_words, phrases({"roll"}))},
+                 phrases({"deploy", "deployment", "release", "version", "previous", "last",
+                          "production", "prod", "back"}),
+                 concat(how, phrases({"roll out", "rolled out", "rolling out", "rollout"})),
+                 &fill_rollback,
+                 true});
     r.push_back(
-        {"development.write_tests",
+        {"security.ban",
          0.8,
-         {phrases({"test", "tests", "testing", "test coverage", "spec", "specs"}),
-          phrases({"write", "add", "create", "generate", "cover", "increase", "improve", "need"})},
-         phrases({"unit", "integration", "module", "coverage", "for"}),
-         how,
-         &fill_tests});
+         {phrases({"ban", "bans", "banned", "banning", "blacklist", "blocklist", "bna", "block ip",
+                   "block the ip", "block user", "block the user", "block address", "suspend user",
+                   "suspend the user", "suspend account", "suspend the account"})},
+         phrases({"user", "ip", "address", "account", "spammer"}),
+         concat(how, feature_things),
+         &fill_ban,
+         true});
+    const auto scale_words = phrases({"scale", "scaled", "scaling", "sacle", "downscale", "upscale",
+                                      "replicas", "instances", "pods"});
+    r.push_back({"operations.scale_down",
+                 0.8,
+                 {scale_words, phrases({"down", "scale in", "downscale", "reduce", "decrease",
+                                        "fewer", "shrink", "lower", "cut"})},
+                 phrases({"production", "prod", "replicas", "instances", "to"}),
+                 concat(how, feature_things),
+                 &fill_scale,
+                 true});
+    r.push_back({"operations.scale_up",
+                 0.8,
+                 {scale_words,
+                  phrases({"up", "scale out", "upscale", "increase", "more", "raise", "grow"})},
+                 phrases({"production", "prod", "replicas", "instances", "to"}),
+                 concat(how, feature_things),
+                 &fill_scale,
+                 true});
+    r.push_back({"data.delete",
+                 0.8,
+                 {phrases({"delete", "deleted", "deleting", "erase", "erased", "erasing", "wipe",
+                           "wiped", "purge", "purged", "remove", "removed", "destroy", "drop",
+                           "delte", "deleet", "earse"}),
+                  phrases({"data", "tenant", "tenants", "records", "personal data", "pii",
+                           "account data", "user data", "customer data", "gdpr"})},
+                 phrases({"all", "everything", "permanently", "user", "tenant", "gdpr"}),
+                 concat(how, feature_things),
+                 &fill_delete,
+                 true});
     return r;
   }();
   return all;

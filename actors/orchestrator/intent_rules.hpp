@@ -25,6 +25,9 @@ struct rule {
   std::vector<phrase> boosts;
   std::vector<phrase> vetoes;
   slot_filler fill = nullptr;
+  /// An action (it changes something): a negation cancels it, a question or a status request
+  /// about it asks for no action. Read-only intents ("Why is the server slow?") are not.
+  bool action = false;
 };
 
 /// Every rule of the grammar, in order.
@@ -64,5 +67,9 @@ void fill_payment(const tokens& t, slot_map& s);
 void fill_feature(const tokens& t, slot_map& s);
 void fill_bug(const tokens& t, slot_map& s);
 void fill_tests(const tokens& t, slot_map& s);
+void fill_rollback(const tokens& t, slot_map& s);
+void fill_ban(const tokens& t, slot_map& s);
+void fill_scale(const tokens& t, slot_map& s);
+void fill_delete(const tokens& t, slot_map& s);
 
 } // namespace aetherial::actors::orchestrator

@@ -62,6 +62,24 @@ private:
   std::pair<std::string, std::string> ask_language_model(const command_info& cmd,
                                                          const conversation& conv,
                                                          const intent_match& m, context& ctx);
+  /// Answers a negated command, or a question about an action: nothing is done.
+  std::pair<std::string, std::string> decline_action(const command_info& cmd, const intent_match& m,
+                                                     context& ctx);
+  /// Keeps a risky command waiting and asks its requester to confirm it.
+  std::pair<std::string, std::string> ask_confirmation(const command_info& cmd, conversation& conv,
+                                                       const intent_match& m, bool urgent,
+                                                       const std::string& replaced, context& ctx);
+  /// A "yes" to the waiting command: runs it if the same principal says it in time.
+  std::pair<std::string, std::string> confirm_pending(const command_info& cmd, conversation& conv,
+                                                      context& ctx);
+  /// A "no" to the waiting command: drops it.
+  std::pair<std::string, std::string> cancel_pending(const command_info& cmd, conversation& conv,
+                                                     context& ctx);
+  /// An intent no capable agent does: answered with what was (not) done.
+  std::pair<std::string, std::string> unhandled(const command_info& cmd, const intent_match& m,
+                                                const intent_route& r, context& ctx);
+  /// The action of `m` in words ("deploy new feature to production").
+  std::string action_text(const intent_match& m) const;
   std::pair<std::string, std::string> open_course(const command_info& cmd, conversation& conv,
                                                   const intent_match& m, context& ctx);
   std::pair<std::string, std::string> continue_course(const command_info& cmd, conversation& conv,

@@ -23,6 +23,54 @@ bool is_commit_like(const std::string& w) {
   return digit;
 }
 
+/// The environment named: "production" for "prod" or "live", "staging", ...; "dev" or "test"
+/// only after "to", "into", "on" or "in".
+void fill_environment(const tokens& t, slot_map& s) {
+  const std::vector<std::pair<std::string_view, words>> envs = {
+      {"production", {"production", "prod", "live", "prodution", "porduction", "productoin"}},
+      {"staging", {"staging", "stage"}},
+      {"qa", {"qa"}},
+      {"canary", {"canary"}},
+      {"sandbox", {"sandbox"}},
+  };
+  for (const auto& [env, ws] : envs)
+    if (find_word(t, ws) != std::string::npos) {
+      s["environment"] = std::string(env);
+      return;
+    }
+  const auto to = find_word(t, {"to", "into", "on", "in"});
+  if (to != std::string::npos && to + 1 < t.size() &&
+      one_of(t[to + 1].norm, {"dev", "development", "test", "testing"}))
+    s["environment"] = t[to + 1].norm == "dev" || t[to + 1].norm == "development" ? "dev" : "test";
+}
+
+/// Words that are never the name of a service or a target.
+const words not_a_name = {"the",  "a",       "an",         "my",         "our",     "this",
+                          "that", "last",    "latest",     "previous",   "recent",  "current",
+                          "it",   "to",      "of",         "for",        "in",      "on",
+                          "from", "deploy",  "deployment", "release",    "version", "back",
+                          "all",  "service", "production", "prod",       "staging", "down",
+                          "up",   "please",  "now",        "everything", "and",     ","};
+
+/// The name after "of", "for" or "on" ("... of checkout"), or empty.
+std::string name_after(const tokens& t, const words& prepositions, std::size_t from = 0) {
+  for (auto p = find_word(t, prepositions, from); p != std::string::npos;
+       p = find_word(t, prepositions, p + 1)) {
+    const std::size_t n = skip_articles(t, p + 1);
+    if (n < t.size() && !one_of(t[n].norm, not_a_name) && !is_commit_like(t[n].norm))
+      return t[n].orig;
+  }
+  return {};
+}
+
+/// "acme's" -> "acme".
+std::string without_possessive(std::string w) {
+  for (std::string_view end : {"'s", "\xE2\x80\x99s", "'"})
+    if (w.size() > end.size() && w.compare(w.size() - end.size(), end.size(), end) == 0)
+      return w.substr(0, w.size() - end.size());
+  return w;
+}
+
 } // namespace
 
 void fill_how_to(const tokens& t, slot_map& s) {
@@ -68,25 +116,7 @@ void fill_diagnose(const tokens& t, slot_map& s) {
 }
 
 void fill_deploy(const tokens& t, slot_map& s) {
-  const std::vector<std::pair<std::string_view, words>> envs = {
-      {"production", {"production", "prod", "live"}},
-      {"staging", {"staging", "stage"}},
-      {"qa", {"qa"}},
-      {"canary", {"canary"}},
-      {"sandbox", {"sandbox"}},
-  };
-  for (const auto& [env, ws] : envs)
-    if (find_word(t, ws) != std::string::npos) {
-      s["environment"] = std::string(env);
-      break;
-    }
-  if (s.count("environment") == 0) {
-    const auto to = find_word(t, {"to", "into", "on"});
-    if (to != std::string::npos && to + 1 < t.size() &&
-        one_of(t[to + 1].norm, {"dev", "development", "test", "testing"}))
-      s["environment"] =
-          t[to + 1].norm == "dev" || t[to + 1].norm == "development" ? "dev" : "test";
-  }
+  fill_environment(t, s);
   // A commit: the word after "commit", or a word of 7 to 40 hex digits with a digit in it.
   std::size_t commit_at = std::string::npos;
   for (std::size_t i = 0; i < t.size(); ++i) {
@@ -216,6 +246,91 @@ void fill_bug(const tokens& t, slot_map& s) {
                                        {"bug", "bugs", "crash", "issue", "problem", "in", "on"});
     if (!c.empty()) s["component"] = c;
   }
+}
+
+void fill_rollback(const tokens& t, slot_map& s) {
+  fill_environment(t, s);
+  // "... to version 1.4.2", "... to v1.4", "... to commit 4f2a9c1", "... to the previous one".
+  if (find_word(t, {"previous", "prior", "last", "earlier", "old", "older"}) != std::string::npos)
+    s["version"] = "previous";
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    const std::string& w = t[i].norm;
+    const bool numbered = !w.empty() && (w[0] == 'v' ? w.size() > 1 && w[1] >= '0' && w[1] <= '9'
+                                                     : w[0] >= '0' && w[0] <= '9');
+    const bool after_word = i > 0 && one_of(t[i - 1].norm, {"version", "commit", "release"});
+    if ((after_word && !one_of(w, not_a_name)) || is_commit_like(w) ||
+        (numbered && w.find('.') != std::string::npos)) {
+      s["version"] = t[i].orig;
+      break;
+    }
+  }
+  // The service: "... of checkout", "roll checkout back", "revert payments to ...".
+  std::string service = name_after(t, {"of", "for", "on"});
+  if (service.empty()) {
+    const auto v = find_word(t, {"roll", "rollback", "revert", "undo", "downgrade", "rolback"});
+    if (v != std::string::npos) {
+      const std::size_t n = skip_articles(t, v + 1);
+      if (n < t.size() && !one_of(t[n].norm, not_a_name) && !is_commit_like(t[n].norm) &&
+          !one_of(t[n].norm, {"deploys", "deployments", "changes", "change", "build"}))
+        service = t[n].orig;
+    }
+  }
+  if (!service.empty()) s["service"] = service;
+}
+
+void fill_ban(const tokens& t, slot_map& s) {
+  const auto v =
+      find_word(t, {"ban", "bna", "banning", "blacklist", "blocklist", "block", "suspend"});
+  if (v == std::string::npos) return;
+  const std::string target =
+      phrase_until(t, skip_articles(t, v + 1), {"for", "because", "from", "since", "now"});
+  if (!target.empty()) s["target"] = target;
+}
+
+void fill_scale(const tokens& t, slot_map& s) {
+  fill_environment(t, s);
+  const auto v = find_word(t, {"scale", "scaled", "scaling", "sacle", "downscale", "upscale"});
+  if (v != std::string::npos) {
+    const std::size_t n = skip_articles(t, v + 1);
+    if (n < t.size() && !one_of(t[n].norm, not_a_name) &&
+        !one_of(t[n].norm, {"in", "out", "replicas", "instances", "pods"}))
+      s["service"] = t[n].orig;
+  }
+  if (s.count("service") == 0) {
+    const std::string named = name_after(t, {"of", "for"});
+    if (!named.empty()) s["service"] = named;
+  }
+  // "... to 2", "... to 2 replicas".
+  for (auto to = find_word(t, {"to"}); to != std::string::npos; to = find_word(t, {"to"}, to + 1))
+    if (to + 1 < t.size() && !t[to + 1].norm.empty() && t[to + 1].norm[0] >= '0' &&
+        t[to + 1].norm[0] <= '9') {
+      s["replicas"] = t[to + 1].orig;
+      break;
+    }
+}
+
+void fill_delete(const tokens& t, slot_map& s) {
+  const auto v = find_word(t, {"delete", "deleting", "erase", "erasing", "wipe", "purge", "remove",
+                               "destroy", "drop", "delte", "deleet", "earse"});
+  if (v == std::string::npos) return;
+  // "delete tenant acme's data", "erase user 42's data", "wipe all data of tenant acme".
+  const words stops = {"data",    "records", "pii", "personal", "account",     "from",
+                       "because", "for",     "of",  "now",      "permanently", "please"};
+  std::size_t i = skip_articles(t, v + 1);
+  while (i < t.size() && one_of(t[i].norm, {"all", "of", "the", "every", "any"}))
+    ++i;
+  std::size_t end = 0;
+  std::string target = phrase_until(t, i, stops, &end);
+  if (target.empty()) {
+    const auto p = find_word(t, {"of", "for", "from", "belonging"}, v + 1);
+    if (p != std::string::npos) {
+      std::size_t j = skip_articles(t, p + 1);
+      if (j < t.size() && t[j].norm == "to") j = skip_articles(t, j + 1);
+      target = phrase_until(t, j, {"because", "now", "permanently", "please", "from"});
+    }
+  }
+  target = without_possessive(target);
+  if (!target.empty()) s["target"] = target;
 }
 
 void fill_tests(const tokens& t, slot_map& s) {

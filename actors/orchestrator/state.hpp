@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,22 @@ struct turn {
 /// A course being agreed on before it is handed to the Content agent.
 using course_draft = stored::CourseDraftT;
 
+/// A risky command waiting for its requester to confirm it (schemas/state/orchestrator.fbs
+/// `PendingConfirmation`).
+struct pending_confirmation {
+  std::string intent;
+  double confidence = 0.0;
+  std::map<std::string, std::string> slots; ///< as understood, the route's defaults not included
+  std::string text;                         ///< the command as written
+  std::string principal;                    ///< only a "yes" from this principal runs it
+  std::string role;
+  std::string command_id; ///< event id of the command
+  std::string correlation;
+  bool urgent = false;
+  std::int64_t issued_ms = 0;
+  std::int64_t expires_ms = 0; ///< a "yes" after this event time finds it expired
+};
+
 /// One conversation, keyed by its conversation id.
 struct conversation {
   std::string principal; ///< of the latest command
@@ -38,6 +55,7 @@ struct conversation {
   std::uint64_t commands = 0;
   std::deque<turn> turns; ///< the latest max_turns turns, oldest first
   course_draft draft;
+  std::optional<pending_confirmation> confirmation; ///< at most one per conversation
 };
 
 /// A task handed to an agent and not yet answered.

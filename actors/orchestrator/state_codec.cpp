@@ -23,6 +23,10 @@ const auto conversation_fields = [](auto& c) {
 const auto turn_fields = [](auto& u) {
   return std::tie(u.command_id, u.time_ms, u.intent, u.text, u.outcome);
 };
+const auto confirmation_fields = [](auto& p) {
+  return std::tie(p.intent, p.confidence, p.text, p.principal, p.role, p.command_id, p.correlation,
+                  p.urgent, p.issued_ms, p.expires_ms);
+};
 const auto stats_fields = [](auto& r) { return std::tie(r.successes, r.failures); };
 const auto state_fields = [](auto& s) {
   return std::tie(s.watermark_ms, s.next_sweep_ms, s.events, s.commands, s.refusals);
@@ -33,6 +37,14 @@ std::unique_ptr<stored::ConversationT> to_stored(const conversation& c) {
   kit::copy_fields(*t, c, conversation_fields);
   t->turns = kit::to_tables<stored::TurnT>(c.turns, turn_fields);
   t->draft = std::make_unique<course_draft>(c.draft);
+  // Absent when nothing waits, so a conversation without one encodes as before it existed.
+  if (c.confirmation) {
+    auto p = std::make_unique<stored::PendingConfirmationT>();
+    kit::copy_fields(*p, *c.confirmation, confirmation_fields);
+    p->slots = kit::to_entries<stored::SlotEntryT>(
+        c.confirmation->slots, [](stored::SlotEntryT& e, const std::string& v) { e.value = v; });
+    t->confirmation = std::move(p);
+  }
   return t;
 }
 
@@ -40,6 +52,18 @@ bool from_stored(const stored::ConversationT& t, conversation& c) {
   kit::copy_fields(c, t, conversation_fields);
   if (!kit::from_tables(t.turns, c.turns, turn_fields) || !t.draft) return false;
   c.draft = *t.draft;
+  if (t.confirmation) {
+    pending_confirmation p;
+    kit::copy_fields(p, *t.confirmation, confirmation_fields);
+    if (!kit::from_entries(t.confirmation->slots, p.slots,
+                           [](const stored::SlotEntryT& e, std::string& v) {
+                             v = e.value;
+                             return true;
+                           }) ||
+        !unit(p.confidence) || p.expires_ms < p.issued_ms || p.intent.empty())
+      return false;
+    c.confirmation = std::move(p);
+  }
   return unit(c.draft.confidence) && c.last_ms >= c.started_ms;
 }
 

@@ -15,26 +15,6 @@ namespace aetherial::actors::orchestrator {
 
 namespace {
 
-/// `tmpl` with every "{name}" replaced by the slot's value.
-std::string render(const std::string& tmpl, const slot_map& slots) {
-  std::string out;
-  for (std::size_t i = 0; i < tmpl.size();) {
-    if (tmpl[i] == '{') {
-      const auto close = tmpl.find('}', i);
-      if (close != std::string::npos) {
-        const auto it = slots.find(tmpl.substr(i + 1, close - i - 1));
-        if (it != slots.end()) {
-          out += it->second;
-          i = close + 1;
-          continue;
-        }
-      }
-    }
-    out.push_back(tmpl[i++]);
-  }
-  return out;
-}
-
 std::string rate_text(const route_stats& s) {
   return fixed(success_rate(s)) + " (" + integer(s.successes) + " of " +
          integer(std::int64_t{s.successes} + s.failures) + " succeeded)";
@@ -52,8 +32,7 @@ std::pair<std::string, std::string> orchestrator_agent::route(const command_info
   r.options.clear();
   for (const auto& o : table.options)
     if (kit::can_do(o.agent, o.task_type)) r.options.push_back(o);
-  if (r.options.empty())
-    return ask_language_model(cmd, state_.conversations.at(cmd.conversation_id), m, ctx);
+  if (r.options.empty()) return unhandled(cmd, m, table, ctx);
   slot_map slots = m.slots;
   for (const auto& [k, v] : r.defaults)
     slots.emplace(k, v);

@@ -137,4 +137,30 @@ std::string joined(const std::vector<std::string>& items, std::string_view sep) 
   return s;
 }
 
+std::string render(const std::string& tmpl, const std::map<std::string, std::string>& values) {
+  std::string out;
+  for (std::size_t i = 0; i < tmpl.size();) {
+    const auto close = tmpl[i] == '{' ? tmpl.find('}', i) : std::string::npos;
+    if (close == std::string::npos) {
+      out.push_back(tmpl[i++]);
+      continue;
+    }
+    const std::string inner = tmpl.substr(i + 1, close - i - 1);
+    const auto dollar = inner.find('$');
+    if (dollar == std::string::npos) {
+      const auto it = values.find(inner);
+      out += it != values.end() ? it->second : tmpl.substr(i, close - i + 1);
+    } else {
+      std::size_t end = dollar + 1;
+      while (end < inner.size() && inner[end] != ' ')
+        ++end;
+      const auto it = values.find(inner.substr(dollar + 1, end - dollar - 1));
+      if (it != values.end() && !it->second.empty())
+        out += inner.substr(0, dollar) + it->second + inner.substr(end);
+    }
+    i = close + 1;
+  }
+  return out;
+}
+
 } // namespace aetherial::actors::orchestrator

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -55,6 +56,12 @@ using kit::integer;
 /// The items joined by `sep`.
 [[nodiscard]] std::string joined(const std::vector<std::string>& items,
                                  std::string_view sep = ", ");
+
+/// `tmpl` with every "{name}" replaced by the value of `name` in `values` (kept as written when
+/// it has none), and every optional part "{ of $name}" replaced by its text with "$name" as the
+/// value, or by nothing when `name` has no value.
+[[nodiscard]] std::string render(const std::string& tmpl,
+                                 const std::map<std::string, std::string>& values);
 
 /// "operations" -> "Operations".
 [[nodiscard]] std::string capitalized(std::string_view s);

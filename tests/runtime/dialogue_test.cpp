@@ -235,14 +235,31 @@ BOOST_AUTO_TEST_CASE(user_and_admin_dialogues) {
     BOOST_TEST(contains(lower(second.replies), "quiz"), second.output);
   }
   {
-    // A deploy that names no service is asked about, not deployed under another name.
-    const auto a = ask("Deploy the new feature to production", "admin", "", 8);
+    // Saying not to deploy, or asking about a deploy, deploys nothing.
+    const auto no = ask("Do not deploy to production", "admin", "", 8);
+    BOOST_TEST(no.code == 0, no.output);
+    BOOST_TEST(contains(no.replies, "Nothing was done"), no.output);
+    const auto status = ask("Did yesterday's deploy break anything?", "admin", "", 8);
+    BOOST_TEST(status.code == 0, status.output);
+    BOOST_TEST(contains(status.replies, "I have no deploy record"), status.output);
+  }
+  {
+    // A deploy waits for its requester's confirmation; one that names no service is then
+    // asked about, not deployed under another name.
+    const std::string conversation = "deploy-dialogue-1";
+    const auto asked = ask("Deploy the new feature to production", "admin", conversation, 8);
+    BOOST_TEST(asked.code == 0, asked.output);
+    BOOST_TEST(contains(asked.replies, "Please confirm"), asked.output);
+    const auto a = ask("yes", "admin", conversation, 8);
     BOOST_TEST(a.code == 3, a.output);
     BOOST_TEST(contains(a.replies, "I need the service it belongs to"), a.output);
   }
   {
     // Deploying waits for CI: the first answers say what is happening, plainly.
-    const auto a = ask("Deploy web to production", "admin", "", 8);
+    const std::string conversation = "deploy-dialogue-2";
+    const auto asked = ask("Deploy web to production", "admin", conversation, 8);
+    BOOST_TEST(asked.code == 0, asked.output);
+    const auto a = ask("confirm", "admin", conversation, 8);
     BOOST_TEST(a.code == 4, a.output);
     BOOST_TEST(contains(lower(a.replies), "running tests for web"), a.output);
   }

@@ -230,7 +230,15 @@ BOOST_AUTO_TEST_CASE(active_users_are_counted_for_the_period_asked) {
 
 BOOST_AUTO_TEST_CASE(a_deploy_names_its_service_or_is_asked_for_it) {
   platform p;
-  const auto seed = p.ask("Deploy the new feature to production", "admin", "c-deploy");
+  // A deploy is risky: nothing reaches Development until the requester confirms.
+  const auto asked = p.ask("Deploy the new feature to production", "admin", "c-deploy");
+  expect(sole(asked), "needs_confirmation",
+         "Please confirm: this will deploy new feature to production. On your confirmation it "
+         "goes to the Development agent (development.deploy) as a task. Nothing has been done "
+         "yet. Say \"yes\" or \"confirm\" within 5 min to go ahead, or \"no\" or \"cancel\" to "
+         "drop it.");
+  BOOST_TEST(from(asked, "development").empty());
+  const auto seed = p.ask("yes", "admin", "c-deploy");
   expect(only(seed, "development"), "refused",
          "To deploy new feature to production I need the service it belongs to: "
          "which one? Name it, and the commit if it is not the next build (for "
@@ -241,12 +249,32 @@ BOOST_AUTO_TEST_CASE(a_deploy_names_its_service_or_is_asked_for_it) {
          "not the next build (for example \"Deploy web commit 4f2a9c1 to production\").");
   BOOST_TEST(p.effects().empty()); // no service named "platform" was tested or deployed
 
-  const auto named = p.ask("Deploy web commit 4f2a9c1 to production", "admin", "c-deploy-2");
+  (void)p.ask("Deploy web commit 4f2a9c1 to production", "admin", "c-deploy-2");
+  BOOST_TEST(p.effects().empty());
+  const auto named = p.ask("confirm", "admin", "c-deploy-2");
   // The tests run in CI, an effect with no worker here: the agent says it is waiting.
   expect(only(named, "development"), "pending",
          "Running tests for web at commit 4f2a9c1 before deploying to production...");
   BOOST_TEST(final_answer(named).status == "pending");
   BOOST_TEST(p.effects() == std::vector<std::string>{"ci_pipeline"});
+}
+
+BOOST_AUTO_TEST_CASE(negations_and_questions_about_a_deploy_start_nothing) {
+  platform p;
+  const auto no = p.ask("Do not deploy to production", "admin", "c-no-deploy");
+  expect(sole(no), "answered",
+         "Understood as an instruction not to deploy the latest build to production. Nothing was "
+         "done and nothing was sent to any agent.");
+  for (const std::string text :
+       {"What is the status of the deployment?", "Show me the deployment status",
+        "Did yesterday's deploy break anything?"}) {
+    const auto rs = p.ask(text, "admin", "c-deploy-status");
+    BOOST_TEST_CONTEXT(text) {
+      BOOST_TEST(sole(rs).status == "no_data");
+      BOOST_TEST(sole(rs).text.rfind("I have no deploy record", 0) == 0u);
+    }
+  }
+  BOOST_TEST(p.effects().empty());
 }
 
 BOOST_AUTO_TEST_CASE(why_is_the_server_slow_is_answered_by_operations) {

@@ -137,6 +137,62 @@ BOOST_AUTO_TEST_CASE(dialogue_words) {
   BOOST_TEST(!is_urgent(tokenize("Fix the login bug")));
 }
 
+BOOST_AUTO_TEST_CASE(risky_intents_fill_their_slots) {
+  understood("roll back the last deploy of checkout", "development.rollback",
+             {{"service", "checkout"}, {"version", "previous"}});
+  understood("revert payments to the previous version", "development.rollback",
+             {{"service", "payments"}, {"version", "previous"}});
+  understood("Rollback web to version 1.4.2 in production", "development.rollback",
+             {{"service", "web"}, {"version", "1.4.2"}, {"environment", "production"}});
+  understood("ban user mallory", "security.ban", {{"target", "user mallory"}});
+  understood("ban ip 1.2.3.4", "security.ban", {{"target", "ip 1.2.3.4"}});
+  understood("scale web down to 2 in production", "operations.scale_down",
+             {{"service", "web"}, {"replicas", "2"}, {"environment", "production"}});
+  understood("scale web up to 5", "operations.scale_up",
+             {{"service", "web"}, {"replicas", "5"}, {"environment", "<none>"}});
+  understood("delete tenant acme's data", "data.delete", {{"target", "tenant acme"}});
+  understood("erase user 42's data", "data.delete", {{"target", "user 42"}});
+  understood("wipe all data of tenant globex", "data.delete", {{"target", "tenant globex"}});
+  // A feature about them is a feature.
+  understood("Add a ban button to the admin page", "development.feature_request");
+}
+
+BOOST_AUTO_TEST_CASE(negations_and_questions_are_told_from_requests) {
+  struct kind_case {
+    std::string text;
+    std::string intent;
+    command_kind kind;
+  };
+  const std::vector<kind_case> cases = {
+      {"Deploy web to production", "development.deploy", command_kind::positive},
+      {"Can you deploy web to production?", "development.deploy", command_kind::positive},
+      {"Don't forget to deploy web", "development.deploy", command_kind::positive},
+      {"No, deploy it to staging", "development.deploy", command_kind::positive},
+      {"Do not deploy to production", "development.deploy", command_kind::negated},
+      {"No deploy today", "development.deploy", command_kind::negated},
+      {"Stop the deploy", "development.deploy", command_kind::negated},
+      {"What is the status of the deployment?", "development.deploy_status", command_kind::status},
+      {"Show me the deployment status", "development.deploy_status", command_kind::status},
+      {"Did yesterday's deploy break anything?", "development.deploy_status",
+       command_kind::question},
+      {"Is the deploy done?", "development.deploy_status", command_kind::question},
+      {"Has web been deployed", "development.deploy_status", command_kind::question},
+      {"When was checkout deployed?", "development.deploy_status", command_kind::question},
+      {"How did the deploy go", "development.deploy_status", command_kind::question},
+      {"Never ban user alice", "security.ban", command_kind::negated},
+      {"Was the login bug fixed?", "development.bug_fix", command_kind::question},
+      {"Add a status page", "development.feature_request", command_kind::positive},
+      // Read-only intents are asked by asking.
+      {"Why is the server slow?", "operations.diagnose_latency", command_kind::positive},
+      {"My payment didn't go through", "support.payment_issue", command_kind::positive},
+  };
+  for (const auto& c : cases) {
+    const auto m = parse_command(c.text);
+    BOOST_TEST(m.intent == c.intent, c.text);
+    BOOST_TEST(command_kind_name(m.kind) == command_kind_name(c.kind), c.text);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(every_grammar_intent_has_a_route_and_an_owner_role) {
   const orchestrator_config cfg;
   for (const auto& intent : grammar_intents()) {

@@ -65,6 +65,17 @@ public:
 /// The Orchestrator agent and everything it emitted.
 using harness = agent_harness<orchestrator_agent, kind_name>;
 
+/// Sends a risky command and its requester's "yes" half a second later, and returns what the
+/// "yes" emitted (the command itself only asks for the confirmation).
+inline const std::vector<emitted>& confirmed(harness& h, events& ev, std::int64_t t,
+                                             const std::string& conversation,
+                                             const std::string& role, const std::string& text,
+                                             const std::string& principal = "user:alice",
+                                             const std::string& correlation = "") {
+  (void)h.feed(ev.command(t, conversation, role, text, principal, correlation));
+  return h.feed(ev.command(t + 500, conversation, role, "yes", principal, correlation));
+}
+
 /// The replies on aetherial.replies.
 inline std::vector<const fbs::Reply*> replies(const std::vector<emitted>& out) {
   return payloads<fbs::Reply>(out, output::replies);

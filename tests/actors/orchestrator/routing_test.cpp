@@ -82,9 +82,17 @@ BOOST_AUTO_TEST_CASE(seed_commands_become_prioritized_tasks_for_the_right_agent)
   int n = 0;
   for (const auto& c : seed_cases()) {
     const std::string conv = "conv-" + std::to_string(++n);
-    const std::string command_id = ev.next_id();
-    const auto& out =
-        h.feed(ev.command(at_s(n), conv, "admin", c.text, "user:root", "corr-" + conv));
+    std::string command_id = ev.next_id();
+    const std::vector<emitted>* sent =
+        &h.feed(ev.command(at_s(n), conv, "admin", c.text, "user:root", "corr-" + conv));
+    if (c.intent == "development.deploy") {
+      // A deploy is risky: it waits for its requester's yes, and the yes issues the task.
+      BOOST_TEST(tasks(*sent).empty());
+      BOOST_TEST(status_text(replies(*sent).at(0)->status()) == "needs_confirmation");
+      command_id = ev.next_id();
+      sent = &h.feed(ev.command(at_s(n) + 500, conv, "admin", "yes", "user:root", "corr-" + conv));
+    }
+    const auto& out = *sent;
     BOOST_TEST_CONTEXT(c.text) {
       // A task, the routing record, the pending reply: in that order.
       BOOST_TEST_REQUIRE(out.size() == 3u);
@@ -130,7 +138,7 @@ BOOST_AUTO_TEST_CASE(seed_commands_become_prioritized_tasks_for_the_right_agent)
       BOOST_TEST(h.agent.state().tasks.count("task-" + command_id) == 1u);
     }
   }
-  const auto deploy = str(replies(h.history[2]).at(0)->text());
+  const auto deploy = str(replies(h.history[3]).at(0)->text());
   BOOST_TEST(deploy.rfind("Running tests and the deploy gate before deploying new feature to "
                           "production: routed to the Development agent",
                           0) == 0,
@@ -230,8 +238,8 @@ BOOST_AUTO_TEST_CASE(refusal_names_the_reason_and_the_roles_that_may) {
 BOOST_AUTO_TEST_CASE(a_deploy_carries_the_service_and_commit_named) {
   harness h;
   events ev;
-  const auto& out = h.feed(
-      ev.command(at_s(1), "d-1", "admin", "Deploy web commit 4f2a9c1 to production", "user:root"));
+  const auto& out = confirmed(h, ev, at_s(1), "d-1", "admin",
+                              "Deploy web commit 4f2a9c1 to production", "user:root");
   const auto* task = tasks(out).at(0);
   const auto spec = kit::read_task(*task);
   const auto* p = std::get_if<kit::deploy_params>(&spec.params);
@@ -242,8 +250,8 @@ BOOST_AUTO_TEST_CASE(a_deploy_carries_the_service_and_commit_named) {
   BOOST_TEST(out[0].key == "web"); // the partition of the service's repo
 
   // "the checkout service", and a service named after the change.
-  const auto& named = h.feed(ev.command(
-      at_s(2), "d-2", "admin", "Deploy the new feature of the checkout service to staging"));
+  const auto& named = confirmed(h, ev, at_s(2), "d-2", "admin",
+                                "Deploy the new feature of the checkout service to staging");
   const auto named_params =
       kit::params_as<kit::deploy_params>(kit::read_task(*tasks(named).at(0)).params);
   BOOST_TEST(named_params.service == "checkout");
@@ -252,7 +260,7 @@ BOOST_AUTO_TEST_CASE(a_deploy_carries_the_service_and_commit_named) {
 
   // The seed command names neither: the task says so instead of naming a service.
   const auto& seed =
-      h.feed(ev.command(at_s(3), "d-3", "admin", "Deploy the new feature to production"));
+      confirmed(h, ev, at_s(3), "d-3", "admin", "Deploy the new feature to production");
   const auto seed_params =
       kit::params_as<kit::deploy_params>(kit::read_task(*tasks(seed).at(0)).params);
   BOOST_TEST(seed_params.service.empty());

@@ -1,0 +1,284 @@
+// Risky commands wait for a confirmation: the same principal's "yes" in time runs them,
+// another principal's is refused and audited, a late one finds them expired, "no" cancels,
+// a new command replaces them, and a waiting one survives a snapshot.
+#include <string>
+
+#include <boost/test/unit_test.hpp>
+
+#include "actors/orchestrator/state_codec.hpp"
+#include "tests/actors/kit/state_checks.hpp"
+#include "tests/actors/orchestrator/orchestrator_fixture.hpp"
+
+using namespace aetherial::actors::orchestrator::test;
+
+namespace {
+
+const std::string deploy_text = "Deploy web commit 4f2a9c1 to production";
+
+bool nothing_emitted_but_replies(const std::vector<emitted>& out) {
+  for (const auto& e : out)
+    if (e.to == output::tasks || e.to == output::effects) return false;
+  return true;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(confirmation)
+
+BOOST_AUTO_TEST_CASE(a_risky_command_waits_and_says_what_will_happen) {
+  harness h;
+  events ev;
+  const auto& out = h.feed(ev.command(at_s(0), "c", "admin", deploy_text, "user:root"));
+  BOOST_TEST(nothing_emitted_but_replies(out));
+  BOOST_TEST_REQUIRE(replies(out).size() == 1u);
+  const auto* r = replies(out).at(0);
+  BOOST_TEST(status_text(r->status()) == "needs_confirmation");
+  BOOST_TEST(str(r->intent()) == "development.deploy");
+  const std::string text = str(r->text());
+  BOOST_TEST(text.find("deploy the latest build of web to production at commit 4f2a9c1") !=
+                 std::string::npos,
+             text);
+  BOOST_TEST(text.find("\"yes\" or \"confirm\" within 5 min") != std::string::npos, text);
+  BOOST_TEST(text.find("\"no\" or \"cancel\"") != std::string::npos, text);
+  BOOST_TEST(as_map(r->details()).at("awaiting") == "confirmation");
+  BOOST_TEST(as_map(r->details()).at("expires_ms") == std::to_string(at_s(0) + 300'000));
+  const auto& conv = h.agent.state().conversations.at("c");
+  BOOST_TEST_REQUIRE(conv.confirmation.has_value());
+  BOOST_TEST(conv.confirmation->principal == "user:root");
+  BOOST_TEST(h.agent.state().tasks.empty());
+}
+
+BOOST_AUTO_TEST_CASE(the_same_principal_confirming_in_time_runs_it) {
+  harness h;
+  events ev;
+  (void)h.feed(ev.command(at_s(0), "c", "admin", deploy_text, "user:root"));
+  const std::string yes_id = ev.next_id();
+  const auto& out = h.feed(ev.command(at_s(60), "c", "admin", "yes", "user:root", "corr-yes"));
+  BOOST_TEST_REQUIRE(tasks(out).size() == 1u);
+  const auto* task = tasks(out).at(0);
+  BOOST_TEST(str(task->task_id()) == "task-" + yes_id);
+  BOOST_TEST(str(task->type()) == "development.deploy");
+  BOOST_TEST(str(task->requested_by()) == "user:root");
+  const auto params = params_of(*task);
+  BOOST_TEST(params.at("text") == deploy_text);
+  BOOST_TEST(params.at("service") == "web");
+  BOOST_TEST(params.at("commit") == "4f2a9c1");
+  BOOST_TEST(params.at("environment") == "production");
+  BOOST_TEST(status_text(replies(out).at(0)->status()) == "pending");
+  BOOST_TEST(str(envelope_of(out.back()).correlation_id()) == "corr-yes");
+  BOOST_TEST(!h.agent.state().conversations.at("c").confirmation.has_value());
+  // "confirm" works as well, and a second "yes" finds nothing waiting.
+  (void)h.feed(
+      ev.command(at_s(70), "c2", "admin", "Roll back the last deploy of checkout", "user:root"));
+  const auto& confirmed = h.feed(ev.command(at_s(71), "c2", "admin", "Confirm", "user:root"));
+  BOOST_TEST(tasks(confirmed).empty()); // no agent rolls back: answered, nothing faked
+  BOOST_TEST(status_text(replies(confirmed).at(0)->status()) == "refused");
+  BOOST_TEST(str(replies(confirmed).at(0)->text()).find("no agent carries out") !=
+             std::string::npos);
+  const auto& again = h.feed(ev.command(at_s(72), "c", "admin", "yes", "user:root"));
+  BOOST_TEST(tasks(again).empty());
+  BOOST_TEST(str(replies(again).at(0)->text()).find("Nothing in this conversation") !=
+             std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(another_principal_is_refused_with_an_audit) {
+  harness h;
+  events ev;
+  (void)h.feed(ev.command(at_s(0), "c", "admin", deploy_text, "user:root"));
+  const auto& out = h.feed(ev.command(at_s(1), "c", "admin", "yes", "user:mallory"));
+  BOOST_TEST(nothing_emitted_but_replies(out) == true);
+  BOOST_TEST(tasks(out).empty());
+  const auto audits = payloads<fbs::AccessAudit>(out, output::decisions);
+  BOOST_TEST_REQUIRE(audits.size() == 1u);
+  BOOST_TEST(str(audits[0]->principal()) == "user:mallory");
+  BOOST_TEST(str(audits[0]->action()) == "development.deploy");
+  BOOST_TEST(!audits[0]->allowed());
+  BOOST_TEST(str(audits[0]->reason()) ==
+             "only user:root, who asked for it, may confirm development.deploy");
+  const auto* r = replies(out).at(0);
+  BOOST_TEST(status_text(r->status()) == "refused");
+  BOOST_TEST(as_map(r->details()).at("reason") ==
+             "only user:root, who asked for it, may confirm development.deploy");
+  // The request still waits for its requester, who can confirm it.
+  const auto& mine = h.feed(ev.command(at_s(2), "c", "admin", "yes", "user:root"));
+  BOOST_TEST(tasks(mine).size() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(a_late_confirmation_finds_it_expired) {
+  harness h;
+  events ev;
+  (void)h.feed(ev.command(at_s(0), "c", "admin", deploy_text, "user:root"));
+  const auto& out = h.feed(ev.command(at_s(301), "c", "admin", "yes", "user:root"));
+  BOOST_TEST(nothing_emitted_but_replies(out));
+  const auto* r = replies(out).at(0);
+  BOOST_TEST(status_text(r->status()) == "failed");
+  BOOST_TEST(str(r->text()).find("expired") != std::string::npos);
+  BOOST_TEST(str(r->text()).find("nothing was done") != std::string::npos);
+  BOOST_TEST(!h.agent.state().conversations.at("c").confirmation.has_value());
+}
+
+BOOST_AUTO_TEST_CASE(the_time_limit_is_a_setting) {
+  harness h(config_from_settings({{"orchestrator.confirm_ttl_ms", "10000"}}));
+  events ev;
+  (void)h.feed(ev.command(at_s(0), "c", "admin", deploy_text, "user:root"));
+  const auto& late = h.feed(ev.command(at_s(11), "c", "admin", "yes", "user:root"));
+  BOOST_TEST(tasks(late).empty());
+  (void)h.feed(ev.command(at_s(20), "c", "admin", deploy_text, "user:root"));
+  const auto& in_time = h.feed(ev.command(at_s(29), "c", "admin", "yes", "user:root"));
+  BOOST_TEST(tasks(in_time).size() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(no_or_cancel_drops_it) {
+  for (const std::string word : {"no", "cancel", "Never mind"}) {
+    harness h;
+    events ev;
+    (void)h.feed(ev.command(at_s(0), "c", "admin", "ban user mallory", "user:root"));
+    const auto& out = h.feed(ev.command(at_s(1), "c", "admin", word, "user:root"));
+    BOOST_TEST_CONTEXT(word) {
+      BOOST_TEST(nothing_emitted_but_replies(out));
+      BOOST_TEST(
+          str(replies(out).at(0)->text()).rfind("Cancelled: I will not ban user mallory", 0) == 0);
+      BOOST_TEST(!h.agent.state().conversations.at("c").confirmation.has_value());
+      const auto& yes = h.feed(ev.command(at_s(2), "c", "admin", "yes", "user:root"));
+      BOOST_TEST(tasks(yes).empty());
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(a_new_command_replaces_the_waiting_one) {
+  harness h;
+  events ev;
+  (void)h.feed(ev.command(at_s(0), "c", "admin", deploy_text, "user:root"));
+  const auto& other =
+      h.feed(ev.command(at_s(1), "c", "admin", "Deploy checkout to staging", "user:root"));
+  BOOST_TEST(nothing_emitted_but_replies(other));
+  const auto* r = replies(other).at(0);
+  BOOST_TEST(status_text(r->status()) == "needs_confirmation");
+  BOOST_TEST(as_map(r->details()).count("replaced") == 1u);
+  const auto& yes = h.feed(ev.command(at_s(2), "c", "admin", "yes", "user:root"));
+  BOOST_TEST_REQUIRE(tasks(yes).size() == 1u);
+  BOOST_TEST(params_of(*tasks(yes).at(0)).at("environment") == "staging");
+  BOOST_TEST(params_of(*tasks(yes).at(0)).at("service") == "checkout");
+  // Any other command drops a waiting one too.
+  (void)h.feed(ev.command(at_s(3), "c", "admin", deploy_text, "user:root"));
+  const auto& users =
+      h.feed(ev.command(at_s(4), "c", "admin", "Show me today's active users", "user:root"));
+  BOOST_TEST(tasks(users).size() == 1u);
+  const auto& late_yes = h.feed(ev.command(at_s(5), "c", "admin", "yes", "user:root"));
+  BOOST_TEST(tasks(late_yes).empty());
+}
+
+BOOST_AUTO_TEST_CASE(a_yes_that_names_another_action_is_that_action) {
+  harness h;
+  events ev;
+  (void)h.feed(ev.command(at_s(0), "c", "admin", deploy_text, "user:root"));
+  const auto& out = h.feed(ev.command(at_s(1), "c", "admin",
+                                      "Yes, but deploy checkout to staging instead", "user:root"));
+  BOOST_TEST(nothing_emitted_but_replies(out));
+  BOOST_TEST(status_text(replies(out).at(0)->status()) == "needs_confirmation");
+  const auto& p = h.agent.state().conversations.at("c").confirmation;
+  BOOST_TEST_REQUIRE(p.has_value());
+  BOOST_TEST(p->slots.at("environment") == "staging");
+}
+
+BOOST_AUTO_TEST_CASE(unhandled_risky_intents_are_answered_after_confirmation) {
+  harness h;
+  events ev;
+  int n = 0;
+  for (const std::string text :
+       {"revert payments to the previous version", "ban ip 1.2.3.4",
+        "scale web down to 2 in production", "delete tenant acme's data", "erase user 42's data"}) {
+    const std::string conv = "u-" + std::to_string(++n);
+    const auto& ask = h.feed(ev.command(at_s(n * 10), conv, "admin", text, "user:root"));
+    BOOST_TEST_CONTEXT(text) {
+      BOOST_TEST(status_text(replies(ask).at(0)->status()) == "needs_confirmation");
+      BOOST_TEST(str(replies(ask).at(0)->text()).find("No agent carries out") != std::string::npos);
+      const auto& yes = h.feed(ev.command(at_s(n * 10 + 1), conv, "admin", "yes", "user:root"));
+      BOOST_TEST(nothing_emitted_but_replies(yes));
+      BOOST_TEST(status_text(replies(yes).at(0)->status()) == "refused");
+      BOOST_TEST(as_map(replies(yes).at(0)->details()).at("action_taken") == "none");
+    }
+  }
+  // Scaling down outside production is not risky by default, and not done either.
+  const auto& staging =
+      h.feed(ev.command(at_s(100), "s", "admin", "scale web down to 2 in staging", "user:root"));
+  BOOST_TEST(status_text(replies(staging).at(0)->status()) == "refused");
+  BOOST_TEST(nothing_emitted_but_replies(staging));
+}
+
+BOOST_AUTO_TEST_CASE(risky_intents_are_a_setting) {
+  harness h(config_from_settings({{"orchestrator.risky_intents", "security.ban"}}));
+  events ev;
+  const auto& deploy = h.feed(ev.command(at_s(0), "c", "admin", deploy_text, "user:root"));
+  BOOST_TEST(tasks(deploy).size() == 1u);
+  const auto& ban = h.feed(ev.command(at_s(1), "d", "admin", "ban user eve", "user:root"));
+  BOOST_TEST(status_text(replies(ban).at(0)->status()) == "needs_confirmation");
+  BOOST_TEST(
+      check_settings({{"orchestrator.risky_intents", "security.ban, nothing.such"}}).size() == 1u);
+  BOOST_TEST(check_settings({{"orchestrator.risky_intents", "operations.scale_down@production"},
+                             {"orchestrator.confirm_ttl_ms", "60000"}})
+                 .empty());
+  BOOST_TEST(check_settings({{"orchestrator.confirm_ttl_ms", "0"}}).size() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(the_course_dialogue_still_confirms_its_own_way) {
+  harness h;
+  events ev;
+  (void)h.feed(ev.command(at_s(0), "c", "admin", "Create a course about AI", "user:root"));
+  (void)h.feed(ev.command(at_s(1), "c", "admin", deploy_text, "user:root"));
+  // The latest question is the deploy's: the yes confirms it, and the draft stays.
+  const auto& yes = h.feed(ev.command(at_s(2), "c", "admin", "yes", "user:root"));
+  BOOST_TEST_REQUIRE(tasks(yes).size() == 1u);
+  BOOST_TEST(str(tasks(yes).at(0)->type()) == "development.deploy");
+  const auto& course = h.feed(ev.command(at_s(3), "c", "admin", "yes, with quizzes", "user:root"));
+  BOOST_TEST_REQUIRE(tasks(course).size() == 1u);
+  BOOST_TEST(str(tasks(course).at(0)->type()) == "content.create_course");
+}
+
+BOOST_AUTO_TEST_CASE(a_waiting_confirmation_survives_a_snapshot) {
+  harness h;
+  events ev;
+  (void)h.feed(ev.command(at_s(0), "c", "admin", deploy_text, "user:root"));
+  (void)h.feed(ev.command(at_s(1), "other", "admin", "Why is the server slow?", "user:root"));
+  const auto bytes = encode_state(h.agent.state());
+  const auto decoded = decode_state(bytes.data(), bytes.size());
+  BOOST_TEST_REQUIRE(decoded.has_value());
+  BOOST_TEST(encode_state(*decoded) == bytes);
+  const auto& p = decoded->conversations.at("c").confirmation;
+  BOOST_TEST_REQUIRE(p.has_value());
+  BOOST_TEST(p->intent == "development.deploy");
+  BOOST_TEST(p->principal == "user:root");
+  BOOST_TEST(p->text == deploy_text);
+  BOOST_TEST(p->slots.at("commit") == "4f2a9c1");
+  BOOST_TEST(p->expires_ms == at_s(0) + 300'000);
+  BOOST_TEST(!decoded->conversations.at("other").confirmation.has_value());
+
+  harness restored;
+  BOOST_TEST_REQUIRE(round_trips(restored.agent, bytes, "AOR2"));
+  const auto& out = restored.feed(ev.command(at_s(2), "c", "admin", "confirm", "user:root"));
+  BOOST_TEST_REQUIRE(tasks(out).size() == 1u);
+  BOOST_TEST(params_of(*tasks(out).at(0)).at("text") == deploy_text);
+
+  // Impossible content is refused: an expiry before the command.
+  auto bad = *decoded;
+  bad.conversations.at("c").confirmation->expires_ms = -1;
+  harness victim;
+  check_refused(victim.agent, encode_state(bad));
+}
+
+BOOST_AUTO_TEST_CASE(a_state_without_confirmations_encodes_as_before) {
+  // A conversation with nothing waiting writes no confirmation table, so snapshots written
+  // before the field existed restore and give back the same bytes.
+  harness h;
+  events ev;
+  (void)h.feed(ev.command(at_s(0), "c", "admin", "Show me today's active users", "user:root"));
+  const auto bytes = encode_state(h.agent.state());
+  BOOST_TEST_REQUIRE(decode_state(bytes.data(), bytes.size()).has_value());
+  aetherial::state::orchestrator::OrchestratorStateT unpacked;
+  flatbuffers::GetRoot<aetherial::state::orchestrator::OrchestratorState>(bytes.data())
+      ->UnPackTo(&unpacked);
+  BOOST_TEST_REQUIRE(unpacked.conversations.size() == 1u);
+  BOOST_TEST(!unpacked.conversations[0]->value->confirmation);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
