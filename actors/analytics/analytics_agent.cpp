@@ -7,6 +7,7 @@
 #include "actors/analytics/activity.hpp"
 #include "actors/analytics/state_codec.hpp"
 #include "actors/analytics/text.hpp"
+#include "actors/kit/redact.hpp"
 
 namespace aetherial::actors::analytics {
 
@@ -86,18 +87,25 @@ void analytics_agent::on_activity(const fbs::Envelope& event, const fbs::UserAct
   }
   const std::string_view user = view(a.user_ref());
   if (user.empty()) return; // anonymous activity counts no user
+  // The record key names the tenant; it is kept only as its keyed hash, whatever it holds.
   const std::string_view key = view(event.key());
-  const std::string tenant = key.empty() ? cfg_.default_tenant : std::string(key);
+  const std::string tenant =
+      tenant_pseudonym(key_, key.empty() ? std::string_view(cfg_.default_tenant) : key);
   const std::string_view session = view(a.session_id());
+  // Feature, experiment and variant names are the platform's words and are kept as written,
+  // except for any personal data in them (an e-mail address as a feature name, say).
+  const std::string feature = kit::redact(view(a.feature()));
+  const std::string experiment = kit::redact(view(a.experiment()));
+  const std::string variant = kit::redact(view(a.variant()));
 
   activity act;
   act.user = keyed_hash(key_, "user", user);
   act.session = session.empty() ? keyed_hash(key_, "user-session", user)
                                 : keyed_hash(key_, "session", session);
   act.kind = view(a.kind());
-  act.feature = view(a.feature());
-  act.experiment = view(a.experiment());
-  act.variant = view(a.variant());
+  act.feature = feature;
+  act.experiment = experiment;
+  act.variant = variant;
   act.time_ms = ctx.event_time_ms();
   record_activity(state_.tenants[tenant], cfg_, act);
   evict_tenants();
@@ -113,10 +121,15 @@ void analytics_agent::evict_tenants() {
 }
 
 report analytics_agent::answer(std::string_view query, const kit::task_spec& task,
-                               std::string_view tenant, std::int32_t today) const {
-  const auto it = state_.tenants.find(std::string(tenant));
+                               std::string_view tenant, const std::string& pseudonym,
+                               std::int32_t today) const {
+  const auto it = state_.tenants.find(pseudonym);
   const tenant_state* t = it == state_.tenants.end() ? nullptr : &it->second;
-  const auto params = kit::params_as<kit::analytics_params>(task.params);
+  auto params = kit::params_as<kit::analytics_params>(task.params);
+  // Names are kept with personal data masked: asked for the same way.
+  params.experiment = kit::redact(params.experiment);
+  params.variant_a = kit::redact(params.variant_a);
+  params.variant_b = kit::redact(params.variant_b);
   if (query == "active_users") return active_users_report(t, tenant, today, params.period);
   if (query == "popular_features")
     return popular_features_report(
@@ -145,23 +158,26 @@ void analytics_agent::on_task(const fbs::Task& fb_task, context& ctx) {
     r.query = query.empty() ? "unknown" : query;
     r.success = false;
     r.text = std::string(refusal_text);
-    emit_answer(r, task, tenant, fbs::ReplyStatus::refused, ctx);
+    // Without a key there is no pseudonym: the refusal is keyed by the agent, as its report.
+    emit_answer(r, task, std::string(kind_name), fbs::ReplyStatus::refused, ctx);
     return;
   }
-  const report r = answer(query, task, tenant, day_of(ctx.event_time_ms()));
+  // The tenant is looked up, and its answers keyed, by the pseudonym of the name asked.
+  const std::string pseudonym = tenant_pseudonym(key_, tenant);
+  // Answers name the tenant as asked, with any personal data in the name masked.
+  const report r = answer(query, task, kit::redact(tenant), pseudonym, day_of(ctx.event_time_ms()));
   const auto status = r.no_data                            ? fbs::ReplyStatus::no_data
                       : r.query == "unknown" || !r.success ? fbs::ReplyStatus::refused
                                                            : fbs::ReplyStatus::answered;
-  emit_answer(r, task, tenant, status, ctx);
+  emit_answer(r, task, pseudonym, status, ctx);
 }
 
 void analytics_agent::emit_answer(const report& r, const kit::task_spec& task,
-                                  std::string_view tenant, fbs::ReplyStatus status, context& ctx) {
+                                  const std::string& key, fbs::ReplyStatus status, context& ctx) {
   const std::string& task_id = task.task_id;
   const std::string& type = task.type;
   std::string conversation = task.conversation_id;
   if (conversation.empty()) conversation = task_id;
-  const std::string key(tenant);
   auto& b = ctx.builder();
   auto metrics = [&]() {
     std::vector<flatbuffers::Offset<fbs::KeyValue>> kvs;

@@ -2,8 +2,8 @@
 // The Analytics agent: DAU/WAU/MAU (HyperLogLog), popular features (Space-Saving top-K),
 // retention cohorts, day-over-day change and peak concurrency, A/B verdicts, and answers to
 // analytics tasks. One deterministic reducer over platform.activity and aetherial.tasks.
-// User and session references are replaced by keyed hashes on arrival: no raw id is stored
-// or emitted.
+// User and session references, and the record key naming the tenant, are replaced by keyed
+// hashes on arrival: no raw id is stored or emitted.
 
 #include <cstdint>
 #include <memory>
@@ -45,9 +45,13 @@ private:
 
   void on_activity(const fbs::Envelope& event, const fbs::UserActivity& a, context& ctx);
   void on_task(const fbs::Task& task, context& ctx);
+  /// The answer about `tenant` (the name asked), kept under `pseudonym`.
   [[nodiscard]] report answer(std::string_view query, const kit::task_spec& task,
-                              std::string_view tenant, std::int32_t today) const;
-  void emit_answer(const report& r, const kit::task_spec& task, std::string_view tenant,
+                              std::string_view tenant, const std::string& pseudonym,
+                              std::int32_t today) const;
+  /// Emits the answer's decisions keyed by `key` (the tenant's pseudonym), its reply and
+  /// outcome keyed by the conversation.
+  void emit_answer(const report& r, const kit::task_spec& task, const std::string& key,
                    fbs::ReplyStatus status, context& ctx);
   void evict_tenants();
 

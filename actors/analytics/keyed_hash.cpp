@@ -83,6 +83,22 @@ std::uint64_t keyed_hash(const hash_key& key, std::string_view domain, std::stri
   return siphash24(key, data);
 }
 
+std::string tenant_pseudonym(const hash_key& key, std::string_view tenant) {
+  static constexpr char digits[] = "0123456789abcdef";
+  const std::uint64_t h = keyed_hash(key, "tenant", tenant);
+  std::string out(16, '0');
+  for (int i = 0; i < 16; ++i)
+    out[static_cast<std::size_t>(i)] = digits[(h >> (60 - 4 * i)) & 0xf];
+  return out;
+}
+
+bool is_tenant_pseudonym(std::string_view name) noexcept {
+  if (name.size() != 16) return false;
+  for (char c : name)
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  return true;
+}
+
 std::uint64_t key_fingerprint(const hash_key& key) noexcept {
   return siphash24(key, "aetherial.analytics.salt-fingerprint");
 }

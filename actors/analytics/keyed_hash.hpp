@@ -6,6 +6,7 @@
 // anything that identifies a user.
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 namespace aetherial::actors::analytics {
@@ -26,6 +27,15 @@ struct hash_key {
 /// domains hash apart.
 [[nodiscard]] std::uint64_t keyed_hash(const hash_key& key, std::string_view domain,
                                        std::string_view value);
+
+/// The name a tenant is kept and emitted under: the keyed hash of its name (domain "tenant")
+/// as 16 lower-case hex digits. The record key of an activity (a site, or by mistake a user
+/// id) never enters the state or an output as it was written; a task asking for a tenant by
+/// name finds it by hashing the name the same way.
+[[nodiscard]] std::string tenant_pseudonym(const hash_key& key, std::string_view tenant);
+
+/// Whether `name` has the form of a tenant pseudonym (16 lower-case hex digits).
+[[nodiscard]] bool is_tenant_pseudonym(std::string_view name) noexcept;
 
 /// A fingerprint of the key, stored in snapshots so that a snapshot taken under another
 /// salt is refused; it reveals nothing about the salt.

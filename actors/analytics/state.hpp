@@ -1,8 +1,9 @@
 #pragma once
 // The whole state of one Analytics agent (one partition), as plain ordered data.
-// Owned by the agent; encoded by state_codec.hpp. Users and sessions appear only as keyed
-// hashes (keyed_hash.hpp): no raw reference is ever stored. Every container whose order can
-// reach an output is ordered.
+// Owned by the agent; encoded by state_codec.hpp. Users, sessions and tenants appear only as
+// keyed hashes (keyed_hash.hpp): no raw reference is ever stored. Feature, experiment and
+// variant names are kept with any personal data in them masked (actors/kit/redact.hpp). Every
+// container whose order can reach an output is ordered.
 
 #include <array>
 #include <cstdint>
@@ -86,6 +87,7 @@ struct tenant_state {
 
 /// The whole state of an Analytics agent.
 struct analytics_state {
+  /// By tenant pseudonym (`tenant_pseudonym`): the keyed hash of the name, never the name.
   std::map<std::string, tenant_state> tenants;
   std::uint64_t events = 0;      ///< events handled
   bool refusal_reported = false; ///< refusing: the one report about it was emitted

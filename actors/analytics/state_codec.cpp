@@ -1,9 +1,12 @@
 #include "actors/analytics/state_codec.hpp"
 
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <tuple>
 
+#include "actors/analytics/keyed_hash.hpp"
+#include "actors/kit/redact.hpp"
 #include "actors/kit/state_maps.hpp"
 #include "schemas/state/analytics_generated.h"
 
@@ -22,6 +25,12 @@ const auto user_fields = [](auto& u) {
   return std::tie(u.first_day, u.last_day, u.active_days, u.first_day_features);
 };
 
+// A name the agent keeps (feature, experiment, variant): the encoder never writes one with
+// personal data in it, since names are masked on arrival.
+bool clean_name(const std::string& name) {
+  return !kit::has_personal_data(name);
+}
+
 std::unique_ptr<fb::DayT> to_fb(std::int32_t key, const day_stats& d) {
   auto o = std::make_unique<fb::DayT>();
   o->day = key;
@@ -37,7 +46,9 @@ bool from_fb(const fb::DayT& o, std::int32_t& key, day_stats& d) {
   d.users = hyperloglog(o.users);
   kit::copy_fields(d, o, day_fields);
   return kit::unpack_records(o.features, d.features, &fb::FeatureCounterT::feature, counter_fields,
-                             [](const feature_counter& c) { return c.error <= c.count; });
+                             [](const feature_counter& c) { return c.error <= c.count; }) &&
+         std::all_of(d.features.begin(), d.features.end(),
+                     [](const auto& f) { return clean_name(f.first); });
 }
 
 std::unique_ptr<fb::CohortT> to_fb(std::int32_t key, const cohort_stats& c) {
@@ -71,7 +82,10 @@ std::unique_ptr<fb::ExperimentT> to_fb(const std::string& key, const experiment_
 
 bool from_fb(const fb::ExperimentT& o, std::string& key, experiment_record& e) {
   key = o.name;
-  if (!kit::from_tables(o.variants, e.variants, variant_fields) || e.variants.size() > 0x7f)
+  if (!clean_name(key) || !kit::from_tables(o.variants, e.variants, variant_fields) ||
+      e.variants.size() > 0x7f ||
+      !std::all_of(e.variants.begin(), e.variants.end(),
+                   [](const variant_stats& v) { return clean_name(v.name); }))
     return false;
   const std::size_t variants = e.variants.size();
   e.not_enrolled = o.not_enrolled;
@@ -104,6 +118,7 @@ std::unique_ptr<fb::TenantT> to_fb(const std::string& key, const tenant_state& t
 
 bool from_fb(const fb::TenantT& o, std::string& key, tenant_state& t) {
   key = o.name;
+  if (!is_tenant_pseudonym(key)) return false; // a raw name (version 2), or not ours
   const bool ok =
       kit::unpack_map(
           o.days, t.days,
@@ -124,7 +139,9 @@ bool from_fb(const fb::TenantT& o, std::string& key, tenant_state& t) {
                       [](const fb::ExperimentT& e, std::string& k, experiment_record& x) {
                         return from_fb(e, k, x);
                       });
-  if (!ok || o.cohort_features.size() > 64) return false;
+  if (!ok || o.cohort_features.size() > 64 ||
+      !std::all_of(o.cohort_features.begin(), o.cohort_features.end(), clean_name))
+    return false;
   t.cohort_features = o.cohort_features;
   for (const auto& [h, last] : t.sessions)
     t.session_order.emplace(last, h);

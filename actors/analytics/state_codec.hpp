@@ -14,16 +14,19 @@
 
 namespace aetherial::actors::analytics {
 
-/// Version 2: FlatBuffers.
-AETHERIAL_STATE_ENCODING(2, 2, "AANL")
+/// Version 3: tenants by pseudonym (`tenant_pseudonym`). Version 2 kept the record key as the
+/// tenant's name, possibly a raw user id; its snapshots are refused (the partition is rebuilt
+/// from the log), and `decode_state` refuses any tenant that is not a pseudonym.
+AETHERIAL_STATE_ENCODING(3, 3, "AANL")
 
 /// Encodes the whole state, tagged with `key_fingerprint`.
 [[nodiscard]] std::vector<std::uint8_t> encode_state(const analytics_state& s,
                                                      std::uint64_t key_fingerprint);
 
 /// Decodes a state; nullopt for anything encode_state would not have written (a buffer that
-/// does not verify, a foreign identifier, inconsistent values), and for one encoded under
-/// another key fingerprint.
+/// does not verify, a foreign identifier, inconsistent values, a tenant that is not a
+/// pseudonym, a name holding personal data), and for one encoded under another key
+/// fingerprint.
 [[nodiscard]] std::optional<analytics_state>
 decode_state(const std::uint8_t* data, std::size_t size, std::uint64_t key_fingerprint);
 

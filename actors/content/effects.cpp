@@ -7,6 +7,7 @@
 #include "actors/content/content_agent.hpp"
 #include "actors/content/course.hpp"
 #include "actors/kit/format.hpp"
+#include "actors/kit/redact.hpp"
 #include "actors/kit/task.hpp"
 #include "actors/text/language.hpp"
 #include "actors/text/tokenizer.hpp"
@@ -25,17 +26,15 @@ std::string content_agent::request(std::string_view kind, std::string_view subje
   state_.pending[effect_id] = std::move(pending);
   evict_oldest(state_.pending, cfg_.max_pending_effects, effect_id);
 
-  auto& b = ctx.builder();
-  std::vector<flatbuffers::Offset<fbs::KeyValue>> kvs;
-  for (const auto& [k, v] : params)
-    kvs.push_back(fbs::CreateKeyValueDirect(b, k.c_str(), v.c_str()));
-  const std::string kind_text(kind);
-  const std::string clipped = text::clip(input, text::max_text_bytes);
-  auto r = fbs::CreateEffectRequestDirect(b, effect_id.c_str(), kind_text.c_str(), clipped.c_str(),
-                                          correlation.c_str(), "agent:content", &kvs);
+  // Masked before it is cut, so that no piece of an address survives the cut unrecognized.
+  std::string clipped = text::clip(kit::redact(input), text::max_text_bytes);
   // Keyed like the input that caused it (content id, or conversation id): an effect worker
   // keys the result the same way, so it comes back to the partition that awaits it.
-  ctx.request_effect(correlation, fbs::Payload::EffectRequest, r.Union(), correlation);
+  kit::emit_effect_request(ctx, correlation,
+                           kit::effect_request_spec{effect_id, std::string(kind),
+                                                    std::move(clipped), correlation,
+                                                    "agent:content", std::move(params)},
+                           correlation);
   return effect_id;
 }
 

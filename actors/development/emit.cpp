@@ -5,18 +5,6 @@
 
 namespace aetherial::actors::development {
 
-namespace {
-
-std::vector<flatbuffers::Offset<fbs::KeyValue>> key_values(flatbuffers::FlatBufferBuilder& b,
-                                                           const kv_list& kvs) {
-  std::vector<flatbuffers::Offset<fbs::KeyValue>> out;
-  for (const auto& [k, v] : kvs)
-    out.push_back(fbs::CreateKeyValueDirect(b, k.c_str(), v.c_str()));
-  return out;
-}
-
-} // namespace
-
 /// A rate as a percentage with two decimals: 0.0123 -> "1.23 %".
 std::string percent(double rate) {
   return kit::fixed(100.0 * rate, 2) + " %";
@@ -60,11 +48,10 @@ void task_outcome(context& ctx, const std::string& conversation, const std::stri
 void effect(context& ctx, const std::string& key, const std::string& effect_id, const char* kind,
             const std::string& input, const std::string& conversation,
             const std::string& requested_by, const kv_list& params) {
-  auto& b = ctx.builder();
-  const auto kvs = key_values(b, params);
-  const auto p = fbs::CreateEffectRequestDirect(b, effect_id.c_str(), kind, input.c_str(),
-                                                conversation.c_str(), requested_by.c_str(), &kvs);
-  ctx.request_effect(key, fbs::Payload::EffectRequest, p.Union(), conversation);
+  kit::emit_effect_request(
+      ctx, key,
+      kit::effect_request_spec{effect_id, kind, input, conversation, requested_by, params},
+      conversation);
 }
 
 void finish_deploy(deploy_record& d, std::int64_t now, bool success, const std::string& detail,

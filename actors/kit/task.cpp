@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "actors/kit/redact.hpp"
+
 namespace aetherial::actors::kit {
 
 namespace {
@@ -12,11 +14,13 @@ template <class P> std::size_t index_of() {
   return task_params(P{}).index();
 }
 
-std::vector<flatbuffers::Offset<fbs::KeyValue>> build_kvs(fbb& b, const key_values& kv) {
+/// Key/values, the values with personal data masked.
+std::vector<flatbuffers::Offset<fbs::KeyValue>> build_redacted_kvs(fbb& b, const key_values& kv,
+                                                                   const redact_options& o) {
   std::vector<flatbuffers::Offset<fbs::KeyValue>> out;
   out.reserve(kv.size());
   for (const auto& [k, v] : kv)
-    out.push_back(fbs::CreateKeyValueDirect(b, k.c_str(), v.c_str()));
+    out.push_back(fbs::CreateKeyValueDirect(b, k.c_str(), redact(v, o).c_str()));
   return out;
 }
 
@@ -314,9 +318,11 @@ void emit_reply(context& ctx, output to, std::string_view key, const reply_spec&
   citations.reserve(r.citations.size());
   for (const auto& c : r.citations)
     citations.push_back(b.CreateString(c));
-  const auto details = build_kvs(b, r.details);
+  const redact_options masking = reply_redaction(r.agent);
+  const auto details = build_redacted_kvs(b, r.details, masking);
+  const std::string text = redact(r.text, masking);
   const auto p =
-      fbs::CreateReplyDirect(b, r.conversation_id.c_str(), r.agent.c_str(), r.text.c_str(),
+      fbs::CreateReplyDirect(b, r.conversation_id.c_str(), r.agent.c_str(), text.c_str(),
                              r.intent.c_str(), r.confidence, &citations, &details, r.status);
   ctx.emit(to, key, fbs::Payload::Reply, p.Union(), correlation);
 }
@@ -324,11 +330,24 @@ void emit_reply(context& ctx, output to, std::string_view key, const reply_spec&
 void emit_outcome(context& ctx, std::string_view key, const outcome_spec& o,
                   std::string_view correlation) {
   auto& b = ctx.builder();
-  const auto results = build_kvs(b, o.results);
+  const redact_options masking = reply_redaction(o.agent);
+  const auto results = build_redacted_kvs(b, o.results, masking);
+  const std::string detail = redact(o.detail, masking);
   const auto p =
       fbs::CreateTaskOutcomeDirect(b, o.task_id.c_str(), o.type.c_str(), o.agent.c_str(), o.success,
-                                   o.detail.c_str(), o.conversation_id.c_str(), &results, o.status);
+                                   detail.c_str(), o.conversation_id.c_str(), &results, o.status);
   ctx.emit(output::tasks, key, fbs::Payload::TaskOutcome, p.Union(), correlation);
+}
+
+void emit_effect_request(context& ctx, std::string_view key, const effect_request_spec& e,
+                         std::string_view correlation) {
+  auto& b = ctx.builder();
+  const auto params = build_redacted_kvs(b, e.params, redact_options{});
+  const std::string input = redact(e.input);
+  const auto p =
+      fbs::CreateEffectRequestDirect(b, e.effect_id.c_str(), e.kind.c_str(), input.c_str(),
+                                     e.conversation_id.c_str(), e.requested_by.c_str(), &params);
+  ctx.request_effect(key, fbs::Payload::EffectRequest, p.Union(), correlation);
 }
 
 } // namespace aetherial::actors::kit

@@ -159,7 +159,9 @@ struct reply_spec {
   key_values details;
 };
 
-/// Emits a Reply to `to` (aetherial.replies, or a record on aetherial.decisions).
+/// Emits a Reply to `to` (aetherial.replies, or a record on aetherial.decisions). Its text and
+/// detail values are written with personal data masked (`redact`, `reply_redaction` of the
+/// replying agent).
 void emit_reply(context& ctx, output to, std::string_view key, const reply_spec& r,
                 std::string_view correlation = {});
 
@@ -175,9 +177,26 @@ struct outcome_spec {
   key_values results;
 };
 
-/// Emits a TaskOutcome on aetherial.tasks keyed by `key`.
+/// Emits a TaskOutcome on aetherial.tasks keyed by `key`, its detail and result values masked
+/// as a reply's are.
 void emit_outcome(context& ctx, std::string_view key, const outcome_spec& o,
                   std::string_view correlation = {});
+
+/// The fields of an EffectRequest.
+struct effect_request_spec {
+  std::string effect_id;
+  std::string kind; ///< "llm", "translate", "code_generation", ...
+  std::string input;
+  std::string conversation_id;
+  std::string requested_by;
+  key_values params;
+};
+
+/// Emits an EffectRequest on aetherial.effects keyed by `key`: the one way agents ask an effect
+/// worker. Its input and parameter values are written with personal data masked (`redact`):
+/// what goes outside names no e-mail address, phone, card or IP.
+void emit_effect_request(context& ctx, std::string_view key, const effect_request_spec& e,
+                         std::string_view correlation = {});
 
 /// Text of a flatbuffers string ("" if absent).
 [[nodiscard]] inline std::string str(const flatbuffers::String* s) {

@@ -2,19 +2,6 @@
 
 namespace aetherial::actors::orchestrator {
 
-namespace {
-
-std::vector<flatbuffers::Offset<fbs::KeyValue>> build_key_values(flatbuffers::FlatBufferBuilder& b,
-                                                                 const key_values& kv) {
-  std::vector<flatbuffers::Offset<fbs::KeyValue>> out;
-  out.reserve(kv.size());
-  for (const auto& [k, v] : kv)
-    out.push_back(fbs::CreateKeyValueDirect(b, k.c_str(), v.c_str()));
-  return out;
-}
-
-} // namespace
-
 void emit_reply(context& ctx, output to, const std::string& key, const std::string& correlation,
                 const kit::reply_spec& r) {
   kit::emit_reply(ctx, to, key, r, correlation);
@@ -60,11 +47,10 @@ void emit_effect_request(context& ctx, const std::string& key, const std::string
                          const std::string& effect_id, const std::string& kind,
                          const std::string& input, const std::string& conversation_id,
                          const std::string& requested_by, const key_values& params) {
-  auto& b = ctx.builder();
-  const auto kv = build_key_values(b, params);
-  const auto p = fbs::CreateEffectRequestDirect(b, effect_id.c_str(), kind.c_str(), input.c_str(),
-                                                conversation_id.c_str(), requested_by.c_str(), &kv);
-  ctx.request_effect(key, fbs::Payload::EffectRequest, p.Union(), correlation);
+  kit::emit_effect_request(
+      ctx, key,
+      kit::effect_request_spec{effect_id, kind, input, conversation_id, requested_by, params},
+      correlation);
 }
 
 } // namespace aetherial::actors::orchestrator

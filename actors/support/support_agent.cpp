@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "actors/kit/format.hpp"
+#include "actors/kit/redact.hpp"
 #include "actors/kit/task.hpp"
 #include "actors/support/state_codec.hpp"
 #include "actors/text/tokenizer.hpp"
@@ -217,7 +218,9 @@ void support_agent::answer(const question& q, context& ctx) {
         "; confidence " + kit::fixed(a.confidence) + ", sentiment " + kit::fixed(a.sentiment.score);
     if (!a.money_word.empty()) detail += ", money word " + quoted(a.money_word);
     if (art != nullptr) detail += ", best article " + art->id;
-    detail += "; message: " + quoted(text::clip(q.text, 200));
+    // The person taking over reads the message in the conversation itself; the decision log
+    // keeps it with personal data masked (masked before the cut, so no piece escapes it).
+    detail += "; message: " + quoted(text::clip(kit::redact(q.text), 200));
     auto& b = ctx.builder();
     auto h = fbs::CreateHumanHandoffDirect(b, q.conversation_id.c_str(), reason.c_str(),
                                            detail.c_str(), a.sentiment.score, a.confidence);

@@ -69,6 +69,11 @@ inline const fbs::Reply& reply_of(const std::vector<emitted>& out) {
   return the_one<fbs::Reply>(out);
 }
 
+/// The pseudonym a tenant is kept and its answers keyed under, with the test salt.
+inline std::string pseudonym(const std::string& tenant) {
+  return tenant_pseudonym(derive_key(test_salt), tenant);
+}
+
 /// A user name of the tests.
 inline std::string user(int i) {
   return "user-" + std::to_string(100000 + i);

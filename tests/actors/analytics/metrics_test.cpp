@@ -42,7 +42,7 @@ BOOST_AUTO_TEST_CASE(dau_wau_mau_within_hyperloglog_error) {
   // The answer goes out three ways, correlated with the conversation.
   BOOST_TEST_REQUIRE(out.size() == 3u);
   BOOST_TEST((out[0].to == output::decisions));
-  BOOST_TEST(out[0].key == "main");
+  BOOST_TEST(out[0].key == pseudonym("main")); // the tenant, by its keyed hash
   BOOST_TEST((out[1].to == output::replies));
   BOOST_TEST(out[1].key == "c-1");
   BOOST_TEST((out[2].to == output::tasks));

@@ -1,10 +1,13 @@
-// Privacy: no raw user or session id leaves the agent (outputs and snapshots are searched
-// byte by byte), and without a salt the agent refuses instead of hashing weakly.
+// Privacy: no raw user or session id, nor a record key naming a tenant, leaves the agent
+// (outputs and snapshots are searched byte by byte), and without a salt the agent refuses
+// instead of hashing weakly.
 #include <algorithm>
 
 #include <boost/test/unit_test.hpp>
 
+#include "actors/analytics/keyed_hash.hpp"
 #include "actors/analytics/state_codec.hpp"
+#include "actors/kit/redact.hpp"
 #include "actors/kit/task.hpp"
 #include "tests/actors/analytics/analytics_fixture.hpp"
 
@@ -69,6 +72,78 @@ BOOST_AUTO_TEST_CASE(raw_ids_never_appear_in_outputs_or_snapshots) {
   BOOST_TEST(!contains(snap, test_salt));
   BOOST_TEST(!contains(snap, "alice"));
   BOOST_TEST(h.agent.config().salt.empty()); // only the derived key is kept
+}
+
+BOOST_AUTO_TEST_CASE(record_keys_never_appear_in_state_snapshots_or_outputs) {
+  // A producer that keys activity by the user (or puts personal data in names) instead of by
+  // the site: the keys become tenants, kept only as keyed hashes.
+  const std::vector<std::string> keys = {"alice.smith@example.com", "user-100042",
+                                         "+44 20 7946 0958", "bob_the_builder", "4111111111111111"};
+  const std::vector<std::string> named = {"carol@example.org", "203.0.113.77",
+                                          "5555 5555 5555 4444"};
+  events ev;
+  harness h;
+  for (std::size_t k = 0; k < keys.size(); ++k)
+    for (int i = 0; i < 20; ++i) {
+      const std::int64_t t = t0 + hour + static_cast<std::int64_t>(k) * minute + i;
+      (void)h.feed(
+          ev.activity(t, {user(i), "feature_use", "export", "s" + std::to_string(i)}, keys[k]));
+      (void)h.feed(ev.activity(t + 1,
+                               {user(i), "feature_use", "share " + named[i % 3], "",
+                                "exp " + named[(i + 1) % 3], named[(i + 2) % 3]},
+                               keys[k]));
+    }
+  for (int i = 0; i < 5; ++i)
+    (void)h.feed(ev.activity(t0 + 2 * hour + i, {user(i), "login"}));
+  BOOST_TEST(h.all.empty()); // activity alone emits nothing
+  BOOST_TEST(h.agent.state().tenants.size() == keys.size() + 1);
+  for (const auto& [name, tenant] : h.agent.state().tenants) {
+    BOOST_TEST(is_tenant_pseudonym(name), name);
+    for (const auto& [feature, counter] : tenant.days.begin()->second.features)
+      BOOST_TEST(!aetherial::actors::kit::has_personal_data(feature), feature);
+  }
+  // Every question about the default tenant.
+  int n = 0;
+  for (const std::string type : {"analytics.active_users", "analytics.popular_features",
+                                 "analytics.retention", "analytics.ab_test"}) {
+    const auto& out = h.feed(ev.task(t0 + 3 * hour, type, "c-" + std::to_string(++n),
+                                     {{"experiment", "exp " + named[0]}}));
+    BOOST_TEST_REQUIRE(!out.empty());
+    for (const auto& e : out)
+      if (e.to == output::decisions) BOOST_TEST(e.key == pseudonym("main"));
+  }
+  const auto snap = h.agent.snapshot();
+  std::vector<std::string> raw = keys;
+  raw.insert(raw.end(), named.begin(), named.end());
+  raw.push_back("alice");
+  raw.push_back("100042");
+  for (const auto& s : raw) {
+    BOOST_TEST(!contains(snap, s), s);
+    for (const auto& e : h.all) {
+      BOOST_TEST_REQUIRE(!contains(e.value, s), s);
+      BOOST_TEST_REQUIRE(e.key.find(s) == std::string::npos, s);
+    }
+  }
+  // A restored agent holds the same.
+  analytics_agent again(salted());
+  BOOST_TEST_REQUIRE(again.restore(snap.data(), snap.size()));
+  BOOST_TEST(again.snapshot() == snap);
+
+  // A tenant is still found by its name: the name asked is hashed the same way. The answer
+  // names it as asked (the asker's words), with personal data in the name masked, and its
+  // decisions are keyed by the pseudonym.
+  for (std::size_t k = 0; k < keys.size(); ++k) {
+    const auto& out = h.feed(ev.task(t0 + 3 * hour, "analytics.active_users",
+                                     "c-k" + std::to_string(k), {{"tenant", keys[k]}}));
+    const auto& r = reply_of(out);
+    BOOST_TEST(status_text(r.status()) == "answered", keys[k]);
+    BOOST_TEST(value_of(r.details(), "dau") == "20", keys[k]);
+    for (const auto& e : out)
+      if (e.to == output::decisions) BOOST_TEST(e.key == pseudonym(keys[k]));
+    if (aetherial::actors::kit::has_personal_data(keys[k]))
+      for (const auto& e : out)
+        BOOST_TEST(!contains(e.value, keys[k]), keys[k]);
+  }
 }
 
 BOOST_AUTO_TEST_CASE(without_a_salt_the_agent_refuses) {

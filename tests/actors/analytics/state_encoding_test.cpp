@@ -21,7 +21,7 @@ namespace {
 
 analytics_state sample_state() {
   analytics_state s;
-  auto& t = s.tenants["main"];
+  auto& t = s.tenants[pseudonym("main")];
   t.days[20'000].users.add(0x1234'5678'9abc'def0ULL);
   t.days[20'000].events = 4;
   t.days[20'000].features["search"] = feature_counter{3, 1};
@@ -51,8 +51,9 @@ BOOST_AUTO_TEST_CASE(a_snapshot_round_trips_byte_for_byte) {
   const auto agent =
       restored<analytics_agent>(encode_state(sample_state(), fingerprint()), "AANL",
                                 &aetherial::state::analytics::VerifyAnalyticsStateBuffer, salted());
-  BOOST_TEST(agent->state().tenants.at("main").experiments.at("e").variants.at(0).name == "a");
-  BOOST_TEST(agent->state().tenants.at("main").session_order.size() == 1u);
+  BOOST_TEST(agent->state().tenants.at(pseudonym("main")).experiments.at("e").variants.at(0).name ==
+             "a");
+  BOOST_TEST(agent->state().tenants.at(pseudonym("main")).session_order.size() == 1u);
 }
 
 BOOST_AUTO_TEST_CASE(verifying_but_impossible_content_is_refused) {
@@ -62,12 +63,40 @@ BOOST_AUTO_TEST_CASE(verifying_but_impossible_content_is_refused) {
   analytics_state s;
   auto regs = std::vector<std::uint8_t>(hll_registers, 0);
   regs[3] = 60;
-  s.tenants["main"].days[1].users = hyperloglog(regs);
+  s.tenants[pseudonym("main")].days[1].users = hyperloglog(regs);
   check_refused(target, encode_state(s, fp));
   // A member of no variant.
   analytics_state m;
-  m.tenants["main"].experiments["e"].members[42] = 3;
+  m.tenants[pseudonym("main")].experiments["e"].members[42] = 3;
   check_refused(target, encode_state(m, fp));
+}
+
+BOOST_AUTO_TEST_CASE(a_snapshot_holding_a_raw_name_is_refused) {
+  analytics_agent target(salted());
+  const auto fp = fingerprint();
+  // Version 2 kept the record key as the tenant's name: a raw user id, possibly.
+  for (const std::string raw : {"main", "alice@example.com", "user-100042", "0123456789ABCDEF"}) {
+    analytics_state s = sample_state();
+    s.tenants[raw] = s.tenants.begin()->second;
+    check_refused(target, encode_state(s, fp));
+  }
+  // Names are kept with personal data masked; one that is not was not written by this agent.
+  analytics_state f = sample_state();
+  f.tenants.begin()->second.days.begin()->second.features["bob@example.com"] = {1, 0};
+  check_refused(target, encode_state(f, fp));
+  analytics_state c = sample_state();
+  c.tenants.begin()->second.cohort_features.push_back("call +44 20 7946 0958");
+  check_refused(target, encode_state(c, fp));
+  analytics_state e = sample_state();
+  e.tenants.begin()->second.experiments["4111 1111 1111 1111"] =
+      e.tenants.begin()->second.experiments.at("e");
+  check_refused(target, encode_state(e, fp));
+  analytics_state v = sample_state();
+  v.tenants.begin()->second.experiments.at("e").variants.at(0).name = "10.0.0.1";
+  check_refused(target, encode_state(v, fp));
+  // The sample itself is read.
+  const auto good = encode_state(sample_state(), fp);
+  BOOST_TEST(target.restore(good.data(), good.size()));
 }
 
 BOOST_AUTO_TEST_CASE(memory_is_bounded) {
@@ -87,13 +116,14 @@ BOOST_AUTO_TEST_CASE(memory_is_bounded) {
   (void)h.feed(ev.activity(t0 + 20 * day + 1, {user(1)}, "t3"));
   const auto& st = h.agent.state();
   BOOST_TEST(st.tenants.size() == 2u);
-  BOOST_TEST(st.tenants.count("main") == 0u); // the least recently active tenant went first
+  BOOST_TEST(st.tenants.count(pseudonym("main")) ==
+             0u); // the least recently active tenant went first
   harness g(cfg);
   for (int d = 0; d < 20; ++d)
     for (int i = 0; i < 100; ++i)
       (void)g.feed(ev.activity(t0 + d * day + hour + i * 1000,
                                {user(d * 100 + i), "login", "", "", "exp", "v"}));
-  const auto& t = g.agent.state().tenants.at("main");
+  const auto& t = g.agent.state().tenants.at(pseudonym("main"));
   BOOST_TEST(t.users.size() <= 200u);
   BOOST_TEST(t.sessions.size() <= 50u);
   BOOST_TEST(t.days.size() <= 10u);

@@ -69,7 +69,7 @@ const std::vector<kind_inputs>& all_inputs() {
        "AANL",
        &analytics_events,
        {"platform.activity", "aetherial.tasks"},
-       2,
+       3,
        analytics::state_encoding_version,
        analytics::min_state_encoding_version,
        "analytics-v1.snapshot"},

@@ -312,4 +312,63 @@ BOOST_AUTO_TEST_CASE(work_outside_waits_for_its_effect_worker) {
   BOOST_TEST(p.effects() == (std::vector<std::string>{"code_generation", "llm"}));
 }
 
+BOOST_AUTO_TEST_CASE(personal_data_in_a_message_is_masked_in_replies_and_effects) {
+  platform p;
+  p.seed_articles();
+  const std::string email = "jane.doe@example.com";
+  const std::string card = "4111 1111 1111 1111";
+  const std::string phone = "+44 20 7946 0958";
+  // Straight to support, as the platform forwards a user's message.
+  {
+    const std::string text = "My card " + card + " was charged twice for the course, write to " +
+                             email + " or call " + phone;
+    flatbuffers::FlatBufferBuilder fb;
+    auto m = fbs::CreateSupportMessageDirect(fb, "c-pii-1", "u-7", text.c_str());
+    p.b.publish("platform.support", "c-pii-1", fb, fbs::Payload::SupportMessage, m.Union(), t0);
+  }
+  // Through the orchestrator: a payment complaint, and in the same conversation a question no
+  // rule understands (it goes to a language model as an effect, the earlier turn as context).
+  const auto pay =
+      p.ask("My payment with card " + card + " failed, mail me at " + email, "user", "c-pii-2");
+  BOOST_TEST(only(pay, "support").status == "escalated");
+  const auto llm =
+      p.ask("What is the meaning of life? Ask " + email + " or " + phone + ", ref " + card, "user",
+            "c-pii-2");
+  BOOST_TEST(sole(llm).status == "pending");
+  BOOST_TEST(p.effects() == (std::vector<std::string>{"llm"}));
+
+  std::size_t replies = 0, effects = 0;
+  for (const auto& r : p.b.log()) {
+    if (r.from.empty() || (r.topic != "aetherial.replies" && r.topic != "aetherial.effects"))
+      continue;
+    const std::string bytes(r.value.begin(), r.value.end());
+    for (const std::string& secret : {email, card, phone, std::string("4111111111111111")})
+      BOOST_TEST(bytes.find(secret) == std::string::npos, r.from << " on " << r.topic);
+    if (r.topic == "aetherial.replies") ++replies;
+    if (r.topic != "aetherial.effects") continue;
+    ++effects;
+    const std::string input = str(r.envelope().payload_as_EffectRequest()->input());
+    BOOST_TEST(input == "What is the meaning of life? Ask [email] or [phone], ref [card]");
+    std::string context;
+    for (const auto* kv : *r.envelope().payload_as_EffectRequest()->params())
+      if (str(kv->key()).rfind("context.", 0) == 0) context += str(kv->value());
+    BOOST_TEST(context.find("[card]") != std::string::npos, context);
+    BOOST_TEST(context.find("[email]") != std::string::npos, context);
+  }
+  BOOST_TEST(replies >= 4u); // support twice, the orchestrator's answers
+  BOOST_TEST(effects == 1u);
+  // The hand-offs to a person quote the message, masked.
+  std::size_t handoffs = 0;
+  for (const auto& r : p.b.log()) {
+    const auto* h = r.from.empty() ? nullptr : r.envelope().payload_as_HumanHandoff();
+    if (h == nullptr) continue;
+    ++handoffs;
+    const std::string detail = str(h->detail());
+    BOOST_TEST(detail.find("[card]") != std::string::npos, detail);
+    for (const std::string& secret : {email, card, phone})
+      BOOST_TEST(detail.find(secret) == std::string::npos, detail);
+  }
+  BOOST_TEST(handoffs == 2u);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
