@@ -31,22 +31,18 @@ std::string command_principal(const fbs::Envelope& event) {
 
 } // namespace
 
-std::string orchestrator_agent::acting_role(const std::vector<std::string>& verified,
-                                            const std::string& asked) const {
-  // The runtime has checked that an asked role is one of the token's.
-  if (!asked.empty() || verified.empty()) return asked;
-  // Without one, the verified role with the most permissions (ties: the first by name).
-  std::string best = verified.front();
-  std::size_t most = 0;
-  for (const auto& r : verified) {
-    const auto it = cfg_.permissions.find(r);
-    const std::size_t n = it == cfg_.permissions.end() ? 0 : it->second.size();
-    if (n > most) {
-      most = n;
-      best = r;
+orchestrator_agent::command_info orchestrator_agent::acting_for(const command_info& cmd,
+                                                                const std::string& intent) const {
+  // The runtime has checked that a role the command asks for is one of the token's.
+  command_info acting = cmd;
+  if (cmd.verified_roles.empty()) return acting;
+  acting.role = cmd.verified_roles.front();
+  for (const auto& r : cmd.verified_roles)
+    if (role_allows(cfg_.permissions, r, intent)) {
+      acting.role = r;
+      break;
     }
-  }
-  return best;
+  return acting;
 }
 
 // --- commands ------------------------------------------------------------------------------
@@ -79,8 +75,10 @@ void orchestrator_agent::on_command(const fbs::Envelope& event, const fbs::Comma
   }
   if (who.usable()) {
     info.principal = who.principal;
-    if (who.status == actors::identity_status::verified)
-      info.role = acting_role(who.roles, info.role);
+    if (who.status == actors::identity_status::verified) {
+      if (info.role.empty()) info.verified_roles = who.roles;
+      if (!who.roles.empty() && info.role.empty()) info.role = who.roles.front();
+    }
   }
 
   auto [it, created] = state_.conversations.try_emplace(info.conversation_id);
@@ -118,8 +116,8 @@ void orchestrator_agent::on_command(const fbs::Envelope& event, const fbs::Comma
   }
 }
 
-std::pair<std::string, std::string> orchestrator_agent::handle(const command_info& cmd,
-                                                               conversation& conv, context& ctx) {
+std::pair<std::string, std::string> orchestrator_agent::handle(command_info cmd, conversation& conv,
+                                                               context& ctx) {
   const tokens t = tokenize(cmd.text);
   if (t.empty()) {
     reply(ctx, cmd, "The command has no text to act on.", fbs::ReplyStatus::failed, "", 0.0);
@@ -169,6 +167,7 @@ std::pair<std::string, std::string> orchestrator_agent::handle(const command_inf
 
   // Saying not to do something does nothing, whoever says it.
   if (m.kind == command_kind::negated) return decline_action(cmd, m, ctx);
+  cmd = acting_for(cmd, m.intent);
   if (!role_allows(cfg_.permissions, cmd.role, m.intent)) return refuse(cmd, m, ctx);
   // A question about an action is no request for it (a deploy's has an intent of its own).
   if (m.kind != command_kind::positive && m.intent != deploy_status_intent)

@@ -141,12 +141,12 @@ orchestrator_agent::confirm_pending(const command_info& cmd, conversation& conv,
           {{"reason", "expired"}, {"action_taken", "none"}});
     return {m.intent, "failed"};
   }
-  command_info run = cmd;
+  command_info run = acting_for(cmd, m.intent);
   run.text = p.text; // the task carries the command that was confirmed
   const bool urgent = p.urgent;
   conv.confirmation.reset();
   // The role is checked again for the command that confirms, as for a course.
-  if (!role_allows(cfg_.permissions, cmd.role, m.intent)) return refuse(cmd, m, ctx);
+  if (!role_allows(cfg_.permissions, run.role, m.intent)) return refuse(run, m, ctx);
   return route(run, m, urgent, ctx);
 }
 

@@ -101,7 +101,9 @@ std::pair<std::string, std::string> orchestrator_agent::confirm_course(const com
   intent_match m;
   m.intent = std::string(course_intent);
   m.confidence = d.confidence;
-  if (!role_allows(cfg_.permissions, cmd.role, m.intent)) return refuse(cmd, m, ctx);
+  if (const auto acting = acting_for(cmd, m.intent);
+      !role_allows(cfg_.permissions, acting.role, m.intent))
+    return refuse(acting, m, ctx);
   if (d.topic.empty()) {
     d.opened_ms = ctx.event_time_ms();
     ask_for_course_details(cmd, d, ctx);

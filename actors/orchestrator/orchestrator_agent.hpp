@@ -40,21 +40,22 @@ private:
     std::string role;
     std::string text;
     std::string token; ///< the command's identity token, passed on to the tasks it starts
+    /// The token's roles when the command names none: the role it acts in is chosen per
+    /// intent (the first that may issue it).
+    std::vector<std::string> verified_roles;
   };
 
   void on_command(const fbs::Envelope& event, const fbs::Command& cmd, context& ctx);
-  /// The role a verified principal acts in: the one the command asked for, else the token's
-  /// role with the most permissions.
-  [[nodiscard]] std::string acting_role(const std::vector<std::string>& verified,
-                                        const std::string& asked) const;
+  /// `cmd` acting in the role it asked for, else (verified roles) the first of its roles that
+  /// may issue `intent`.
+  [[nodiscard]] command_info acting_for(const command_info& cmd, const std::string& intent) const;
   void on_task_outcome(const fbs::TaskOutcome& outcome, context& ctx);
   void on_effect_result(const fbs::EffectResult& result, context& ctx);
   void expire(context& ctx);
   void sweep_conversations();
 
   /// Handles one command; returns the turn's intent and reply status.
-  std::pair<std::string, std::string> handle(const command_info& cmd, conversation& conv,
-                                             context& ctx);
+  std::pair<std::string, std::string> handle(command_info cmd, conversation& conv, context& ctx);
   std::pair<std::string, std::string> refuse(const command_info& cmd, const intent_match& m,
                                              context& ctx);
   std::pair<std::string, std::string> route(const command_info& cmd, const intent_match& m,

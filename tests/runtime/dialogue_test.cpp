@@ -113,7 +113,7 @@ struct dialogue_fixture {
     node = std::make_unique<test::child_process>(
         std::vector<std::string>{AETHERIAL_BIN, "run", "--brokers", p.brokers, "--partitions", "1",
                                  "--data-dir", dir.path() + "/data", "--metrics-port", "-1",
-                                 "--checkpoint-interval-ms", "500"},
+                                 "--checkpoint-interval-ms", "500", "--allow-unsigned"},
         log);
     auto prod = topics::producer::create(p.kc);
     BOOST_TEST_REQUIRE(prod.has_value());
@@ -185,8 +185,9 @@ struct dialogue_fixture {
 
   /// Runs `aetherial audit` over every agent and returns (exit code, output).
   std::pair<int, std::string> audit() {
-    auto r =
-        test::run_command({AETHERIAL_BIN, "audit", "--brokers", p.brokers, "--agents", "all"}, log);
+    auto r = test::run_command(
+        {AETHERIAL_BIN, "audit", "--brokers", p.brokers, "--agents", "all", "--allow-unsigned"},
+        log);
     BOOST_TEST_MESSAGE(r.second);
     return r;
   }

@@ -6,10 +6,12 @@
 #include <boost/test/unit_test.hpp>
 
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <random>
 #include <thread>
 
+#include "schemas/envelope.hpp"
 #include "tests/runtime/child_process.hpp"
 #include "tests/runtime/runtime_fixture.hpp"
 #include "topics/catalog.hpp"
@@ -88,7 +90,15 @@ struct secure_broker {
     // The operator creates the topics; the runtime finds them (it may create missing ones too).
     auto [topics_code, topics_out] =
         test::run_command(with({AETHERIAL_BIN, "topics", "--create"}, flags("admin")), log);
-    up = topics_code == 0;
+    if (topics_code != 0) return;
+    // Identity tokens: the deployment's key, and another one nobody trusts.
+    for (const char* which : {"/keys", "/rogue"}) {
+      std::filesystem::create_directories(dir.path() + which);
+      auto [key_code, key_out] = test::run_command(
+          {AETHERIAL_BIN, "token", "--generate-key", dir.path() + which, "--kid", "test"}, log);
+      if (key_code != 0) return;
+    }
+    up = true;
   }
   ~secure_broker() {
     (void)test::run_command({root + "/ops/kafka/broker.sh", "stop", "--dir", kafka_dir}, log);
@@ -109,6 +119,26 @@ struct secure_broker {
             "--sasl-password-file",
             dir.path() + "/" + user + ".password"};
   }
+  /// A token file for `subject` with `roles`, signed with the deployment's key (or the rogue
+  /// one), issued `age_s` seconds ago.
+  std::string token(const std::string& subject, const std::string& roles, bool rogue = false,
+                    std::int64_t age_s = 0) const {
+    const auto now_s = std::chrono::duration_cast<std::chrono::seconds>(
+                           std::chrono::system_clock::now().time_since_epoch())
+                           .count();
+    auto [code, out] = test::run_command(
+        {AETHERIAL_BIN, "token", "--key",
+         dir.path() + (rogue ? "/rogue" : "/keys") + "/token-key.pem", "--kid", "test", "--subject",
+         subject, "--roles", roles, "--issuer", issuer, "--audience", "aetherial", "--ttl-seconds",
+         "600", "--issued-at", std::to_string(now_s - age_s)},
+        log);
+    const auto path = dir.path() + "/token-" + std::to_string(++tokens_made);
+    std::ofstream(path) << trimmed(out) << '\n';
+    return code == 0 ? path : "";
+  }
+  std::string issuer = "https://id.test";
+  mutable int tokens_made = 0;
+
   topics::kafka_config client(const std::string& user, const std::string& password) const {
     topics::kafka_config kc;
     kc.brokers = brokers;
@@ -204,41 +234,116 @@ BOOST_AUTO_TEST_CASE(each_principal_writes_only_what_its_role_needs) {
   BOOST_TEST(contains(deliver(effects, "aetherial.decisions"), "uthoriz"));
 }
 
-BOOST_AUTO_TEST_CASE(the_runtime_runs_answers_and_is_audited_under_its_principals) {
+BOOST_AUTO_TEST_CASE(the_runtime_runs_verifies_identities_and_is_audited) {
   BOOST_TEST_REQUIRE(cluster->up);
   const std::string data = cluster->dir.path() + "/data";
+  const std::vector<std::string> token_flags{
+      "--token-keys",     cluster->dir.path() + "/keys/token-keys.json",
+      "--token-issuer",   cluster->issuer,
+      "--token-audience", "aetherial"};
   test::child_process node(
-      with({AETHERIAL_BIN, "run"},
-           with(cluster->flags("runtime"),
-                {"--data-dir", data, "--metrics-port", "0", "--guarantee", "exactly_once",
-                 "--agents", "orchestrator,operations", "--checkpoint-interval-ms", "500"})),
+      with(with({AETHERIAL_BIN, "run"},
+                with(cluster->flags("runtime"),
+                     {"--data-dir", data, "--metrics-port", "0", "--guarantee", "exactly_once",
+                      "--agents", "orchestrator,operations", "--checkpoint-interval-ms", "500"})),
+           token_flags),
       cluster->log);
   std::string line;
   BOOST_TEST_REQUIRE(node.read_line(line));
   BOOST_TEST(contains(line, "security: kafka TLS on"), line);
   BOOST_TEST(contains(line, "SASL PLAIN as runtime"), line);
+  BOOST_TEST(contains(line, "tokens verified (1 key, issuer https://id.test"), line);
   BOOST_TEST(contains(line, "metrics 127.0.0.1:"), line);
   BOOST_TEST(!contains(line, cluster->passwords.at("runtime")));
 
-  // The gateway's command reaches the orchestrator, whose answer comes back (an unknown role
-  // is refused: exit code 3).
-  auto [code, out] = test::run_command(
-      with({AETHERIAL_BIN, "ask"},
-           with(cluster->flags("gateway"),
-                {"--role", "nobody", "--timeout", "60", "Deploy the new feature to production"})),
-      cluster->log);
-  BOOST_TEST(code == 3, "ask: " << out);
-  BOOST_TEST(contains(out, "efused"), out);
+  const auto ask = [&](const std::vector<std::string>& args, const char* timeout = "60") {
+    return test::run_command(
+        with(with({AETHERIAL_BIN, "ask", "--timeout", timeout}, cluster->flags("gateway")), args),
+        cluster->log);
+  };
+  const std::string deploy = "Deploy the new feature to production";
+  // Each attack is refused (exit code 3) with its reason, and audited.
+  struct attack {
+    const char* what;
+    std::vector<std::string> args;
+    const char* reason;
+  };
+  const std::vector<attack> attacks{
+      {"no token at all",
+       {"--principal", "user:mallory", "--role", "admin", deploy},
+       "no identity token"},
+      {"a forged role",
+       {"--token-file", cluster->token("user:alice", "user"), "--role", "admin", deploy},
+       "does not grant the role"},
+      {"an expired token",
+       {"--token-file", cluster->token("user:alice", "admin", false, 3600), deploy},
+       "expired"},
+      {"a token from an unknown key",
+       {"--token-file", cluster->token("user:alice", "admin", true), deploy},
+       "signature is not valid"},
+      {"a token replayed by another principal",
+       {"--token-file", cluster->token("user:alice", "admin"), "--principal", "user:mallory",
+        deploy},
+       "another principal"},
+  };
+  for (const auto& a : attacks) {
+    auto [code, out] = ask(a.args);
+    BOOST_TEST(code == 3, a.what << ": " << out);
+    BOOST_TEST(contains(out, a.reason), a.what << ": " << out);
+  }
+
+  const auto deploy_tasks = [&] {
+    std::size_t deploys = 0;
+    for (const auto& r : test::read_all(cluster->as("auditor"), "aetherial.tasks")) {
+      const auto* env = aetherial::schemas::verify_envelope(r.value.data(), r.value.size(),
+                                                            ~std::size_t{0}, nullptr);
+      const auto* t = env != nullptr ? env->payload_as_Task() : nullptr;
+      if (t == nullptr || t->type() == nullptr || t->type()->str() != "development.deploy")
+        continue;
+      ++deploys;
+      BOOST_TEST(t->requested_by()->str() == "user:alice");
+    }
+    return deploys;
+  };
+  // An admin with a valid token deploys only after confirming, in the same conversation, and
+  // nobody else can confirm for them.
+  const auto alice_admin = cluster->token("user:alice", "admin,user");
+  auto [asked_code, asked] = ask({"--token-file", alice_admin, deploy});
+  BOOST_TEST(asked_code == 0, asked);
+  BOOST_TEST(contains(asked, "needs_confirmation"), asked);
+  const auto at = asked.find("conversation: ");
+  BOOST_TEST_REQUIRE(at != std::string::npos, asked);
+  const std::string conversation = trimmed(asked.substr(at + 14));
+  BOOST_TEST(deploy_tasks() == 0u, "no deploy before the confirmation");
+  auto [bob_code, bob] = ask(
+      {"--token-file", cluster->token("user:bob", "admin"), "--conversation", conversation, "yes"});
+  BOOST_TEST(bob_code == 3, bob);
+  BOOST_TEST(deploy_tasks() == 0u, "no deploy on another principal's yes");
+  auto [yes_code, yes] =
+      ask({"--token-file", alice_admin, "--conversation", conversation, "yes"}, "5");
+  BOOST_TEST(test::wait_for([&] { return deploy_tasks() == 1u; }, std::chrono::seconds(30)), yes);
+
+  // Every refusal is on record for auditors.
+  std::size_t refusals = 0;
+  for (const auto& r : test::read_all(cluster->as("auditor"), "aetherial.decisions")) {
+    const auto* env = aetherial::schemas::verify_envelope(r.value.data(), r.value.size(),
+                                                          ~std::size_t{0}, nullptr);
+    const auto* a = env != nullptr ? env->payload_as_AccessAudit() : nullptr;
+    if (a != nullptr && !a->allowed()) ++refusals;
+  }
+  BOOST_TEST(refusals >= attacks.size() + 1);
 
   node.signal(SIGTERM);
   BOOST_TEST(node.wait() == 0);
 
+  // The audit verifies every token again at its event's time: the same decisions.
   auto [audit_code, audit_out] = test::run_command(
-      with({AETHERIAL_BIN, "audit"},
-           with(cluster->flags("auditor"), {"--agents", "orchestrator,operations"})),
+      with(with({AETHERIAL_BIN, "audit"},
+                with(cluster->flags("auditor"), {"--agents", "orchestrator,operations"})),
+           token_flags),
       cluster->log);
   BOOST_TEST(audit_code == 0, audit_out);
-  BOOST_TEST(contains(audit_out, "0 divergences"), audit_out);
+  BOOST_TEST(contains(audit_out, " 0 divergences"), audit_out);
 
   std::ifstream in(cluster->log);
   std::string all((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());

@@ -106,9 +106,10 @@ struct agent_harness {
 
   /// Feeds one envelope; returns what it emitted, kept alive for the harness's lifetime (so
   /// payload pointers into it stay valid).
-  const std::vector<emitted>& feed(const bytes& value) {
+  const std::vector<emitted>& feed(const bytes& value, const identity* who = nullptr) {
     const auto& env = envelope_of(value);
     context ctx(Kind, env);
+    ctx.set_identity(who);
     agent.on_event(env, ctx);
     auto& out = history.emplace_back(ctx.take_outputs());
     for (const auto& e : out) {

@@ -33,7 +33,8 @@ BOOST_AUTO_TEST_CASE(bad_and_unknown_settings_refuse_start_up) {
   const auto problems = aetherial::runtime::validate(o);
   BOOST_TEST(problems.size() == 2u);
   BOOST_TEST(mentions(problems, "bad setting operations.autoscaling.tolerance = \"0,2\""));
-  BOOST_TEST(mentions(problems, "unknown setting security.partitons (known: security.partitions)"));
+  BOOST_TEST(mentions(problems, "unknown setting security.partitons (known: "
+                                "security.ban_approver_roles, security.partitions)"));
 }
 
 BOOST_AUTO_TEST_CASE(only_the_hosted_kinds_are_checked) {

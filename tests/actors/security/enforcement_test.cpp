@@ -115,6 +115,46 @@ BOOST_AUTO_TEST_CASE(approval_on_the_feedback_topic) {
              std::string::npos);
 }
 
+// A permanent ban takes an approver the runtime verified holding an approving role: a forged
+// approval (no token, or a user without the role) changes nothing and is audited.
+BOOST_AUTO_TEST_CASE(only_a_verified_approver_bans) {
+  harness h;
+  events ev;
+  three_offenses(h, ev);
+  const auto access_refusals = [](const std::vector<emitted>& out) {
+    std::size_t n = 0;
+    for (const auto& e : out)
+      if (const auto* a = envelope_of(e).payload_as_AccessAudit(); a != nullptr && !a->allowed())
+        ++n;
+    return n;
+  };
+  identity forged;
+  forged.status = identity_status::refused;
+  forged.reason = "no identity token";
+  const auto& unsigned_out =
+      h.feed(ev.feedback_approval(t0 + 2 * 60 * minute, subject, true), &forged);
+  BOOST_TEST(blocks(unsigned_out, subject, "ban").empty());
+  BOOST_TEST(access_refusals(unsigned_out) == 1u);
+
+  identity nobody;
+  nobody.status = identity_status::verified;
+  nobody.principal = "user:nobody";
+  nobody.roles = {"user"};
+  const auto& user_out = h.feed(ev.feedback_approval(t0 + 3 * 60 * minute, subject, true), &nobody);
+  BOOST_TEST(blocks(user_out, subject, "ban").empty());
+  BOOST_TEST_REQUIRE(access_refusals(user_out) == 1u);
+  const auto* audit = envelope_of(user_out[0]).payload_as_AccessAudit();
+  BOOST_TEST(str(audit->principal()) == "user:nobody");
+  BOOST_TEST(str(audit->action()) == "security.permanent_ban");
+
+  identity admin;
+  admin.status = identity_status::verified;
+  admin.principal = "user:admin-2";
+  admin.roles = {"admin"};
+  const auto& ok = h.feed(ev.feedback_approval(t0 + 4 * 60 * minute, subject, true), &admin);
+  BOOST_TEST(blocks(ok, subject, "ban").size() == 1u);
+}
+
 BOOST_AUTO_TEST_CASE(rejection_and_timeout_drop_the_ban) {
   {
     harness h;
