@@ -20,8 +20,8 @@ struct corpus_line {
   std::string kind; ///< positive, negated, question, status
 };
 
-std::vector<corpus_line> read_corpus() {
-  std::ifstream in(std::string(AETHERIAL_ORCHESTRATOR_TEST_DIR) + "/intent_corpus.tsv");
+std::vector<corpus_line> read_corpus(const char* file = "intent_corpus.tsv") {
+  std::ifstream in(std::string(AETHERIAL_ORCHESTRATOR_TEST_DIR) + "/" + file);
   std::vector<corpus_line> out;
   std::string line;
   while (std::getline(in, line)) {
@@ -101,6 +101,50 @@ BOOST_AUTO_TEST_CASE(the_corpus_is_understood_and_nothing_unasked_for_runs) {
   for (const auto& intent : grammar_intents())
     BOOST_TEST(seen_intents.count(intent) == 1u, intent);
   BOOST_TEST(seen_intents.count(std::string(unknown_intent)) == 1u);
+}
+
+// Phrasings the grammar was not written for: how many it understands is reported, not
+// required; what is required is that none of them starts a risky task (a deploy, rollback, ban,
+// scaling or deletion) without a confirmation, whatever the grammar made of it.
+BOOST_AUTO_TEST_CASE(held_out_phrasings_never_start_what_was_not_asked) {
+  const auto heldout = read_corpus("intent_heldout.tsv");
+  BOOST_TEST_REQUIRE(heldout.size() >= 50u);
+  harness h;
+  events ev;
+  std::size_t right = 0, confirmations = 0, risky = 0;
+  int n = 0;
+  for (const auto& c : heldout) {
+    ++n;
+    const auto& out =
+        h.feed(ev.command(at_s(n), "held-" + std::to_string(n), "admin", c.text, "user:root"));
+    const auto rs = replies(out);
+    BOOST_TEST_REQUIRE(rs.size() == 1u, c.text);
+    const auto details = as_map(rs.at(0)->details());
+    const std::string kind =
+        details.count("command_kind") != 0 ? details.at("command_kind") : "positive";
+    if (str(rs.at(0)->intent()) == c.intent && kind == c.kind)
+      ++right;
+    else
+      BOOST_TEST_MESSAGE("held-out miss: '" << c.text << "' -> " << str(rs.at(0)->intent()) << " ("
+                                            << kind << "), expected " << c.intent << " (" << c.kind
+                                            << ")");
+    // A misunderstanding may start a harmless task (a support check, a feature request); never
+    // a risky one.
+    const bool risky_line = c.kind == "positive" && risky_by_default(c);
+    for (const auto* t : tasks(out)) {
+      const std::string type = str(t->type());
+      for (const char* risky_type : {"development.deploy", "development.rollback", "security.ban",
+                                     "operations.scale", "data.delete"})
+        BOOST_TEST(type.rfind(risky_type, 0) != 0, "started " << type << ": " << c.text);
+    }
+    if (risky_line) {
+      ++risky;
+      if (status_text(rs.at(0)->status()) == "needs_confirmation") ++confirmations;
+    }
+  }
+  BOOST_TEST_MESSAGE("held-out phrasings: " << right << " of " << heldout.size() << " understood; "
+                                            << confirmations << " of " << risky
+                                            << " risky requests asked to confirm");
 }
 
 BOOST_AUTO_TEST_CASE(the_named_dangerous_phrasings_never_deploy) {
