@@ -485,6 +485,7 @@ cli::cli() {
       ->capture_default_str();
   acls->add_option("--auditor-principal", who.auditor, "Principal of auditors (read only)")
       ->capture_default_str();
+  acls->add_flag("--print", "Print the ACLs (the default; ops/kafka/acls.sh apply creates them)");
   acls->add_option("--format", v.acls_format,
                    "text (kafka-acls options, one binding per line) or tsv")
       ->check(CLI::IsMember({"text", "tsv"}))
