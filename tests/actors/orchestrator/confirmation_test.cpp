@@ -282,3 +282,50 @@ BOOST_AUTO_TEST_CASE(a_state_without_confirmations_encodes_as_before) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// Identity as the runtime verified it: an unproven command changes nothing and is audited; a
+// verified one acts as the token's principal, in the first of its roles that may issue the
+// intent, whatever the envelope claims.
+BOOST_AUTO_TEST_SUITE(verified_identity)
+
+BOOST_AUTO_TEST_CASE(an_unproven_command_is_refused_before_any_state) {
+  harness h;
+  events ev;
+  identity refused;
+  refused.status = identity_status::refused;
+  refused.reason = "the token has expired";
+  const auto& out = h.feed(ev.command(at_s(0), "c", "admin", deploy_text, "user:root"), &refused);
+  BOOST_TEST(tasks(out).empty());
+  BOOST_TEST_REQUIRE(replies(out).size() == 1u);
+  BOOST_TEST(status_text(replies(out).at(0)->status()) == "refused");
+  BOOST_TEST(str(replies(out).at(0)->text()).find("the token has expired") != std::string::npos);
+  std::size_t audits = 0;
+  for (const auto& e : out)
+    if (const auto* a = envelope_of(e).payload_as_AccessAudit(); a != nullptr && !a->allowed())
+      ++audits;
+  BOOST_TEST(audits == 1u);
+  BOOST_TEST(h.agent.state().conversations.empty());
+}
+
+BOOST_AUTO_TEST_CASE(a_verified_command_acts_as_the_tokens_principal_and_role) {
+  harness h;
+  events ev;
+  identity alice;
+  alice.status = identity_status::verified;
+  alice.principal = "user:alice";
+  alice.roles = {"admin", "user"};
+  // The command names no role: the first of alice's roles that may deploy (admin) is used.
+  const auto& asked = h.feed(ev.command(at_s(0), "c", "", deploy_text, "user:alice"), &alice);
+  BOOST_TEST_REQUIRE(replies(asked).size() == 1u);
+  BOOST_TEST(status_text(replies(asked).at(0)->status()) == "needs_confirmation");
+  identity bob = alice;
+  bob.principal = "user:bob";
+  const auto& other = h.feed(ev.command(at_s(10), "c", "", "yes", "user:bob"), &bob);
+  BOOST_TEST(tasks(other).empty());
+  const auto& yes = h.feed(ev.command(at_s(20), "c", "", "yes", "user:alice"), &alice);
+  BOOST_TEST_REQUIRE(tasks(yes).size() == 1u);
+  BOOST_TEST(str(tasks(yes).at(0)->requested_by()) == "user:alice");
+  BOOST_TEST(str(tasks(yes).at(0)->role()) == "admin");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
