@@ -32,7 +32,7 @@ PACKAGES=(
   g++ cmake ninja-build pkg-config
   libcaf-dev librdkafka-dev librocksdb-dev libflatbuffers-dev flatbuffers-compiler
   prometheus-cpp-dev libboost-dev libboost-test-dev libcli11-dev libspdlog-dev nlohmann-json3-dev
-  libtomlplusplus-dev libssl-dev kcat clang-format maven curl python3-matplotlib ccache
+  libtomlplusplus-dev libssl-dev openssl kcat clang-format maven curl python3-matplotlib ccache
   clang-14 libclang-rt-14-dev
 )
 

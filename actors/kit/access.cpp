@@ -39,8 +39,13 @@ void emit_access_audit(context& ctx, std::string_view key, std::string_view prin
                        std::string_view role, std::string_view action, bool allowed,
                        std::string_view reason, std::string_view correlation) {
   auto& b = ctx.builder();
-  const auto p = fbs::CreateAccessAudit(b, b.CreateString(principal), b.CreateString(role),
-                                        b.CreateString(action), allowed, b.CreateString(reason));
+  // One statement each: the order the strings are written in is the bytes' order, and an
+  // argument list would leave it to the compiler.
+  const auto who = b.CreateString(principal);
+  const auto as = b.CreateString(role);
+  const auto what = b.CreateString(action);
+  const auto why = b.CreateString(reason);
+  const auto p = fbs::CreateAccessAudit(b, who, as, what, allowed, why);
   ctx.emit(output::decisions, key, fbs::Payload::AccessAudit, p.Union(), correlation);
 }
 

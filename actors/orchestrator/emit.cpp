@@ -1,5 +1,7 @@
 #include "actors/orchestrator/emit.hpp"
 
+#include "actors/kit/access.hpp"
+
 namespace aetherial::actors::orchestrator {
 
 void emit_reply(context& ctx, output to, const std::string& key, const std::string& correlation,
@@ -37,10 +39,7 @@ void emit_task(context& ctx, const std::string& key, const std::string& correlat
 void emit_access_audit(context& ctx, const std::string& key, const std::string& correlation,
                        const std::string& principal, const std::string& role,
                        const std::string& action, bool allowed, const std::string& reason) {
-  auto& b = ctx.builder();
-  const auto p = fbs::CreateAccessAuditDirect(b, principal.c_str(), role.c_str(), action.c_str(),
-                                              allowed, reason.c_str());
-  ctx.emit(output::decisions, key, fbs::Payload::AccessAudit, p.Union(), correlation);
+  kit::emit_access_audit(ctx, key, principal, role, action, allowed, reason, correlation);
 }
 
 void emit_effect_request(context& ctx, const std::string& key, const std::string& correlation,
