@@ -31,6 +31,7 @@
 #include "runtime/metrics.hpp"
 #include "runtime/node.hpp"
 #include "runtime/supervisor.hpp"
+#include "storage/cipher.hpp"
 
 #ifndef AETHERIAL_VERSION
 #define AETHERIAL_VERSION "0.0.0"
@@ -69,11 +70,21 @@ int cmd_run(rt::node_options o, const aetherial::app::common_flags& c) {
     return 2;
   }
   const std::string tokens = rt::describe_tokens(*identities.value());
+  std::string at_rest = "snapshots in clear";
+  if (!o.snapshot_key_file.empty()) {
+    auto cipher = aetherial::storage::state_cipher::load(o.snapshot_key_file);
+    if (!cipher) {
+      std::fprintf(stderr, "aetherial: %s\n", cipher.error_value().message.c_str());
+      return 2;
+    }
+    at_rest = "snapshots sealed (AES-256-GCM, key " + cipher.value()->sealing_key() + ", " +
+              std::to_string(cipher.value()->size()) + " in the key file)";
+  }
   const std::string posture =
       "security: kafka " +
       (c.brokers.empty() ? std::string("embedded broker (in-process, no TLS)")
                          : aetherial::app::describe_transport(o.kafka_properties)) +
-      "; " + tokens + "; metrics " +
+      "; " + tokens + "; " + at_rest + "; metrics " +
       (o.metrics_port < 0 ? std::string("off")
                           : o.metrics_bind + ":" + std::to_string(o.metrics_port) +
                                 (o.metrics_bind == "127.0.0.1" || o.metrics_bind == "::1"
@@ -371,10 +382,11 @@ int main(int argc, char** argv) {
   if (*c.audit)
     return cmd_audit(common, v.audit_agents, node_opts.agent_settings, node_opts.limits, node_opts);
   if (*c.snap_ls)
-    return emit(aetherial::app::with_store(
-        v.snap_dir, [](const auto& store) { return aetherial::app::list_snapshots(store); }));
+    return emit(aetherial::app::with_store(v.snap_dir, v.snap_key_file, [](const auto& store) {
+      return aetherial::app::list_snapshots(store);
+    }));
   if (*c.snap_show)
-    return emit(aetherial::app::with_store(v.snap_dir, [&](const auto& store) {
+    return emit(aetherial::app::with_store(v.snap_dir, v.snap_key_file, [&](const auto& store) {
       return aetherial::app::show_snapshot(store, v.snap_agent, v.snap_partition);
     }));
   if (*c.topics) return cmd_topics(common, v.topics_partitions, v.topics_create);

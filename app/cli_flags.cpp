@@ -119,6 +119,10 @@ void add_node_flags(CLI::App* cmd, runtime::node_options& o) {
                 "Rejoin the consumer group as the same member after a restart");
   cmd->add_option("--keep-snapshots", o.keep_snapshots, "Snapshots kept per partition")
       ->capture_default_str();
+  cmd->add_option("--snapshot-key-file", o.snapshot_key_file,
+                  "Seal snapshot state at rest (AES-256-GCM) with the keys of this file: "
+                  "lines 'ID HEX', the first key seals, every key opens")
+      ->envname("AETHERIAL_SNAPSHOT_KEY_FILE");
   cmd->add_option("--scheduler-threads", o.scheduler_threads, "Actor scheduler threads (0: cores)")
       ->capture_default_str();
 }
@@ -426,6 +430,10 @@ cli::cli() {
   snapshot->add_option("--data-dir", v.snap_dir, "Data directory of the node")
       ->envname("AETHERIAL_DATA_DIR")
       ->capture_default_str();
+  snapshot
+      ->add_option("--snapshot-key-file", v.snap_key_file,
+                   "Key file that opens sealed snapshot state (as run's)")
+      ->envname("AETHERIAL_SNAPSHOT_KEY_FILE");
   snap_ls = snapshot->add_subcommand("ls", "List snapshots");
   snap_show = snapshot->add_subcommand("show", "Show the newest valid snapshot");
   snap_show->add_option("agent", v.snap_agent, "Agent kind")->capture_default_str();

@@ -45,6 +45,8 @@ struct cli_values {
   int produce_partitions = 4;
   std::vector<std::string> audit_agents{"all"};
   std::string snap_dir = "aetherial-data", snap_agent = "operations";
+  std::string snap_key_file; ///< opens sealed snapshot state
+
   int snap_partition = 0;
   int topics_partitions = 4;
   bool topics_create = false;

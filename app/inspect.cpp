@@ -8,6 +8,7 @@
 #include <flatbuffers/reflection.h>
 
 #include "schemas/schema_text.hpp"
+#include "storage/cipher.hpp"
 
 namespace aetherial::app {
 namespace {
@@ -109,11 +110,12 @@ std::string format_snapshot(const storage::snapshot& snap, std::size_t corrupt_s
   std::snprintf(head, sizeof head,
                 "agent:           %s\npartition:       %d\nstate version:   %u\n"
                 "events applied:  %llu\nlast event time: %lld\njournal seq:     %llu\n"
-                "state bytes:     %zu\ncorrupt skipped: %zu\noffsets:\n",
+                "state bytes:     %zu\nsealed with:     %s\ncorrupt skipped: %zu\noffsets:\n",
                 snap.agent.c_str(), snap.partition, snap.state_version,
                 static_cast<unsigned long long>(snap.events_applied),
                 static_cast<long long>(snap.last_event_time_ms),
                 static_cast<unsigned long long>(snap.journal_seq), snap.state.size(),
+                snap.sealed_with.empty() ? "(stored in clear)" : snap.sealed_with.c_str(),
                 corrupt_skipped);
   std::string out = head;
   for (const auto& o : snap.offsets)
@@ -159,9 +161,20 @@ command_output show_snapshot(const storage::snapshot_store& store, const std::st
   return r;
 }
 
-command_output with_store(const std::string& data_dir,
+command_output with_store(const std::string& data_dir, const std::string& key_file,
                           const std::function<command_output(const storage::snapshot_store&)>& f) {
-  auto store = storage::snapshot_store::open(data_dir + "/snapshots");
+  storage::store_options opts;
+  if (!key_file.empty()) {
+    auto cipher = storage::state_cipher::load(key_file);
+    if (!cipher) {
+      command_output r;
+      r.exit_code = 2;
+      r.err = "aetherial snapshot: " + cipher.error_value().message + "\n";
+      return r;
+    }
+    opts.cipher = std::move(cipher.value());
+  }
+  auto store = storage::snapshot_store::open(data_dir + "/snapshots", opts);
   if (!store) {
     command_output r;
     r.exit_code = 2;

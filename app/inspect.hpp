@@ -44,10 +44,10 @@ struct state_json {
 [[nodiscard]] command_output show_snapshot(const storage::snapshot_store& store,
                                            const std::string& agent, std::int32_t partition);
 
-/// The store of a node's data directory (<data_dir>/snapshots), then `f` over it; exit 2
-/// when it cannot be opened.
+/// The store of a node's data directory (<data_dir>/snapshots), its sealed state opened with
+/// the keys of `key_file` ("": none), then `f` over it; exit 2 when either cannot be opened.
 [[nodiscard]] command_output
-with_store(const std::string& data_dir,
+with_store(const std::string& data_dir, const std::string& key_file,
            const std::function<command_output(const storage::snapshot_store&)>& f);
 
 } // namespace aetherial::app

@@ -9,7 +9,8 @@
 namespace aetherial::runtime {
 
 prepared_checkpoint prepare_checkpoint(const std::string& agent, std::uint32_t state_version,
-                                       const partition_ledger& ledger, host_state&& state) {
+                                       const partition_ledger& ledger, host_state&& state,
+                                       const storage::state_cipher* cipher) {
   prepared_checkpoint c;
   c.partition = ledger.partition();
   c.key = agent + "/" + std::to_string(ledger.partition());
@@ -29,20 +30,24 @@ prepared_checkpoint prepare_checkpoint(const std::string& agent, std::uint32_t s
     c.journal = encode_journal(*je);
     snap.journal_seq = ledger.journal_seq() + 1;
   }
-  c.encoded = storage::encode_snapshot(snap);
+  if (auto encoded = storage::encode_snapshot(snap, cipher))
+    c.encoded = std::move(encoded.value());
+  else
+    c.seal_error = encoded.error_value().message;
   return c;
 }
 
 std::optional<std::vector<prepared_checkpoint>>
 prepare_transaction(const std::string& agent, std::uint32_t state_version,
-                    std::vector<transaction_member>&& members) {
+                    std::vector<transaction_member>&& members,
+                    const storage::state_cipher* cipher) {
   std::vector<prepared_checkpoint> out;
   for (auto& m : members) {
     if (!m.state) {
       if (!m.ledger->tail_empty()) return std::nullopt;
       continue;
     }
-    out.push_back(prepare_checkpoint(agent, state_version, *m.ledger, std::move(*m.state)));
+    out.push_back(prepare_checkpoint(agent, state_version, *m.ledger, std::move(*m.state), cipher));
   }
   return out;
 }
@@ -50,6 +55,8 @@ prepare_transaction(const std::string& agent, std::uint32_t state_version,
 namespace {
 
 result<void> write_records(checkpoint_io& io, const prepared_checkpoint& c) {
+  if (!c.seal_error.empty())
+    return make_error(errc::checkpoint_write, c.key + ": state not sealed: " + c.seal_error);
   if (!c.journal.empty()) {
     if (auto r = io.write_journal(c.key, c.journal); !r)
       return make_error(errc::checkpoint_write,

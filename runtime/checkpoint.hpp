@@ -40,17 +40,20 @@ namespace aetherial::runtime {
 struct prepared_checkpoint {
   std::int32_t partition = 0;
   storage::snapshot snap;
-  std::string key;                              ///< "<agent>/<partition>"
-  std::vector<std::uint8_t> journal;            ///< empty when nothing was applied since the last
-  std::vector<std::uint8_t> encoded;            ///< the snapshot record
+  std::string key;                   ///< "<agent>/<partition>"
+  std::vector<std::uint8_t> journal; ///< empty when nothing was applied since the last
+  std::vector<std::uint8_t> encoded; ///< the snapshot record
+  std::string seal_error; ///< why the state could not be sealed (then nothing is written)
   std::vector<topics::topic_partition> offsets; ///< input offsets the checkpoint commits
 };
 
-/// Builds the checkpoint of `ledger` from the state its host handed over. No side effects.
+/// Builds the checkpoint of `ledger` from the state its host handed over, the state sealed by
+/// `cipher` when one is given. No side effects.
 [[nodiscard]] prepared_checkpoint prepare_checkpoint(const std::string& agent,
                                                      std::uint32_t state_version,
                                                      const partition_ledger& ledger,
-                                                     host_state&& state);
+                                                     host_state&& state,
+                                                     const storage::state_cipher* cipher = nullptr);
 
 /// One partition's part in an exactly_once checkpoint: its ledger, and the state its host
 /// handed over (nullopt: the host did not answer, or is not ready).
@@ -64,7 +67,8 @@ struct transaction_member {
 /// transaction, and committing without their offsets would separate the two (try later).
 [[nodiscard]] std::optional<std::vector<prepared_checkpoint>>
 prepare_transaction(const std::string& agent, std::uint32_t state_version,
-                    std::vector<transaction_member>&& members);
+                    std::vector<transaction_member>&& members,
+                    const storage::state_cipher* cipher = nullptr);
 
 /// Where checkpoints go. Production: runtime/checkpoint.cpp's Kafka implementation.
 class checkpoint_io {

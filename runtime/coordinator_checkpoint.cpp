@@ -48,7 +48,7 @@ bool checkpoint_partition(self_ptr self, partition_slot& slot) {
   auto hs = host_state_of(self, slot);
   if (!hs) return false;
   auto c = prepare_checkpoint(agent_name(self), self->state.env.host.kind->state_version,
-                              slot.ledger, std::move(*hs));
+                              slot.ledger, std::move(*hs), self->state.env.store->cipher());
   if (auto r = commit_at_least_once(*self->state.io, c); !r) {
     spdlog::error("agent {}: checkpoint failed: {}", agent_name(self), r.error_value().message);
     return false;
@@ -65,8 +65,8 @@ int checkpoint_transaction(self_ptr self) {
   std::vector<transaction_member> members;
   for (auto& [p, slot] : st.parts)
     if (!slot.quarantined) members.push_back({&slot.ledger, host_state_of(self, slot)});
-  auto prepared =
-      prepare_transaction(agent_name(self), st.env.host.kind->state_version, std::move(members));
+  auto prepared = prepare_transaction(agent_name(self), st.env.host.kind->state_version,
+                                      std::move(members), st.env.store->cipher());
   if (!prepared) return 0; // a busy host's outputs may be in this transaction: try later
   if (auto r = commit_transaction(*st.io, *prepared); !r) {
     if (is(r.error_value(), errc::transaction_fatal)) {

@@ -19,6 +19,7 @@
 #include "runtime/event_ids.hpp"
 #include "runtime/metrics.hpp"
 #include "runtime/sink.hpp"
+#include "storage/cipher.hpp"
 #include "storage/snapshot_store.hpp"
 
 namespace aetherial::runtime {
@@ -187,6 +188,11 @@ result<std::unique_ptr<node>> node::start(node_options options,
   d->producer = std::move(producer.value());
   storage::store_options so;
   so.keep_last = options.keep_snapshots;
+  if (!options.snapshot_key_file.empty()) {
+    auto cipher = storage::state_cipher::load(options.snapshot_key_file);
+    if (!cipher) return node_error(cipher.error_value().message);
+    so.cipher = std::move(cipher.value());
+  }
   auto store = storage::snapshot_store::open(options.data_dir + "/snapshots", so);
   if (!store)
     return node_error("cannot open the snapshot store in " + options.data_dir + ": " +

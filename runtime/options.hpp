@@ -69,6 +69,8 @@ struct node_options {
   bool static_membership = true;          ///< rejoin as the same group member after a restart; true
   std::vector<std::string> agents{"all"}; ///< agent kinds to run; "all" = every built-in kind
   std::size_t keep_snapshots = 3;         ///< snapshots kept per partition; default 3
+  /// Keys sealing snapshot state at rest (storage/cipher.hpp's file format); "": in clear.
+  std::string snapshot_key_file;
   std::map<std::string, std::string> kafka_properties; ///< extra librdkafka properties
   /// Public keys of identity tokens (a JWKS file or PEM public keys); "": none, and every
   /// command and approval is refused unless `tokens.allow_unsigned`.

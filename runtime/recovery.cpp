@@ -213,12 +213,13 @@ result<journal_index> read_journal(const topics::kafka_config& cfg,
 result<std::optional<storage::snapshot>>
 read_snapshot_topic(const topics::kafka_config& cfg, const std::string& snapshot_topic,
                     const std::string& agent, std::int32_t partition,
-                    const std::function<bool(const storage::snapshot&)>& accept) {
+                    const std::function<bool(const storage::snapshot&)>& accept,
+                    const storage::state_cipher* cipher) {
   const std::string key = agent + "/" + std::to_string(partition);
   std::optional<storage::snapshot> best;
   auto read = read_topic(cfg, snapshot_topic, [&](topics::record& rec) {
     if (rec.key != key) return;
-    auto s = storage::decode_snapshot(rec.value.data(), rec.value.size());
+    auto s = storage::decode_snapshot(rec.value.data(), rec.value.size(), cipher);
     if (!s || s.value().agent != agent || s.value().partition != partition) return;
     if (accept && !accept(s.value())) return;
     if (!best || s.value().journal_seq >= best->journal_seq) best = std::move(s.value());
@@ -325,7 +326,7 @@ kafka_recovery_sources::local(const std::function<bool(const storage::snapshot&)
 
 result<std::optional<storage::snapshot>> kafka_recovery_sources::snapshot_topic(
     const std::function<bool(const storage::snapshot&)>& accept) {
-  return read_snapshot_topic(kafka_, snapshot_topic_, agent_, partition_, accept);
+  return read_snapshot_topic(kafka_, snapshot_topic_, agent_, partition_, accept, store_.cipher());
 }
 
 result<std::vector<journal_entry>> kafka_recovery_sources::journal(std::uint64_t from_seq) {

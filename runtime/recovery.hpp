@@ -122,12 +122,13 @@ fetch_journaled_inputs(const topics::kafka_config& cfg,
                        const std::vector<std::string>& input_topics, std::int32_t partition,
                        const std::vector<const journal_entry*>& entries);
 
-/// The newest snapshot of (agent, partition) on the snapshot topic that decodes and satisfies
-/// `accept`.
+/// The newest snapshot of (agent, partition) on the snapshot topic that decodes (its state
+/// opened with `cipher` when sealed) and satisfies `accept`.
 [[nodiscard]] result<std::optional<storage::snapshot>>
 read_snapshot_topic(const topics::kafka_config& cfg, const std::string& snapshot_topic,
                     const std::string& agent, std::int32_t partition,
-                    const std::function<bool(const storage::snapshot&)>& accept);
+                    const std::function<bool(const storage::snapshot&)>& accept,
+                    const storage::state_cipher* cipher = nullptr);
 
 /// recovery_sources over Kafka (journal and snapshot topics, input topics) and the local
 /// snapshot store, for one (agent, partition). The store must outlive it.

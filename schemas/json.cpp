@@ -154,6 +154,13 @@ std::string envelope_to_json(const std::uint8_t* data, std::size_t size) {
   if (obj.is_discarded()) return text;
   obj["id"] = event_id::from(env->id()).to_string();
   if (env->causation_id()) obj["causation_id"] = event_id::from(env->causation_id()).to_string();
+  if (auto p = obj.find("payload"); p != obj.end() && p->is_object())
+    if (auto t = p->find("token"); t != p->end() && t->is_string()) {
+      const auto token = t->get<std::string>();
+      const auto dot = token.rfind('.');
+      *t = (dot == std::string::npos ? std::string() : token.substr(0, dot + 1)) +
+           "[signature withheld]";
+    }
   return obj.dump();
 }
 

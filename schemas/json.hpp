@@ -30,7 +30,9 @@ inline constexpr std::size_t max_json_depth = 64;
 [[nodiscard]] std::optional<std::vector<std::uint8_t>>
 envelope_from_json(std::string_view json, const json_defaults& defaults, std::string* why);
 
-/// A verified envelope as one line of JSON (ids as 32 hex digits).
+/// A verified envelope as one line of JSON (ids as 32 hex digits). An identity token in the
+/// payload keeps its header and claims but not its signature ("<header>.<claims>.[signature
+/// withheld]"): what the output shows cannot be presented as a credential again.
 [[nodiscard]] std::string envelope_to_json(const std::uint8_t* data, std::size_t size);
 
 } // namespace aetherial::schemas

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "schemas/snapshot_generated.h"
+#include "storage/cipher.hpp"
 
 namespace aetherial::storage {
 
@@ -124,7 +125,8 @@ std::uint32_t record_crc(std::string_view agent, std::int32_t partition,
                          std::uint32_t state_version, const std::vector<offset_view>& offsets,
                          std::uint64_t journal_seq, std::uint64_t events_applied,
                          std::uint32_t state_crc, std::int64_t last_event_time_ms,
-                         const flatbuffers::Vector<std::uint64_t>* ids) {
+                         const flatbuffers::Vector<std::uint64_t>* ids, std::string_view key_id,
+                         const std::uint8_t* nonce, std::size_t nonce_size) {
   record_digest d;
   d.text(agent);
   d.scalar(partition);
@@ -144,12 +146,26 @@ std::uint32_t record_crc(std::string_view agent, std::int32_t partition,
     for (const auto v : *ids)
       d.scalar(v);
   }
+  if (!key_id.empty()) {
+    d.text(key_id);
+    d.scalar<std::uint32_t>(static_cast<std::uint32_t>(nonce_size));
+    d.bytes(nonce, nonce_size);
+  }
   return d.value();
 }
 
-} // namespace
+/// What a sealed state is bound to: moving it to another group, version or point is detected.
+std::string sealing_context(std::string_view agent, std::int32_t partition,
+                            std::uint32_t state_version, std::uint64_t journal_seq,
+                            std::uint64_t events_applied) {
+  std::string aad = "aetherial.snapshot.state/";
+  aad += agent;
+  aad += '/' + std::to_string(partition) + '/' + std::to_string(state_version) + '/' +
+         std::to_string(journal_seq) + '/' + std::to_string(events_applied);
+  return aad;
+}
 
-std::vector<std::uint8_t> encode_snapshot(const snapshot& s) {
+std::vector<std::uint8_t> encode_record(const snapshot& s, const state_cipher::sealed* sealed) {
   namespace fbs = aetherial::schema;
   flatbuffers::FlatBufferBuilder b(s.state.size() + 256 + 64 * s.offsets.size());
   // Children first: FlatBuffers builds back to front.
@@ -159,8 +175,15 @@ std::vector<std::uint8_t> encode_snapshot(const snapshot& s) {
     offsets.push_back(fbs::CreateTopicOffsetDirect(b, o.topic.c_str(), o.partition, o.offset));
   const auto agent = b.CreateString(s.agent);
   const auto offsets_vec = b.CreateVector(offsets);
-  const auto state = b.CreateVector(s.state.data(), s.state.size());
-  const auto state_crc = crc32c(s.state.data(), s.state.size());
+  const auto& stored = sealed != nullptr ? sealed->data : s.state;
+  const auto state = b.CreateVector(stored.data(), stored.size());
+  const auto state_crc = crc32c(stored.data(), stored.size());
+  flatbuffers::Offset<flatbuffers::String> key_id;
+  flatbuffers::Offset<flatbuffers::Vector<std::uint8_t>> nonce;
+  if (sealed != nullptr) {
+    key_id = b.CreateString(sealed->key_id);
+    nonce = b.CreateVector(sealed->nonce.data(), sealed->nonce.size());
+  }
   std::vector<offset_view> views;
   views.reserve(s.offsets.size());
   for (const auto& o : s.offsets)
@@ -178,16 +201,35 @@ std::vector<std::uint8_t> encode_snapshot(const snapshot& s) {
     ids = flatbuffers::GetTemporaryPointer(b, ids_vec);
   }
   const auto whole = record_crc(s.agent, s.partition, s.state_version, views, s.journal_seq,
-                                s.events_applied, state_crc, s.last_event_time_ms, ids);
+                                s.events_applied, state_crc, s.last_event_time_ms, ids,
+                                sealed != nullptr ? std::string_view(sealed->key_id) : "",
+                                sealed != nullptr ? sealed->nonce.data() : nullptr,
+                                sealed != nullptr ? sealed->nonce.size() : 0);
   b.ForceDefaults(true); // the record checksum is written even when it happens to be 0
   const auto root = fbs::CreateSnapshotRecord(b, agent, s.partition, s.state_version, offsets_vec,
                                               s.journal_seq, s.events_applied, state, state_crc,
-                                              s.last_event_time_ms, whole, ids_vec);
+                                              s.last_event_time_ms, whole, ids_vec, key_id, nonce);
   fbs::FinishSnapshotRecordBuffer(b, root);
   return std::vector<std::uint8_t>(b.GetBufferPointer(), b.GetBufferPointer() + b.GetSize());
 }
 
-result<snapshot> decode_snapshot(const std::uint8_t* data, std::size_t size) {
+} // namespace
+
+std::vector<std::uint8_t> encode_snapshot(const snapshot& s) {
+  return encode_record(s, nullptr);
+}
+
+result<std::vector<std::uint8_t>> encode_snapshot(const snapshot& s, const state_cipher* cipher) {
+  if (cipher == nullptr) return encode_record(s, nullptr);
+  auto sealed = cipher->seal(
+      s.state.data(), s.state.size(),
+      sealing_context(s.agent, s.partition, s.state_version, s.journal_seq, s.events_applied));
+  if (!sealed) return sealed.error_value();
+  return encode_record(s, &sealed.value());
+}
+
+result<snapshot> decode_snapshot(const std::uint8_t* data, std::size_t size,
+                                 const state_cipher* cipher) {
   namespace fbs = aetherial::schema;
   if (data == nullptr || size == 0) return corrupt("snapshot buffer is empty");
   if (size >= FLATBUFFERS_MAX_BUFFER_SIZE)
@@ -241,10 +283,16 @@ result<snapshot> decode_snapshot(const std::uint8_t* data, std::size_t size) {
     for (const auto* o : *offsets)
       views.push_back({o->topic() ? o->topic()->string_view() : std::string_view(), o->partition(),
                        o->offset()});
-  const auto whole =
-      record_crc(rec->agent()->string_view(), rec->partition(), rec->state_version(), views,
-                 rec->journal_seq(), rec->events_applied(), rec->state_crc32c(),
-                 rec->last_event_time_ms(), rec->recent_event_ids());
+  const auto* key_id = rec->state_key_id();
+  const auto* nonce = rec->state_nonce();
+  if (key_id != nullptr && key_id->size() == 0)
+    return corrupt("snapshot of agent '" + rec->agent()->str() + "' partition " +
+                   std::to_string(rec->partition()) + " names an empty snapshot key");
+  const auto whole = record_crc(
+      rec->agent()->string_view(), rec->partition(), rec->state_version(), views,
+      rec->journal_seq(), rec->events_applied(), rec->state_crc32c(), rec->last_event_time_ms(),
+      rec->recent_event_ids(), key_id != nullptr ? key_id->string_view() : std::string_view(),
+      nonce != nullptr ? nonce->data() : nullptr, nonce != nullptr ? nonce->size() : 0);
   if (whole != rec->record_crc32c())
     return corrupt("snapshot of agent '" + rec->agent()->str() + "' partition " +
                    std::to_string(rec->partition()) + ": record checksum mismatch (stored " +
@@ -268,7 +316,22 @@ result<snapshot> decode_snapshot(const std::uint8_t* data, std::size_t size) {
   s.journal_seq = rec->journal_seq();
   s.events_applied = rec->events_applied();
   s.last_event_time_ms = rec->last_event_time_ms();
-  s.state.assign(state->begin(), state->end());
+  if (key_id != nullptr) {
+    const auto where =
+        "snapshot of agent '" + s.agent + "' partition " + std::to_string(s.partition) + ": ";
+    if (cipher == nullptr)
+      return corrupt(where + "state is sealed with snapshot key '" + key_id->str() +
+                     "' and no snapshot key file is configured (--snapshot-key-file)");
+    auto opened = cipher->open(
+        key_id->string_view(), nonce != nullptr ? nonce->data() : nullptr,
+        nonce != nullptr ? nonce->size() : 0, state->data(), state->size(),
+        sealing_context(s.agent, s.partition, s.state_version, s.journal_seq, s.events_applied));
+    if (!opened) return corrupt(where + opened.error_value().message);
+    s.state = std::move(opened.value());
+    s.sealed_with = key_id->str();
+  } else {
+    s.state.assign(state->begin(), state->end());
+  }
   if (const auto* ids = rec->recent_event_ids()) {
     if (ids->size() % 2 != 0)
       return corrupt("snapshot of agent '" + s.agent + "' partition " +

@@ -40,7 +40,12 @@ struct snapshot {
   std::vector<std::uint8_t> state;
   /// The host's window of recent input event ids, oldest first (duplicates are refused).
   std::vector<schemas::event_id> recent_event_ids;
+  /// Decoded only: the id of the key that sealed `state` at rest (empty: stored in clear).
+  /// Encoding ignores it; the cipher passed to encode_snapshot decides.
+  std::string sealed_with;
 };
+
+class state_cipher;
 
 /// CRC-32C (Castagnoli) of a byte range.
 [[nodiscard]] std::uint32_t crc32c(const std::uint8_t* data, std::size_t size) noexcept;
@@ -49,10 +54,17 @@ struct snapshot {
 [[nodiscard]] std::uint32_t crc32c_extend(std::uint32_t crc, const std::uint8_t* data,
                                           std::size_t size) noexcept;
 
-/// Encodes a snapshot as a SnapshotRecord FlatBuffer, checksum included.
+/// Encodes a snapshot as a SnapshotRecord FlatBuffer, checksum included, its state in clear.
 [[nodiscard]] std::vector<std::uint8_t> encode_snapshot(const snapshot& s);
+/// The same with the state sealed by `cipher`'s sealing key (`cipher` null: in clear).
+[[nodiscard]] result<std::vector<std::uint8_t>> encode_snapshot(const snapshot& s,
+                                                                const state_cipher* cipher);
 
-/// Verifies (FlatBuffers verifier + CRC-32C) and decodes; errc::corrupt on any mismatch.
-[[nodiscard]] result<snapshot> decode_snapshot(const std::uint8_t* data, std::size_t size);
+/// Verifies (FlatBuffers verifier + CRC-32C) and decodes; errc::corrupt on any mismatch. A
+/// sealed state is opened with `cipher`: without one, or when its key is gone or the state
+/// does not authenticate, the snapshot is errc::corrupt (unusable). State in clear decodes
+/// with or without a cipher (snapshots written before encryption was turned on).
+[[nodiscard]] result<snapshot> decode_snapshot(const std::uint8_t* data, std::size_t size,
+                                               const state_cipher* cipher = nullptr);
 
 } // namespace aetherial::storage

@@ -134,8 +134,10 @@ std::string_view as_view(const rocksdb::Slice& s) {
 
 // Decodes a stored value and checks it is filed under the (agent, partition) of its key: a
 // record under another group's key is as untrustworthy as one with a bad checksum.
-result<snapshot> decode_stored(const key_parts& key, const rocksdb::Slice& value) {
-  auto s = decode_snapshot(reinterpret_cast<const std::uint8_t*>(value.data()), value.size());
+result<snapshot> decode_stored(const key_parts& key, const rocksdb::Slice& value,
+                               const state_cipher* cipher) {
+  auto s =
+      decode_snapshot(reinterpret_cast<const std::uint8_t*>(value.data()), value.size(), cipher);
   if (!s) return s;
   if (s->agent != key.agent || s->partition != key.partition)
     return make_error(errc::corrupt, "snapshot names agent '" + s->agent + "' partition " +
@@ -321,9 +323,15 @@ result<void> snapshot_store::put(const snapshot& s) {
     return make_error(errc::invalid, "snapshot state of " + std::to_string(s.state.size()) +
                                          " bytes exceeds the limit of " +
                                          std::to_string(max_state_bytes) + " bytes");
+  auto encoded = encode_snapshot(s, impl_->opts_.cipher.get());
+  if (!encoded) return encoded.error_value();
   return impl_->noted(impl_->write(
-      s.agent, s.partition, encode_snapshot(s),
+      s.agent, s.partition, std::move(encoded.value()),
       std::make_tuple(s.state_version, s.state.size(), crc32c(s.state.data(), s.state.size()))));
+}
+
+const state_cipher* snapshot_store::cipher() const {
+  return impl_->opts_.cipher.get();
 }
 
 std::optional<std::string> snapshot_store::fault() const {
@@ -405,7 +413,7 @@ snapshot_store::latest_valid(const std::string& agent, std::int32_t partition,
   for (it->Seek(prefix); it->Valid(); it->Next()) {
     const auto key = parse_key(as_view(it->key()));
     if (!key) continue;
-    auto s = decode_stored(*key, it->value());
+    auto s = decode_stored(*key, it->value(), impl_->opts_.cipher.get());
     if (!s) {
       if (skipped_corrupt != nullptr) ++*skipped_corrupt;
       continue;
@@ -438,7 +446,7 @@ result<std::vector<snapshot_info>> snapshot_store::list(const std::string& agent
     snapshot_info info;
     info.size_bytes = it->value().size();
     info.sequence = key->sequence;
-    auto s = decode_stored(*key, it->value());
+    auto s = decode_stored(*key, it->value(), impl_->opts_.cipher.get());
     if (s) {
       info.valid = true;
       info.meta = std::move(s).value();

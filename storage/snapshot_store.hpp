@@ -18,6 +18,8 @@ namespace aetherial::storage {
 struct store_options {
   std::size_t keep_last = 3; ///< snapshots kept per (agent, partition); default 3
   bool sync_writes = false;  ///< fsync each put; default false (WAL still written)
+  /// Seals the state of every put and opens sealed state on reads; none: state in clear.
+  std::shared_ptr<const state_cipher> cipher;
 };
 
 /// What `list` shows of a stored snapshot (without decoding its state).
@@ -67,6 +69,8 @@ public:
   /// worked; nullopt while they work. Every failing write sets it; a successful `probe`
   /// clears it. Refused arguments (errc::invalid) are no fault.
   [[nodiscard]] std::optional<std::string> fault() const;
+  /// The cipher of the store's options (null: state in clear).
+  [[nodiscard]] const state_cipher* cipher() const;
   /// Tries whether writes work again: resumes RocksDB from its background error, then writes,
   /// syncs and deletes a probe key. On success the fault is cleared.
   result<void> probe();

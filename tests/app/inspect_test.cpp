@@ -157,7 +157,7 @@ BOOST_AUTO_TEST_CASE(with_store_opens_the_snapshots_directory) {
     BOOST_TEST_REQUIRE(
         store->put(snapshot_of("security", 0, agent_state("security"), 0)).has_value());
   }
-  const auto r = app::with_store(dir.path().string(), [](const storage::snapshot_store& s) {
+  const auto r = app::with_store(dir.path().string(), "", [](const storage::snapshot_store& s) {
     return app::show_snapshot(s, "security", 0);
   });
   BOOST_TEST(r.exit_code == 0, r.err);

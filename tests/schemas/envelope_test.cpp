@@ -81,6 +81,7 @@ BOOST_AUTO_TEST_CASE(json_of_typed_task_params_and_reply_status) {
   auto task = envelope_from_json(
       R"({"key":"web","type":"Task","payload":{"task_id":"t1","type":"development.deploy",)"
       R"("target_agent":"development","text":"Deploy web to production",)"
+      R"("token":"eyJhbGciOiJFZERTQSJ9.eyJzdWIiOiJhZGEifQ.sig-bytes",)"
       R"("params":{"service":"web","environment":"production","commit":"4f2a9c1"},)"
       R"("params_type":"DeployParams"}})",
       d, &why);
@@ -93,6 +94,11 @@ BOOST_AUTO_TEST_CASE(json_of_typed_task_params_and_reply_status) {
   BOOST_TEST(p->commit()->str() == "4f2a9c1");
   auto text = envelope_to_json(task->data(), task->size());
   BOOST_TEST(text.find("\"params_type\":\"DeployParams\"") != std::string::npos, text);
+  BOOST_TEST(text.find("sig-bytes") == std::string::npos, text);
+  BOOST_TEST(
+      text.find("\"token\":\"eyJhbGciOiJFZERTQSJ9.eyJzdWIiOiJhZGEifQ.[signature withheld]\"") !=
+          std::string::npos,
+      text);
   BOOST_TEST(text.find("\"environment\":\"production\"") != std::string::npos, text);
 
   // A reply's status is the enum, spelled as the strings it replaced.
