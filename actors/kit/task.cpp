@@ -1,5 +1,6 @@
 #include "actors/kit/task.hpp"
 
+#include <algorithm>
 #include <charconv>
 
 #include "actors/kit/redact.hpp"
@@ -92,6 +93,13 @@ struct param_builder {
                                          opt(b, p.test_kind), opt(b, p.follows))
                 .Union();
   }
+  void operator()(const scale_params& p) {
+    type = fbs::TaskParams::ScaleParams;
+    const auto service = opt(b, p.service);
+    const auto environment = opt(b, p.environment);
+    value = fbs::CreateScaleParams(b, service, environment, static_cast<std::int32_t>(p.replicas))
+                .Union();
+  }
 };
 
 struct param_printer {
@@ -146,6 +154,11 @@ struct param_printer {
     add("test_kind", p.test_kind);
     add("follows", p.follows);
   }
+  void operator()(const scale_params& p) {
+    add("service", p.service);
+    add("environment", p.environment);
+    add("replicas", p.replicas);
+  }
 };
 
 } // namespace
@@ -154,6 +167,8 @@ const std::vector<task_type_info>& task_types() {
   static const std::vector<task_type_info> all = {
       {"analytics.*", "analytics", index_of<analytics_params>()},
       {"operations.diagnose_latency", "operations", index_of<diagnose_params>()},
+      {"operations.scale_up", "operations", index_of<scale_params>()},
+      {"operations.scale_down", "operations", index_of<scale_params>()},
       {"development.deploy", "development", index_of<deploy_params>()},
       {"development.feature_request", "development", index_of<code_request_params>()},
       {"development.bug_fix", "development", index_of<code_request_params>()},
@@ -219,6 +234,9 @@ task_spec read_task(const fbs::Task& t) {
     s.params = code_request_params{str(cr->service()),   str(cr->feature()), str(cr->location()),
                                    str(cr->component()), str(cr->module_()), str(cr->test_kind()),
                                    str(cr->follows())};
+  } else if (const auto* sc = t.params_as_ScaleParams()) {
+    s.params = scale_params{str(sc->service()), str(sc->environment()),
+                            static_cast<std::uint32_t>(std::max(0, sc->replicas()))};
   }
   return s;
 }
@@ -276,6 +294,8 @@ task_params params_from_strings(std::string_view type,
   if (i == index_of<code_request_params>())
     return code_request_params{get("service"), get("feature"),   get("location"), get("component"),
                                get("module"),  get("test_kind"), get("follows")};
+  if (i == index_of<scale_params>())
+    return scale_params{get("service"), get("environment"), to_u32(get("replicas"))};
   return {};
 }
 

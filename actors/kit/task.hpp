@@ -73,9 +73,16 @@ struct code_request_params {
   std::string follows;
 };
 
+/// Parameters of operations.scale_up / operations.scale_down (schema `ScaleParams`).
+struct scale_params {
+  std::string service;
+  std::string environment;
+  std::uint32_t replicas = 0; ///< asked for; 0 = one step in the task's direction
+};
+
 /// The typed parameters of a task: none, or one of the schema's `TaskParams`.
 using task_params = std::variant<std::monostate, analytics_params, diagnose_params, deploy_params,
-                                 course_params, support_params, code_request_params>;
+                                 course_params, support_params, code_request_params, scale_params>;
 
 /// A task as plain data.
 struct task_spec {

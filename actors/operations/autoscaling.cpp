@@ -9,8 +9,6 @@
 
 namespace aetherial::actors::operations {
 
-namespace {
-
 service_scaling& service_entry(std::map<std::string, service_scaling>& services,
                                const autoscaling_config& cfg, std::string_view name) {
   auto it = services.find(std::string(name));
@@ -22,6 +20,8 @@ service_scaling& service_entry(std::map<std::string, service_scaling>& services,
   s.scale_down_window_s = cfg.default_scale_down_window_s;
   return services.emplace(std::string(name), std::move(s)).first->second;
 }
+
+namespace {
 
 holt_winters_params forecast_params(const autoscaling_config& cfg) {
   holt_winters_params p;
@@ -171,6 +171,8 @@ void on_service_load(std::map<std::string, service_scaling>& services,
     target = min_allowed;
 
   if (target == current) return;
+  // A person's scale holds for a while: the samples keep feeding the recommendations.
+  if (now < s.manual_until_ms) return;
 
   std::string rule;
   std::string why;

@@ -13,6 +13,10 @@ namespace aetherial::actors::operations {
 void on_scaling_policy(std::map<std::string, service_scaling>& services,
                        const autoscaling_config& cfg, const fbs::ScalingPolicy& policy);
 
+/// The scaling entry of `name`, created with the configured defaults when there is none.
+[[nodiscard]] service_scaling& service_entry(std::map<std::string, service_scaling>& services,
+                                             const autoscaling_config& cfg, std::string_view name);
+
 /// Folds one load sample in and emits a ScaleDecision when the service's target changes.
 void on_service_load(std::map<std::string, service_scaling>& services,
                      const autoscaling_config& cfg, const fbs::ServiceLoad& load, context& ctx);

@@ -50,6 +50,10 @@ void read(kit::settings_reader& r, autoscaling_config& c) {
   c.error_margin = r.get_double("autoscaling.error_margin", c.error_margin, 0.0);
   c.cpu_per_request_smoothing =
       r.get_double("autoscaling.cpu_per_request_smoothing", c.cpu_per_request_smoothing, 0.0, 1.0);
+  c.scaler_roles = r.get_list("autoscaling.scaler_roles", c.scaler_roles);
+  c.policy_override_roles =
+      r.get_list("autoscaling.policy_override_roles", c.policy_override_roles);
+  c.manual_hold_ms = r.get_int64("autoscaling.manual_hold_ms", c.manual_hold_ms, 0, max_ms);
 }
 
 void read(kit::settings_reader& r, self_healing_config& c) {

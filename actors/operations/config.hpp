@@ -58,6 +58,13 @@ struct autoscaling_config {
   /// only a confident prediction scales up ahead of time.
   double error_margin = 2.0;
   double cpu_per_request_smoothing = 0.2; ///< EWMA weight of CPU per request (rps signal)
+  // Scaling asked for by a person (operations.scale_up / operations.scale_down tasks).
+  /// Roles that may scale a service within its bounds.
+  std::vector<std::string> scaler_roles{"admin", "operator"};
+  /// Roles that may scale beyond a service's [min, max] bounds (its ScalingPolicy).
+  std::vector<std::string> policy_override_roles{"admin"};
+  /// How long the autoscaler leaves a service at a person's replica count; 0: not at all.
+  std::int64_t manual_hold_ms = 10 * 60'000;
 };
 
 /// One runbook: the actions that remediate an incident kind, best first.

@@ -4,6 +4,7 @@
 
 #include "actors/operations/autoscaling.hpp"
 #include "actors/operations/diagnosis.hpp"
+#include "actors/operations/manual_scaling.hpp"
 #include "actors/operations/optimization.hpp"
 #include "actors/operations/runtime_scaling.hpp"
 #include "actors/operations/self_healing.hpp"
@@ -47,7 +48,10 @@ void operations_agent::on_event(const fbs::Envelope& event, context& ctx) {
       on_runtime_telemetry(state_.runtime, cfg_.runtime_scaling,
                            *event.payload_as_RuntimeTelemetry(), ctx);
       break;
-    case fbs::Payload::Task: on_task(state_, cfg_, *event.payload_as_Task(), ctx); break;
+    case fbs::Payload::Task:
+      on_task(state_, cfg_, *event.payload_as_Task(), ctx);
+      on_scale_task(state_, cfg_, *event.payload_as_Task(), ctx);
+      break;
     default:
       // Decisions, task outcomes (including this agent's own) and unknown payloads carry
       // nothing to act on.

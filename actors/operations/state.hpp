@@ -46,7 +46,8 @@ struct service_scaling {
   std::deque<replica_recommendation> recommendations;
   std::deque<replica_change> changes;
   holt_winters_state forecaster;
-  double cpu_per_request = 0.0; ///< EWMA of cpu demand / rps (for the rps signal)
+  double cpu_per_request = 0.0;     ///< EWMA of cpu demand / rps (for the rps signal)
+  std::int64_t manual_until_ms = 0; ///< a person's scale holds until then (0: none)
 };
 
 /// Learned result counts of one runbook action.

@@ -17,7 +17,7 @@ namespace {
 const auto service_fields = [](auto& s) {
   return std::tie(s.has_policy, s.min_replicas, s.max_replicas, s.target_cpu, s.scale_down_window_s,
                   s.decided_replicas, s.decided_ms, s.last_sample_ms, s.has_sample,
-                  s.cpu_per_request);
+                  s.cpu_per_request, s.manual_until_ms);
 };
 const auto runtime_fields = [](auto& r) {
   return std::tie(r.growth_streak, r.idle_since_ms, r.idle, r.decided_instances, r.decided_ms,

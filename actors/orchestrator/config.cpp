@@ -95,11 +95,8 @@ permission_table default_permissions() {
 }
 
 std::vector<risky_intent> default_risky_intents() {
-  return {{"development.deploy", ""},
-          {"development.rollback", ""},
-          {"security.ban", ""},
-          {"operations.scale_down", "production"},
-          {"data.delete", ""}};
+  return {{"development.deploy", ""},    {"development.rollback", ""}, {"security.ban", ""},
+          {"operations.scale_down", ""}, {"operations.scale_up", ""},  {"data.delete", ""}};
 }
 
 bool is_risky(const std::vector<risky_intent>& risky, std::string_view intent,

@@ -21,6 +21,7 @@ std::string task_key(const std::string& conversation_key, const task_fields& t) 
   if (const auto* p = std::get_if<kit::deploy_params>(&t.params)) service = p->service;
   if (const auto* p = std::get_if<kit::code_request_params>(&t.params)) service = p->service;
   if (const auto* p = std::get_if<kit::diagnose_params>(&t.params)) service = p->service;
+  if (const auto* p = std::get_if<kit::scale_params>(&t.params)) service = p->service;
   if (!service.empty() && (t.target_agent == "development" || t.target_agent == "operations"))
     return service;
   return conversation_key;

@@ -2,6 +2,8 @@
 // another principal's is refused and audited, a late one finds them expired, "no" cancels,
 // a new command replaces them, and a waiting one survives a snapshot.
 #include <string>
+#include <tuple>
+#include <vector>
 
 #include <boost/test/unit_test.hpp>
 
@@ -185,9 +187,8 @@ BOOST_AUTO_TEST_CASE(unhandled_risky_intents_are_answered_after_confirmation) {
   harness h;
   events ev;
   int n = 0;
-  for (const std::string text :
-       {"revert payments to the previous version", "ban ip 1.2.3.4",
-        "scale web down to 2 in production", "delete tenant acme's data", "erase user 42's data"}) {
+  for (const std::string text : {"revert payments to the previous version", "ban ip 1.2.3.4",
+                                 "delete tenant acme's data", "erase user 42's data"}) {
     const std::string conv = "u-" + std::to_string(++n);
     const auto& ask = h.feed(ev.command(at_s(n * 10), conv, "admin", text, "user:root"));
     BOOST_TEST_CONTEXT(text) {
@@ -199,11 +200,33 @@ BOOST_AUTO_TEST_CASE(unhandled_risky_intents_are_answered_after_confirmation) {
       BOOST_TEST(as_map(replies(yes).at(0)->details()).at("action_taken") == "none");
     }
   }
-  // Scaling down outside production is not risky by default, and not done either.
-  const auto& staging =
-      h.feed(ev.command(at_s(100), "s", "admin", "scale web down to 2 in staging", "user:root"));
-  BOOST_TEST(status_text(replies(staging).at(0)->status()) == "refused");
-  BOOST_TEST(nothing_emitted_but_replies(staging));
+}
+
+BOOST_AUTO_TEST_CASE(scaling_is_confirmed_then_handed_to_operations_with_its_parameters) {
+  harness h;
+  events ev;
+  int n = 0;
+  for (const auto& [text, type, replicas] : std::vector<std::tuple<std::string, std::string, int>>{
+           {"scale web down to 2 in production", "operations.scale_down", 2},
+           {"scale web down to 2 in staging", "operations.scale_down", 2},
+           {"scale web up to 5", "operations.scale_up", 5},
+           {"scale web up", "operations.scale_up", 0}}) {
+    const std::string conv = "s-" + std::to_string(++n);
+    BOOST_TEST_CONTEXT(text) {
+      const auto& ask = h.feed(ev.command(at_s(n * 10), conv, "admin", text, "user:root"));
+      BOOST_TEST(status_text(replies(ask).at(0)->status()) == "needs_confirmation");
+      BOOST_TEST(tasks(ask).empty());
+      const auto& yes = h.feed(ev.command(at_s(n * 10 + 1), conv, "admin", "yes", "user:root"));
+      BOOST_TEST_REQUIRE(tasks(yes).size() == 1u);
+      const auto* t = tasks(yes).at(0);
+      BOOST_TEST(str(t->type()) == type);
+      BOOST_TEST(str(t->target_agent()) == "operations");
+      const auto* p = t->params_as_ScaleParams();
+      BOOST_TEST_REQUIRE(p != nullptr);
+      BOOST_TEST(str(p->service()) == "web");
+      BOOST_TEST(p->replicas() == replicas);
+    }
+  }
 }
 
 BOOST_AUTO_TEST_CASE(risky_intents_are_a_setting) {
