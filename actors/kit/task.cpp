@@ -97,7 +97,8 @@ struct param_builder {
     type = fbs::TaskParams::ScaleParams;
     const auto service = opt(b, p.service);
     const auto environment = opt(b, p.environment);
-    value = fbs::CreateScaleParams(b, service, environment, static_cast<std::int32_t>(p.replicas))
+    value = fbs::CreateScaleParams(b, service, environment, static_cast<std::int32_t>(p.replicas),
+                                   static_cast<std::int32_t>(p.step))
                 .Union();
   }
 };
@@ -158,6 +159,7 @@ struct param_printer {
     add("service", p.service);
     add("environment", p.environment);
     add("replicas", p.replicas);
+    add("step", p.step);
   }
 };
 
@@ -236,7 +238,8 @@ task_spec read_task(const fbs::Task& t) {
                                    str(cr->follows())};
   } else if (const auto* sc = t.params_as_ScaleParams()) {
     s.params = scale_params{str(sc->service()), str(sc->environment()),
-                            static_cast<std::uint32_t>(std::max(0, sc->replicas()))};
+                            static_cast<std::uint32_t>(std::max(0, sc->replicas())),
+                            static_cast<std::uint32_t>(std::max(0, sc->step()))};
   }
   return s;
 }
@@ -295,7 +298,8 @@ task_params params_from_strings(std::string_view type,
     return code_request_params{get("service"), get("feature"),   get("location"), get("component"),
                                get("module"),  get("test_kind"), get("follows")};
   if (i == index_of<scale_params>())
-    return scale_params{get("service"), get("environment"), to_u32(get("replicas"))};
+    return scale_params{get("service"), get("environment"), to_u32(get("replicas")),
+                        to_u32(get("step"))};
   return {};
 }
 

@@ -77,7 +77,8 @@ struct code_request_params {
 struct scale_params {
   std::string service;
   std::string environment;
-  std::uint32_t replicas = 0; ///< asked for; 0 = one step in the task's direction
+  std::uint32_t replicas = 0; ///< asked for; 0 = a step in the task's direction
+  std::uint32_t step = 0;     ///< replicas to add or remove when no count is asked; 0 = one
 };
 
 /// The typed parameters of a task: none, or one of the schema's `TaskParams`.

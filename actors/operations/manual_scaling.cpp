@@ -89,9 +89,10 @@ void on_scale_task(operations_state& s, const operations_config& cfg, const fbs:
       (reading == s.readings.end() || now - sc.decided_ms < acfg.actuation_timeout_ms))
     current = sc.decided_replicas;
 
+  const long long step = r.params.step > 0 ? static_cast<long long>(r.params.step) : 1LL;
   const long long asked = r.params.replicas > 0 ? static_cast<long long>(r.params.replicas)
-                          : r.up                ? current + 1LL
-                                                : current - 1LL;
+                          : r.up                ? current + step
+                                                : current - step;
   const std::string direction = r.up ? "up" : "down";
   if (asked < 1 || asked > sanity_max_replicas)
     return finish(ctx, r, fbs::ReplyStatus::refused,

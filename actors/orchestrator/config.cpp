@@ -88,6 +88,7 @@ permission_table default_permissions() {
   return {
       {"admin", {"*"}},
       {"developer", {"development.*", "operations.diagnose_latency", "support.*", "general.ask"}},
+      {"operator", {"operations.*", "support.*", "general.ask"}},
       {"analyst", {"analytics.*", "support.*", "content.*", "general.ask"}},
       {"moderator", {"content.*", "support.*", "general.ask"}},
       {"user", {"support.*", "content.*", "general.ask"}},

@@ -63,6 +63,21 @@ std::string name_after(const tokens& t, const words& prepositions, std::size_t f
   return {};
 }
 
+/// A small count written as digits or as a word ("3", "three"); 0 when it is none.
+int count_word(const std::string& w) {
+  static const words names = {"one", "two",   "three", "four", "five",
+                              "six", "seven", "eight", "nine", "ten"};
+  for (std::size_t i = 0; i < names.size(); ++i)
+    if (w == names[i]) return static_cast<int>(i) + 1;
+  if (w.empty() || w.size() > 4) return 0;
+  int n = 0;
+  for (const char c : w) {
+    if (c < '0' || c > '9') return 0;
+    n = n * 10 + (c - '0');
+  }
+  return n;
+}
+
 /// "acme's" -> "acme".
 std::string without_possessive(std::string w) {
   for (std::string_view end : {"'s", "\xE2\x80\x99s", "'"})
@@ -296,9 +311,15 @@ void fill_scale(const tokens& t, slot_map& s) {
         !one_of(t[n].norm, {"in", "out", "replicas", "instances", "pods"}))
       s["service"] = t[n].orig;
   }
-  if (s.count("service") == 0) {
-    const std::string named = name_after(t, {"of", "for"});
-    if (!named.empty()) s["service"] = named;
+  // "... of web", "... for web", "two more replicas to web", "... on web".
+  for (auto p = find_word(t, {"of", "for", "to", "on"});
+       s.count("service") == 0 && p != std::string::npos;
+       p = find_word(t, {"of", "for", "to", "on"}, p + 1)) {
+    const std::size_t n = skip_articles(t, p + 1);
+    if (n < t.size() && !one_of(t[n].norm, not_a_name) && !is_commit_like(t[n].norm) &&
+        !count_word(t[n].norm) &&
+        !one_of(t[n].norm, {"replicas", "replica", "instances", "instance", "pods", "pod"}))
+      s["service"] = t[n].orig;
   }
   // "... to 2", "... to 2 replicas".
   for (auto to = find_word(t, {"to"}); to != std::string::npos; to = find_word(t, {"to"}, to + 1))
@@ -306,6 +327,19 @@ void fill_scale(const tokens& t, slot_map& s) {
         t[to + 1].norm[0] <= '9') {
       s["replicas"] = t[to + 1].orig;
       break;
+    }
+  // A change rather than a count: "two more replicas", "by 3", "another 2", "3 fewer pods".
+  if (s.count("replicas") == 0)
+    for (std::size_t i = 0; i < t.size(); ++i) {
+      const bool after_by = i > 0 && one_of(t[i - 1].norm, {"by", "another", "add", "remove"});
+      const bool before_more =
+          i + 1 < t.size() &&
+          one_of(t[i + 1].norm, {"more", "extra", "additional", "fewer", "less", "replicas",
+                                 "replica", "instances", "instance", "pods", "pod"});
+      if (const auto n = count_word(t[i].norm); n > 0 && (after_by || before_more)) {
+        s["step"] = std::to_string(n);
+        break;
+      }
     }
 }
 

@@ -5,11 +5,15 @@
 #define BOOST_TEST_MODULE secure
 #include <boost/test/unit_test.hpp>
 
+#include <sys/stat.h>
+
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <random>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "schemas/envelope.hpp"
 #include "tests/runtime/child_process.hpp"
@@ -102,6 +106,21 @@ struct secure_broker {
   }
   ~secure_broker() {
     (void)test::run_command({root + "/ops/kafka/broker.sh", "stop", "--dir", kafka_dir}, log);
+  }
+
+  /// A snapshot key file (one random AES-256 key, id k1, mode 600).
+  std::string snapshot_keys() const {
+    const std::string path = dir.path() + "/snapshot.keys";
+    std::random_device rd;
+    std::string hex;
+    for (int i = 0; i < 32; ++i) {
+      char byte[3];
+      std::snprintf(byte, sizeof byte, "%02x", static_cast<unsigned>(rd() & 0xffu));
+      hex += byte;
+    }
+    std::ofstream(path) << "k1 " << hex << "\n";
+    ::chmod(path.c_str(), 0600);
+    return path;
   }
 
   /// Command-line flags that sign in as `user` over TLS (SASL PLAIN: see ops/kafka/broker.sh).
@@ -245,7 +264,8 @@ BOOST_AUTO_TEST_CASE(the_runtime_runs_verifies_identities_and_is_audited) {
       with(with({AETHERIAL_BIN, "run"},
                 with(cluster->flags("runtime"),
                      {"--data-dir", data, "--metrics-port", "0", "--guarantee", "exactly_once",
-                      "--agents", "orchestrator,operations", "--checkpoint-interval-ms", "500"})),
+                      "--snapshot-key-file", cluster->snapshot_keys(), "--agents",
+                      "orchestrator,operations", "--checkpoint-interval-ms", "500"})),
            token_flags),
       cluster->log);
   std::string line;
@@ -253,6 +273,7 @@ BOOST_AUTO_TEST_CASE(the_runtime_runs_verifies_identities_and_is_audited) {
   BOOST_TEST(contains(line, "security: kafka TLS on"), line);
   BOOST_TEST(contains(line, "SASL PLAIN as runtime"), line);
   BOOST_TEST(contains(line, "tokens verified (1 key, issuer https://id.test"), line);
+  BOOST_TEST(contains(line, "snapshots sealed (AES-256-GCM, key k1"), line);
   BOOST_TEST(contains(line, "metrics 127.0.0.1:"), line);
   BOOST_TEST(!contains(line, cluster->passwords.at("runtime")));
 
@@ -323,6 +344,51 @@ BOOST_AUTO_TEST_CASE(the_runtime_runs_verifies_identities_and_is_audited) {
       ask({"--token-file", alice_admin, "--conversation", conversation, "yes"}, "5");
   BOOST_TEST(test::wait_for([&] { return deploy_tasks() == 1u; }, std::chrono::seconds(30)), yes);
 
+  // Scaling beyond a service's policy: an operator's confirmed request is refused by the
+  // Operations agent and audited; an admin's is done, the override audited.
+  const std::string metrics = cluster->dir.path() + "/metrics.jsonl";
+  std::ofstream(metrics)
+      << R"({"key":"web","type":"ScalingPolicy","payload":{"service":"web","min_replicas":1,)"
+      << R"("max_replicas":3,"target_cpu_utilization":0.6,"scale_down_window_s":300}})"
+      << "\n"
+      << R"({"key":"web","type":"ServiceLoad","payload":{"service":"web","replicas":2,)"
+      << R"("rps":100,"cpu_utilization":0.9}})"
+      << "\n";
+  auto [produced, produce_out] = test::run_command(
+      with(with({AETHERIAL_BIN, "produce"}, cluster->flags("platform")),
+           {"--topic", "platform.metrics", "--json", metrics, "--principal", "svc:metrics"}),
+      cluster->log);
+  BOOST_TEST_REQUIRE(produced == 0, produce_out);
+  const auto scale_decisions = [&](const std::string& rule) {
+    std::vector<std::pair<int, int>> out;
+    for (const auto& r : test::read_all(cluster->as("auditor"), "aetherial.decisions")) {
+      const auto* env = aetherial::schemas::verify_envelope(r.value.data(), r.value.size(),
+                                                            ~std::size_t{0}, nullptr);
+      const auto* d = env != nullptr ? env->payload_as_ScaleDecision() : nullptr;
+      if (d != nullptr && d->rule() != nullptr && d->rule()->str() == rule)
+        out.emplace_back(d->from_replicas(), d->to_replicas());
+    }
+    return out;
+  };
+  BOOST_TEST_REQUIRE(
+      test::wait_for([&] { return !scale_decisions("hpa").empty(); }, std::chrono::seconds(60)));
+  const auto confirmed_scale = [&](const std::string& token) {
+    auto [c, first] = ask({"--token-file", token, "scale web up to 5"});
+    BOOST_TEST(contains(first, "needs_confirmation"), first);
+    const auto conv_at = first.find("conversation: ");
+    BOOST_TEST_REQUIRE(conv_at != std::string::npos, first);
+    return ask(
+        {"--token-file", token, "--conversation", trimmed(first.substr(conv_at + 14)), "yes"});
+  };
+  auto [op_code, op_out] = confirmed_scale(cluster->token("user:olga", "operator"));
+  BOOST_TEST(op_code == 3, op_out);
+  BOOST_TEST(contains(op_out, "needs a role of admin"), op_out);
+  BOOST_TEST(scale_decisions("manual").empty());
+  auto [admin_code, admin_out] = confirmed_scale(alice_admin);
+  BOOST_TEST(admin_code == 0, admin_out);
+  BOOST_TEST(contains(admin_out, "Scaling web up from 3 to 5 replicas"), admin_out);
+  BOOST_TEST((scale_decisions("manual") == std::vector<std::pair<int, int>>{{3, 5}}));
+
   // Every refusal is on record for auditors.
   std::size_t refusals = 0;
   for (const auto& r : test::read_all(cluster->as("auditor"), "aetherial.decisions")) {
@@ -331,7 +397,7 @@ BOOST_AUTO_TEST_CASE(the_runtime_runs_verifies_identities_and_is_audited) {
     const auto* a = env != nullptr ? env->payload_as_AccessAudit() : nullptr;
     if (a != nullptr && !a->allowed()) ++refusals;
   }
-  BOOST_TEST(refusals >= attacks.size() + 1);
+  BOOST_TEST(refusals >= attacks.size() + 2);
 
   node.signal(SIGTERM);
   BOOST_TEST(node.wait() == 0);

@@ -208,6 +208,13 @@ BOOST_FIXTURE_TEST_CASE(what_cannot_be_done_is_said_and_nothing_scales, calm_web
   const auto scales = payloads<fbs::ScaleDecision>(down);
   BOOST_TEST_REQUIRE(scales.size() == 1u);
   BOOST_TEST(scales[0]->to_replicas() == 1);
+  // Two more.
+  const auto more = feed(
+      agent, ev.scale(at_s(41), "m", "operations.scale_up", {{"service", "web"}, {"step", "2"}}),
+      &admin);
+  BOOST_TEST_REQUIRE(payloads<fbs::ScaleDecision>(more).size() == 1u);
+  BOOST_TEST(payloads<fbs::ScaleDecision>(more)[0]->from_replicas() == 1);
+  BOOST_TEST(payloads<fbs::ScaleDecision>(more)[0]->to_replicas() == 3);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -150,6 +150,10 @@ BOOST_AUTO_TEST_CASE(risky_intents_fill_their_slots) {
              {{"service", "web"}, {"replicas", "2"}, {"environment", "production"}});
   understood("scale web up to 5", "operations.scale_up",
              {{"service", "web"}, {"replicas", "5"}, {"environment", "<none>"}});
+  understood("Add two more replicas to web", "operations.scale_up",
+             {{"service", "web"}, {"step", "2"}, {"replicas", "<none>"}});
+  understood("scale the api down by 3 pods", "operations.scale_down",
+             {{"service", "api"}, {"step", "3"}});
   understood("delete tenant acme's data", "data.delete", {{"target", "tenant acme"}});
   understood("erase user 42's data", "data.delete", {{"target", "user 42"}});
   understood("wipe all data of tenant globex", "data.delete", {{"target", "tenant globex"}});
