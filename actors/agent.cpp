@@ -1,5 +1,7 @@
 #include "actors/agent.hpp"
 
+#include <stdexcept>
+
 namespace aetherial::actors {
 
 std::string_view output_name(output o) noexcept {
@@ -20,6 +22,12 @@ context::context(std::string_view agent_kind, const fbs::Envelope& cause)
 const actors::identity& context::identity() const noexcept {
   static const actors::identity none;
   return identity_ != nullptr ? *identity_ : none;
+}
+
+table_store& context::tables() const {
+  if (tables_ == nullptr)
+    throw std::logic_error("agent '" + kind_ + "' keeps tables but was given no table store");
+  return *tables_;
 }
 
 kit::rng& context::rng() {

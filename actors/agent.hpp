@@ -15,6 +15,7 @@
 
 #include "actors/identity.hpp"
 #include "actors/kit/rng.hpp"
+#include "actors/table.hpp"
 #include "schemas/envelope.hpp"
 
 namespace aetherial::actors {
@@ -61,6 +62,12 @@ public:
   /// Sets the verified identity of the cause; `id` must outlive the context.
   void set_identity(const actors::identity* id) noexcept { identity_ = id; }
 
+  /// The agent instance's keyed state (actors/table.hpp). Throws std::logic_error when the
+  /// caller gave none: an agent that keeps tables cannot run without them.
+  [[nodiscard]] table_store& tables() const;
+  /// Sets the table store of the agent instance; `t` must outlive the context.
+  void set_tables(table_store* t) noexcept { tables_ = t; }
+
   /// Random numbers seeded from the cause's event id: the same event, the same numbers on
   /// every machine. Seeded on first use.
   [[nodiscard]] kit::rng& rng();
@@ -90,6 +97,7 @@ private:
   schemas::event_id cause_id_;
   std::optional<kit::rng> rng_;
   const actors::identity* identity_ = nullptr;
+  table_store* tables_ = nullptr;
   flatbuffers::FlatBufferBuilder builder_;
   std::vector<emitted> outputs_;
 };

@@ -1,7 +1,10 @@
 #include "storage/snapshot_store.hpp"
 
+#include "storage/cipher.hpp"
+
 #include <algorithm>
 #include <filesystem>
+#include <functional>
 #include <limits>
 #include <map>
 #include <mutex>
@@ -32,6 +35,13 @@ namespace {
 constexpr std::string_view snap_root = "snap/";
 constexpr std::string_view format_key = "meta/format";
 constexpr std::string_view marker_root = "mark/";
+// Tables: tbl/<agent>/<partition, 10 digits>/<table>\0<key> -> [0][value] or, sealed,
+// [1][key id length][key id][12-byte nonce][ciphertext + tag]; tat/<agent>/<partition> -> the
+// journal seq (8 bytes big-endian) of the snapshot the tables were last stored with.
+constexpr std::string_view table_root = "tbl/";
+constexpr std::string_view tables_at_root = "tat/";
+constexpr std::size_t max_table_name_bytes = 256;
+constexpr std::size_t max_table_key_bytes = 64 * 1024;
 constexpr std::string_view format_version = "1";
 constexpr std::size_t partition_digits = 10; // INT32_MAX has 10 digits
 constexpr std::size_t sequence_bytes = 8;
@@ -92,6 +102,42 @@ std::string snapshot_key(const std::string& agent, std::int32_t partition, std::
 std::string upper_bound_of(std::string prefix) {
   prefix.back() = static_cast<char>(prefix.back() + 1);
   return prefix;
+}
+
+std::string partition_digits_of(std::int32_t partition) {
+  std::string digits = std::to_string(partition);
+  return std::string(partition_digits - digits.size(), '0') + digits;
+}
+
+std::string tables_prefix(const std::string& agent, std::int32_t partition) {
+  return std::string(table_root) + agent + '/' + partition_digits_of(partition) + '/';
+}
+
+std::string table_prefix(const std::string& agent, std::int32_t partition, std::string_view table) {
+  std::string k = tables_prefix(agent, partition);
+  k += table;
+  k += '\0';
+  return k;
+}
+
+std::string tables_at_key(const std::string& agent, std::int32_t partition) {
+  return std::string(tables_at_root) + agent + '/' + partition_digits_of(partition);
+}
+
+std::string big_endian(std::uint64_t v) {
+  std::string out;
+  for (int shift = 56; shift >= 0; shift -= 8)
+    out += static_cast<char>((v >> shift) & 0xffu);
+  return out;
+}
+
+std::string table_aad(const std::string& agent, std::int32_t partition, std::string_view table,
+                      std::string_view key) {
+  std::string aad = "aetherial.table/" + agent + '/' + std::to_string(partition) + '/';
+  aad += table;
+  aad += '\0';
+  aad += key;
+  return aad;
 }
 
 struct key_parts {
@@ -238,7 +284,8 @@ struct snapshot_store::impl {
   /// known, so that an unchanged state overwrites the newest snapshot instead of adding one.
   result<void> write(const std::string& agent, std::int32_t partition,
                      const std::vector<std::uint8_t>& bytes,
-                     std::optional<std::tuple<std::uint32_t, std::size_t, std::uint32_t>> state) {
+                     std::optional<std::tuple<std::uint32_t, std::size_t, std::uint32_t>> state,
+                     const std::function<rocksdb::Status(rocksdb::WriteBatch&)>& more = {}) {
     const rocksdb::Slice value(reinterpret_cast<const char*>(bytes.data()), bytes.size());
     std::lock_guard<std::mutex> lock(write_mutex_);
     auto& g = groups_[group_id{agent, partition}];
@@ -253,6 +300,7 @@ struct snapshot_store::impl {
       for (; new_oldest <= seq - keep && st.ok(); ++new_oldest)
         st = batch.Delete(snapshot_key(agent, partition, new_oldest));
     }
+    if (st.ok() && more) st = more(batch);
     if (st.ok()) {
       rocksdb::WriteOptions wo;
       wo.sync = opts_.sync_writes;
@@ -460,6 +508,179 @@ result<std::vector<snapshot_info>> snapshot_store::list(const std::string& agent
   if (!it->status().ok())
     return io_error("cannot list snapshot store at " + impl_->path_, it->status());
   return out;
+}
+
+} // namespace aetherial::storage
+
+namespace aetherial::storage {
+
+namespace {
+
+result<void> check_table_key(std::string_view table, std::string_view key) {
+  if (table.empty() || table.size() > max_table_name_bytes ||
+      table.find('\0') != std::string_view::npos)
+    return make_error(errc::invalid, "table name '" + std::string(table.substr(0, 64)) +
+                                         "' is not 1 to 256 bytes without NUL");
+  if (key.size() > max_table_key_bytes)
+    return make_error(errc::invalid, "table key of " + std::to_string(key.size()) +
+                                         " bytes exceeds " + std::to_string(max_table_key_bytes));
+  return {};
+}
+
+} // namespace
+
+result<void> snapshot_store::put(const snapshot& s, const std::vector<table_change>& changes) {
+  if (auto r = check_group(s.agent, s.partition); !r) return r;
+  if (s.state.size() > max_state_bytes)
+    return make_error(errc::invalid, "snapshot state of " + std::to_string(s.state.size()) +
+                                         " bytes exceeds the limit of " +
+                                         std::to_string(max_state_bytes) + " bytes");
+  const auto* cipher = impl_->opts_.cipher.get();
+  // The values first, sealed when there is a cipher: the batch only copies them.
+  std::vector<std::pair<std::string, std::optional<std::string>>> rows;
+  rows.reserve(changes.size());
+  for (const auto& c : changes) {
+    if (auto r = check_table_key(c.table, c.key); !r) return r;
+    std::string key = table_prefix(s.agent, s.partition, c.table) + c.key;
+    if (!c.value) {
+      rows.emplace_back(std::move(key), std::nullopt);
+      continue;
+    }
+    std::string value;
+    if (cipher == nullptr) {
+      value.reserve(1 + c.value->size());
+      value += '\0';
+      value.append(reinterpret_cast<const char*>(c.value->data()), c.value->size());
+    } else {
+      auto sealed = cipher->seal(c.value->data(), c.value->size(),
+                                 table_aad(s.agent, s.partition, c.table, c.key));
+      if (!sealed) return sealed.error_value();
+      const auto& v = sealed.value();
+      value += '\1';
+      value += static_cast<char>(v.key_id.size());
+      value += v.key_id;
+      value.append(reinterpret_cast<const char*>(v.nonce.data()), v.nonce.size());
+      value.append(reinterpret_cast<const char*>(v.data.data()), v.data.size());
+    }
+    rows.emplace_back(std::move(key), std::move(value));
+  }
+  auto encoded = encode_snapshot(s, cipher);
+  if (!encoded) return encoded.error_value();
+  const std::string at = big_endian(s.journal_seq);
+  return impl_->noted(impl_->write(
+      s.agent, s.partition, std::move(encoded.value()),
+      std::make_tuple(s.state_version, s.state.size(), crc32c(s.state.data(), s.state.size())),
+      [&](rocksdb::WriteBatch& batch) {
+        for (const auto& [key, value] : rows) {
+          const auto st = value ? batch.Put(key, *value) : batch.Delete(key);
+          if (!st.ok()) return st;
+        }
+        return batch.Put(tables_at_key(s.agent, s.partition), at);
+      }));
+}
+
+result<std::optional<std::uint64_t>> snapshot_store::tables_at(const std::string& agent,
+                                                               std::int32_t partition) const {
+  if (auto r = check_group(agent, partition); !r) return r.error_value();
+  std::string value;
+  const auto st = impl_->db_->Get(rocksdb::ReadOptions(), tables_at_key(agent, partition), &value);
+  if (st.IsNotFound()) return std::optional<std::uint64_t>();
+  if (!st.ok())
+    return io_error("cannot read the table position of agent '" + agent + "' partition " +
+                        std::to_string(partition),
+                    st);
+  if (value.size() != 8)
+    return make_error(errc::corrupt, "the table position of agent '" + agent + "' partition " +
+                                         std::to_string(partition) + " is not 8 bytes");
+  std::uint64_t seq = 0;
+  for (const char c : value)
+    seq = (seq << 8) | static_cast<std::uint8_t>(c);
+  return std::optional<std::uint64_t>(seq);
+}
+
+namespace {
+
+result<std::vector<std::uint8_t>> decode_row(const state_cipher* cipher, const std::string& agent,
+                                             std::int32_t partition, std::string_view table,
+                                             std::string_view key, std::string_view stored) {
+  const auto where = [&] {
+    return "table '" + std::string(table) + "' of agent '" + agent + "' partition " +
+           std::to_string(partition) + ": ";
+  };
+  if (stored.empty()) return make_error(errc::corrupt, where() + "empty stored value");
+  const auto* p = reinterpret_cast<const std::uint8_t*>(stored.data());
+  if (p[0] == 0) return std::vector<std::uint8_t>(p + 1, p + stored.size());
+  if (p[0] != 1 || stored.size() < 2)
+    return make_error(errc::corrupt, where() + "unknown value format");
+  const std::size_t id_size = p[1];
+  const std::size_t head = 2 + id_size + state_cipher::nonce_bytes;
+  if (stored.size() < head + state_cipher::tag_bytes)
+    return make_error(errc::corrupt, where() + "sealed value is truncated");
+  if (cipher == nullptr)
+    return make_error(errc::corrupt, where() + "values are sealed and no snapshot key file is "
+                                               "configured (--snapshot-key-file)");
+  auto opened =
+      cipher->open(stored.substr(2, id_size), p + 2 + id_size, state_cipher::nonce_bytes, p + head,
+                   stored.size() - head, table_aad(agent, partition, table, key));
+  if (!opened) return make_error(errc::corrupt, where() + opened.error_value().message);
+  return opened;
+}
+
+} // namespace
+
+result<std::optional<std::vector<std::uint8_t>>>
+snapshot_store::table_get(const std::string& agent, std::int32_t partition, std::string_view table,
+                          std::string_view key) const {
+  if (auto r = check_group(agent, partition); !r) return r.error_value();
+  if (auto r = check_table_key(table, key); !r) return r.error_value();
+  std::string stored;
+  const auto st = impl_->db_->Get(
+      rocksdb::ReadOptions(), table_prefix(agent, partition, table) + std::string(key), &stored);
+  if (st.IsNotFound()) return std::optional<std::vector<std::uint8_t>>();
+  if (!st.ok())
+    return io_error("cannot read table '" + std::string(table) + "' of agent '" + agent + "'", st);
+  auto v = decode_row(impl_->opts_.cipher.get(), agent, partition, table, key, stored);
+  if (!v) return v.error_value();
+  return std::optional<std::vector<std::uint8_t>>(std::move(v.value()));
+}
+
+result<void> snapshot_store::table_scan(
+    const std::string& agent, std::int32_t partition, std::string_view table, std::string_view from,
+    std::string_view to,
+    const std::function<bool(std::string_view, const std::vector<std::uint8_t>&)>& visit) const {
+  if (auto r = check_group(agent, partition); !r) return r;
+  if (auto r = check_table_key(table, from); !r) return r;
+  const std::string prefix = table_prefix(agent, partition, table);
+  const std::string upper = to.empty() ? upper_bound_of(prefix) : prefix + std::string(to);
+  rocksdb::Slice upper_slice(upper);
+  rocksdb::ReadOptions ro;
+  ro.iterate_upper_bound = &upper_slice;
+  std::unique_ptr<rocksdb::Iterator> it(impl_->db_->NewIterator(ro));
+  for (it->Seek(prefix + std::string(from)); it->Valid(); it->Next()) {
+    const auto k = as_view(it->key()).substr(prefix.size());
+    auto v =
+        decode_row(impl_->opts_.cipher.get(), agent, partition, table, k, as_view(it->value()));
+    if (!v) return v.error_value();
+    if (!visit(k, v.value())) break;
+  }
+  if (!it->status().ok())
+    return io_error("cannot scan table '" + std::string(table) + "' of agent '" + agent + "'",
+                    it->status());
+  return {};
+}
+
+result<void> snapshot_store::clear_tables(const std::string& agent, std::int32_t partition) {
+  if (auto r = check_group(agent, partition); !r) return r;
+  const std::string lower = tables_prefix(agent, partition);
+  rocksdb::WriteBatch batch;
+  auto st = batch.DeleteRange(lower, upper_bound_of(lower));
+  if (st.ok()) st = batch.Delete(tables_at_key(agent, partition));
+  if (st.ok()) st = impl_->db_->Write(rocksdb::WriteOptions(), &batch);
+  if (!st.ok())
+    return impl_->noted(io_error("cannot clear the tables of agent '" + agent + "' partition " +
+                                     std::to_string(partition),
+                                 st));
+  return {};
 }
 
 } // namespace aetherial::storage

@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "schemas/result.hpp"
@@ -33,7 +34,15 @@ struct snapshot_info {
   std::optional<snapshot> meta; ///< decoded (state included) when valid
 };
 
-/// A snapshot store on disk. Thread-safe.
+/// One change to a table of an (agent, partition): a new value, or an erase (nullopt).
+struct table_change {
+  std::string table;
+  std::string key;
+  std::optional<std::vector<std::uint8_t>> value;
+};
+
+/// A snapshot store on disk, with the keyed tables of each (agent, partition) beside the
+/// snapshots. Thread-safe.
 class snapshot_store {
 public:
   [[nodiscard]] static result<std::unique_ptr<snapshot_store>> open(const std::string& path,
@@ -45,6 +54,27 @@ public:
   /// Stores a snapshot (encoded with encode_snapshot) as the newest of its (agent, partition)
   /// and deletes all but the newest keep_last.
   result<void> put(const snapshot& s);
+  /// The same, and `changes` applied to the tables of the snapshot's (agent, partition), in
+  /// one atomic write: afterwards the tables are at the snapshot (`tables_at` = its
+  /// journal_seq). Table names are 1 to 256 bytes without NUL; keys any bytes, at most 64 KiB.
+  result<void> put(const snapshot& s, const std::vector<table_change>& changes);
+
+  /// The journal seq of the snapshot last stored with table changes of (agent, partition):
+  /// the tables hold exactly the state of that snapshot. nullopt: no table was ever written.
+  [[nodiscard]] result<std::optional<std::uint64_t>> tables_at(const std::string& agent,
+                                                               std::int32_t partition) const;
+  /// The stored value of `key` in `table` of (agent, partition); nullopt when there is none.
+  [[nodiscard]] result<std::optional<std::vector<std::uint8_t>>>
+  table_get(const std::string& agent, std::int32_t partition, std::string_view table,
+            std::string_view key) const;
+  /// Calls `visit` with the stored keys of `table` in [from, to) (`to` empty: to the end) in
+  /// byte order until it returns false.
+  result<void> table_scan(
+      const std::string& agent, std::int32_t partition, std::string_view table,
+      std::string_view from, std::string_view to,
+      const std::function<bool(std::string_view, const std::vector<std::uint8_t>&)>& visit) const;
+  /// Removes every table of (agent, partition) and its `tables_at`.
+  result<void> clear_tables(const std::string& agent, std::int32_t partition);
 
   /// The newest snapshot that verifies and satisfies `accept` (e.g. "offsets not past the
   /// committed offsets"); corrupt ones are skipped and counted in `skipped_corrupt`.
