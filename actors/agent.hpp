@@ -130,6 +130,9 @@ struct agent_kind {
   /// The oldest snapshot version `agent::restore` reads (and upgrades to `state_version`);
   /// recovery refuses older snapshots and rebuilds the partition from the log instead.
   std::uint32_t min_state_version = 1;
+  /// Whether the kind keeps tables (context::tables): its snapshots are then usable only with
+  /// the table rows stored with them, and its checkpoints must reach the local store.
+  bool uses_tables = false;
   /// Creates an agent with empty state, configured by `settings` (keys "<kind>.<name>").
   /// Bad or unknown settings of the kind are ignored here (defaults apply): the runtime
   /// refuses to start with them, by `check_settings`.

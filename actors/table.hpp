@@ -33,7 +33,7 @@ public:
   /// Removes `key` from `table` (nothing when absent).
   virtual void erase(std::string_view table, std::string_view key) = 0;
   /// Calls `visit` with every key of `table` in [from, to) (`to` empty: to the end), in byte
-  /// order, until it returns false.
+  /// order, until it returns false. `visit` must not change the store.
   virtual void
   scan(std::string_view table, std::string_view from, std::string_view to,
        const std::function<bool(std::string_view key, const bytes& value)>& visit) const = 0;

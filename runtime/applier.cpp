@@ -53,7 +53,7 @@ decoded_event decode_record(const topics::record& r, const schemas::input_limits
 
 apply_outcome apply_record(actors::agent& agent, event_window& seen, std::string_view kind,
                            const topics::record& r, const schemas::input_limits& limits,
-                           const identity_verifier* identities) {
+                           const identity_verifier* identities, actors::table_store* tables) {
   apply_outcome out;
   auto d = decode_record(r, limits);
   if (d.env == nullptr) {
@@ -68,6 +68,7 @@ apply_outcome apply_record(actors::agent& agent, event_window& seen, std::string
     return out;
   }
   actors::context ctx(kind, *d.env);
+  ctx.set_tables(tables);
   actors::identity who;
   if (identities != nullptr) {
     who = identities->of(*d.env);

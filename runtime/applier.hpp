@@ -44,11 +44,13 @@ struct apply_outcome {
 /// its id enters `seen`. An output larger than `limits.max_output_bytes` makes the record
 /// status::invalid with no outputs (the state change stays: replay does the same). With
 /// `identities`, the agent sees the verified identity of the record (actors::identity); the
-/// live host and the audit always pass the node's verifier.
+/// live host and the audit always pass the node's verifier. `tables` is the agent instance's
+/// keyed state (null: an agent that uses tables fails on the record).
 [[nodiscard]] apply_outcome apply_record(actors::agent& agent, event_window& seen,
                                          std::string_view kind, const topics::record& r,
                                          const schemas::input_limits& limits,
-                                         const identity_verifier* identities = nullptr);
+                                         const identity_verifier* identities = nullptr,
+                                         actors::table_store* tables = nullptr);
 
 /// Logical topic an output goes to.
 [[nodiscard]] std::string_view output_topic(actors::output o) noexcept;

@@ -225,6 +225,7 @@ result<audit_report> run_audit(const audit_options& o) {
       auto batch = fetch_journaled_inputs(o.kafka, inputs, partition, entries);
       if (!batch) return batch.error_value();
       auto agent = kind->make(o.settings);
+      actors::memory_table_store tables; // replay rebuilds the keyed state from the log too
       event_window seen(o.limits.duplicate_window);
       std::uint64_t done = 0;
       for (const auto& in : batch.value()) {
@@ -239,7 +240,8 @@ result<audit_report> run_audit(const audit_options& o) {
               in->rec.topic, in->rec.partition, in->rec.offset,
               std::vector<std::uint8_t>(begin, begin + size)};
         }
-        auto out = apply_record(*agent, seen, agent_name, in->rec, o.limits, o.identities.get());
+        auto out =
+            apply_record(*agent, seen, agent_name, in->rec, o.limits, o.identities.get(), &tables);
         if (out.result == apply_outcome::status::threw) {
           ++report.divergences;
           if (report.first_divergence.empty())

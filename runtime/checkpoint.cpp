@@ -25,6 +25,8 @@ prepared_checkpoint prepare_checkpoint(const std::string& agent, std::uint32_t s
   snap.last_event_time_ms = state.last_event_time_ms;
   snap.state = std::move(state.state);
   snap.recent_event_ids = std::move(state.recent_event_ids);
+  c.table_changes = std::move(state.table_changes);
+  c.handover = state.handover;
   snap.journal_seq = ledger.journal_seq();
   if (auto je = ledger.journal(agent)) {
     c.journal = encode_journal(*je);
@@ -69,8 +71,10 @@ result<void> write_records(checkpoint_io& io, const prepared_checkpoint& c) {
 }
 
 void keep_locally(checkpoint_io& io, const prepared_checkpoint& c) {
-  if (auto r = io.store_locally(c.snap); !r)
+  if (auto r = io.store_locally(c.snap, c.table_changes); !r)
     spdlog::error("{}: snapshot not stored locally: {}", c.key, r.error_value().message);
+  else
+    c.stored_locally = true;
 }
 
 } // namespace
@@ -165,8 +169,10 @@ result<void> kafka_checkpoint_io::begin_transaction() {
   return producer_.begin_transaction();
 }
 
-result<void> kafka_checkpoint_io::store_locally(const storage::snapshot& snap) {
-  return store_.put(snap);
+result<void>
+kafka_checkpoint_io::store_locally(const storage::snapshot& snap,
+                                   const std::vector<storage::table_change>& table_changes) {
+  return store_.put(snap, table_changes);
 }
 
 } // namespace aetherial::runtime

@@ -44,7 +44,10 @@ struct prepared_checkpoint {
   std::vector<std::uint8_t> journal; ///< empty when nothing was applied since the last
   std::vector<std::uint8_t> encoded; ///< the snapshot record
   std::string seal_error; ///< why the state could not be sealed (then nothing is written)
-  std::vector<topics::topic_partition> offsets; ///< input offsets the checkpoint commits
+  std::vector<storage::table_change> table_changes; ///< stored with the snapshot, locally
+  std::uint64_t handover = 0;                       ///< the host's number for them
+  mutable bool stored_locally = false;              ///< set once the local store has it
+  std::vector<topics::topic_partition> offsets;     ///< input offsets the checkpoint commits
 };
 
 /// Builds the checkpoint of `ledger` from the state its host handed over, the state sealed by
@@ -92,7 +95,9 @@ public:
   [[nodiscard]] virtual result<void> abort_transaction() = 0;
   [[nodiscard]] virtual result<void> begin_transaction() = 0;
   /// Keeps the snapshot in the local store (a failure costs only a slower recovery).
-  [[nodiscard]] virtual result<void> store_locally(const storage::snapshot& snap) = 0;
+  [[nodiscard]] virtual result<void>
+  store_locally(const storage::snapshot& snap,
+                const std::vector<storage::table_change>& table_changes) = 0;
 };
 
 /// at_least_once: makes one partition's checkpoint durable. On success the caller marks the
@@ -120,7 +125,8 @@ public:
   result<void> commit_transaction() override;
   result<void> abort_transaction() override;
   result<void> begin_transaction() override;
-  result<void> store_locally(const storage::snapshot& snap) override;
+  result<void> store_locally(const storage::snapshot& snap,
+                             const std::vector<storage::table_change>& table_changes) override;
 
 private:
   topics::producer& producer_;

@@ -131,6 +131,15 @@ void recover_partition(self_ptr self, std::int32_t p, partition_slot& slot) {
   rq.topics = st.input_topics;
   rq.state_version = env.host.kind->state_version;
   rq.min_state_version = env.host.kind->min_state_version;
+  rq.uses_tables = env.host.kind->uses_tables;
+  if (rq.uses_tables) {
+    auto at = env.store->tables_at(rq.agent, p);
+    if (at)
+      rq.tables_at = at.value();
+    else
+      spdlog::warn("agent {} partition {}: table position unreadable: {}", rq.agent, p,
+                   at.error_value().message);
+  }
   auto committed = st.consumer->committed(all_topic_partitions(self, p), topics::ms{10000});
   if (!committed)
     spdlog::warn("agent {} partition {}: committed offsets unavailable: {}", rq.agent, p,
@@ -141,6 +150,14 @@ void recover_partition(self_ptr self, std::int32_t p, partition_slot& slot) {
                                  env.host.catalog->name(topics::catalog::journal),
                                  env.host.catalog->name(topics::catalog::snapshots), rq);
   auto plan = plan_recovery(rq, sources);
+  // Table rows that do not belong to the restored snapshot go: the log rebuilds them.
+  if (rq.uses_tables && rq.tables_at && !plan.snapshot) {
+    if (auto cleared = env.store->clear_tables(rq.agent, p); !cleared) {
+      fail(self, "cannot clear the tables of partition " + std::to_string(p) + ": " +
+                     cleared.error_value().message);
+      return;
+    }
+  }
   for (const auto& note : plan.notes)
     spdlog::warn("agent {} partition {}: {}", rq.agent, p, note);
   env.host.metrics->recoveries(rq.agent, to_string(plan.source)).Increment();

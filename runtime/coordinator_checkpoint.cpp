@@ -27,6 +27,15 @@ std::optional<host_state> host_state_of(self_ptr self, partition_slot& slot) {
 void finish(self_ptr self, partition_slot& slot, prepared_checkpoint&& c,
             steady_clock::time_point started) {
   auto& m = *self->state.env.host.metrics;
+  if (c.stored_locally) {
+    if (slot.host) self->send(slot.host, stored_atom::value, c.handover);
+  } else if (self->state.env.host.kind->uses_tables) {
+    // The table rows are now behind the committed checkpoint: only a recovery, which checks
+    // them against the snapshot it restores, may go on from here.
+    fail(self, "agent " + c.snap.agent + " partition " + std::to_string(c.partition) +
+                   ": its tables were not stored with the checkpoint");
+    return;
+  }
   m.snapshot_size(c.snap.agent, c.partition).Set(static_cast<double>(c.encoded.size()));
   m.snapshot_duration(c.snap.agent).Observe(seconds_between(started, steady_clock::now()));
   slot.ledger.checkpoint_done(std::move(c.snap));

@@ -54,6 +54,7 @@ bool dead_letter(const host_env& env, const topics::record& r, const std::string
 caf::behavior host_actor(caf::stateful_actor<host_state_data>* self, host_env env,
                          std::int32_t partition, caf::actor coordinator, caf::actor supervisor) {
   self->state.agent = env.kind->make(*env.settings);
+  self->state.tables = std::make_unique<host_tables>(env.store, env.kind->name, partition);
   self->state.seen = event_window(env.limits.duplicate_window);
   auto& latency = env.metrics->processing_latency(env.kind->name);
   std::vector<prometheus::Counter*> in_counters;
@@ -75,8 +76,8 @@ caf::behavior host_actor(caf::stateful_actor<host_state_data>* self, host_env en
         std::abort();
       }
       const auto t0 = steady_clock::now();
-      auto out =
-          apply_record(*st.agent, st.seen, env.kind->name, in.rec, env.limits, env.identities);
+      auto out = apply_record(*st.agent, st.seen, env.kind->name, in.rec, env.limits,
+                              env.identities, st.tables.get());
       latency.Observe(seconds_between(t0, steady_clock::now()));
       switch (out.result) {
         case apply_outcome::status::applied:
@@ -112,6 +113,8 @@ caf::behavior host_actor(caf::stateful_actor<host_state_data>* self, host_env en
       [=](recover_atom, const recover_host& r) {
         auto& st = self->state;
         st.agent = env.kind->make(*env.settings);
+        // The tables go back to the store's rows, which recovery checked belong to the snapshot.
+        st.tables = std::make_unique<host_tables>(env.store, env.kind->name, partition);
         st.seen.clear();
         st.events_applied = 0;
         st.last_event_time_ms = 0;
@@ -142,9 +145,12 @@ caf::behavior host_actor(caf::stateful_actor<host_state_data>* self, host_env en
       [=](careful_atom, bool careful) { self->state.careful = careful; },
       [=](checkpt_atom) -> host_state {
         auto& st = self->state;
-        return host_state{st.agent->snapshot(), st.events_applied, st.last_event_time_ms,
-                          st.seen.ids()};
+        host_state hs{
+            st.agent->snapshot(), st.events_applied, st.last_event_time_ms, st.seen.ids(), {}, 0};
+        hs.table_changes = st.tables->hand_over(hs.handover);
+        return hs;
       },
+      [=](stored_atom, std::uint64_t handover) { self->state.tables->stored(handover); },
   };
 }
 

@@ -7,6 +7,7 @@
 #include "actors/agent.hpp"
 #include "runtime/crash_guard.hpp"
 #include "runtime/event_window.hpp"
+#include "runtime/host_tables.hpp"
 #include "runtime/identity.hpp"
 #include "runtime/messages.hpp"
 #include "runtime/metrics.hpp"
@@ -25,7 +26,8 @@ struct host_env {
   schemas::input_limits limits;
   const actors::agent_settings* settings = nullptr;
   crash_guard* guard = nullptr; ///< notes records applied in careful mode (runtime/crash_guard)
-  const identity_verifier* identities = nullptr; ///< verifies identity tokens (the node's)
+  const identity_verifier* identities = nullptr;  ///< verifies identity tokens (the node's)
+  const storage::snapshot_store* store = nullptr; ///< rows of the agent's tables (null: none)
   /// Fault injection for tests: the process aborts when applying a record with this key.
   std::string crash_on_key;
 };
@@ -39,7 +41,8 @@ bool dead_letter(const host_env& env, const topics::record& r, const std::string
 /// State of a host actor.
 struct host_state_data {
   std::unique_ptr<actors::agent> agent;
-  event_window seen; ///< recent input event ids (duplicates are dead-lettered)
+  std::unique_ptr<host_tables> tables; ///< the agent's keyed state
+  event_window seen;                   ///< recent input event ids (duplicates are dead-lettered)
   std::uint64_t events_applied = 0;
   std::int64_t last_event_time_ms = 0;
   bool recovered = false;
@@ -54,7 +57,8 @@ struct host_state_data {
 ///
 /// Messages: (recover_atom, recover_host) resets the agent to the snapshot and applies the
 /// tail, emitting only past `suppress`; (process_atom, process_batch) applies and emits;
-/// (checkpt_atom) -> host_state hands over the serialized state.
+/// (checkpt_atom) -> host_state hands over the serialized state and the table changes;
+/// (stored_atom, n) tells it the local store holds handover n.
 caf::behavior host_actor(caf::stateful_actor<host_state_data>* self, host_env env,
                          std::int32_t partition, caf::actor coordinator, caf::actor supervisor);
 

@@ -11,6 +11,7 @@
 #include <caf/atom.hpp>
 
 #include "storage/snapshot.hpp"
+#include "storage/snapshot_store.hpp"
 #include "topics/kafka.hpp"
 
 namespace aetherial::runtime {
@@ -59,11 +60,16 @@ struct host_state {
   std::uint64_t events_applied = 0;
   std::int64_t last_event_time_ms = 0;
   std::vector<schemas::event_id> recent_event_ids; ///< the duplicate window, oldest first
+  /// Table changes the local store has not confirmed, to be written with this snapshot.
+  std::vector<storage::table_change> table_changes;
+  std::uint64_t handover = 0; ///< their handover number (runtime/host_tables.hpp)
 };
 
 using process_atom = caf::atom_constant<caf::atom("process")>;
 using recover_atom = caf::atom_constant<caf::atom("recover")>;
 using checkpt_atom = caf::atom_constant<caf::atom("checkpt")>;
+/// (stored_atom, handover): the local store holds a checkpoint's table changes.
+using stored_atom = caf::atom_constant<caf::atom("stored")>;
 using ack_atom = caf::atom_constant<caf::atom("ack")>;
 using failure_atom = caf::atom_constant<caf::atom("failure")>;
 using poll_atom = caf::atom_constant<caf::atom("poll")>;

@@ -60,11 +60,16 @@ recovery_plan plan_recovery(const recovery_request& rq, recovery_sources& source
   // committed offsets and the kind reads its version (older readable ones are upgraded by
   // the agent's restore).
   std::set<std::uint32_t> refused_versions;
+  std::size_t table_mismatches = 0;
   auto accept = [&](const storage::snapshot& s) {
     for (std::size_t t = 0; t < n; ++t)
       if (offset_of(rq, s, t) > std::max<std::int64_t>(commit[t], 0)) return false;
     if (s.state_version < rq.min_state_version || s.state_version > rq.state_version) {
       refused_versions.insert(s.state_version);
+      return false;
+    }
+    if (rq.uses_tables && (!rq.tables_at || s.journal_seq != *rq.tables_at)) {
+      ++table_mismatches;
       return false;
     }
     return true;
@@ -96,6 +101,10 @@ recovery_plan plan_recovery(const recovery_request& rq, recovery_sources& source
                          std::to_string(rq.state_version) + ")" +
                          (plan.snapshot ? "" : ": rebuilding the partition from the log"));
 
+  if (table_mismatches > 0)
+    plan.notes.push_back("passed over " + std::to_string(table_mismatches) +
+                         " snapshot(s) whose table rows are not in the local store" +
+                         (plan.snapshot ? "" : ": rebuilding the partition from the log"));
   bool exact = plan.snapshot.has_value();
   if (plan.snapshot) {
     for (std::size_t t = 0; t < n; ++t) {

@@ -43,6 +43,10 @@ struct recovery_request {
   std::vector<std::int64_t> committed; ///< committed next offset per topic; -1: none
   std::uint32_t state_version = 1;     ///< the version the kind writes
   std::uint32_t min_state_version = 1; ///< the oldest version the kind reads
+  /// The kind keeps tables: a snapshot is usable only when the local table rows are at it
+  /// (`tables_at`, the journal seq they were stored with; nullopt: no rows).
+  bool uses_tables = false;
+  std::optional<std::uint64_t> tables_at;
 };
 
 /// Where the recovered state came from (the `source` label of aetherial_recoveries_total).

@@ -131,6 +131,36 @@ BOOST_AUTO_TEST_CASE(a_snapshot_past_the_committed_offsets_is_never_used) {
   BOOST_TEST(plan.snapshot->journal_seq == 2u);
 }
 
+// A kind with tables restores only the snapshot its stored table rows belong to; without one
+// it rebuilds from the log (journal replay from the start).
+BOOST_AUTO_TEST_CASE(a_table_kind_takes_only_the_snapshot_its_rows_are_at) {
+  {
+    fake_sources src;
+    src.local_snaps.push_back(make_snapshot("ops", 1, inputs, {8, 4}, 3, 2));
+    src.local_snaps.push_back(make_snapshot("ops", 1, inputs, {10, 4}, 3, 3));
+    auto rq = request({10, 4});
+    rq.uses_tables = true;
+    rq.tables_at = 2; // the rows were stored with the older one
+    auto plan = plan_recovery(rq, src);
+    BOOST_TEST_REQUIRE(plan.snapshot.has_value());
+    BOOST_TEST(plan.snapshot->journal_seq == 2u);
+    BOOST_TEST(has_note(plan, "table rows"));
+  }
+  {
+    fake_sources src;
+    src.local_snaps.push_back(make_snapshot("ops", 1, inputs, {10, 4}, 3, 3));
+    src.topic_snaps.push_back(make_snapshot("ops", 1, inputs, {10, 4}, 3, 3));
+    src.journal_entries[0] = entry(0, 0, 0, 10);
+    auto rq = request({10, 4});
+    rq.uses_tables = true; // no rows stored: no snapshot fits
+    auto plan = plan_recovery(rq, src);
+    BOOST_TEST(!plan.snapshot.has_value());
+    BOOST_TEST((plan.source == recovery_source::replay));
+    BOOST_TEST(plan.replay.size() == 10u);
+    BOOST_TEST(has_note(plan, "rebuilding the partition from the log"));
+  }
+}
+
 BOOST_AUTO_TEST_CASE(without_a_local_snapshot_the_snapshot_topic_is_read) {
   fake_sources src;
   src.corrupt_local = 2;

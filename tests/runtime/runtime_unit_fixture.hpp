@@ -91,6 +91,7 @@ public:
   std::vector<std::string> calls;
   std::vector<std::string> fail; ///< call names that return an error
   std::vector<storage::snapshot> stored;
+  std::vector<std::vector<storage::table_change>> stored_changes;
   std::vector<topics::topic_partition> committed;
 
   result<void> write_journal(const std::string& key, const std::vector<std::uint8_t>&) override {
@@ -111,8 +112,10 @@ public:
   result<void> commit_transaction() override { return call("commit_txn", "commit_txn"); }
   result<void> abort_transaction() override { return call("abort_txn", "abort_txn"); }
   result<void> begin_transaction() override { return call("begin_txn", "begin_txn"); }
-  result<void> store_locally(const storage::snapshot& s) override {
+  result<void> store_locally(const storage::snapshot& s,
+                             const std::vector<storage::table_change>& changes) override {
     stored.push_back(s);
+    stored_changes.push_back(changes);
     return call("store", "store");
   }
 

@@ -1,0 +1,104 @@
+#include "runtime/host_tables.hpp"
+
+#include <stdexcept>
+#include <utility>
+
+namespace aetherial::runtime {
+
+namespace {
+
+std::string full_key(std::string_view table, std::string_view key) {
+  std::string k;
+  k.reserve(table.size() + 1 + key.size());
+  k += table;
+  k += '\0';
+  k += key;
+  return k;
+}
+
+} // namespace
+
+host_tables::host_tables(const storage::snapshot_store* store, std::string agent,
+                         std::int32_t partition)
+    : store_(store), agent_(std::move(agent)), partition_(partition) {}
+
+const std::optional<actors::bytes>* host_tables::changed(const std::string& full) const {
+  if (const auto it = recent_.find(full); it != recent_.end()) return &it->second;
+  if (const auto it = handed_.find(full); it != handed_.end()) return &it->second;
+  return nullptr;
+}
+
+std::optional<actors::bytes> host_tables::get(std::string_view table, std::string_view key) const {
+  if (const auto* c = changed(full_key(table, key))) return *c;
+  if (store_ == nullptr) return std::nullopt;
+  auto r = store_->table_get(agent_, partition_, table, key);
+  if (!r) throw std::runtime_error("table read failed: " + r.error_value().message);
+  return std::move(r.value());
+}
+
+void host_tables::put(std::string_view table, std::string_view key, actors::bytes value) {
+  recent_[full_key(table, key)] = std::move(value);
+}
+
+void host_tables::erase(std::string_view table, std::string_view key) {
+  recent_[full_key(table, key)] = std::nullopt;
+}
+
+void host_tables::scan(
+    std::string_view table, std::string_view from, std::string_view to,
+    const std::function<bool(std::string_view key, const actors::bytes& value)>& visit) const {
+  // The changes in range, the newer over the older, by key within the table.
+  const std::string lower = full_key(table, from);
+  std::string upper = full_key(table, to);
+  if (to.empty()) upper.back() = '\1'; // table + '\1': past every key of the table
+  std::map<std::string_view, const std::optional<actors::bytes>*> overlay;
+  const auto prefix = table.size() + 1;
+  for (const auto* m : {&handed_, &recent_})
+    for (auto it = m->lower_bound(lower); it != m->end() && it->first < upper; ++it)
+      overlay[std::string_view(it->first).substr(prefix)] = &it->second;
+
+  auto next = overlay.begin();
+  bool go = true;
+  // Changed keys before `key` (all when null), in order; false once `visit` says stop.
+  const auto flush_until = [&](const std::string_view* key) {
+    for (; go && next != overlay.end() && (key == nullptr || next->first < *key); ++next)
+      if (*next->second) go = visit(next->first, **next->second);
+    return go;
+  };
+  if (store_ != nullptr) {
+    auto r = store_->table_scan(agent_, partition_, table, from, to,
+                                [&](std::string_view key, const actors::bytes& value) {
+                                  if (!flush_until(&key)) return false;
+                                  if (next != overlay.end() && next->first == key) {
+                                    const auto* c = next->second;
+                                    ++next;
+                                    if (*c) go = visit(key, **c);
+                                    return go;
+                                  }
+                                  go = visit(key, value);
+                                  return go;
+                                });
+    if (!r) throw std::runtime_error("table scan failed: " + r.error_value().message);
+  }
+  flush_until(nullptr);
+}
+
+std::vector<storage::table_change> host_tables::hand_over(std::uint64_t& number) {
+  for (auto& [k, v] : recent_)
+    handed_[k] = std::move(v);
+  recent_.clear();
+  std::vector<storage::table_change> out;
+  out.reserve(handed_.size());
+  for (const auto& [k, v] : handed_) {
+    const auto nul = k.find('\0');
+    out.push_back({k.substr(0, nul), k.substr(nul + 1), v});
+  }
+  number = ++handovers_;
+  return out;
+}
+
+void host_tables::stored(std::uint64_t number) {
+  if (number == handovers_) handed_.clear();
+}
+
+} // namespace aetherial::runtime
