@@ -1,8 +1,21 @@
 #include "actors/table.hpp"
 
+#include <stdexcept>
+
 namespace aetherial::actors {
 
+void check_table_key(std::string_view table, std::string_view key) {
+  if (table.empty() || table.size() > max_table_name_bytes ||
+      table.find('\0') != std::string_view::npos)
+    throw std::invalid_argument("table name '" + std::string(table.substr(0, 64)) +
+                                "' is not 1 to 256 bytes without NUL");
+  if (key.size() > max_table_key_bytes)
+    throw std::invalid_argument("table key of " + std::to_string(key.size()) + " bytes exceeds " +
+                                std::to_string(max_table_key_bytes));
+}
+
 std::optional<bytes> memory_table_store::get(std::string_view table, std::string_view key) const {
+  check_table_key(table, key);
   const auto t = tables_.find(table);
   if (t == tables_.end()) return std::nullopt;
   const auto v = t->second.find(key);
@@ -11,6 +24,7 @@ std::optional<bytes> memory_table_store::get(std::string_view table, std::string
 }
 
 void memory_table_store::put(std::string_view table, std::string_view key, bytes value) {
+  check_table_key(table, key);
   auto t = tables_.find(table);
   if (t == tables_.end()) t = tables_.emplace(std::string(table), decltype(t->second){}).first;
   auto v = t->second.find(key);
@@ -21,6 +35,7 @@ void memory_table_store::put(std::string_view table, std::string_view key, bytes
 }
 
 void memory_table_store::erase(std::string_view table, std::string_view key) {
+  check_table_key(table, key);
   const auto t = tables_.find(table);
   if (t == tables_.end()) return;
   const auto v = t->second.find(key);
@@ -31,6 +46,8 @@ void memory_table_store::erase(std::string_view table, std::string_view key) {
 void memory_table_store::scan(
     std::string_view table, std::string_view from, std::string_view to,
     const std::function<bool(std::string_view key, const bytes& value)>& visit) const {
+  check_table_key(table, from);
+  check_table_key(table, to);
   const auto t = tables_.find(table);
   if (t == tables_.end()) return;
   for (auto it = t->second.lower_bound(from); it != t->second.end(); ++it) {

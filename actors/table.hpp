@@ -20,6 +20,14 @@ namespace aetherial::actors {
 
 using bytes = std::vector<std::uint8_t>;
 
+/// Longest table name and key. Names are 1 to 256 bytes without NUL; keys any bytes.
+inline constexpr std::size_t max_table_name_bytes = 256;
+inline constexpr std::size_t max_table_key_bytes = 64 * 1024;
+
+/// Throws std::invalid_argument when `table` or `key` break the limits above: every store
+/// refuses them the same way, so an agent fails on the record that wrote one, in tests too.
+void check_table_key(std::string_view table, std::string_view key);
+
 /// The tables of one agent instance (one agent kind, one partition).
 class table_store {
 public:

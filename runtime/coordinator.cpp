@@ -134,11 +134,12 @@ void recover_partition(self_ptr self, std::int32_t p, partition_slot& slot) {
   rq.uses_tables = env.host.kind->uses_tables;
   if (rq.uses_tables) {
     auto at = env.store->tables_at(rq.agent, p);
-    if (at)
-      rq.tables_at = at.value();
-    else
-      spdlog::warn("agent {} partition {}: table position unreadable: {}", rq.agent, p,
-                   at.error_value().message);
+    if (!at) {
+      fail(self, "partition " + std::to_string(p) +
+                     ": the position of its table rows is unreadable: " + at.error_value().message);
+      return;
+    }
+    rq.tables_at = at.value();
   }
   auto committed = st.consumer->committed(all_topic_partitions(self, p), topics::ms{10000});
   if (!committed)
@@ -151,7 +152,7 @@ void recover_partition(self_ptr self, std::int32_t p, partition_slot& slot) {
                                  env.host.catalog->name(topics::catalog::snapshots), rq);
   auto plan = plan_recovery(rq, sources);
   // Table rows that do not belong to the restored snapshot go: the log rebuilds them.
-  if (rq.uses_tables && rq.tables_at && !plan.snapshot) {
+  if (rq.uses_tables && !plan.snapshot) {
     if (auto cleared = env.store->clear_tables(rq.agent, p); !cleared) {
       fail(self, "cannot clear the tables of partition " + std::to_string(p) + ": " +
                      cleared.error_value().message);

@@ -114,7 +114,7 @@ caf::behavior host_actor(caf::stateful_actor<host_state_data>* self, host_env en
         auto& st = self->state;
         st.agent = env.kind->make(*env.settings);
         // The tables go back to the store's rows, which recovery checked belong to the snapshot.
-        st.tables = std::make_unique<host_tables>(env.store, env.kind->name, partition);
+        st.tables->reset();
         st.seen.clear();
         st.events_applied = 0;
         st.last_event_time_ms = 0;

@@ -29,6 +29,7 @@ const std::optional<actors::bytes>* host_tables::changed(const std::string& full
 }
 
 std::optional<actors::bytes> host_tables::get(std::string_view table, std::string_view key) const {
+  actors::check_table_key(table, key);
   if (const auto* c = changed(full_key(table, key))) return *c;
   if (store_ == nullptr) return std::nullopt;
   auto r = store_->table_get(agent_, partition_, table, key);
@@ -37,16 +38,20 @@ std::optional<actors::bytes> host_tables::get(std::string_view table, std::strin
 }
 
 void host_tables::put(std::string_view table, std::string_view key, actors::bytes value) {
+  actors::check_table_key(table, key);
   recent_[full_key(table, key)] = std::move(value);
 }
 
 void host_tables::erase(std::string_view table, std::string_view key) {
+  actors::check_table_key(table, key);
   recent_[full_key(table, key)] = std::nullopt;
 }
 
 void host_tables::scan(
     std::string_view table, std::string_view from, std::string_view to,
     const std::function<bool(std::string_view key, const actors::bytes& value)>& visit) const {
+  actors::check_table_key(table, from);
+  actors::check_table_key(table, to);
   // The changes in range, the newer over the older, by key within the table.
   const std::string lower = full_key(table, from);
   std::string upper = full_key(table, to);
@@ -95,6 +100,11 @@ std::vector<storage::table_change> host_tables::hand_over(std::uint64_t& number)
   }
   number = ++handovers_;
   return out;
+}
+
+void host_tables::reset() {
+  recent_.clear();
+  handed_.clear();
 }
 
 void host_tables::stored(std::uint64_t number) {

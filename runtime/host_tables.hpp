@@ -36,6 +36,9 @@ public:
   [[nodiscard]] std::vector<storage::table_change> hand_over(std::uint64_t& number);
   /// The store holds the changes of handover `number` (and of every earlier one).
   void stored(std::uint64_t number);
+  /// Drops every change: the tables are the store's rows again. Handover numbers go on, so a
+  /// late `stored` of an earlier handover never clears a later one.
+  void reset();
   /// Changes not yet handed over or not yet stored (for metrics and tests).
   [[nodiscard]] std::size_t unstored() const noexcept { return recent_.size() + handed_.size(); }
 

@@ -2,6 +2,7 @@
 // key order; a handover carries every unconfirmed change; the store's confirmation drops them.
 #include <boost/test/unit_test.hpp>
 
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -86,6 +87,20 @@ BOOST_AUTO_TEST_CASE(changes_overlay_the_stored_rows_in_key_order) {
   BOOST_TEST(t.unstored() == 2u);
   t.stored(third);
   BOOST_TEST(t.unstored() == 0u);
+
+  // Names and keys every store refuses, before anything is changed.
+  BOOST_CHECK_THROW(t.put(std::string("a\0b", 3), "k", b("v")), std::invalid_argument);
+  BOOST_CHECK_THROW(t.put("", "k", b("v")), std::invalid_argument);
+  BOOST_CHECK_THROW(t.put("t", std::string(70000, 'k'), b("v")), std::invalid_argument);
+  BOOST_CHECK_THROW((void)t.get(std::string(300, 't'), "k"), std::invalid_argument);
+  BOOST_TEST(t.unstored() == 0u);
+  // A reset drops changes but keeps counting handovers.
+  t.put("t", "j", b("9"));
+  t.reset();
+  BOOST_TEST(!t.get("t", "j").has_value());
+  std::uint64_t fourth = 0;
+  (void)t.hand_over(fourth);
+  BOOST_TEST(fourth == 4u);
 
   // Without a store: tables start empty.
   runtime::host_tables none(nullptr, "keyed", 0);

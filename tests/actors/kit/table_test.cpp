@@ -2,7 +2,7 @@
 // keys in scans, and the refusal of an agent that keeps tables without a store.
 #include <boost/test/unit_test.hpp>
 
-#include <stdexcept>
+#include <stdexcept> // std::logic_error, std::invalid_argument
 #include <string>
 #include <vector>
 
@@ -55,6 +55,11 @@ BOOST_AUTO_TEST_CASE(memory_tables_keep_byte_order_and_separate_tables) {
   std::size_t seen = 0;
   t.scan("services", {}, {}, [&](std::string_view, const bytes&) { return ++seen < 2; });
   BOOST_TEST(seen == 2u);
+  // The limits every store shares.
+  BOOST_CHECK_THROW(t.put(std::string("a\0b", 3), "k", b("v")), std::invalid_argument);
+  BOOST_CHECK_THROW(t.put("t", std::string(max_table_key_bytes + 1, 'k'), b("v")),
+                    std::invalid_argument);
+  BOOST_CHECK_NO_THROW(t.put("t", std::string(max_table_key_bytes, 'k'), b("v")));
 }
 
 BOOST_AUTO_TEST_CASE(the_context_gives_the_callers_tables_or_refuses) {
