@@ -122,6 +122,12 @@ public:
 /// configuration; part of what an audit must reproduce, like the code.
 using agent_settings = std::map<std::string, std::string>;
 
+/// A table an agent kind keeps (context::tables).
+struct table_decl {
+  std::string name;     ///< "services"
+  std::string row_type; ///< the FlatBuffers table of its values in the kind's state schema
+};
+
 /// Static description of an agent kind.
 struct agent_kind {
   std::string name;                      ///< "operations"
@@ -133,6 +139,8 @@ struct agent_kind {
   /// Whether the kind keeps tables (context::tables): its snapshots are then usable only with
   /// the table rows stored with them, and its checkpoints must reach the local store.
   bool uses_tables = false;
+  /// The tables it keeps (empty unless uses_tables), for tools that show them.
+  std::vector<table_decl> tables;
   /// Creates an agent with empty state, configured by `settings` (keys "<kind>.<name>").
   /// Bad or unknown settings of the kind are ignored here (defaults apply): the runtime
   /// refuses to start with them, by `check_settings`.

@@ -7,6 +7,7 @@
 #include "actors/development/development_agent.hpp"
 #include "actors/development/state_codec.hpp"
 #include "actors/operations/operations_agent.hpp"
+#include "actors/operations/service_table.hpp"
 #include "actors/operations/state_codec.hpp"
 #include "actors/orchestrator/orchestrator_agent.hpp"
 #include "actors/orchestrator/state_codec.hpp"
@@ -21,7 +22,8 @@ namespace {
 
 agent_kind kind(std::string_view name, std::vector<std::string> inputs, std::uint32_t version,
                 std::uint32_t min_version, std::unique_ptr<agent> (*make)(const agent_settings&),
-                std::vector<std::string> (*check_settings)(const agent_settings&)) {
+                std::vector<std::string> (*check_settings)(const agent_settings&),
+                std::vector<table_decl> tables = {}) {
   agent_kind k;
   k.name = std::string(name);
   k.input_topics = std::move(inputs);
@@ -29,6 +31,8 @@ agent_kind kind(std::string_view name, std::vector<std::string> inputs, std::uin
   k.min_state_version = min_version;
   k.make = make;
   k.check_settings = check_settings;
+  k.uses_tables = !tables.empty();
+  k.tables = std::move(tables);
   return k;
 }
 
@@ -38,7 +42,8 @@ std::vector<agent_kind> build_kinds() {
       kind(operations::kind_name,
            {"platform.metrics", "platform.health", "aetherial.telemetry", "aetherial.tasks"},
            operations::state_encoding_version, operations::min_state_encoding_version,
-           &operations::make_operations_agent, &operations::check_settings));
+           &operations::make_operations_agent, &operations::check_settings,
+           {{std::string(operations::services_table), "aetherial.state.operations.ServiceRow"}}));
   kinds.push_back(kind(orchestrator::kind_name,
                        {"aetherial.commands", "aetherial.tasks", "aetherial.effect-results"},
                        orchestrator::state_encoding_version,

@@ -387,7 +387,7 @@ int main(int argc, char** argv) {
     }));
   if (*c.snap_show)
     return emit(aetherial::app::with_store(v.snap_dir, v.snap_key_file, [&](const auto& store) {
-      return aetherial::app::show_snapshot(store, v.snap_agent, v.snap_partition);
+      return aetherial::app::show_snapshot(store, v.snap_agent, v.snap_partition, v.snap_rows);
     }));
   if (*c.topics) return cmd_topics(common, v.topics_partitions, v.topics_create);
   if (*c.broker) return cmd_broker(common, v.broker_partitions);

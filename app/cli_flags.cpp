@@ -438,6 +438,8 @@ cli::cli() {
   snap_show = snapshot->add_subcommand("show", "Show the newest valid snapshot");
   snap_show->add_option("agent", v.snap_agent, "Agent kind")->capture_default_str();
   snap_show->add_option("partition", v.snap_partition, "Partition")->capture_default_str();
+  snap_show->add_option("--rows", v.snap_rows, "Rows shown of each table the agent keeps")
+      ->capture_default_str();
 
   topics = app.add_subcommand("topics", "Show the topic catalog (and create it)");
   add_kafka_flags(topics, v.common);

@@ -48,6 +48,7 @@ struct cli_values {
   std::string snap_key_file; ///< opens sealed snapshot state
 
   int snap_partition = 0;
+  std::size_t snap_rows = 10; ///< rows shown per table
   int topics_partitions = 4;
   bool topics_create = false;
   int broker_partitions = 4;

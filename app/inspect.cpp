@@ -7,6 +7,7 @@
 #include <flatbuffers/idl.h>
 #include <flatbuffers/reflection.h>
 
+#include "actors/registry.hpp"
 #include "schemas/schema_text.hpp"
 #include "storage/cipher.hpp"
 
@@ -20,9 +21,11 @@ struct state_schema {
   std::string problem; ///< why it is unusable (empty when fine)
 };
 
-const state_schema* schema_of(const std::string& kind) {
+// `root`: the table to read buffers as ("": the schema's root type, the state).
+const state_schema* schema_of(const std::string& kind, const std::string& root = {}) {
   thread_local std::map<std::string, state_schema> cache;
-  if (auto it = cache.find(kind); it != cache.end()) return &it->second;
+  const std::string id = kind + "/" + root;
+  if (auto it = cache.find(id); it != cache.end()) return &it->second;
   const char* text = nullptr;
   for (const auto& s : schemas::state_fbs_texts)
     if (s.kind == kind) text = s.text;
@@ -34,12 +37,53 @@ const state_schema* schema_of(const std::string& kind) {
   s.parser = std::make_unique<flatbuffers::Parser>(opts);
   if (!s.parser->Parse(text)) {
     s.problem = "the state schema of " + kind + " does not parse: " + s.parser->error_;
+  } else if (!root.empty() && !s.parser->SetRootType(root.c_str())) {
+    s.problem = "the state schema of " + kind + " has no table " + root;
   } else {
     s.parser->Serialize();
     const auto* p = s.parser->builder_.GetBufferPointer();
     s.binary.assign(p, p + s.parser->builder_.GetSize());
   }
-  return &cache.emplace(kind, std::move(s)).first->second;
+  return &cache.emplace(id, std::move(s)).first->second;
+}
+
+// Verifies `data` against the schema's root table and renders it as JSON.
+state_json render(const state_schema& schema, const std::string& what, const std::uint8_t* data,
+                  std::size_t size, const std::string& against) {
+  state_json out;
+  const auto* bin = reflection::GetSchema(schema.binary.data());
+  if (bin->root_table() == nullptr ||
+      !flatbuffers::Verify(*bin, *bin->root_table(), data, size, /*max_depth=*/64,
+                           /*max_tables=*/100'000'000)) {
+    out.problem = what + " does not verify against the " + against;
+    return out;
+  }
+  if (!flatbuffers::GenerateText(*schema.parser, data, &out.json)) {
+    out.problem = what + " cannot be rendered as JSON";
+    return out;
+  }
+  while (!out.json.empty() && out.json.back() == '\n')
+    out.json.pop_back();
+  out.ok = true;
+  return out;
+}
+
+// A JSON string of `key`: printable ASCII as it is, other bytes as \u00XX.
+std::string json_key(std::string_view key) {
+  std::string out = "\"";
+  for (const unsigned char c : key) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c < 0x20 || c >= 0x7f) {
+      char esc[8];
+      std::snprintf(esc, sizeof esc, "\\u%04x", c);
+      out += esc;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out + "\"";
 }
 
 } // namespace
@@ -62,20 +106,65 @@ state_json render_state(const std::string& kind, const std::uint8_t* data, std::
                   parser.file_identifier_ + "\")";
     return out;
   }
-  const auto* bin = reflection::GetSchema(schema->binary.data());
-  if (bin->root_table() == nullptr ||
-      !flatbuffers::Verify(*bin, *bin->root_table(), data, size, /*max_depth=*/64,
-                           /*max_tables=*/100'000'000)) {
-    out.problem = "the state does not verify against the " + kind + " state schema";
+  return render(*schema, "the state", data, size, kind + " state schema");
+}
+
+state_json render_row(const std::string& kind, const std::string& row_type,
+                      const std::uint8_t* data, std::size_t size) {
+  state_json out;
+  const auto* schema = schema_of(kind, row_type);
+  if (schema == nullptr) {
+    out.problem = "no state schema for agent kind '" + kind + "'";
     return out;
   }
-  if (!flatbuffers::GenerateText(parser, data, &out.json)) {
-    out.problem = "the state cannot be rendered as JSON";
+  if (!schema->problem.empty()) {
+    out.problem = schema->problem;
     return out;
   }
-  while (!out.json.empty() && out.json.back() == '\n')
-    out.json.pop_back();
-  out.ok = true;
+  if (data == nullptr || size < sizeof(flatbuffers::uoffset_t)) {
+    out.problem = "the row is too short";
+    return out;
+  }
+  return render(*schema, "the row", data, size, row_type + " schema");
+}
+
+std::string format_tables(const storage::snapshot_store& store, const actors::agent_kind& kind,
+                          const storage::snapshot& snap, std::size_t max_rows) {
+  if (kind.tables.empty()) return {};
+  std::string out;
+  const auto at = store.tables_at(snap.agent, snap.partition);
+  if (!at) return "tables: not shown: " + at.error_value().message + "\n";
+  if (!at.value()) {
+    out += "tables: no rows stored (recovery rebuilds this partition from the log)\n";
+  } else if (*at.value() != snap.journal_seq) {
+    out += "tables: rows stored at journal seq " + std::to_string(*at.value()) +
+           ", not at this snapshot's (recovery rebuilds this partition from the log)\n";
+  } else {
+    out += "tables: rows stored with this snapshot (journal seq " +
+           std::to_string(snap.journal_seq) + ")\n";
+  }
+  for (const auto& t : kind.tables) {
+    std::size_t rows = 0;
+    std::string shown;
+    auto r = store.table_scan(snap.agent, snap.partition, t.name, {}, {},
+                              [&](std::string_view key, const std::vector<std::uint8_t>& value) {
+                                if (rows++ >= max_rows) return true;
+                                const auto row =
+                                    render_row(kind.name, t.row_type, value.data(), value.size());
+                                std::string text;
+                                for (const char c : row.ok ? row.json : "not shown: " + row.problem)
+                                  text += c == '\n' ? std::string("\n    ") : std::string(1, c);
+                                shown += "    " + json_key(key) + ": " + text + "\n";
+                                return true;
+                              });
+    if (!r) {
+      out += "  " + t.name + ": not shown: " + r.error_value().message + "\n";
+      continue;
+    }
+    out += "  " + t.name + ": " + std::to_string(rows) + (rows == 1 ? " row" : " rows") +
+           (rows > max_rows ? " (the first " + std::to_string(max_rows) + " shown)" : "") + "\n";
+    out += shown;
+  }
   return out;
 }
 
@@ -142,7 +231,7 @@ command_output list_snapshots(const storage::snapshot_store& store) {
 }
 
 command_output show_snapshot(const storage::snapshot_store& store, const std::string& agent,
-                             std::int32_t partition) {
+                             std::int32_t partition, std::size_t max_rows) {
   command_output r;
   std::size_t corrupt = 0;
   auto s = store.latest_valid(agent, partition, {}, &corrupt);
@@ -158,6 +247,8 @@ command_output show_snapshot(const storage::snapshot_store& store, const std::st
     return r;
   }
   r.out = format_snapshot(*s.value(), corrupt);
+  if (const auto* kind = actors::find_agent_kind(agent))
+    r.out += format_tables(store, *kind, *s.value(), max_rows);
   return r;
 }
 

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "actors/agent.hpp"
 #include "storage/snapshot_store.hpp"
 
 namespace aetherial::app {
@@ -30,6 +31,17 @@ struct state_json {
 [[nodiscard]] state_json render_state(const std::string& kind, const std::uint8_t* data,
                                       std::size_t size);
 
+/// Renders one row of a table of agent kind `kind` whose values are the FlatBuffers table
+/// `row_type` of the kind's state schema (actors::table_decl).
+[[nodiscard]] state_json render_row(const std::string& kind, const std::string& row_type,
+                                    const std::uint8_t* data, std::size_t size);
+
+/// What `snapshot show` prints of the tables of `kind` at `snap`: whether the stored rows
+/// belong to it, and per table its row count and the first `max_rows` rows as JSON.
+[[nodiscard]] std::string format_tables(const storage::snapshot_store& store,
+                                        const actors::agent_kind& kind,
+                                        const storage::snapshot& snap, std::size_t max_rows);
+
 /// The table `snapshot ls` prints: one line per stored snapshot, corrupt ones included.
 [[nodiscard]] std::string format_listing(const std::vector<storage::snapshot_info>& snapshots);
 
@@ -40,9 +52,11 @@ struct state_json {
 /// `snapshot ls` over an open store.
 [[nodiscard]] command_output list_snapshots(const storage::snapshot_store& store);
 
-/// `snapshot show`: the newest valid snapshot of (agent, partition); exit 1 when none.
+/// `snapshot show`: the newest valid snapshot of (agent, partition) and its tables (the first
+/// `max_rows` rows of each); exit 1 when none.
 [[nodiscard]] command_output show_snapshot(const storage::snapshot_store& store,
-                                           const std::string& agent, std::int32_t partition);
+                                           const std::string& agent, std::int32_t partition,
+                                           std::size_t max_rows = 10);
 
 /// The store of a node's data directory (<data_dir>/snapshots), its sealed state opened with
 /// the keys of `key_file` ("": none), then `f` over it; exit 2 when either cannot be opened.

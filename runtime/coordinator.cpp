@@ -332,7 +332,9 @@ caf::behavior coordinator_behavior(self_ptr self, coordinator_env env) {
           return;
         }
         // A restart: the last checkpoint's state plus everything dispatched since; what was
-        // acknowledged before the failure is applied again without emitting.
+        // acknowledged before the failure is applied again without emitting. A new host reads
+        // the stored rows: they must be the last checkpoint's.
+        if (must_restart_node(self, "restart its host")) return;
         recover_host msg;
         msg.careful = slot.careful;
         msg.snapshot = slot.ledger.last_snapshot();

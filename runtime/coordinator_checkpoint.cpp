@@ -28,13 +28,13 @@ void finish(self_ptr self, partition_slot& slot, prepared_checkpoint&& c,
             steady_clock::time_point started) {
   auto& m = *self->state.env.host.metrics;
   if (c.stored_locally) {
+    // The changes stored include every earlier unconfirmed one.
+    slot.unstored.reset();
     if (slot.host) self->send(slot.host, stored_atom::value, c.handover);
   } else if (self->state.env.host.kind->uses_tables) {
-    // The table rows are now behind the committed checkpoint: only a recovery, which checks
-    // them against the snapshot it restores, may go on from here.
-    fail(self, "agent " + c.snap.agent + " partition " + std::to_string(c.partition) +
-                   ": its tables were not stored with the checkpoint");
-    return;
+    // The rows lag the committed checkpoint until the store takes these changes (every change
+    // not yet confirmed, so the newest such checkpoint is the only one to keep).
+    slot.unstored = partition_slot::unstored_tables{c.snap, std::move(c.table_changes), c.handover};
   }
   m.snapshot_size(c.snap.agent, c.partition).Set(static_cast<double>(c.encoded.size()));
   m.snapshot_duration(c.snap.agent).Observe(seconds_between(started, steady_clock::now()));
@@ -50,6 +50,18 @@ void finish(self_ptr self, partition_slot& slot, prepared_checkpoint&& c,
 }
 
 } // namespace
+
+bool must_restart_node(self_ptr self, const std::string& to_do) {
+  for (auto& [p, slot] : self->state.parts)
+    if (slot.unstored) {
+      fail(self, "agent " + agent_name(self) + " partition " + std::to_string(p) + ": cannot " +
+                     to_do +
+                     " while its table rows lag the last checkpoint (the "
+                     "local store did not take them); the node restarts and recovers");
+      return true;
+    }
+  return false;
+}
 
 /// at_least_once: one partition.
 bool checkpoint_partition(self_ptr self, partition_slot& slot) {
@@ -86,6 +98,7 @@ int checkpoint_transaction(self_ptr self) {
                   r.error_value().message);
     // The aborted transaction took the hosts' outputs with it: each host goes back to its
     // last checkpoint and applies its tail again, emitting into the next transaction.
+    if (must_restart_node(self, "re-apply its tail")) return 0;
     for (auto& [p, slot] : st.parts) {
       if (!slot.host || !slot.host_ready) continue;
       recover_host msg;
@@ -161,10 +174,18 @@ void watch_storage(self_ptr self) {
   }
   if (now < st.next_storage_probe) return;
   auto probed = store.probe();
-  // What the store missed while it failed: the partitions' last checkpoints.
+  // What the store missed while it failed: the partitions' last checkpoints, with the table
+  // changes the rows still lack.
   for (auto& [p, slot] : st.parts) {
     if (!probed) break;
-    if (const auto& snap = slot.ledger.last_snapshot()) probed = store.put(*snap);
+    if (slot.unstored) {
+      probed = store.put(slot.unstored->snap, slot.unstored->changes);
+      if (!probed) break;
+      if (slot.host) self->send(slot.host, stored_atom::value, slot.unstored->handover);
+      slot.unstored.reset();
+    } else if (const auto& snap = slot.ledger.last_snapshot()) {
+      probed = store.put(*snap);
+    }
   }
   if (!probed) {
     st.storage_backoff =

@@ -36,6 +36,16 @@ struct partition_slot {
   /// before applying it until the next checkpoint, and the record to dead-letter, if any.
   bool careful = false;
   std::optional<crash_verdict> poison;
+  /// A checkpoint whose table changes the local store could not take (a full disk): the
+  /// snapshot and every change since the rows last stored, written when the store can again.
+  /// Until then the rows lag the committed checkpoint, so only the host holding the changes
+  /// may go on; anything that would restart it from the rows restarts the node instead.
+  struct unstored_tables {
+    storage::snapshot snap;
+    std::vector<storage::table_change> changes;
+    std::uint64_t handover = 0;
+  };
+  std::optional<unstored_tables> unstored;
 };
 
 /// State of the coordinator actor (its partitions, consumer and supervisor).
@@ -71,6 +81,9 @@ void update_backpressure(self_ptr self, std::int32_t p, partition_slot& slot);
 /// The node cannot go on: stop working and tell it (it is started again, or exits).
 void fail(self_ptr self, const std::string& reason);
 
+/// When a partition's table rows lag its last checkpoint (`partition_slot::unstored`), fails
+/// the node, saying it cannot `to_do`, and returns true: only a recovery may go on then.
+bool must_restart_node(self_ptr self, const std::string& to_do);
 /// at_least_once: checkpoints one partition; false when it could not.
 bool checkpoint_partition(self_ptr self, partition_slot& slot);
 /// exactly_once: every partition of the kind in one transaction; returns how many.

@@ -345,6 +345,11 @@ void node::stop() {
   impl_->transactional.clear();
   if (impl_->producer) (void)impl_->producer->flush(topics::ms{10000});
   impl_->producer.reset();
+  // Table rows written since the last flush are otherwise replayed from the store's log at the
+  // next start (seconds for a checkpoint that changed a million keys).
+  if (impl_->store)
+    if (auto r = impl_->store->flush(); !r)
+      spdlog::warn("the local store was not flushed: {}", r.error_value().message);
   impl_->store.reset();
   impl_->broker.reset(); // clients first, the mock cluster last
   if (impl_->own_metrics) impl_->metrics->stop_serving();

@@ -669,6 +669,14 @@ result<void> snapshot_store::table_scan(
   return {};
 }
 
+result<void> snapshot_store::flush() {
+  rocksdb::FlushOptions fo;
+  fo.wait = true;
+  const auto st = impl_->db_->Flush(fo);
+  if (!st.ok()) return impl_->noted(io_error("cannot flush snapshot store at " + impl_->path_, st));
+  return {};
+}
+
 result<void> snapshot_store::clear_tables(const std::string& agent, std::int32_t partition) {
   if (auto r = check_group(agent, partition); !r) return r;
   const std::string lower = tables_prefix(agent, partition);

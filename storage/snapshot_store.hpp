@@ -76,6 +76,10 @@ public:
   /// Removes every table of (agent, partition) and its `tables_at`.
   result<void> clear_tables(const std::string& agent, std::int32_t partition);
 
+  /// Writes what is only in memory and the write-ahead log to table files, so that the next
+  /// open has no log to replay (a graceful stop; an open replays at most the memtables).
+  result<void> flush();
+
   /// The newest snapshot that verifies and satisfies `accept` (e.g. "offsets not past the
   /// committed offsets"); corrupt ones are skipped and counted in `skipped_corrupt`.
   [[nodiscard]] result<std::optional<snapshot>>

@@ -9,18 +9,6 @@
 
 namespace aetherial::actors::operations {
 
-service_scaling& service_entry(std::map<std::string, service_scaling>& services,
-                               const autoscaling_config& cfg, std::string_view name) {
-  auto it = services.find(std::string(name));
-  if (it != services.end()) return it->second;
-  service_scaling s;
-  s.min_replicas = cfg.default_min_replicas;
-  s.max_replicas = cfg.default_max_replicas;
-  s.target_cpu = cfg.default_target_cpu;
-  s.scale_down_window_s = cfg.default_scale_down_window_s;
-  return services.emplace(std::string(name), std::move(s)).first->second;
-}
-
 namespace {
 
 holt_winters_params forecast_params(const autoscaling_config& cfg) {
@@ -89,15 +77,13 @@ void prune(service_scaling& s, const autoscaling_config& cfg, std::int64_t now) 
 
 } // namespace
 
-void on_scaling_policy(std::map<std::string, service_scaling>& services,
-                       const autoscaling_config& cfg, const fbs::ScalingPolicy& policy) {
-  const auto name = view(policy.service());
-  if (name.empty()) return;
+void on_scaling_policy(std::optional<service_scaling>& scaling, const autoscaling_config& cfg,
+                       const fbs::ScalingPolicy& policy) {
   const double target = policy.target_cpu_utilization();
   if (policy.min_replicas() < 1 || policy.max_replicas() < policy.min_replicas() ||
       !(target > 0.0) || !(target <= 1.0) || policy.scale_down_window_s() < 0)
     return;
-  auto& s = service_entry(services, cfg, name);
+  auto& s = service_entry(scaling, cfg);
   s.has_policy = true;
   s.min_replicas = policy.min_replicas();
   s.max_replicas = policy.max_replicas();
@@ -105,12 +91,12 @@ void on_scaling_policy(std::map<std::string, service_scaling>& services,
   s.scale_down_window_s = policy.scale_down_window_s();
 }
 
-void on_service_load(std::map<std::string, service_scaling>& services,
-                     const autoscaling_config& cfg, const fbs::ServiceLoad& load, context& ctx) {
+void on_service_load(std::optional<service_scaling>& scaling, const autoscaling_config& cfg,
+                     const fbs::ServiceLoad& load, context& ctx) {
   const auto name = view(load.service());
   const double util = load.cpu_utilization();
   if (name.empty() || load.replicas() < 1 || !std::isfinite(util) || util < 0.0) return;
-  auto& s = service_entry(services, cfg, name);
+  auto& s = service_entry(scaling, cfg);
   const std::int64_t now = ctx.event_time_ms();
   // A sample not newer than the newest one of the service is a duplicate or stale.
   if (s.has_sample && now <= s.last_sample_ms) return;

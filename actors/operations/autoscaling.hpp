@@ -5,20 +5,19 @@
 
 #include "actors/agent.hpp"
 #include "actors/operations/config.hpp"
+#include "actors/operations/service_table.hpp"
 #include "actors/operations/state.hpp"
 
 namespace aetherial::actors::operations {
 
-/// Replaces a service's scaling bounds and target; an invalid policy is ignored.
-void on_scaling_policy(std::map<std::string, service_scaling>& services,
-                       const autoscaling_config& cfg, const fbs::ScalingPolicy& policy);
+/// Replaces a service's scaling bounds and target (`scaling`: the service's entry, created
+/// when the policy is valid); an invalid policy is ignored.
+void on_scaling_policy(std::optional<service_scaling>& scaling, const autoscaling_config& cfg,
+                       const fbs::ScalingPolicy& policy);
 
-/// The scaling entry of `name`, created with the configured defaults when there is none.
-[[nodiscard]] service_scaling& service_entry(std::map<std::string, service_scaling>& services,
-                                             const autoscaling_config& cfg, std::string_view name);
-
-/// Folds one load sample in and emits a ScaleDecision when the service's target changes.
-void on_service_load(std::map<std::string, service_scaling>& services,
-                     const autoscaling_config& cfg, const fbs::ServiceLoad& load, context& ctx);
+/// Folds one load sample of the service whose entry is `scaling` (created for a valid sample)
+/// in and emits a ScaleDecision when the service's target changes.
+void on_service_load(std::optional<service_scaling>& scaling, const autoscaling_config& cfg,
+                     const fbs::ServiceLoad& load, context& ctx);
 
 } // namespace aetherial::actors::operations

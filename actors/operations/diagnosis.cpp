@@ -78,16 +78,18 @@ struct service_view {
   [[nodiscard]] bool unhealthy() const { return score() > 0.0; }
 };
 
-std::map<std::string, service_view> collect(const operations_state& s, const operations_config& cfg,
-                                            std::int64_t now) {
+std::map<std::string, service_view> collect(const operations_state& s,
+                                            const std::map<std::string, service_row>& services,
+                                            const operations_config& cfg, std::int64_t now) {
   std::map<std::string, service_view> views;
   const auto& dc = cfg.diagnosis;
-  for (const auto& [name, r] : s.readings) {
+  for (const auto& [name, row] : services) {
+    if (!row.reading) continue;
+    const auto& r = *row.reading;
     auto& v = views[name];
     v.name = name;
     v.reading = &r;
-    const auto it = s.services.find(name);
-    v.scaling = it == s.services.end() ? nullptr : &it->second;
+    v.scaling = row.scaling ? &*row.scaling : nullptr;
     v.target_cpu = v.scaling ? v.scaling->target_cpu : cfg.autoscaling.default_target_cpu;
     v.age_ms = std::max<std::int64_t>(now - r.time_ms, 0);
     v.stale = v.age_ms > dc.stale_after_ms;
@@ -231,14 +233,12 @@ double confidence_of(const std::vector<const service_view*>& covered) {
 
 } // namespace
 
-void record_reading(std::map<std::string, service_reading>& readings, const fbs::ServiceLoad& load,
+void record_reading(std::optional<service_reading>& reading, const fbs::ServiceLoad& load,
                     std::int64_t time_ms) {
-  const auto name = view(load.service());
-  if (name.empty() || load.replicas() < 1 || !sane(load.rps()) || !sane(load.cpu_utilization()) ||
+  if (load.replicas() < 1 || !sane(load.rps()) || !sane(load.cpu_utilization()) ||
       !sane(load.latency_p95_ms()) || !sane(load.error_rate()))
     return;
-  const auto it = readings.find(std::string(name));
-  if (it != readings.end() && time_ms <= it->second.time_ms) return; // stale or redelivered
+  if (reading && time_ms <= reading->time_ms) return; // stale or redelivered
   service_reading r;
   r.time_ms = time_ms;
   r.replicas = load.replicas();
@@ -246,13 +246,13 @@ void record_reading(std::map<std::string, service_reading>& readings, const fbs:
   r.cpu_utilization = load.cpu_utilization();
   r.latency_p95_ms = load.latency_p95_ms();
   r.error_rate = load.error_rate();
-  readings[std::string(name)] = r;
+  reading = r;
 }
 
-diagnosis diagnose(const operations_state& s, const operations_config& cfg,
-                   std::string_view service, std::int64_t now_ms) {
+diagnosis diagnose(const operations_state& s, const std::map<std::string, service_row>& services,
+                   const operations_config& cfg, std::string_view service, std::int64_t now_ms) {
   diagnosis d;
-  const auto views = collect(s, cfg, now_ms);
+  const auto views = collect(s, services, cfg, now_ms);
   const std::string runtime = runtime_sentence(s.runtime, cfg, now_ms);
   // Services with a sample or an incident: what this partition watches.
   const std::size_t watched = views.size();
@@ -377,7 +377,8 @@ void on_task(const operations_state& s, const operations_config& cfg, const fbs:
   if (view(task.target_agent()) != kind_name || view(task.type()) != diagnose_task_type) return;
   const kit::task_spec t = kit::read_task(task);
   const auto d =
-      diagnose(s, cfg, kit::params_as<kit::diagnose_params>(t.params).service, ctx.event_time_ms());
+      diagnose(s, load_services(ctx.tables()), cfg,
+               kit::params_as<kit::diagnose_params>(t.params).service, ctx.event_time_ms());
 
   const std::string type(diagnose_task_type);
   const std::string agent(kind_name);

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -13,6 +14,7 @@
 
 #include "actors/agent.hpp"
 #include "actors/operations/config.hpp"
+#include "actors/operations/service_table.hpp"
 #include "actors/operations/state.hpp"
 
 namespace aetherial::actors::operations {
@@ -20,8 +22,9 @@ namespace aetherial::actors::operations {
 /// The task type this agent answers.
 inline constexpr std::string_view diagnose_task_type = "operations.diagnose_latency";
 
-/// Keeps `load` as the newest sample of its service when it is valid and newer than the kept one.
-void record_reading(std::map<std::string, service_reading>& readings, const fbs::ServiceLoad& load,
+/// Keeps `load` as the newest sample of its service (`reading`) when it is valid and newer than
+/// the kept one.
+void record_reading(std::optional<service_reading>& reading, const fbs::ServiceLoad& load,
                     std::int64_t time_ms);
 
 /// The answer to one diagnosis task.
@@ -34,10 +37,13 @@ struct diagnosis {
   std::vector<std::string> citations; ///< ids of the incidents the answer mentions
 };
 
-/// Diagnoses the services of this partition at event time `now_ms`; a non-empty `service`
-/// (compared case-insensitively) focuses the answer on that service.
-[[nodiscard]] diagnosis diagnose(const operations_state& s, const operations_config& cfg,
-                                 std::string_view service, std::int64_t now_ms);
+/// Diagnoses the services of this partition (`services`: every row of the services table) at
+/// event time `now_ms`; a non-empty `service` (compared case-insensitively) focuses the answer
+/// on that service.
+[[nodiscard]] diagnosis diagnose(const operations_state& s,
+                                 const std::map<std::string, service_row>& services,
+                                 const operations_config& cfg, std::string_view service,
+                                 std::int64_t now_ms);
 
 /// Answers a diagnose task addressed to this agent with a Reply on output::replies and a
 /// TaskOutcome on output::tasks, both keyed by the task's conversation id; ignores other tasks.

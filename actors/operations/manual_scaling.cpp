@@ -49,8 +49,7 @@ void refuse(context& ctx, const scale_request& r, const std::string& principal,
 
 } // namespace
 
-void on_scale_task(operations_state& s, const operations_config& cfg, const fbs::Task& task,
-                   context& ctx) {
+void on_scale_task(const operations_config& cfg, const fbs::Task& task, context& ctx) {
   const auto type = view(task.type());
   if (view(task.target_agent()) != kind_name ||
       (type != scale_up_task_type && type != scale_down_task_type))
@@ -73,20 +72,21 @@ void on_scale_task(operations_state& s, const operations_config& cfg, const fbs:
     return finish(ctx, r, fbs::ReplyStatus::refused,
                   "Which service? Nothing was scaled: name it, e.g. \"scale web " +
                       std::string(r.up ? "up" : "down") + " to 4 replicas\".");
-  const auto reading = s.readings.find(name);
-  const auto known = s.services.find(name);
-  if (reading == s.readings.end() &&
-      (known == s.services.end() || known->second.decided_replicas == 0))
+  if (!valid_service_name(name))
+    return finish(ctx, r, fbs::ReplyStatus::refused, "Refused: that is not a service name.");
+  service_slot slot(ctx.tables(), name);
+  const auto& reading = slot.row.reading;
+  if (!reading && (!slot.row.scaling || slot.row.scaling->decided_replicas == 0))
     return finish(ctx, r, fbs::ReplyStatus::no_data,
                   "I have no load data for " + name +
                       ", so I do not know how many replicas it "
                       "runs; nothing was scaled.");
-  auto& sc = service_entry(s.services, acfg, name);
+  auto& sc = service_entry(slot.row.scaling, acfg);
   const std::int64_t now = ctx.event_time_ms();
   // The count it runs: the newest sample, unless a decision it does not show yet is in flight.
-  int current = reading != s.readings.end() ? reading->second.replicas : sc.decided_replicas;
+  int current = reading ? reading->replicas : sc.decided_replicas;
   if (sc.decided_replicas > 0 && sc.decided_replicas != current &&
-      (reading == s.readings.end() || now - sc.decided_ms < acfg.actuation_timeout_ms))
+      (!reading || now - sc.decided_ms < acfg.actuation_timeout_ms))
     current = sc.decided_replicas;
 
   const long long step = r.params.step > 0 ? static_cast<long long>(r.params.step) : 1LL;
@@ -136,7 +136,7 @@ void on_scale_task(operations_state& s, const operations_config& cfg, const fbs:
                              " replicas (manual): asked by " + scaler.principal +
                              (r.task.task_id.empty() ? "" : " (task " + r.task.task_id + ")") +
                              override_note + "; " + hold;
-  const double util = reading != s.readings.end() ? reading->second.cpu_utilization : 0.0;
+  const double util = reading ? reading->cpu_utilization : 0.0;
   auto& b = ctx.builder();
   const auto payload = fbs::CreateScaleDecisionDirect(
       b, name.c_str(), current, target, "manual", reason.c_str(), util, sc.target_cpu, target, 0.0);
@@ -145,6 +145,7 @@ void on_scale_task(operations_state& s, const operations_config& cfg, const fbs:
   sc.decided_replicas = target;
   sc.decided_ms = now;
   sc.manual_until_ms = acfg.manual_hold_ms > 0 ? now + acfg.manual_hold_ms : 0;
+  slot.save();
   finish(
       ctx, r, fbs::ReplyStatus::answered,
       "Scaling " + name + " " + direction + " from " + integer(current) + " to " + integer(target) +

@@ -18,7 +18,6 @@ inline constexpr std::string_view scale_up_task_type = "operations.scale_up";
 inline constexpr std::string_view scale_down_task_type = "operations.scale_down";
 
 /// Carries out a scale task addressed to this agent; other tasks are left alone.
-void on_scale_task(operations_state& s, const operations_config& cfg, const fbs::Task& task,
-                   context& ctx);
+void on_scale_task(const operations_config& cfg, const fbs::Task& task, context& ctx);
 
 } // namespace aetherial::actors::operations

@@ -8,7 +8,9 @@
 #include "actors/operations/optimization.hpp"
 #include "actors/operations/runtime_scaling.hpp"
 #include "actors/operations/self_healing.hpp"
+#include "actors/operations/service_table.hpp"
 #include "actors/operations/state_codec.hpp"
+#include "actors/operations/text.hpp"
 
 namespace aetherial::actors::operations {
 
@@ -20,13 +22,23 @@ void operations_agent::on_event(const fbs::Envelope& event, context& ctx) {
   expire_recommendations(state_.optimization, cfg_.optimization, ctx);
 
   switch (event.payload_type()) {
-    case fbs::Payload::ServiceLoad:
-      record_reading(state_.readings, *event.payload_as_ServiceLoad(), ctx.event_time_ms());
-      on_service_load(state_.services, cfg_.autoscaling, *event.payload_as_ServiceLoad(), ctx);
+    case fbs::Payload::ServiceLoad: {
+      const auto& load = *event.payload_as_ServiceLoad();
+      if (!valid_service_name(view(load.service()))) break;
+      service_slot slot(ctx.tables(), view(load.service()));
+      record_reading(slot.row.reading, load, ctx.event_time_ms());
+      on_service_load(slot.row.scaling, cfg_.autoscaling, load, ctx);
+      slot.save();
       break;
-    case fbs::Payload::ScalingPolicy:
-      on_scaling_policy(state_.services, cfg_.autoscaling, *event.payload_as_ScalingPolicy());
+    }
+    case fbs::Payload::ScalingPolicy: {
+      const auto& policy = *event.payload_as_ScalingPolicy();
+      if (!valid_service_name(view(policy.service()))) break;
+      service_slot slot(ctx.tables(), view(policy.service()));
+      on_scaling_policy(slot.row.scaling, cfg_.autoscaling, policy);
+      slot.save();
       break;
+    }
     case fbs::Payload::HealthIncident:
       on_health_incident(state_.healing, cfg_.self_healing, *event.payload_as_HealthIncident(),
                          ctx);
@@ -50,7 +62,7 @@ void operations_agent::on_event(const fbs::Envelope& event, context& ctx) {
       break;
     case fbs::Payload::Task:
       on_task(state_, cfg_, *event.payload_as_Task(), ctx);
-      on_scale_task(state_, cfg_, *event.payload_as_Task(), ctx);
+      on_scale_task(cfg_, *event.payload_as_Task(), ctx);
       break;
     default:
       // Decisions, task outcomes (including this agent's own) and unknown payloads carry

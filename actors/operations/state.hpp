@@ -1,5 +1,5 @@
 #pragma once
-// The whole state of one Operations agent (one partition), as plain ordered data.
+// The state of one Operations agent (one partition), as plain ordered data.
 // Owned by the agent; encoded by state_codec.hpp. Every container whose order can reach an
 // output is ordered (std::map, std::deque in event-time order). Records stored as they are
 // are the native types of schemas/state/operations.fbs (fields documented there).
@@ -97,10 +97,9 @@ struct runtime_scaling_state {
 /// The newest load sample of one service, kept to answer diagnosis tasks.
 using service_reading = stored::ServiceReadingT;
 
-/// The whole state of an Operations agent.
+/// The scalar state of an Operations agent; each service's scaling state and newest sample
+/// live in its "services" table (service_table.hpp).
 struct operations_state {
-  std::map<std::string, service_scaling> services; ///< by service name
-  std::map<std::string, service_reading> readings; ///< newest sample, by service name
   self_healing_state healing;
   optimization_state optimization;
   runtime_scaling_state runtime;

@@ -10,43 +10,19 @@ aetherial on the real broker and one for Kafka Streams on the real broker.
 import argparse
 import json
 import os
-import platform
 import statistics
+import sys
 import time
 
-import matplotlib
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from machine import machine  # noqa: E402
+
+import matplotlib  # noqa: E402
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 ORDER = [("aetherial", "embedded"), ("aetherial", None), ("kafka-streams", None)]
-
-
-def machine():
-    model = "unknown"
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    model = line.split(":", 1)[1].strip()
-                    break
-    except OSError:
-        pass
-    mem_gib = 0.0
-    try:
-        with open("/proc/meminfo") as f:
-            for line in f:
-                if line.startswith("MemTotal:"):
-                    mem_gib = int(line.split()[1]) / 1024 / 1024
-    except OSError:
-        pass
-    return {
-        "nproc": len(os.sched_getaffinity(0)),
-        "cpu_model": model,
-        "memory_gib": round(mem_gib, 1),
-        "kernel": platform.release(),
-        "load_average_1m_at_report": round(os.getloadavg()[0], 2),
-    }
 
 
 def name_of(s):

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "actors/registry.hpp"
+#include "actors/table.hpp"
 #include "app/inspect.hpp"
 #include "schemas/json.hpp"
 #include "tests/storage/test_support.hpp"
@@ -17,12 +18,15 @@ using aetherial::storage::test::temp_dir;
 
 namespace {
 
-/// The state of a fresh agent of `kind`, after `events` (JSON lines).
+/// The state of a fresh agent of `kind`, after `events` (JSON lines); its tables in `rows`.
 std::vector<std::uint8_t> agent_state(const std::string& kind,
-                                      const std::vector<std::string>& events = {}) {
+                                      const std::vector<std::string>& events = {},
+                                      actors::memory_table_store* rows = nullptr) {
   const auto* k = actors::find_agent_kind(kind);
   BOOST_TEST_REQUIRE(k != nullptr);
   auto agent = k->make({});
+  actors::memory_table_store own;
+  auto& tables = rows != nullptr ? *rows : own;
   std::int64_t t = 1'700'000'000'000;
   for (const auto& json : events) {
     schemas::json_defaults d;
@@ -34,6 +38,7 @@ std::vector<std::uint8_t> agent_state(const std::string& kind,
     const auto* env = schemas::verify_envelope(bytes->data(), bytes->size(), ~std::size_t{0}, &why);
     BOOST_TEST_REQUIRE(env != nullptr, why);
     actors::context ctx(k->name, *env);
+    ctx.set_tables(&tables);
     agent->on_event(*env, ctx);
   }
   return agent->snapshot();
@@ -96,8 +101,39 @@ BOOST_AUTO_TEST_CASE(show_prints_the_header_and_the_state_as_json) {
   BOOST_TEST(r.out.find("journal seq:     7\n") != std::string::npos, r.out);
   BOOST_TEST(r.out.find("  platform.metrics/2 next offset 1\n") != std::string::npos, r.out);
   BOOST_TEST(r.out.find("state:\n{") != std::string::npos, r.out);
-  BOOST_TEST(r.out.find("\"services\"") != std::string::npos, r.out);
-  BOOST_TEST(r.out.find("\"web\"") != std::string::npos, r.out);
+  BOOST_TEST(r.out.find("\"runtime\"") != std::string::npos, r.out);
+  // No rows were stored with it: show says so.
+  BOOST_TEST(r.out.find("tables: no rows stored") != std::string::npos, r.out);
+  BOOST_TEST(r.out.find("  services: 0 rows\n") != std::string::npos, r.out);
+}
+
+BOOST_AUTO_TEST_CASE(show_prints_the_rows_stored_with_the_snapshot) {
+  temp_dir dir;
+  auto store = open_store(dir.path().string());
+  actors::memory_table_store rows;
+  const auto state = agent_state("operations", {service_load}, &rows);
+  std::vector<storage::table_change> changes;
+  for (const auto& [table, keys] : rows.tables())
+    for (const auto& [key, value] : keys)
+      changes.push_back({table, key, value});
+  BOOST_TEST_REQUIRE(changes.size() == 1u);
+  changes.push_back(
+      {"services", std::string("b\0\xff", 3), std::vector<std::uint8_t>{9, 9, 9, 9, 1, 2, 3, 4}});
+  BOOST_TEST_REQUIRE(store->put(snapshot_of("operations", 1, state, 1), changes).has_value());
+  auto r = app::show_snapshot(*store, "operations", 1);
+  BOOST_TEST(r.exit_code == 0, r.err);
+  BOOST_TEST(r.out.find("tables: rows stored with this snapshot (journal seq 7)") !=
+                 std::string::npos,
+             r.out);
+  BOOST_TEST(r.out.find("  services: 2 rows\n") != std::string::npos, r.out);
+  // A row is its JSON; a key that is not text is escaped; a row that does not verify says so.
+  BOOST_TEST(r.out.find("    \"web\": {") != std::string::npos, r.out);
+  BOOST_TEST(r.out.find("\"reading\"") != std::string::npos, r.out);
+  BOOST_TEST(r.out.find("    \"b\\u0000\\u00ff\": not shown: the row does not verify against the "
+                        "aetherial.state.operations.ServiceRow schema") != std::string::npos,
+             r.out);
+  r = app::show_snapshot(*store, "operations", 1, 1);
+  BOOST_TEST(r.out.find("  services: 2 rows (the first 1 shown)\n") != std::string::npos, r.out);
 }
 
 BOOST_AUTO_TEST_CASE(show_without_a_valid_snapshot_exits_1) {

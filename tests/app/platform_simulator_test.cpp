@@ -10,6 +10,7 @@
 
 #include "actors/operations/operations_agent.hpp"
 #include "actors/registry.hpp"
+#include "actors/table.hpp"
 #include "app/platform_simulator.hpp"
 
 using namespace aetherial;
@@ -38,12 +39,14 @@ loop_run run_loop(app::platform_simulator_config cfg = {}) {
   const auto* kind = actors::find_agent_kind("operations");
   BOOST_TEST_REQUIRE(kind != nullptr);
   auto agent = kind->make({});
+  actors::memory_table_store tables;
   loop_run run;
   for (std::int64_t now = sim.start_ms(); !sim.finished(); now += 5'000) {
     for (auto& ev : sim.advance(now)) {
       const auto* env = open(ev.value);
       BOOST_TEST_REQUIRE(env != nullptr);
       actors::context ctx(kind->name, *env);
+      ctx.set_tables(&tables);
       agent->on_event(*env, ctx);
       for (auto& out : ctx.take_outputs()) {
         BOOST_TEST(sim.observe(out.value.data(), out.value.size()));

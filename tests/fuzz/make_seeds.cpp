@@ -15,6 +15,7 @@
 
 #include "actors/orchestrator/intent_rules.hpp"
 #include "actors/registry.hpp"
+#include "actors/table.hpp"
 #include "schemas/json.hpp"
 #include "storage/snapshot.hpp"
 #include "tests/actors/conformance/inputs.hpp"
@@ -81,6 +82,7 @@ int main(int argc, char** argv) {
   for (const auto& in : actors::conformance::all_inputs()) {
     const auto* kind = actors::find_agent_kind(in.kind);
     auto agent = kind->make(fuzz::agent_settings());
+    actors::memory_table_store tables;
     const auto log = in.events();
     // States after the first event, a tenth, a third and all of the log, those of at most
     // 16 KiB (larger seeds slow every execution down); a record around the last of them.
@@ -102,6 +104,7 @@ int main(int argc, char** argv) {
       if (const auto* cmd = env->payload_as_Command(); cmd && cmd->text())
         commands.insert(cmd->text()->str());
       actors::context ctx(in.kind, *env);
+      ctx.set_tables(&tables);
       agent->on_event(*env, ctx);
       if (cuts.count(++n) == 0) continue;
       const auto state = agent->snapshot();

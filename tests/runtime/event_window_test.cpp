@@ -49,6 +49,7 @@ BOOST_AUTO_TEST_CASE(apply_record_dead_letters_the_second_and_third_input_sharin
   BOOST_TEST_REQUIRE(kind != nullptr);
   actors::agent_settings settings;
   auto agent = kind->make(settings);
+  actors::memory_table_store tables, fresh_tables;
   schemas::input_limits limits;
   event_window seen(limits.duplicate_window);
   auto first = runtime::test::make_record("platform.metrics", 0, 5, "web");
@@ -56,10 +57,10 @@ BOOST_AUTO_TEST_CASE(apply_record_dead_letters_the_second_and_third_input_sharin
   auto third = runtime::test::make_record("platform.metrics", 0, 7, "db");
   second.value = runtime::test::load_event(5, "api"); // the id of `first`, another payload
   third.value = runtime::test::load_event(5, "db");
-  const auto a = runtime::apply_record(*agent, seen, "operations", first, limits);
+  const auto a = runtime::apply_record(*agent, seen, "operations", first, limits, nullptr, &tables);
   BOOST_TEST((a.result == apply_outcome::status::applied));
   for (const auto* r : {&second, &third}) {
-    const auto d = runtime::apply_record(*agent, seen, "operations", *r, limits);
+    const auto d = runtime::apply_record(*agent, seen, "operations", *r, limits, nullptr, &tables);
     BOOST_TEST((d.result == apply_outcome::status::duplicate));
     BOOST_TEST(d.outputs.empty());
     BOOST_TEST(d.reason.find("duplicate event id") != std::string::npos, d.reason);
@@ -67,10 +68,12 @@ BOOST_AUTO_TEST_CASE(apply_record_dead_letters_the_second_and_third_input_sharin
   event_window restored(limits.duplicate_window);
   restored.restore(seen.ids());
   auto fresh = kind->make(settings);
-  const auto again = runtime::apply_record(*fresh, restored, "operations", second, limits);
+  const auto again =
+      runtime::apply_record(*fresh, restored, "operations", second, limits, nullptr, &fresh_tables);
   BOOST_TEST((again.result == apply_outcome::status::duplicate));
-  const auto next = runtime::apply_record(
-      *fresh, restored, "operations", runtime::test::make_record("platform.metrics", 0, 8), limits);
+  const auto next = runtime::apply_record(*fresh, restored, "operations",
+                                          runtime::test::make_record("platform.metrics", 0, 8),
+                                          limits, nullptr, &fresh_tables);
   BOOST_TEST((next.result == apply_outcome::status::applied));
 }
 

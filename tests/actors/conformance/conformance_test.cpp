@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "actors/registry.hpp"
+#include "actors/table.hpp"
 #include "schemas/envelope.hpp"
 #include "tests/actors/conformance/inputs.hpp"
 
@@ -53,6 +54,7 @@ struct run {
         value.data(), value.size(), aetherial::schemas::default_max_event_bytes, &why);
     BOOST_TEST_REQUIRE(env != nullptr, why);
     context ctx(kind->name, *env);
+    ctx.set_tables(&tables);
     agent->on_event(*env, ctx);
     auto& out = history.emplace_back();
     for (auto& e : ctx.take_outputs())
@@ -74,8 +76,15 @@ struct run {
 
   [[nodiscard]] bytes snapshot() const { return agent->snapshot(); }
 
+  /// Restores `snap` and `rows` (the tables at that snapshot), as a host restores both.
+  [[nodiscard]] bool restore(const bytes& snap, const memory_table_store& rows) {
+    tables = rows;
+    return agent->restore(snap.data(), snap.size());
+  }
+
   const agent_kind* kind;
   std::unique_ptr<aetherial::actors::agent> agent;
+  memory_table_store tables; ///< the agent's tables, as a host gives them
   std::vector<std::vector<record>> history;
 };
 
@@ -146,6 +155,9 @@ BOOST_DATA_TEST_CASE(same_inputs_give_identical_bytes, data::make(kind_names()),
   BOOST_TEST(!a.outputs().empty(), name << " emitted nothing on its inputs");
   BOOST_TEST((a.outputs() == b.outputs()));
   BOOST_TEST(a.snapshot() == b.snapshot());
+  BOOST_TEST((a.tables.tables() == b.tables.tables()));
+  // Only a kind that declares tables writes any.
+  if (!s.kind->uses_tables) BOOST_TEST(a.tables.tables().empty(), name << " wrote tables");
   BOOST_TEST(a.snapshot() == a.snapshot()); // the same state, the same bytes
 }
 
@@ -162,11 +174,12 @@ BOOST_DATA_TEST_CASE(snapshot_plus_tail_equals_full_replay, data::make(kind_name
     const run head = s.after(cut);
     const auto snap = head.snapshot();
     run tail = s.make();
-    BOOST_TEST_REQUIRE(tail.agent->restore(snap.data(), snap.size()), name << " cut " << cut);
+    BOOST_TEST_REQUIRE(tail.restore(snap, head.tables), name << " cut " << cut);
     BOOST_TEST(tail.snapshot() == snap, name << " cut " << cut);
     tail.feed(s.log, cut, n);
     BOOST_TEST((tail.outputs() == full.outputs(cut)), name << " diverged after cut " << cut);
     BOOST_TEST(tail.snapshot() == full_snapshot, name << " cut " << cut);
+    BOOST_TEST((tail.tables.tables() == full.tables.tables()), name << " cut " << cut);
   }
 }
 

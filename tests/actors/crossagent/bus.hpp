@@ -53,7 +53,7 @@ class bus {
 public:
   explicit bus(const agent_settings& settings) {
     for (const auto& k : agent_kinds())
-      agents_.push_back({&k, k.make(settings)});
+      agents_.push_back({&k, k.make(settings), {}});
   }
 
   /// Publishes an input from outside and delivers everything it causes, in order.
@@ -84,6 +84,7 @@ private:
   struct hosted {
     const agent_kind* kind;
     std::unique_ptr<agent> instance;
+    memory_table_store tables;
   };
 
   void drain() {
@@ -100,6 +101,7 @@ private:
           consumes = consumes || t == in.topic;
         if (!consumes) continue;
         context ctx(a.kind->name, env);
+        ctx.set_tables(&a.tables);
         a.instance->on_event(env, ctx);
         for (auto& e : ctx.take_outputs())
           queue_.push_back(

@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "actors/registry.hpp"
+#include "actors/table.hpp"
 #include "app/platform_simulator.hpp"
 
 // Logs recorded with an earlier schema version must keep verifying and replaying to the
@@ -56,6 +57,7 @@ std::vector<logged> read_log(const std::string& path) {
 std::vector<logged> record_run() {
   const auto* kind = actors::find_agent_kind("operations");
   auto agent = kind->make({});
+  actors::memory_table_store tables;
   app::platform_simulator sim;
   std::vector<logged> log;
   for (auto now = sim.start_ms(); !sim.finished(); now += 15'000) {
@@ -65,6 +67,7 @@ std::vector<logged> record_run() {
                                                  schemas::default_max_event_bytes, &why);
       BOOST_TEST_REQUIRE(env != nullptr, why);
       actors::context ctx("operations", *env);
+      ctx.set_tables(&tables);
       agent->on_event(*env, ctx);
       log.push_back({ev.topic, ev.value});
       for (auto& out : ctx.take_outputs()) {
@@ -90,6 +93,7 @@ BOOST_AUTO_TEST_CASE(golden_log_replays_to_the_recorded_decisions) {
 
   const auto* kind = actors::find_agent_kind("operations");
   auto agent = kind->make({});
+  actors::memory_table_store tables;
   std::vector<std::vector<std::uint8_t>> expected, replayed;
   std::size_t inputs = 0;
   for (const auto& r : golden) {
@@ -102,6 +106,7 @@ BOOST_AUTO_TEST_CASE(golden_log_replays_to_the_recorded_decisions) {
                                                schemas::default_max_event_bytes, &why);
     BOOST_TEST_REQUIRE(env != nullptr, "an old record no longer verifies: " + why);
     actors::context ctx("operations", *env);
+    ctx.set_tables(&tables);
     agent->on_event(*env, ctx);
     for (auto& out : ctx.take_outputs())
       replayed.push_back(std::move(out.value));

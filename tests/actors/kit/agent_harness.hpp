@@ -16,6 +16,7 @@
 
 #include "actors/agent.hpp"
 #include "actors/kit/task.hpp"
+#include "actors/table.hpp"
 
 namespace aetherial::actors::test {
 
@@ -110,6 +111,7 @@ struct agent_harness {
     const auto& env = envelope_of(value);
     context ctx(Kind, env);
     ctx.set_identity(who);
+    ctx.set_tables(&tables);
     agent.on_event(env, ctx);
     auto& out = history.emplace_back(ctx.take_outputs());
     for (const auto& e : out) {
@@ -127,6 +129,7 @@ struct agent_harness {
   }
 
   Agent agent;
+  memory_table_store tables;                ///< the agent's tables, as a host gives them
   std::deque<std::vector<emitted>> history; ///< outputs per fed event
   std::vector<emitted> all;                 ///< every output, in order
 };

@@ -52,7 +52,7 @@ public:
 };
 
 /// Feeds one envelope to `agent`; returns what it emitted.
-std::vector<emitted> feed(operations_agent& agent, const bytes& value) {
+std::vector<emitted> feed(tabled_agent& agent, const bytes& value) {
   const auto& env = envelope_of(value);
   context ctx(kind_name, env);
   agent.on_event(env, ctx);
@@ -60,7 +60,7 @@ std::vector<emitted> feed(operations_agent& agent, const bytes& value) {
 }
 
 /// web slow and above its CPU target, db healthy, fed to `agent` from t0 on.
-void slow_web(operations_agent& agent, diag_events& ev) {
+void slow_web(tabled_agent& agent, diag_events& ev) {
   for (int i = 0; i < 3; ++i) {
     (void)feed(agent, ev.load(at_s(15 * i), "web", 2, 0.91, 420.0, 0.004));
     (void)feed(agent, ev.load(at_s(15 * i + 1), "db", 3, 0.30, 40.0, 0.0));
@@ -69,7 +69,7 @@ void slow_web(operations_agent& agent, diag_events& ev) {
 
 /// An agent that has seen `slow_web`.
 struct with_slow_web {
-  operations_agent agent;
+  tabled_agent agent;
   diag_events ev;
   with_slow_web() { slow_web(agent, ev); }
 };
@@ -87,7 +87,7 @@ struct answer {
   const fbs::TaskOutcome* outcome = nullptr;
 };
 
-answer ask(operations_agent& agent, const bytes& task) {
+answer ask(tabled_agent& agent, const bytes& task) {
   answer a;
   a.out = feed(agent, task);
   BOOST_TEST_REQUIRE(a.out.size() == 2u);
@@ -150,7 +150,7 @@ BOOST_FIXTURE_TEST_CASE(an_open_incident_is_mentioned_and_cited, with_slow_web) 
 }
 
 BOOST_AUTO_TEST_CASE(an_incident_alone_is_reported_without_load_data) {
-  operations_agent agent;
+  tabled_agent agent;
   diag_events ev;
   (void)feed(agent, ev.incident(at_s(0), "inc-db", "db", "db_timeout"));
   const auto a = ask(agent, ev.task(at_s(10), "conv-3"));
@@ -160,7 +160,7 @@ BOOST_AUTO_TEST_CASE(an_incident_alone_is_reported_without_load_data) {
 }
 
 BOOST_AUTO_TEST_CASE(no_data_says_so_plainly) {
-  operations_agent agent;
+  tabled_agent agent;
   diag_events ev;
   const auto a = ask(agent, ev.task(at_s(10), "conv-4", {{"text", "Why is the server slow?"}}));
   BOOST_TEST(a.text == "The Operations agent has no load data for any service yet: no "
@@ -224,7 +224,7 @@ BOOST_FIXTURE_TEST_CASE(a_named_service_focuses_the_answer, with_slow_web) {
 }
 
 BOOST_AUTO_TEST_CASE(healthy_services_name_the_slowest_and_stale_samples_say_so) {
-  operations_agent agent;
+  tabled_agent agent;
   diag_events ev;
   (void)feed(agent, ev.load(at_s(0), "api", 2, 0.55, 120.0, 0.001));
   (void)feed(agent, ev.load(at_s(1), "db", 2, 0.60, 30.0, 0.0));
@@ -242,7 +242,7 @@ BOOST_AUTO_TEST_CASE(healthy_services_name_the_slowest_and_stale_samples_say_so)
 
 BOOST_AUTO_TEST_CASE(same_inputs_give_identical_answer_bytes) {
   auto run = [] {
-    operations_agent agent;
+    tabled_agent agent;
     diag_events ev;
     slow_web(agent, ev);
     (void)feed(agent, ev.incident(at_s(35), "inc-db", "db", "db_timeout"));
@@ -274,7 +274,7 @@ BOOST_AUTO_TEST_CASE(tasks_do_not_change_the_decisions) {
     if (i == 10) log.push_back(ev.incident(at_s(15 * i + 1), "inc-1", "db", "db_timeout"));
   }
   auto decisions = [](const std::vector<bytes>& inputs, bool with_tasks) {
-    operations_agent agent;
+    tabled_agent agent;
     diag_events tasks;
     std::vector<bytes> out;
     for (const auto& in : inputs) {
@@ -296,26 +296,28 @@ BOOST_AUTO_TEST_CASE(tasks_do_not_change_the_decisions) {
 }
 
 BOOST_FIXTURE_TEST_CASE(samples_survive_a_snapshot, with_slow_web) {
-  const auto snap = agent.snapshot();
-  operations_agent restored;
-  BOOST_TEST_REQUIRE(restored.restore(snap.data(), snap.size()));
-  BOOST_TEST(restored.state().readings.size() == 2u);
-  BOOST_TEST(restored.state().readings.at("web").latency_p95_ms == 420.0);
+  tabled_agent restored;
+  BOOST_TEST_REQUIRE(restored.restore_from(agent));
+  BOOST_TEST(restored.tables.size(services_table) == 2u);
+  BOOST_TEST_REQUIRE(restored.row("web").reading.has_value());
+  BOOST_TEST(restored.row("web").reading->latency_p95_ms == 420.0);
   const auto a = ask(agent, ev.task(at_s(40), "conv-r"));
   const auto b = ask(restored, ev.task(at_s(40), "conv-r"));
   BOOST_TEST(str(a.reply->text()) == str(b.reply->text()));
 }
 
 BOOST_AUTO_TEST_CASE(invalid_and_older_samples_are_not_kept) {
-  operations_agent agent;
+  tabled_agent agent;
   diag_events ev;
   (void)feed(agent, ev.load(at_s(10), "web", 2, 0.5, 100.0, 0.0));
   (void)feed(agent, ev.load(at_s(5), "web", 2, 0.9, 900.0, 0.0));  // older
   (void)feed(agent, ev.load(at_s(20), "web", 2, 0.9, -1.0, 0.0));  // impossible latency
   (void)feed(agent, ev.load(at_s(21), "web", 0, 0.9, 900.0, 0.0)); // no replicas
   (void)feed(agent, ev.load(at_s(22), "", 2, 0.9, 900.0, 0.0));    // no service
-  BOOST_TEST_REQUIRE(agent.state().readings.size() == 1u);
-  const auto& r = agent.state().readings.at("web");
+  BOOST_TEST_REQUIRE(agent.tables.size(services_table) == 1u);
+  const auto row = agent.row("web");
+  BOOST_TEST_REQUIRE(row.reading.has_value());
+  const auto& r = *row.reading;
   BOOST_TEST(r.time_ms == at_s(10));
   BOOST_TEST(r.latency_p95_ms == 100.0);
 }

@@ -33,8 +33,7 @@ identity verified(const std::string& principal, std::vector<std::string> roles) 
   return who;
 }
 
-std::vector<emitted> feed(operations_agent& agent, const bytes& value,
-                          const identity* who = nullptr) {
+std::vector<emitted> feed(tabled_agent& agent, const bytes& value, const identity* who = nullptr) {
   const auto& env = envelope_of(value);
   context ctx(kind_name, env);
   ctx.set_identity(who);
@@ -50,7 +49,7 @@ const fbs::Reply& reply_of(const std::vector<emitted>& out) {
 
 /// web at 2 replicas, 50% CPU (inside the HPA tolerance of its 60% target).
 struct calm_web {
-  operations_agent agent;
+  tabled_agent agent;
   scale_events ev;
   calm_web() { (void)feed(agent, ev.load(at_s(0), "web", 2, 0.6)); }
 };
@@ -85,10 +84,9 @@ BOOST_FIXTURE_TEST_CASE(a_verified_operator_scales_within_bounds_and_the_scale_h
     BOOST_TEST(payloads<fbs::ScaleDecision>(feed(agent, ev.load(at_s(10 + 15 * i), "web", 4, 0.1)))
                    .empty());
   // A snapshot keeps the hold.
-  operations_agent restored;
-  const auto snap = agent.snapshot();
-  BOOST_TEST_REQUIRE(restored.restore(snap.data(), snap.size()));
-  BOOST_TEST(restored.state().services.at("web").manual_until_ms == at_s(10) + 600'000);
+  tabled_agent restored;
+  BOOST_TEST_REQUIRE(restored.restore_from(agent));
+  BOOST_TEST(restored.row("web").scaling.value().manual_until_ms == at_s(10) + 600'000);
   BOOST_TEST(
       payloads<fbs::ScaleDecision>(feed(restored, ev.load(at_s(500), "web", 4, 0.1))).empty());
   std::size_t after = 0;
@@ -119,7 +117,7 @@ BOOST_FIXTURE_TEST_CASE(no_scaler_role_or_no_proven_identity_is_refused_and_audi
     BOOST_TEST(str(audits[0]->action()) == "operations.scale_up");
     BOOST_TEST(status_text(reply_of(out).status()) == "refused");
   }
-  BOOST_TEST(agent.state().services.at("web").manual_until_ms == 0);
+  BOOST_TEST(agent.row("web").scaling.value().manual_until_ms == 0);
 }
 
 BOOST_FIXTURE_TEST_CASE(beyond_the_policy_takes_an_override_role, calm_web) {

@@ -6,6 +6,7 @@
 
 #include "actors/operations/operations_agent.hpp"
 #include "actors/operations/self_healing.hpp"
+#include "actors/operations/service_table.hpp"
 #include "tests/actors/kit/agent_harness.hpp"
 
 namespace aetherial::actors::operations::test {
@@ -63,6 +64,32 @@ public:
     auto p = fbs::CreateRuntimeTelemetryDirect(b, "aetherial-0", instances, lag, eps, 0, 0, 0);
     return envelope(b, t, "runtime", fbs::Payload::RuntimeTelemetry, p.Union());
   }
+};
+
+/// An Operations agent with its tables in memory, as a host gives them.
+struct tabled_agent {
+  explicit tabled_agent(operations_config cfg = {}) : agent(std::move(cfg)) {}
+
+  void on_event(const fbs::Envelope& env, context& ctx) {
+    ctx.set_tables(&tables);
+    agent.on_event(env, ctx);
+  }
+  [[nodiscard]] const operations_state& state() const noexcept { return agent.state(); }
+  [[nodiscard]] bytes snapshot() const { return agent.snapshot(); }
+  /// Restores `from`'s snapshot and tables, as a host restores both.
+  [[nodiscard]] bool restore_from(const tabled_agent& from) {
+    const auto snap = from.snapshot();
+    tables = from.tables;
+    return agent.restore(snap.data(), snap.size());
+  }
+  /// The row of `service` (empty when there is none).
+  [[nodiscard]] service_row row(const std::string& service) const {
+    const auto v = tables.get(services_table, service);
+    return v ? decode_row(*v) : service_row{};
+  }
+
+  operations_agent agent;
+  memory_table_store tables;
 };
 
 /// The Operations agent and everything it emitted (decisions only).

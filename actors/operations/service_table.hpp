@@ -1,0 +1,59 @@
+#pragma once
+// The agent's "services" table: one row per service (its scaling state and newest load
+// sample), so the state grows with the platform without growing the snapshot. Read and written
+// through the context's tables (actors/table.hpp); the snapshot keeps only what is small.
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "actors/operations/config.hpp"
+#include "actors/operations/state.hpp"
+#include "actors/table.hpp"
+
+namespace aetherial::actors::operations {
+
+/// Name of the table, keyed by service name.
+inline constexpr std::string_view services_table = "services";
+
+/// One service's row.
+struct service_row {
+  std::optional<service_scaling> scaling; ///< none until a sample or policy created it
+  std::optional<service_reading> reading; ///< the newest sample that passed the checks
+};
+
+/// Whether `name` can key a service: not empty, within the table key limit. Events naming
+/// anything else are ignored, as events with impossible values are.
+[[nodiscard]] bool valid_service_name(std::string_view name) noexcept;
+
+/// The row of one service, loaded from the table and written back by `save` when it changed.
+class service_slot {
+public:
+  /// Loads `name`'s row (empty when there is none). Throws std::runtime_error when the stored
+  /// value is not a row this agent could have written.
+  service_slot(table_store& tables, std::string_view name);
+
+  /// Writes the row back when its bytes differ from what was loaded (an empty row erases).
+  void save();
+
+  service_row row;
+
+private:
+  table_store& tables_;
+  std::string name_;
+  std::optional<bytes> loaded_;
+};
+
+/// Every service's row, by name (for answers that look across all services).
+[[nodiscard]] std::map<std::string, service_row> load_services(const table_store& tables);
+
+/// The scaling entry of a row, created with the configured defaults when there is none.
+[[nodiscard]] service_scaling& service_entry(std::optional<service_scaling>& scaling,
+                                             const autoscaling_config& cfg);
+
+/// The stored form of a row and back (tests compare rows by their bytes).
+[[nodiscard]] bytes encode_row(const service_row& row);
+[[nodiscard]] service_row decode_row(const bytes& value);
+
+} // namespace aetherial::actors::operations

@@ -1,0 +1,195 @@
+#define BOOST_TEST_MODULE large_state
+#include <boost/test/unit_test.hpp>
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <regex>
+
+#include "storage/snapshot.hpp"
+#include "storage/snapshot_store.hpp"
+#include "tests/runtime/recovery_scenario.hpp"
+
+// An Operations partition holding tens of thousands of services: checkpoints write the rows
+// that changed next to a small snapshot; after SIGKILL the node recovers from the local store
+// (snapshot + rows at it) and replays only the journal tail, not the log.
+namespace {
+
+using namespace std::chrono;
+using namespace aetherial;
+
+constexpr int services = 120'000;
+constexpr int partitions = 2;
+
+/// The newest snapshot record per partition on the snapshot topic.
+std::map<std::int32_t, storage::snapshot> newest_snapshots(const topics::kafka_config& kc,
+                                                           const topics::catalog& cat) {
+  std::map<std::int32_t, storage::snapshot> out;
+  for (const auto& r : test::read_all(kc, cat.name(topics::catalog::snapshots))) {
+    auto s = storage::decode_snapshot(r.value.data(), r.value.size());
+    if (!s || s.value().agent != "operations") continue;
+    auto& slot = out[s.value().partition];
+    if (s.value().journal_seq >= slot.journal_seq) slot = std::move(s.value());
+  }
+  return out;
+}
+
+std::uint64_t applied(const std::map<std::int32_t, storage::snapshot>& snaps) {
+  std::uint64_t n = 0;
+  for (const auto& [p, s] : snaps)
+    n += s.events_applied;
+  return n;
+}
+
+/// "recovered from <source> (<n> events replayed)" lines of the log written after `from`.
+std::vector<std::pair<std::string, std::size_t>> recoveries(const std::string& log,
+                                                            std::size_t from) {
+  std::ifstream in(log);
+  std::string all((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::vector<std::pair<std::string, std::size_t>> out;
+  const std::regex line(R"(recovered from (\w+) \((\d+) events replayed\))");
+  for (std::sregex_iterator it(
+           all.begin() + static_cast<std::ptrdiff_t>(std::min(from, all.size())), all.end(), line),
+       end;
+       it != end; ++it)
+    out.emplace_back((*it)[1].str(), std::stoul((*it)[2].str()));
+  return out;
+}
+
+std::size_t size_of(const std::string& path) {
+  std::error_code ec;
+  const auto n = std::filesystem::file_size(path, ec);
+  return ec ? 0 : static_cast<std::size_t>(n);
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(large_state_sigkill_recovers_from_the_local_rows_without_replaying_the_log) {
+  test::child_process broker({AETHERIAL_BIN, "broker", "--partitions", std::to_string(partitions)});
+  std::string bootstrap;
+  BOOST_TEST_REQUIRE(broker.read_line(bootstrap));
+  test::temp_dir dir;
+  const std::string log = dir.path() + "/run.log";
+  const topics::catalog cat("", partitions);
+  topics::kafka_config kc;
+  kc.brokers = bootstrap;
+  test::create_topics(AETHERIAL_BIN, bootstrap, "", partitions, log);
+  const std::vector<std::string> run_argv = {AETHERIAL_BIN,
+                                             "run",
+                                             "--brokers",
+                                             bootstrap,
+                                             "--agents",
+                                             "operations",
+                                             "--partitions",
+                                             std::to_string(partitions),
+                                             "--data-dir",
+                                             dir.path() + "/data",
+                                             "--metrics-port",
+                                             "-1",
+                                             "--checkpoint-interval-ms",
+                                             "1000"};
+
+  auto producer = topics::producer::create(kc);
+  BOOST_TEST_REQUIRE(producer.has_value());
+  auto& prod = *producer.value();
+  const std::int64_t t0 = 1'700'000'000'000;
+  std::uint64_t id = 1;
+  // One sample per service at its CPU target: state for every service, no decision.
+  char name[32];
+  for (int i = 0; i < services; ++i) {
+    std::snprintf(name, sizeof name, "svc-%06d", i);
+    auto v = test::service_load({0x1a5e, id++}, t0 + i, name, 2, 0.6, 100);
+    BOOST_TEST_REQUIRE(static_cast<bool>(
+        prod.send(cat.name(topics::catalog::metrics), -1, name, v.data(), v.size())));
+  }
+  BOOST_TEST_REQUIRE(static_cast<bool>(prod.flush(topics::ms{60000})));
+  auto spike = [&](const std::string& service, std::int64_t at) {
+    for (int i = 0; i < 8; ++i) {
+      auto v = test::service_load({0x1a5e, id++}, at + i * 30000, service, 2, 0.97, 400);
+      BOOST_TEST_REQUIRE(static_cast<bool>(
+          prod.send(cat.name(topics::catalog::metrics), -1, service, v.data(), v.size())));
+    }
+    BOOST_TEST_REQUIRE(static_cast<bool>(prod.flush(topics::ms{10000})));
+  };
+  auto decided = [&](const std::string& service) {
+    for (const auto& r : test::read_all(kc, cat.name(topics::catalog::decisions), false))
+      if (auto* e = test::envelope_of(r); e && e->key() && e->key()->str() == service) return true;
+    return false;
+  };
+
+  auto run1 = std::make_unique<test::child_process>(run_argv, log);
+  const auto started = steady_clock::now();
+  BOOST_TEST_REQUIRE(test::wait_for(
+                         [&] {
+                           return applied(newest_snapshots(kc, cat)) >=
+                                  static_cast<std::uint64_t>(services);
+                         },
+                         seconds(240)),
+                     "the services were not checkpointed; log:\n"
+                         << test::tail_of(log));
+  BOOST_TEST_MESSAGE(services << " services applied and checkpointed in "
+                              << duration<double>(steady_clock::now() - started).count() << " s");
+  // Each snapshot stays small: the services are rows, not snapshot content.
+  for (const auto& [p, s] : newest_snapshots(kc, cat)) {
+    BOOST_TEST_MESSAGE("partition " << p << ": snapshot state " << s.state.size() << " bytes, "
+                                    << s.events_applied << " events applied");
+    BOOST_TEST(s.state.size() < 4096u);
+  }
+
+  // A decision after the last checkpoint, then the kill.
+  spike("hot", t0 + 10'000'000);
+  BOOST_TEST_REQUIRE(test::wait_for([&] { return decided("hot"); }, seconds(60)),
+                     test::tail_of(log));
+  run1->signal(SIGKILL);
+  BOOST_TEST(run1->wait() == 128 + SIGKILL);
+  run1.reset();
+
+  const auto log_before = size_of(log);
+  const auto killed = steady_clock::now();
+  auto run2 = std::make_unique<test::child_process>(run_argv, log);
+  spike("cold-start", t0 + 20'000'000);
+  BOOST_TEST_REQUIRE(test::wait_for([&] { return decided("cold-start"); }, seconds(120)),
+                     test::tail_of(log));
+  const double restart_ms = duration<double, std::milli>(steady_clock::now() - killed).count();
+  BOOST_TEST_MESSAGE("restart -> first new decision: " << restart_ms << " ms");
+  const auto rec = recoveries(log, log_before);
+  BOOST_TEST_REQUIRE(rec.size() == static_cast<std::size_t>(partitions), test::tail_of(log));
+  for (const auto& [source, replayed] : rec) {
+    BOOST_TEST_MESSAGE("recovered from " << source << ", " << replayed << " events replayed");
+    BOOST_TEST(source == "snapshot");
+    // The journal tail since the last checkpoint, never the log.
+    BOOST_TEST(replayed < 1000u);
+  }
+  run2->signal(SIGTERM);
+  BOOST_TEST(run2->wait() == 0, test::tail_of(log));
+  run2.reset();
+
+  // The rows on disk: every service, at the newest local snapshot.
+  auto store = storage::snapshot_store::open(dir.path() + "/data/snapshots");
+  BOOST_TEST_REQUIRE(store.has_value());
+  std::size_t rows = 0;
+  for (int p = 0; p < partitions; ++p) {
+    auto snap = store.value()->latest_valid("operations", p);
+    BOOST_TEST_REQUIRE((snap.has_value() && snap.value().has_value()));
+    auto at = store.value()->tables_at("operations", p);
+    BOOST_TEST_REQUIRE((at.has_value() && at.value().has_value()));
+    BOOST_TEST(*at.value() == snap.value()->journal_seq);
+    BOOST_TEST_REQUIRE(store.value()
+                           ->table_scan("operations", p, "services", {}, {},
+                                        [&](std::string_view, const std::vector<std::uint8_t>&) {
+                                          ++rows;
+                                          return true;
+                                        })
+                           .has_value());
+  }
+  BOOST_TEST(rows == static_cast<std::size_t>(services) + 2);
+  store.value().reset();
+
+  auto [code, out] = test::run_command(
+      {AETHERIAL_BIN, "audit", "--brokers", bootstrap, "--agents", "operations"}, log);
+  BOOST_TEST(code == 0, out);
+  BOOST_TEST(out.find(" 0 divergences") != std::string::npos, out);
+  broker.signal(SIGTERM);
+  BOOST_TEST(broker.wait() == 0);
+}
