@@ -14,10 +14,13 @@
 #include <tuple>
 #include <utility>
 
+#include <rocksdb/cache.h>
 #include <rocksdb/convenience.h>
 #include <rocksdb/db.h>
+#include <rocksdb/filter_policy.h>
 #include <rocksdb/iterator.h>
 #include <rocksdb/options.h>
+#include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
 
 namespace aetherial::storage {
@@ -343,6 +346,13 @@ result<std::unique_ptr<snapshot_store>> snapshot_store::open(const std::string& 
   // a preallocation runs out. Without it the first write that finds no space fails, and the
   // runtime pauses at once (the write volume is a few snapshots a second at most).
   o.allow_fallocate = false;
+  // Table rows are read one key at a time, at random: a block cache large enough for the hot
+  // rows of a big table (default 8 MiB) and Bloom filters, so a key that is not there costs no
+  // file read (default none).
+  rocksdb::BlockBasedTableOptions t;
+  t.block_cache = rocksdb::NewLRUCache(256 << 20);
+  t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
 
   rocksdb::DB* raw = nullptr;
   const auto st = rocksdb::DB::Open(o, path, &raw);
