@@ -14,6 +14,12 @@ void check_table_key(std::string_view table, std::string_view key) {
                                 std::to_string(max_table_key_bytes));
 }
 
+void check_table_value(std::size_t size) {
+  if (size > max_table_value_bytes)
+    throw std::invalid_argument("table value of " + std::to_string(size) + " bytes exceeds " +
+                                std::to_string(max_table_value_bytes));
+}
+
 std::optional<bytes> memory_table_store::get(std::string_view table, std::string_view key) const {
   check_table_key(table, key);
   const auto t = tables_.find(table);
@@ -25,6 +31,7 @@ std::optional<bytes> memory_table_store::get(std::string_view table, std::string
 
 void memory_table_store::put(std::string_view table, std::string_view key, bytes value) {
   check_table_key(table, key);
+  check_table_value(value.size());
   auto t = tables_.find(table);
   if (t == tables_.end()) t = tables_.emplace(std::string(table), decltype(t->second){}).first;
   auto v = t->second.find(key);

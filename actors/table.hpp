@@ -23,10 +23,14 @@ using bytes = std::vector<std::uint8_t>;
 /// Longest table name and key. Names are 1 to 256 bytes without NUL; keys any bytes.
 inline constexpr std::size_t max_table_name_bytes = 256;
 inline constexpr std::size_t max_table_key_bytes = 64 * 1024;
+/// Largest value: a row stays one changelog record well under Kafka's default 1 MB limit.
+inline constexpr std::size_t max_table_value_bytes = 512 * 1024;
 
 /// Throws std::invalid_argument when `table` or `key` break the limits above: every store
 /// refuses them the same way, so an agent fails on the record that wrote one, in tests too.
 void check_table_key(std::string_view table, std::string_view key);
+/// Throws std::invalid_argument when a value of `size` bytes is past max_table_value_bytes.
+void check_table_value(std::size_t size);
 
 /// The tables of one agent instance (one agent kind, one partition).
 class table_store {

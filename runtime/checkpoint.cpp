@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "runtime/changelog.hpp"
 #include "runtime/errc.hpp"
 #include "storage/snapshot_store.hpp"
 #include "topics/catalog.hpp"
@@ -25,7 +26,6 @@ prepared_checkpoint prepare_checkpoint(const std::string& agent, std::uint32_t s
   snap.last_event_time_ms = state.last_event_time_ms;
   snap.state = std::move(state.state);
   snap.recent_event_ids = std::move(state.recent_event_ids);
-  c.table_changes = std::move(state.table_changes);
   c.handover = state.handover;
   snap.journal_seq = ledger.journal_seq();
   if (auto je = ledger.journal(agent)) {
@@ -36,6 +36,10 @@ prepared_checkpoint prepare_checkpoint(const std::string& agent, std::uint32_t s
     c.encoded = std::move(encoded.value());
   else
     c.seal_error = encoded.error_value().message;
+  if (auto rows = storage::encode_rows(cipher, agent, snap.partition, state.table_changes))
+    c.rows = std::move(rows.value());
+  else if (c.seal_error.empty())
+    c.seal_error = rows.error_value().message;
   return c;
 }
 
@@ -59,6 +63,12 @@ namespace {
 result<void> write_records(checkpoint_io& io, const prepared_checkpoint& c) {
   if (!c.seal_error.empty())
     return make_error(errc::checkpoint_write, c.key + ": state not sealed: " + c.seal_error);
+  // The rows before the snapshot that covers them: a reader that finds the snapshot finds them.
+  if (!c.rows.empty()) {
+    if (auto r = io.write_changelog(c.snap.agent, c.partition, c.snap.journal_seq, c.rows); !r)
+      return make_error(errc::checkpoint_write,
+                        c.key + ": changelog records not written: " + r.error_value().message);
+  }
   if (!c.journal.empty()) {
     if (auto r = io.write_journal(c.key, c.journal); !r)
       return make_error(errc::checkpoint_write,
@@ -71,7 +81,7 @@ result<void> write_records(checkpoint_io& io, const prepared_checkpoint& c) {
 }
 
 void keep_locally(checkpoint_io& io, const prepared_checkpoint& c) {
-  if (auto r = io.store_locally(c.snap, c.table_changes); !r)
+  if (auto r = io.store_locally(c.snap, c.rows); !r)
     spdlog::error("{}: snapshot not stored locally: {}", c.key, r.error_value().message);
   else
     c.stored_locally = true;
@@ -169,10 +179,26 @@ result<void> kafka_checkpoint_io::begin_transaction() {
   return producer_.begin_transaction();
 }
 
-result<void>
-kafka_checkpoint_io::store_locally(const storage::snapshot& snap,
-                                   const std::vector<storage::table_change>& table_changes) {
-  return store_.put(snap, table_changes);
+result<void> kafka_checkpoint_io::store_locally(const storage::snapshot& snap,
+                                                const std::vector<storage::encoded_row>& rows) {
+  return store_.put(snap, rows);
+}
+
+result<void> kafka_checkpoint_io::write_changelog(const std::string& agent, std::int32_t partition,
+                                                  std::uint64_t seq,
+                                                  const std::vector<storage::encoded_row>& rows) {
+  const std::string topic = catalog_.name(topics::catalog::changelog);
+  const std::vector<topics::header> headers = {changelog_seq_header(seq)};
+  for (const auto& row : rows) {
+    const std::string key = changelog_key(agent, row.table, row.key);
+    const auto* value =
+        row.stored ? reinterpret_cast<const std::uint8_t*>(row.stored->data()) : nullptr;
+    if (auto r = producer_.send(topic, partition, key, value, row.stored ? row.stored->size() : 0,
+                                headers);
+        !r)
+      return r;
+  }
+  return {};
 }
 
 } // namespace aetherial::runtime

@@ -4,11 +4,13 @@
 // in production, a recording fake in the unit tests). A failure is an error value: the
 // caller decides what happens next; nothing here stops the process.
 //
-// at_least_once, per partition: journal record, snapshot record, flush every emitted record,
-// commit the input offsets, then keep the snapshot locally. A crash between any two steps
+// at_least_once, per partition: changelog records of the changed table rows, journal record,
+// snapshot record, flush every emitted record, commit the input offsets, then keep the snapshot
+// (and the rows) locally. A crash between any two steps
 // resumes at the previous checkpoint and re-emits decisions with the same ids.
 //
-// exactly_once, per agent kind: every partition's journal and snapshot records, the records
+// exactly_once, per agent kind: every partition's changelog, journal and snapshot records, the
+// records
 // its hosts emitted since the last commit (already in the open transaction) and the input
 // offsets commit in one Kafka transaction. A failed commit is aborted and a new transaction
 // begun (errc::transaction_aborted: the hosts must re-apply their tails); if abort or begin
@@ -24,6 +26,7 @@
 #include "runtime/partition.hpp"
 #include "schemas/result.hpp"
 #include "storage/snapshot.hpp"
+#include "storage/snapshot_store.hpp"
 
 namespace aetherial::storage {
 class snapshot_store;
@@ -44,10 +47,12 @@ struct prepared_checkpoint {
   std::vector<std::uint8_t> journal; ///< empty when nothing was applied since the last
   std::vector<std::uint8_t> encoded; ///< the snapshot record
   std::string seal_error; ///< why the state could not be sealed (then nothing is written)
-  std::vector<storage::table_change> table_changes; ///< stored with the snapshot, locally
-  std::uint64_t handover = 0;                       ///< the host's number for them
-  mutable bool stored_locally = false;              ///< set once the local store has it
-  std::vector<topics::topic_partition> offsets;     ///< input offsets the checkpoint commits
+  /// The table rows changed since the last stored checkpoint, as the store keeps them: on the
+  /// changelog topic before the snapshot record, and in the local store with the snapshot.
+  std::vector<storage::encoded_row> rows;
+  std::uint64_t handover = 0;                   ///< the host's number for them
+  mutable bool stored_locally = false;          ///< set once the local store has it
+  std::vector<topics::topic_partition> offsets; ///< input offsets the checkpoint commits
 };
 
 /// Builds the checkpoint of `ledger` from the state its host handed over, the state sealed by
@@ -77,6 +82,11 @@ prepare_transaction(const std::string& agent, std::uint32_t state_version,
 class checkpoint_io {
 public:
   virtual ~checkpoint_io() = default;
+  /// Queues the changelog records of `rows` of (agent, partition), each tagged with the
+  /// checkpoint's journal seq `seq` (runtime/changelog.hpp).
+  [[nodiscard]] virtual result<void>
+  write_changelog(const std::string& agent, std::int32_t partition, std::uint64_t seq,
+                  const std::vector<storage::encoded_row>& rows) = 0;
   /// Queues a journal record (on the journal topic) keyed `key`.
   [[nodiscard]] virtual result<void> write_journal(const std::string& key,
                                                    const std::vector<std::uint8_t>& value) = 0;
@@ -96,8 +106,7 @@ public:
   [[nodiscard]] virtual result<void> begin_transaction() = 0;
   /// Keeps the snapshot in the local store (a failure costs only a slower recovery).
   [[nodiscard]] virtual result<void>
-  store_locally(const storage::snapshot& snap,
-                const std::vector<storage::table_change>& table_changes) = 0;
+  store_locally(const storage::snapshot& snap, const std::vector<storage::encoded_row>& rows) = 0;
 };
 
 /// at_least_once: makes one partition's checkpoint durable. On success the caller marks the
@@ -116,6 +125,8 @@ class kafka_checkpoint_io final : public checkpoint_io {
 public:
   kafka_checkpoint_io(topics::producer& producer, topics::consumer& consumer,
                       const topics::catalog& catalog, storage::snapshot_store& store);
+  result<void> write_changelog(const std::string& agent, std::int32_t partition, std::uint64_t seq,
+                               const std::vector<storage::encoded_row>& rows) override;
   result<void> write_journal(const std::string& key, const std::vector<std::uint8_t>& v) override;
   result<void> write_snapshot(const std::string& key, const std::vector<std::uint8_t>& v) override;
   result<void> flush() override;
@@ -126,7 +137,7 @@ public:
   result<void> abort_transaction() override;
   result<void> begin_transaction() override;
   result<void> store_locally(const storage::snapshot& snap,
-                             const std::vector<storage::table_change>& table_changes) override;
+                             const std::vector<storage::encoded_row>& rows) override;
 
 private:
   topics::producer& producer_;

@@ -149,7 +149,8 @@ void recover_partition(self_ptr self, std::int32_t p, partition_slot& slot) {
                                                           : std::vector<topics::topic_partition>{});
   kafka_recovery_sources sources(env.kafka, *env.store,
                                  env.host.catalog->name(topics::catalog::journal),
-                                 env.host.catalog->name(topics::catalog::snapshots), rq);
+                                 env.host.catalog->name(topics::catalog::snapshots),
+                                 env.host.catalog->name(topics::catalog::changelog), rq);
   auto plan = plan_recovery(rq, sources);
   // Table rows that do not belong to the restored snapshot go: the log rebuilds them.
   if (rq.uses_tables && !plan.snapshot) {

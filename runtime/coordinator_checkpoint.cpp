@@ -34,7 +34,7 @@ void finish(self_ptr self, partition_slot& slot, prepared_checkpoint&& c,
   } else if (self->state.env.host.kind->uses_tables) {
     // The rows lag the committed checkpoint until the store takes these changes (every change
     // not yet confirmed, so the newest such checkpoint is the only one to keep).
-    slot.unstored = partition_slot::unstored_tables{c.snap, std::move(c.table_changes), c.handover};
+    slot.unstored = partition_slot::unstored_tables{c.snap, std::move(c.rows), c.handover};
   }
   m.snapshot_size(c.snap.agent, c.partition).Set(static_cast<double>(c.encoded.size()));
   m.snapshot_duration(c.snap.agent).Observe(seconds_between(started, steady_clock::now()));
@@ -179,7 +179,7 @@ void watch_storage(self_ptr self) {
   for (auto& [p, slot] : st.parts) {
     if (!probed) break;
     if (slot.unstored) {
-      probed = store.put(slot.unstored->snap, slot.unstored->changes);
+      probed = store.put(slot.unstored->snap, slot.unstored->rows);
       if (!probed) break;
       if (slot.host) self->send(slot.host, stored_atom::value, slot.unstored->handover);
       slot.unstored.reset();

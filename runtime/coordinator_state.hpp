@@ -42,7 +42,7 @@ struct partition_slot {
   /// may go on; anything that would restart it from the rows restarts the node instead.
   struct unstored_tables {
     storage::snapshot snap;
-    std::vector<storage::table_change> changes;
+    std::vector<storage::encoded_row> rows;
     std::uint64_t handover = 0;
   };
   std::optional<unstored_tables> unstored;

@@ -14,6 +14,7 @@ const char* errc_name(errc e) noexcept {
     case errc::snapshot_unreadable: return "snapshot_unreadable";
     case errc::replay_impossible: return "replay_impossible";
     case errc::snapshot_too_old: return "snapshot_too_old";
+    case errc::changelog_corrupt: return "changelog_corrupt";
   }
   return "unknown";
 }

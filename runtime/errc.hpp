@@ -19,6 +19,7 @@ enum class errc : int {
   snapshot_unreadable = 8, ///< no snapshot source could be read
   replay_impossible = 9,   ///< the journal names records the log no longer has
   snapshot_too_old = 10,   ///< a snapshot's state version is older than the kind reads
+  changelog_corrupt = 11,  ///< a changelog record is not one the runtime wrote
 };
 
 /// The code's name ("transaction_fatal").

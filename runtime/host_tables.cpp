@@ -39,6 +39,7 @@ std::optional<actors::bytes> host_tables::get(std::string_view table, std::strin
 
 void host_tables::put(std::string_view table, std::string_view key, actors::bytes value) {
   actors::check_table_key(table, key);
+  actors::check_table_value(value.size());
   recent_[full_key(table, key)] = std::move(value);
 }
 

@@ -33,6 +33,7 @@ const char* to_string(recovery_source s) noexcept {
     case recovery_source::snapshot: return "snapshot";
     case recovery_source::snapshot_topic: return "snapshot_topic";
     case recovery_source::replay: return "replay";
+    case recovery_source::changelog: return "changelog";
   }
   return "empty";
 }
@@ -68,6 +69,11 @@ recovery_plan plan_recovery(const recovery_request& rq, recovery_sources& source
       refused_versions.insert(s.state_version);
       return false;
     }
+    return true;
+  };
+  // A local snapshot of a kind with tables: only the one the stored rows are at.
+  auto accept_local = [&](const storage::snapshot& s) {
+    if (!accept(s)) return false;
     if (rq.uses_tables && (!rq.tables_at || s.journal_seq != *rq.tables_at)) {
       ++table_mismatches;
       return false;
@@ -76,7 +82,7 @@ recovery_plan plan_recovery(const recovery_request& rq, recovery_sources& source
   };
 
   std::size_t corrupt = 0;
-  auto local = sources.local(accept, corrupt);
+  auto local = sources.local(accept_local, corrupt);
   plan.corrupt_snapshots = corrupt;
   if (corrupt > 0)
     plan.notes.push_back("skipped " + std::to_string(corrupt) + " corrupt snapshot(s)");
@@ -88,7 +94,22 @@ recovery_plan plan_recovery(const recovery_request& rq, recovery_sources& source
     // Not here: the partition may come from another node, which left its snapshot on the
     // snapshot topic.
     auto remote = sources.snapshot_topic(accept);
-    if (remote && remote.value()) {
+    if (remote && remote.value() && rq.uses_tables) {
+      // Its rows come from the changelog, or the snapshot is of no use.
+      auto restored = sources.restore_tables(*remote.value());
+      if (restored && restored.value().restored) {
+        plan.snapshot = std::move(*remote.value());
+        plan.source = recovery_source::changelog;
+        plan.notes.push_back("restored " + std::to_string(restored.value().rows) +
+                             " table rows from the changelog (" +
+                             std::to_string(restored.value().records) + " records read)");
+      } else {
+        plan.notes.push_back(
+            "the changelog cannot restore the table rows of the snapshot on the topic (" +
+            (restored ? restored.value().why_not : restored.error_value().message) +
+            "): rebuilding the partition from the log");
+      }
+    } else if (remote && remote.value()) {
       plan.snapshot = std::move(*remote.value());
       plan.source = recovery_source::snapshot_topic;
     } else if (!remote) {
@@ -103,7 +124,7 @@ recovery_plan plan_recovery(const recovery_request& rq, recovery_sources& source
 
   if (table_mismatches > 0)
     plan.notes.push_back("passed over " + std::to_string(table_mismatches) +
-                         " snapshot(s) whose table rows are not in the local store" +
+                         " local snapshot(s) whose table rows are not in the local store" +
                          (plan.snapshot ? "" : ": rebuilding the partition from the log"));
   bool exact = plan.snapshot.has_value();
   if (plan.snapshot) {
@@ -318,14 +339,12 @@ result<input_batch> fetch_journaled_inputs(const topics::kafka_config& cfg,
   return out;
 }
 
-kafka_recovery_sources::kafka_recovery_sources(topics::kafka_config kafka,
-                                               storage::snapshot_store& store,
-                                               std::string journal_topic,
-                                               std::string snapshot_topic,
-                                               const recovery_request& request)
+kafka_recovery_sources::kafka_recovery_sources(
+    topics::kafka_config kafka, storage::snapshot_store& store, std::string journal_topic,
+    std::string snapshot_topic, std::string changelog_topic, const recovery_request& request)
     : kafka_(std::move(kafka)), store_(store), journal_topic_(std::move(journal_topic)),
-      snapshot_topic_(std::move(snapshot_topic)), agent_(request.agent),
-      partition_(request.partition), topics_(request.topics) {}
+      snapshot_topic_(std::move(snapshot_topic)), changelog_topic_(std::move(changelog_topic)),
+      agent_(request.agent), partition_(request.partition), topics_(request.topics) {}
 
 result<std::optional<storage::snapshot>>
 kafka_recovery_sources::local(const std::function<bool(const storage::snapshot&)>& accept,
@@ -336,6 +355,10 @@ kafka_recovery_sources::local(const std::function<bool(const storage::snapshot&)
 result<std::optional<storage::snapshot>> kafka_recovery_sources::snapshot_topic(
     const std::function<bool(const storage::snapshot&)>& accept) {
   return read_snapshot_topic(kafka_, snapshot_topic_, agent_, partition_, accept, store_.cipher());
+}
+
+result<changelog_restore> kafka_recovery_sources::restore_tables(const storage::snapshot& s) {
+  return restore_from_changelog(kafka_, changelog_topic_, store_, s);
 }
 
 result<std::vector<journal_entry>> kafka_recovery_sources::journal(std::uint64_t from_seq) {

@@ -8,7 +8,8 @@
 //      version the kind reads (state_version back to min_state_version; older ones are
 //      refused, newer ones too);
 //   3. else the newest such snapshot on the snapshot topic (the partition moved here from
-//      another node);
+//      another node); for a kind that keeps tables, only once the changelog restored the
+//      rows at it (runtime/changelog.hpp);
 //   4. then, when the snapshot (or the empty state) is older than the committed offsets,
 //      the journaled inputs in between, in the order the live host applied them, replayed
 //      with emission suppressed (their decisions were already published).
@@ -23,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "runtime/changelog.hpp"
 #include "runtime/journal.hpp"
 #include "runtime/messages.hpp"
 #include "schemas/result.hpp"
@@ -49,8 +51,9 @@ struct recovery_request {
   std::optional<std::uint64_t> tables_at;
 };
 
-/// Where the recovered state came from (the `source` label of aetherial_recoveries_total).
-enum class recovery_source { empty, snapshot, snapshot_topic, replay };
+/// Where the recovered state came from (the `source` label of aetherial_recoveries_total):
+/// `changelog` is a snapshot from the snapshot topic with its table rows from the changelog.
+enum class recovery_source { empty, snapshot, snapshot_topic, replay, changelog };
 [[nodiscard]] const char* to_string(recovery_source s) noexcept;
 
 /// The result of planning: restore `snapshot` (empty state if none), apply `replay` with
@@ -75,6 +78,9 @@ public:
   /// The newest snapshot on the snapshot topic `accept` takes.
   [[nodiscard]] virtual result<std::optional<storage::snapshot>>
   snapshot_topic(const std::function<bool(const storage::snapshot&)>& accept) = 0;
+  /// Makes the local table rows those at `s` (a snapshot of the topic) from the changelog,
+  /// and keeps `s` locally with them (restore_from_changelog).
+  [[nodiscard]] virtual result<changelog_restore> restore_tables(const storage::snapshot& s) = 0;
   /// The partition's journal records with seq >= `from_seq`, in seq order.
   [[nodiscard]] virtual result<std::vector<journal_entry>> journal(std::uint64_t from_seq) = 0;
   /// The input records the entries name, in journal order.
@@ -140,11 +146,12 @@ class kafka_recovery_sources final : public recovery_sources {
 public:
   kafka_recovery_sources(topics::kafka_config kafka, storage::snapshot_store& store,
                          std::string journal_topic, std::string snapshot_topic,
-                         const recovery_request& request);
+                         std::string changelog_topic, const recovery_request& request);
   result<std::optional<storage::snapshot>>
   local(const std::function<bool(const storage::snapshot&)>& accept, std::size_t& corrupt) override;
   result<std::optional<storage::snapshot>>
   snapshot_topic(const std::function<bool(const storage::snapshot&)>& accept) override;
+  result<changelog_restore> restore_tables(const storage::snapshot& s) override;
   result<std::vector<journal_entry>> journal(std::uint64_t from_seq) override;
   result<input_batch> fetch(const std::vector<journal_entry>& entries) override;
 
@@ -153,6 +160,7 @@ private:
   storage::snapshot_store& store_;
   std::string journal_topic_;
   std::string snapshot_topic_;
+  std::string changelog_topic_;
   std::string agent_;
   std::int32_t partition_;
   std::vector<std::string> topics_;

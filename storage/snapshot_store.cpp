@@ -539,54 +539,87 @@ result<void> check_table_key(std::string_view table, std::string_view key) {
 
 } // namespace
 
+result<std::vector<encoded_row>> encode_rows(const state_cipher* cipher, const std::string& agent,
+                                             std::int32_t partition,
+                                             const std::vector<table_change>& changes) {
+  std::vector<encoded_row> rows;
+  rows.reserve(changes.size());
+  for (const auto& c : changes) {
+    if (auto r = check_table_key(c.table, c.key); !r) return r.error_value();
+    encoded_row row{c.table, c.key, std::nullopt};
+    if (c.value) {
+      std::string value;
+      if (cipher == nullptr) {
+        value.reserve(1 + c.value->size());
+        value += '\0';
+        value.append(reinterpret_cast<const char*>(c.value->data()), c.value->size());
+      } else {
+        auto sealed = cipher->seal(c.value->data(), c.value->size(),
+                                   table_aad(agent, partition, c.table, c.key));
+        if (!sealed) return sealed.error_value();
+        const auto& v = sealed.value();
+        value += '\1';
+        value += static_cast<char>(v.key_id.size());
+        value += v.key_id;
+        value.append(reinterpret_cast<const char*>(v.nonce.data()), v.nonce.size());
+        value.append(reinterpret_cast<const char*>(v.data.data()), v.data.size());
+      }
+      row.stored = std::move(value);
+    }
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
 result<void> snapshot_store::put(const snapshot& s, const std::vector<table_change>& changes) {
+  if (auto r = check_group(s.agent, s.partition); !r) return r;
+  // The values first, sealed when there is a cipher: the batch only copies them.
+  auto rows = encode_rows(impl_->opts_.cipher.get(), s.agent, s.partition, changes);
+  if (!rows) return rows.error_value();
+  return put(s, rows.value());
+}
+
+result<void> snapshot_store::put(const snapshot& s, const std::vector<encoded_row>& rows) {
   if (auto r = check_group(s.agent, s.partition); !r) return r;
   if (s.state.size() > max_state_bytes)
     return make_error(errc::invalid, "snapshot state of " + std::to_string(s.state.size()) +
                                          " bytes exceeds the limit of " +
                                          std::to_string(max_state_bytes) + " bytes");
-  const auto* cipher = impl_->opts_.cipher.get();
-  // The values first, sealed when there is a cipher: the batch only copies them.
-  std::vector<std::pair<std::string, std::optional<std::string>>> rows;
-  rows.reserve(changes.size());
-  for (const auto& c : changes) {
-    if (auto r = check_table_key(c.table, c.key); !r) return r;
-    std::string key = table_prefix(s.agent, s.partition, c.table) + c.key;
-    if (!c.value) {
-      rows.emplace_back(std::move(key), std::nullopt);
-      continue;
-    }
-    std::string value;
-    if (cipher == nullptr) {
-      value.reserve(1 + c.value->size());
-      value += '\0';
-      value.append(reinterpret_cast<const char*>(c.value->data()), c.value->size());
-    } else {
-      auto sealed = cipher->seal(c.value->data(), c.value->size(),
-                                 table_aad(s.agent, s.partition, c.table, c.key));
-      if (!sealed) return sealed.error_value();
-      const auto& v = sealed.value();
-      value += '\1';
-      value += static_cast<char>(v.key_id.size());
-      value += v.key_id;
-      value.append(reinterpret_cast<const char*>(v.nonce.data()), v.nonce.size());
-      value.append(reinterpret_cast<const char*>(v.data.data()), v.data.size());
-    }
-    rows.emplace_back(std::move(key), std::move(value));
-  }
-  auto encoded = encode_snapshot(s, cipher);
+  for (const auto& row : rows)
+    if (auto r = check_table_key(row.table, row.key); !r) return r;
+  auto encoded = encode_snapshot(s, impl_->opts_.cipher.get());
   if (!encoded) return encoded.error_value();
   const std::string at = big_endian(s.journal_seq);
   return impl_->noted(impl_->write(
       s.agent, s.partition, std::move(encoded.value()),
       std::make_tuple(s.state_version, s.state.size(), crc32c(s.state.data(), s.state.size())),
       [&](rocksdb::WriteBatch& batch) {
-        for (const auto& [key, value] : rows) {
-          const auto st = value ? batch.Put(key, *value) : batch.Delete(key);
+        for (const auto& row : rows) {
+          const std::string key = table_prefix(s.agent, s.partition, row.table) + row.key;
+          const auto st = row.stored ? batch.Put(key, *row.stored) : batch.Delete(key);
           if (!st.ok()) return st;
         }
         return batch.Put(tables_at_key(s.agent, s.partition), at);
       }));
+}
+
+result<void> snapshot_store::put_rows(const std::string& agent, std::int32_t partition,
+                                      const std::vector<encoded_row>& rows) {
+  if (auto r = check_group(agent, partition); !r) return r;
+  rocksdb::WriteBatch batch;
+  auto st = batch.Delete(tables_at_key(agent, partition));
+  for (const auto& row : rows) {
+    if (auto r = check_table_key(row.table, row.key); !r) return r;
+    if (!st.ok()) break;
+    const std::string key = table_prefix(agent, partition, row.table) + row.key;
+    st = row.stored ? batch.Put(key, *row.stored) : batch.Delete(key);
+  }
+  if (st.ok()) st = impl_->db_->Write(rocksdb::WriteOptions(), &batch);
+  if (!st.ok())
+    return impl_->noted(io_error("cannot write table rows of agent '" + agent + "' partition " +
+                                     std::to_string(partition),
+                                 st));
+  return {};
 }
 
 result<std::optional<std::uint64_t>> snapshot_store::tables_at(const std::string& agent,

@@ -41,6 +41,23 @@ struct table_change {
   std::optional<std::vector<std::uint8_t>> value;
 };
 
+/// A table change as the store keeps it: the value in its stored form (sealed with the
+/// store's cipher when there is one; nullopt: the row is erased). The changelog topic carries
+/// these bytes as they are, so a row restored from it is the row the store had.
+struct encoded_row {
+  std::string table;
+  std::string key;
+  std::optional<std::string> stored;
+};
+
+class state_cipher;
+
+/// Encodes `changes` of (agent, partition) as the store keeps them, each value sealed with
+/// `cipher` (null: in clear, with a format byte). Fails on a table name or key past the limits.
+[[nodiscard]] result<std::vector<encoded_row>>
+encode_rows(const state_cipher* cipher, const std::string& agent, std::int32_t partition,
+            const std::vector<table_change>& changes);
+
 /// A snapshot store on disk, with the keyed tables of each (agent, partition) beside the
 /// snapshots. Thread-safe.
 class snapshot_store {
@@ -58,6 +75,12 @@ public:
   /// one atomic write: afterwards the tables are at the snapshot (`tables_at` = its
   /// journal_seq). Table names are 1 to 256 bytes without NUL; keys any bytes, at most 64 KiB.
   result<void> put(const snapshot& s, const std::vector<table_change>& changes);
+  /// The same with the changes already encoded (`encode_rows` with this store's cipher).
+  result<void> put(const snapshot& s, const std::vector<encoded_row>& rows);
+  /// Writes rows of (agent, partition) without a snapshot, in one batch, and forgets the
+  /// tables' position (`tables_at`): for a restore, which stores its snapshot last.
+  result<void> put_rows(const std::string& agent, std::int32_t partition,
+                        const std::vector<encoded_row>& rows);
 
   /// The journal seq of the snapshot last stored with table changes of (agent, partition):
   /// the tables hold exactly the state of that snapshot. nullopt: no table was ever written.

@@ -36,6 +36,10 @@ constexpr entry entries[] = {
      false, true},
     {"aetherial.snapshots", "latest snapshot per (agent, partition), for handoff between nodes",
      true, false},
+    {"aetherial.changelog",
+     "changed table rows of the agents that keep tables, per (agent, partition, row), to restore "
+     "them on another node",
+     true, false},
     {"aetherial.journal", "the processing order of each agent host, for replay and audit", false,
      false},
     {"aetherial.dlq", "dead letters, with reason, source topic/partition/offset in headers", false,

@@ -41,6 +41,7 @@ public:
   static constexpr std::string_view telemetry = "aetherial.telemetry";
   static constexpr std::string_view snapshots = "aetherial.snapshots";
   static constexpr std::string_view journal = "aetherial.journal";
+  static constexpr std::string_view changelog = "aetherial.changelog";
   static constexpr std::string_view dlq = "aetherial.dlq";
 
 private:

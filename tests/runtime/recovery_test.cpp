@@ -24,7 +24,8 @@ public:
   std::size_t corrupt_local = 0;
   std::map<std::uint64_t, journal_entry> journal_entries;
   bool journal_fails = false;
-  std::vector<std::string> asked; ///< which sources were read, in order
+  bool changelog_has_rows = false; ///< restore_tables succeeds
+  std::vector<std::string> asked;  ///< which sources were read, in order
 
   result<std::optional<storage::snapshot>>
   local(const std::function<bool(const storage::snapshot&)>& accept,
@@ -37,6 +38,14 @@ public:
   snapshot_topic(const std::function<bool(const storage::snapshot&)>& accept) override {
     asked.push_back("topic");
     return newest(topic_snaps, accept);
+  }
+  result<changelog_restore> restore_tables(const storage::snapshot& s) override {
+    asked.push_back("changelog");
+    changelog_restore r;
+    r.restored = changelog_has_rows;
+    r.rows = changelog_has_rows ? 5 : 0;
+    if (!changelog_has_rows) r.why_not = "no rows at seq " + std::to_string(s.journal_seq);
+    return r;
   }
   result<std::vector<journal_entry>> journal(std::uint64_t from_seq) override {
     asked.push_back("journal");
@@ -157,7 +166,23 @@ BOOST_AUTO_TEST_CASE(a_table_kind_takes_only_the_snapshot_its_rows_are_at) {
     BOOST_TEST(!plan.snapshot.has_value());
     BOOST_TEST((plan.source == recovery_source::replay));
     BOOST_TEST(plan.replay.size() == 10u);
+    BOOST_TEST(has_note(plan, "the changelog cannot restore"));
     BOOST_TEST(has_note(plan, "rebuilding the partition from the log"));
+  }
+  {
+    // The rows come from the changelog: the topic's snapshot is taken.
+    fake_sources src;
+    src.topic_snaps.push_back(make_snapshot("ops", 1, inputs, {10, 4}, 3, 3));
+    src.changelog_has_rows = true;
+    auto rq = request({10, 4});
+    rq.uses_tables = true;
+    auto plan = plan_recovery(rq, src);
+    BOOST_TEST_REQUIRE(plan.snapshot.has_value());
+    BOOST_TEST((plan.source == recovery_source::changelog));
+    BOOST_TEST(plan.replay.empty());
+    BOOST_TEST(has_note(plan, "restored 5 table rows from the changelog"));
+    BOOST_TEST(src.asked == (std::vector<std::string>{"local", "topic", "changelog"}),
+               boost::test_tools::per_element());
   }
 }
 

@@ -91,9 +91,16 @@ public:
   std::vector<std::string> calls;
   std::vector<std::string> fail; ///< call names that return an error
   std::vector<storage::snapshot> stored;
-  std::vector<std::vector<storage::table_change>> stored_changes;
+  std::vector<std::vector<storage::encoded_row>> stored_changes;
+  std::vector<std::vector<storage::encoded_row>> changelog; ///< per write_changelog call
   std::vector<topics::topic_partition> committed;
 
+  result<void> write_changelog(const std::string& agent, std::int32_t partition, std::uint64_t seq,
+                               const std::vector<storage::encoded_row>& rows) override {
+    changelog.push_back(rows);
+    return call("changelog:" + agent + "/" + std::to_string(partition) + "@" + std::to_string(seq),
+                "changelog");
+  }
   result<void> write_journal(const std::string& key, const std::vector<std::uint8_t>&) override {
     return call("journal:" + key, "journal");
   }
@@ -113,7 +120,7 @@ public:
   result<void> abort_transaction() override { return call("abort_txn", "abort_txn"); }
   result<void> begin_transaction() override { return call("begin_txn", "begin_txn"); }
   result<void> store_locally(const storage::snapshot& s,
-                             const std::vector<storage::table_change>& changes) override {
+                             const std::vector<storage::encoded_row>& changes) override {
     stored.push_back(s);
     stored_changes.push_back(changes);
     return call("store", "store");

@@ -25,9 +25,9 @@ BOOST_AUTO_TEST_CASE(only_the_runtime_writes_internal_topics) {
   const catalog cat("prod.");
   const acl_principals who;
   const auto acls = least_privilege_acls(cat, who, "aetherial");
-  for (const char* internal :
-       {"aetherial.tasks", "aetherial.decisions", "aetherial.replies", "aetherial.journal",
-        "aetherial.snapshots", "aetherial.effects", "aetherial.telemetry", "aetherial.dlq"}) {
+  for (const char* internal : {"aetherial.tasks", "aetherial.decisions", "aetherial.replies",
+                               "aetherial.journal", "aetherial.snapshots", "aetherial.effects",
+                               "aetherial.telemetry", "aetherial.dlq", "aetherial.changelog"}) {
     const auto topic = cat.name(internal);
     BOOST_TEST(granted(acls, who.runtime, "topic", topic, "write"), internal);
     for (const auto& other : {who.gateway, who.platform, who.effects, who.auditor})

@@ -30,23 +30,26 @@ BOOST_AUTO_TEST_CASE(declares_every_topic_once) {
       "platform.dev",        "platform.feedback",        "aetherial.commands",
       "aetherial.tasks",     "aetherial.decisions",      "aetherial.replies",
       "aetherial.effects",   "aetherial.effect-results", "aetherial.telemetry",
-      "aetherial.snapshots", "aetherial.journal",        "aetherial.dlq"};
+      "aetherial.snapshots", "aetherial.journal",        "aetherial.dlq",
+      "aetherial.changelog"};
   std::set<std::string> names;
   for (const auto& t : cat.topics()) {
     BOOST_TEST(names.insert(t.name).second, t.name << " declared twice");
     BOOST_TEST(!t.content.empty());
   }
   BOOST_TEST(names == expected);
-  for (auto logical : {catalog::metrics, catalog::health, catalog::decisions, catalog::replies,
-                       catalog::tasks, catalog::effects, catalog::effect_results,
-                       catalog::telemetry, catalog::snapshots, catalog::journal, catalog::dlq})
+  for (auto logical :
+       {catalog::metrics, catalog::health, catalog::decisions, catalog::replies, catalog::tasks,
+        catalog::effects, catalog::effect_results, catalog::telemetry, catalog::snapshots,
+        catalog::journal, catalog::dlq, catalog::changelog})
     BOOST_TEST(cat.find(logical).has_value(), logical);
 }
 
 BOOST_AUTO_TEST_CASE(cleanup_and_agent_inputs) {
   const catalog cat;
   for (const auto& t : cat.topics())
-    BOOST_TEST(t.compacted == (t.name == "aetherial.snapshots"), t.name);
+    BOOST_TEST(t.compacted == (t.name == "aetherial.snapshots" || t.name == "aetherial.changelog"),
+               t.name);
 
   const std::set<std::string> inputs = {"aetherial.commands", "aetherial.tasks",
                                         "aetherial.effect-results", "aetherial.telemetry"};
