@@ -34,12 +34,15 @@
 #include "actors/registry.hpp"
 #include "actors/table.hpp"
 #include "app/progress.hpp"
+#include "bench/utc_now.hpp"
 #include "runtime/applier.hpp"
 #include "runtime/host_tables.hpp"
 #include "schemas/envelope.hpp"
 #include "storage/snapshot_store.hpp"
 
 namespace {
+
+using aetherial::bench::utc_now;
 
 namespace rt = aetherial::runtime;
 namespace schemas = aetherial::schemas;
@@ -286,15 +289,6 @@ json run_size(std::size_t keys, std::size_t checkpoint_events, const std::string
   }
   progress.finish();
   return out;
-}
-
-std::string utc_now() {
-  const auto t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
 }
 
 } // namespace

@@ -26,6 +26,7 @@
 #include <spdlog/spdlog.h>
 
 #include "app/progress.hpp"
+#include "bench/utc_now.hpp"
 #include "load_generator.hpp"
 #include "runtime/node.hpp"
 #include "schemas/envelope.hpp"
@@ -33,6 +34,8 @@
 #include "topics/kafka.hpp"
 
 namespace {
+
+using aetherial::bench::utc_now;
 
 namespace rt = aetherial::runtime;
 namespace schemas = aetherial::schemas;
@@ -68,15 +71,6 @@ double cpu_seconds() {
 
 double seconds_since(steady::time_point t0) {
   return std::chrono::duration<double>(steady::now() - t0).count();
-}
-
-std::string utc_now() {
-  const auto t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
 }
 
 [[noreturn]] void fail(const std::string& what) {

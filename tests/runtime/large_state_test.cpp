@@ -58,6 +58,22 @@ std::vector<std::pair<std::string, std::size_t>> recoveries(const std::string& l
   return out;
 }
 
+/// Rows of the services table of every partition in the store at `path`.
+std::size_t service_rows(const std::string& path) {
+  auto store = storage::snapshot_store::open(path);
+  BOOST_TEST_REQUIRE(store.has_value());
+  std::size_t rows = 0;
+  for (int p = 0; p < partitions; ++p)
+    BOOST_TEST_REQUIRE(store.value()
+                           ->table_scan("operations", p, "services", {}, {},
+                                        [&](std::string_view, const std::vector<std::uint8_t>&) {
+                                          ++rows;
+                                          return true;
+                                        })
+                           .has_value());
+  return rows;
+}
+
 std::size_t size_of(const std::string& path) {
   std::error_code ec;
   const auto n = std::filesystem::file_size(path, ec);
@@ -171,25 +187,19 @@ BOOST_AUTO_TEST_CASE(large_state_sigkill_recovers_from_the_local_rows_without_re
   run2.reset();
 
   // The rows on disk: every service, at the newest local snapshot.
-  auto store = storage::snapshot_store::open(dir.path() + "/data/snapshots");
-  BOOST_TEST_REQUIRE(store.has_value());
-  std::size_t rows = 0;
-  for (int p = 0; p < partitions; ++p) {
-    auto snap = store.value()->latest_valid("operations", p);
-    BOOST_TEST_REQUIRE((snap.has_value() && snap.value().has_value()));
-    auto at = store.value()->tables_at("operations", p);
-    BOOST_TEST_REQUIRE((at.has_value() && at.value().has_value()));
-    BOOST_TEST(*at.value() == snap.value()->journal_seq);
-    BOOST_TEST_REQUIRE(store.value()
-                           ->table_scan("operations", p, "services", {}, {},
-                                        [&](std::string_view, const std::vector<std::uint8_t>&) {
-                                          ++rows;
-                                          return true;
-                                        })
-                           .has_value());
+  {
+    auto store = storage::snapshot_store::open(dir.path() + "/data/snapshots");
+    BOOST_TEST_REQUIRE(store.has_value());
+    for (int p = 0; p < partitions; ++p) {
+      auto snap = store.value()->latest_valid("operations", p);
+      BOOST_TEST_REQUIRE((snap.has_value() && snap.value().has_value()));
+      auto at = store.value()->tables_at("operations", p);
+      BOOST_TEST_REQUIRE((at.has_value() && at.value().has_value()));
+      BOOST_TEST(*at.value() == snap.value()->journal_seq);
+    }
   }
-  BOOST_TEST(rows == static_cast<std::size_t>(services) + 2);
-  store.value().reset();
+  BOOST_TEST(service_rows(dir.path() + "/data/snapshots") ==
+             static_cast<std::size_t>(services) + 2);
 
   // The node is lost with its disk: another one, with an empty data directory, restores the
   // rows from the changelog instead of rebuilding the partitions from the log.
@@ -220,19 +230,8 @@ BOOST_AUTO_TEST_CASE(large_state_sigkill_recovers_from_the_local_rows_without_re
   run3->signal(SIGTERM);
   BOOST_TEST(run3->wait() == 0, test::tail_of(log));
   run3.reset();
-  auto other = storage::snapshot_store::open(dir.path() + "/other-node/snapshots");
-  BOOST_TEST_REQUIRE(other.has_value());
-  std::size_t restored = 0;
-  for (int p = 0; p < partitions; ++p)
-    BOOST_TEST_REQUIRE(other.value()
-                           ->table_scan("operations", p, "services", {}, {},
-                                        [&](std::string_view, const std::vector<std::uint8_t>&) {
-                                          ++restored;
-                                          return true;
-                                        })
-                           .has_value());
-  BOOST_TEST(restored == static_cast<std::size_t>(services) + 3);
-  other.value().reset();
+  BOOST_TEST(service_rows(dir.path() + "/other-node/snapshots") ==
+             static_cast<std::size_t>(services) + 3);
 
   auto [code, out] = test::run_command(
       {AETHERIAL_BIN, "audit", "--brokers", bootstrap, "--agents", "operations"}, log);
