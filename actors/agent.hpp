@@ -124,8 +124,10 @@ using agent_settings = std::map<std::string, std::string>;
 
 /// A table an agent kind keeps (context::tables).
 struct table_decl {
-  std::string name;     ///< "services"
-  std::string row_type; ///< the FlatBuffers table of its values in the kind's state schema
+  std::string name;        ///< "services"
+  std::string row_type;    ///< the FlatBuffers table of its values in the kind's state schema; ""
+                           ///< for a table of keys only (values empty)
+  bool time_index = false; ///< a time index (actors/kit/expiry_index.hpp): keys are (time, key)
 };
 
 /// Static description of an agent kind.

@@ -13,6 +13,7 @@
 #include "actors/orchestrator/state_codec.hpp"
 #include "actors/security/security_agent.hpp"
 #include "actors/security/state_codec.hpp"
+#include "actors/security/tables.hpp"
 #include "actors/support/state_codec.hpp"
 #include "actors/support/support_agent.hpp"
 
@@ -34,6 +35,20 @@ agent_kind kind(std::string_view name, std::vector<std::string> inputs, std::uin
   k.uses_tables = !tables.empty();
   k.tables = std::move(tables);
   return k;
+}
+
+std::vector<table_decl> security_tables() {
+  const std::string requester = "aetherial.state.security.RequesterRow";
+  const auto index = [](std::string_view name) { return table_decl{std::string(name), {}, true}; };
+  return {{std::string(security::ips_table), requester},
+          {std::string(security::users_table), requester},
+          {std::string(security::subjects_table), "aetherial.state.security.SubjectRow"},
+          {std::string(security::bucket_sources_table), {}},
+          index(security::ips_expiry_index),
+          index(security::users_expiry_index),
+          index(security::subjects_expiry_index),
+          index(security::unblock_due_index),
+          index(security::ban_due_index)};
 }
 
 std::vector<agent_kind> build_kinds() {
@@ -60,7 +75,8 @@ std::vector<agent_kind> build_kinds() {
                        &content::make_content_agent, &content::check_settings));
   kinds.push_back(kind(security::kind_name, {"platform.requests", "platform.feedback"},
                        security::state_encoding_version, security::min_state_encoding_version,
-                       &security::make_security_agent, &security::check_settings));
+                       &security::make_security_agent, &security::check_settings,
+                       security_tables()));
   kinds.push_back(kind(analytics::kind_name, {"platform.activity", "aetherial.tasks"},
                        analytics::state_encoding_version, analytics::min_state_encoding_version,
                        &analytics::make_analytics_agent, &analytics::check_settings));

@@ -68,4 +68,13 @@ std::size_t memory_table_store::size(std::string_view table) const {
   return t == tables_.end() ? 0 : t->second.size();
 }
 
+std::vector<std::string> keys_of(const table_store& tables, std::string_view table) {
+  std::vector<std::string> keys;
+  tables.scan(table, {}, {}, [&](std::string_view key, const bytes&) {
+    keys.emplace_back(key);
+    return true;
+  });
+  return keys;
+}
+
 } // namespace aetherial::actors

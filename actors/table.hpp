@@ -51,6 +51,9 @@ public:
        const std::function<bool(std::string_view key, const bytes& value)>& visit) const = 0;
 };
 
+/// Every key of `table` in byte order (for a caller that changes the rows it visits).
+[[nodiscard]] std::vector<std::string> keys_of(const table_store& tables, std::string_view table);
+
 /// Tables in memory: tests, the audit's replay, and agents run without a runtime.
 class memory_table_store final : public table_store {
 public:

@@ -7,6 +7,7 @@
 #include <flatbuffers/idl.h>
 #include <flatbuffers/reflection.h>
 
+#include "actors/kit/expiry_index.hpp"
 #include "actors/registry.hpp"
 #include "schemas/schema_text.hpp"
 #include "storage/cipher.hpp"
@@ -149,6 +150,19 @@ std::string format_tables(const storage::snapshot_store& store, const actors::ag
     auto r = store.table_scan(snap.agent, snap.partition, t.name, {}, {},
                               [&](std::string_view key, const std::vector<std::uint8_t>& value) {
                                 if (rows++ >= max_rows) return true;
+                                if (t.time_index) {
+                                  const auto e = actors::kit::expiry_index::decode(key);
+                                  shown +=
+                                      "    " +
+                                      (e ? "at " + std::to_string(e->at) + ": " + json_key(e->key)
+                                         : json_key(key) + ": not an index entry") +
+                                      "\n";
+                                  return true;
+                                }
+                                if (t.row_type.empty()) {
+                                  shown += "    " + json_key(key) + "\n";
+                                  return true;
+                                }
                                 const auto row =
                                     render_row(kind.name, t.row_type, value.data(), value.size());
                                 std::string text;

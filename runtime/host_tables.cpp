@@ -53,38 +53,65 @@ void host_tables::scan(
     const std::function<bool(std::string_view key, const actors::bytes& value)>& visit) const {
   actors::check_table_key(table, from);
   actors::check_table_key(table, to);
-  // The changes in range, the newer over the older, by key within the table.
+  // The changes in range, the newer (recent_) over the older (handed_), merged as they are
+  // visited: a scan that stops early reads only the changes before where it stopped.
   const std::string lower = full_key(table, from);
   std::string upper = full_key(table, to);
   if (to.empty()) upper.back() = '\1'; // table + '\1': past every key of the table
-  std::map<std::string_view, const std::optional<actors::bytes>*> overlay;
   const auto prefix = table.size() + 1;
-  for (const auto* m : {&handed_, &recent_})
-    for (auto it = m->lower_bound(lower); it != m->end() && it->first < upper; ++it)
-      overlay[std::string_view(it->first).substr(prefix)] = &it->second;
+  auto h = handed_.lower_bound(lower);
+  auto r = recent_.lower_bound(lower);
+  const auto h_end = handed_.lower_bound(upper);
+  const auto r_end = recent_.lower_bound(upper);
+  // The next changed key and its change (nullptr: none left); `advance` steps past it.
+  struct change {
+    std::string_view key;
+    const std::optional<actors::bytes>* value = nullptr;
+  };
+  const auto peek = [&]() -> change {
+    const bool has_h = h != h_end;
+    const bool has_r = r != r_end;
+    if (!has_h && !has_r) return {};
+    if (has_r && (!has_h || r->first <= h->first))
+      return {std::string_view(r->first).substr(prefix), &r->second};
+    return {std::string_view(h->first).substr(prefix), &h->second};
+  };
+  const auto advance = [&] {
+    const bool has_h = h != h_end;
+    const bool has_r = r != r_end;
+    if (has_r && has_h && r->first == h->first) {
+      ++r;
+      ++h;
+    } else if (has_r && (!has_h || r->first < h->first)) {
+      ++r;
+    } else {
+      ++h;
+    }
+  };
 
-  auto next = overlay.begin();
   bool go = true;
   // Changed keys before `key` (all when null), in order; false once `visit` says stop.
   const auto flush_until = [&](const std::string_view* key) {
-    for (; go && next != overlay.end() && (key == nullptr || next->first < *key); ++next)
-      if (*next->second) go = visit(next->first, **next->second);
+    for (auto c = peek(); go && c.value != nullptr && (key == nullptr || c.key < *key);
+         c = peek()) {
+      advance();
+      if (*c.value) go = visit(c.key, **c.value);
+    }
     return go;
   };
   if (store_ != nullptr) {
-    auto r = store_->table_scan(agent_, partition_, table, from, to,
-                                [&](std::string_view key, const actors::bytes& value) {
-                                  if (!flush_until(&key)) return false;
-                                  if (next != overlay.end() && next->first == key) {
-                                    const auto* c = next->second;
-                                    ++next;
-                                    if (*c) go = visit(key, **c);
-                                    return go;
-                                  }
-                                  go = visit(key, value);
-                                  return go;
-                                });
-    if (!r) throw std::runtime_error("table scan failed: " + r.error_value().message);
+    auto scanned = store_->table_scan(
+        agent_, partition_, table, from, to, [&](std::string_view key, const actors::bytes& value) {
+          if (!flush_until(&key)) return false;
+          if (const auto c = peek(); c.value != nullptr && c.key == key) {
+            advance();
+            if (*c.value) go = visit(key, **c.value);
+            return go;
+          }
+          go = visit(key, value);
+          return go;
+        });
+    if (!scanned) throw std::runtime_error("table scan failed: " + scanned.error_value().message);
   }
   flush_until(nullptr);
 }

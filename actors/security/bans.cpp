@@ -15,8 +15,15 @@ namespace aetherial::actors::security {
 
 void security_agent::offend(const std::string& subject, std::string_view kind,
                             const std::string& incident, context& ctx) {
+  auto& tables = ctx.tables();
+  subject_slot slot(tables, subjects_table, subject);
+  offend(slot.record ? *slot.record : slot.record.emplace(), subject, kind, incident, ctx);
+  store(slot, tables);
+}
+
+void security_agent::offend(subject_record& rec, const std::string& subject, std::string_view kind,
+                            const std::string& incident, context& ctx) {
   const std::int64_t now = ctx.event_time_ms();
-  auto& rec = state_.subjects[subject];
   rec.last_seen_ms = std::max(rec.last_seen_ms, now);
   if (rec.ban != ban_status::none) return;
   // Forget offenses older than the window.
@@ -41,7 +48,7 @@ void security_agent::offend(const std::string& subject, std::string_view kind,
     // A permanent ban is a human's call: hold the block until the approval deadline.
     rec.ban = ban_status::proposed;
     rec.ban_deadline_ms = now + cfg_.ban_approval_timeout_ms;
-    ban_due_.emplace(rec.ban_deadline_ms, subject);
+    ban_due_.file(ctx.tables(), subject, rec.ban_deadline_ms);
     const std::string lead =
         integer(n) + " offenses within " + duration(cfg_.offense_window_ms) + " (" + kinds + ")";
     block(rec, subject, rec.ban_deadline_ms,
@@ -66,7 +73,8 @@ void security_agent::offend(const std::string& subject, std::string_view kind,
 void security_agent::end_proposal(subject_record& rec, const std::string& subject,
                                   const std::string& why, context& ctx) {
   const std::int64_t now = ctx.event_time_ms();
-  ban_due_.erase({rec.ban_deadline_ms, subject});
+  auto& tables = ctx.tables();
+  ban_due_.unfile(tables, subject, rec.ban_deadline_ms);
   rec.ban = ban_status::none;
   rec.ban_deadline_ms = 0;
   const std::int64_t last = rec.offenses.empty() ? now : rec.offenses.back();
@@ -79,16 +87,17 @@ void security_agent::end_proposal(subject_record& rec, const std::string& subjec
     block(rec, subject, until, "ban not approved; ordinary block until its end", ctx);
     return;
   }
-  unblock_due_.erase({rec.blocked_until_ms, subject});
+  unblock_due_.unfile(tables, subject, rec.blocked_until_ms);
   rec.blocked_until_ms = 0;
   emit_block(subject, "unblock", 0, now, rec.incident_id, "ban not approved; block over", ctx);
 }
 
 bool security_agent::approver_allowed(std::string_view subject, std::string_view claimed,
                                       context& ctx) {
-  const auto it = state_.subjects.find(std::string(subject));
   // An answer to nothing pending is ignored without a record, as before.
-  if (it == state_.subjects.end() || it->second.ban != ban_status::proposed) return false;
+  if (!trackable(subject)) return false;
+  const subject_slot slot(ctx.tables(), subjects_table, subject);
+  if (!slot.record || slot.record->ban != ban_status::proposed) return false;
   const auto verdict = kit::check_approval(ctx.identity(), claimed, cfg_.ban_approver_roles);
   if (verdict.allowed) return true;
   kit::emit_access_audit(ctx, subject, verdict.principal, "", "security.permanent_ban", false,
@@ -100,23 +109,26 @@ void security_agent::on_ban_answer(std::string_view subject, bool approved,
                                    std::string_view approver, std::string_view reason,
                                    context& ctx) {
   const std::string s(subject);
-  const auto it = state_.subjects.find(s);
+  auto& tables = ctx.tables();
+  subject_slot slot(tables, subjects_table, s);
   // An answer to nothing pending (unknown, already decided, timed out) changes nothing.
-  if (it == state_.subjects.end() || it->second.ban != ban_status::proposed) return;
-  auto& rec = it->second;
+  if (!slot.record || slot.record->ban != ban_status::proposed) return;
+  auto& rec = *slot.record;
   const std::string by = approver.empty() ? std::string("unknown approver") : std::string(approver);
   const std::string because = reason.empty() ? std::string() : ": " + std::string(reason);
   if (!approved) {
     end_proposal(rec, s, "permanent ban rejected by " + by + because, ctx);
+    store(slot, tables);
     return;
   }
-  ban_due_.erase({rec.ban_deadline_ms, s});
-  unblock_due_.erase({rec.blocked_until_ms, s});
+  ban_due_.unfile(tables, s, rec.ban_deadline_ms);
+  unblock_due_.unfile(tables, s, rec.blocked_until_ms);
   rec.ban = ban_status::banned;
   rec.ban_deadline_ms = 0;
   rec.blocked_until_ms = 0;
   rec.last_seen_ms = std::max(rec.last_seen_ms, ctx.event_time_ms());
   emit_block(s, "ban", 0, 0, rec.incident_id, "permanent ban approved by " + by + because, ctx);
+  store(slot, tables);
 }
 
 } // namespace aetherial::actors::security

@@ -77,11 +77,11 @@ struct security_config {
   std::uint32_t max_param_bytes = 4'096; ///< a parameter is inspected up to this length
   std::uint32_t evidence_bytes = 96;     ///< at most this much of a matched value in evidence
 
-  // Bounded memory, with deterministic eviction (least recently seen, then by name).
-  std::uint32_t max_ips = 50'000;      ///< IPs tracked
-  std::uint32_t max_users = 50'000;    ///< users tracked
-  std::uint32_t max_subjects = 20'000; ///< subjects with offenses, blocks or bans tracked
-  /// Subjects idle this long (no request, no block in force, no ban pending) are forgotten.
+  // Bounded tables, with deterministic eviction (least recently seen, then by key).
+  std::uint32_t max_ips = 1'000'000;   ///< IP rows per partition
+  std::uint32_t max_users = 1'000'000; ///< user rows per partition
+  /// Requesters idle this long are forgotten; so are subjects as idle with no block in force,
+  /// no ban pending and no offense within the offense window.
   std::int64_t idle_forget_ms = 6 * 3'600'000;
 };
 

@@ -25,10 +25,10 @@ fbs::Severity raise_severity(fbs::Severity s) {
 // Incidents, blocks and bans
 // ---------------------------------------------------------------------------------------
 
-bool security_agent::held(const std::string& subject) const {
-  const auto it = state_.subjects.find(subject);
-  if (it == state_.subjects.end()) return false;
-  return it->second.ban != ban_status::none || it->second.blocked_until_ms != 0;
+bool security_agent::held(const std::string& subject, context& ctx) const {
+  const subject_slot slot(ctx.tables(), subjects_table, subject);
+  return slot.record &&
+         (slot.record->ban != ban_status::none || slot.record->blocked_until_ms != 0);
 }
 
 std::string security_agent::raise(const detection& d, context& ctx) {
@@ -37,9 +37,9 @@ std::string security_agent::raise(const detection& d, context& ctx) {
   ++incidents_this_event_;
   // A repeat offender's incident is one level more severe.
   fbs::Severity severity = d.severity;
-  const auto it = state_.subjects.find(d.subject);
-  if (it != state_.subjects.end() && !it->second.offenses.empty() &&
-      it->second.offenses.back() > ctx.event_time_ms() - cfg_.offense_window_ms)
+  if (const subject_slot slot(ctx.tables(), subjects_table, d.subject);
+      slot.record && !slot.record->offenses.empty() &&
+      slot.record->offenses.back() > ctx.event_time_ms() - cfg_.offense_window_ms)
     severity = raise_severity(severity);
   auto& b = ctx.builder();
   auto p = fbs::CreateSecurityIncidentDirect(b, id.c_str(), d.kind.c_str(), severity,
@@ -62,30 +62,44 @@ void security_agent::emit_block(const std::string& subject, std::string_view act
 void security_agent::block(subject_record& rec, const std::string& subject, std::int64_t until,
                            const std::string& reason, context& ctx) {
   const std::int64_t now = ctx.event_time_ms();
-  if (rec.blocked_until_ms != 0) unblock_due_.erase({rec.blocked_until_ms, subject});
+  auto& tables = ctx.tables();
+  if (rec.blocked_until_ms != 0) unblock_due_.unfile(tables, subject, rec.blocked_until_ms);
   rec.blocked_until_ms = until;
-  if (rec.ban == ban_status::none) unblock_due_.emplace(until, subject);
+  if (rec.ban == ban_status::none) unblock_due_.file(tables, subject, until);
   emit_block(subject, "block", until - now, until, rec.incident_id, reason, ctx);
 }
 
 void security_agent::expire(context& ctx) {
   const std::int64_t now = ctx.event_time_ms();
-  while (!ban_due_.empty() && ban_due_.begin()->first <= now) {
-    const std::string subject = ban_due_.begin()->second;
-    auto& rec = state_.subjects[subject];
-    end_proposal(rec, subject,
+  auto& tables = ctx.tables();
+  ban_due_.take_due(tables, now, [&](const kit::index_entry& e) -> std::optional<std::int64_t> {
+    subject_slot slot(tables, subjects_table, e.key);
+    if (!slot.record) slot.record.emplace();
+    end_proposal(*slot.record, e.key,
                  "no approval within " + duration(cfg_.ban_approval_timeout_ms) +
                      "; permanent ban dropped",
                  ctx);
-  }
-  while (!unblock_due_.empty() && unblock_due_.begin()->first <= now) {
-    const auto [until, subject] = *unblock_due_.begin();
-    unblock_due_.erase(unblock_due_.begin());
-    auto& rec = state_.subjects[subject];
-    rec.blocked_until_ms = 0;
-    emit_block(subject, "unblock", 0, until, rec.incident_id, "block expired at " + integer(until),
-               ctx);
-  }
+    store(slot, tables);
+    return std::nullopt;
+  });
+  unblock_due_.take_due(tables, now, [&](const kit::index_entry& e) -> std::optional<std::int64_t> {
+    subject_slot slot(tables, subjects_table, e.key);
+    if (!slot.record) slot.record.emplace();
+    slot.record->blocked_until_ms = 0;
+    emit_block(e.key, "unblock", 0, e.at, slot.record->incident_id,
+               "block expired at " + integer(e.at), ctx);
+    store(slot, tables);
+    return std::nullopt;
+  });
+}
+
+void security_agent::store(subject_slot& slot, table_store& tables) {
+  slot.save();
+  // Filed anew on every write: the time may have moved earlier (a rejected ban, a lifted
+  // block); an entry left at an earlier time is filed again here when it comes due.
+  if (slot.record)
+    if (const auto at = forget_at(*slot.record, cfg_))
+      subjects_expiry_.file(tables, slot.key(), *at);
 }
 
 } // namespace aetherial::actors::security

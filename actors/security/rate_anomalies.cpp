@@ -38,17 +38,31 @@ std::string baseline_text(const rate_series& s, const baseline_config& cfg) {
 
 } // namespace
 
-void security_agent::count_request(requester_record& rec, const baseline_config& cfg,
-                                   std::int64_t now) {
+void security_agent::count_request(requester_slot& slot, const kit::expiry_index& index,
+                                   std::uint64_t& rows, const baseline_config& cfg,
+                                   std::int64_t now, table_store& tables) {
+  const bool created = !slot.record;
+  auto& rec = created ? slot.record.emplace() : *slot.record;
   roll(rec.rate, cfg, cfg_.bucket_ms, now);
   ++rec.rate.count;
   rec.last_seen_ms = std::max(rec.last_seen_ms, now);
   while (!rec.failed_logins.empty() &&
          rec.failed_logins.front() <= now - cfg_.brute_force_window_ms)
     rec.failed_logins.pop_front();
+  if (created) {
+    ++rows;
+    index.file(tables, slot.key(), forget_at(rec, cfg_));
+  }
 }
 
-void security_agent::roll_site(std::int64_t now) {
+void security_agent::count_source(std::string_view ip, table_store& tables) {
+  if (state_.site.sources.count >= cfg_.max_bucket_sources) return;
+  if (tables.get(bucket_sources_table, ip)) return;
+  tables.put(bucket_sources_table, ip, {});
+  ++state_.site.sources.count;
+}
+
+void security_agent::roll_site(std::int64_t now, table_store& tables) {
   auto& site = state_.site;
   const std::int64_t b = floor_div(now, cfg_.bucket_ms) * cfg_.bucket_ms;
   if (site.requests.bucket_start_ms != 0 && b > site.requests.bucket_start_ms) {
@@ -61,7 +75,8 @@ void security_agent::roll_site(std::int64_t now) {
       site.ddos_active = false;
       site.ddos_incident.clear();
     }
-    site.bucket_ips.clear();
+    for (const auto& ip : keys_of(tables, bucket_sources_table))
+      tables.erase(bucket_sources_table, ip);
   }
   roll(site.requests, cfg_.site_baseline, cfg_.bucket_ms, now);
   roll(site.sources, cfg_.source_baseline, cfg_.bucket_ms, now);
@@ -109,14 +124,19 @@ void security_agent::check_ddos(context& ctx) {
 
   // Heavy hitters of the bucket: the sources worth blocking (a surge of many small sources
   // has none, and is left to the edge's challenge or upstream scrubbing).
-  std::vector<std::pair<std::uint64_t, const std::string*>> hitters;
+  std::vector<std::pair<std::uint64_t, std::string>> hitters;
   const double floor_count = cfg_.ddos_heavy_hitter_share * requests;
-  for (const auto& [ip, rec] : state_.ips)
-    if (rec.rate.bucket_start_ms == site.requests.bucket_start_ms &&
-        static_cast<double>(rec.rate.count) >= floor_count && rec.rate.count >= 2)
-      hitters.emplace_back(rec.rate.count, &ip);
+  auto& tables = ctx.tables();
+  for (auto& ip : keys_of(tables, bucket_sources_table)) {
+    const requester_slot slot(tables, ips_table, ip);
+    if (!slot.record) continue;
+    const auto& rate = slot.record->rate;
+    if (rate.bucket_start_ms == site.requests.bucket_start_ms &&
+        static_cast<double>(rate.count) >= floor_count && rate.count >= 2)
+      hitters.emplace_back(rate.count, std::move(ip));
+  }
   std::sort(hitters.begin(), hitters.end(), [](const auto& x, const auto& y) {
-    return x.first != y.first ? x.first > y.first : *x.second < *y.second;
+    return x.first != y.first ? x.first > y.first : x.second < y.second;
   });
   if (hitters.size() > cfg_.ddos_max_blocks) hitters.resize(cfg_.ddos_max_blocks);
 
@@ -131,7 +151,7 @@ void security_agent::check_ddos(context& ctx) {
   if (!hitters.empty()) {
     evidence += "; heavy hitters:";
     for (std::size_t i = 0; i < hitters.size() && i < 5; ++i)
-      evidence += " " + *hitters[i].second + " (" +
+      evidence += " " + hitters[i].second + " (" +
                   integer(static_cast<std::int64_t>(hitters[i].first)) + ")";
   }
   detection d{
@@ -140,8 +160,8 @@ void security_agent::check_ddos(context& ctx) {
       evidence, id};
   raise(d, ctx);
   for (const auto& [count, ip] : hitters) {
-    const std::string subject = ip_subject(*ip);
-    if (!held(subject)) offend(subject, "ddos", id, ctx);
+    const std::string subject = ip_subject(ip);
+    if (!held(subject, ctx)) offend(subject, "ddos", id, ctx);
   }
 }
 

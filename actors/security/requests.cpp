@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -18,25 +19,28 @@ namespace aetherial::actors::security {
 
 void security_agent::on_request(const fbs::RequestSummary& r, context& ctx) {
   const std::int64_t now = ctx.event_time_ms();
-  const std::string ip(view(r.ip()));
-  const std::string user(view(r.user_ref()));
+  auto& tables = ctx.tables();
+  // A name too long to key a row is not tracked; the request still counts in the totals.
+  const std::string ip = trackable(view(r.ip())) ? std::string(view(r.ip())) : std::string();
+  const std::string user =
+      trackable(view(r.user_ref())) ? std::string(view(r.user_ref())) : std::string();
 
-  roll_site(now);
+  roll_site(now, tables);
   ++state_.site.requests.count;
-  if (!ip.empty() && state_.site.bucket_ips.size() < cfg_.max_bucket_sources)
-    state_.site.bucket_ips.insert(ip);
-  state_.site.sources.count = state_.site.bucket_ips.size();
+  if (!ip.empty()) count_source(ip, tables);
 
-  requester_record* ip_rec = nullptr;
-  requester_record* user_rec = nullptr;
+  std::optional<requester_slot> ip_slot;
+  std::optional<requester_slot> user_slot;
   if (!ip.empty()) {
-    ip_rec = &state_.ips[ip];
-    count_request(*ip_rec, cfg_.ip_baseline, now);
+    ip_slot.emplace(tables, ips_table, ip);
+    count_request(*ip_slot, ips_expiry_, state_.ip_rows, cfg_.ip_baseline, now, tables);
   }
   if (!user.empty()) {
-    user_rec = &state_.users[user];
-    count_request(*user_rec, cfg_.user_baseline, now);
+    user_slot.emplace(tables, users_table, user);
+    count_request(*user_slot, users_expiry_, state_.user_rows, cfg_.user_baseline, now, tables);
   }
+  requester_record* ip_rec = ip_slot ? &*ip_slot->record : nullptr;
+  requester_record* user_rec = user_slot ? &*user_slot->record : nullptr;
   const bool failed_login = r.login() && !r.login_success();
   if (failed_login) {
     // Only the newest `threshold` failures can decide the window, so no more are kept.
@@ -51,6 +55,8 @@ void security_agent::on_request(const fbs::RequestSummary& r, context& ctx) {
         rec->failed_logins.pop_front();
     }
   }
+  // The DDoS check reads the bucket's requesters from the table, this one included.
+  if (ip_slot) ip_slot->save();
 
   check_ddos(ctx);
 
@@ -58,21 +64,22 @@ void security_agent::on_request(const fbs::RequestSummary& r, context& ctx) {
   // and baselines, but raise no new incidents until the block ends.
   const std::string ips = ip.empty() ? std::string() : ip_subject(ip);
   const std::string users = user.empty() ? std::string() : user_subject(user);
-  if (ip_rec && !held(ips)) {
+  if (ip_rec && !held(ips, ctx)) {
     check_rate(ips, *ip_rec, cfg_.ip_baseline, ctx);
-    if (!held(ips) && failed_login)
+    if (!held(ips, ctx) && failed_login)
       check_brute_force(ips, *ip_rec, cfg_.brute_force_ip_failures, ctx);
-    if (!held(ips)) check_signatures(ips, r, ctx);
+    if (!held(ips, ctx)) check_signatures(ips, r, ctx);
   }
-  if (user_rec && !held(users)) {
+  if (user_rec && !held(users, ctx)) {
     check_rate(users, *user_rec, cfg_.user_baseline, ctx);
-    if (!held(users) && failed_login)
+    if (!held(users, ctx) && failed_login)
       check_brute_force(users, *user_rec, cfg_.brute_force_user_failures, ctx);
   }
+  if (ip_slot) ip_slot->save();
+  if (user_slot) user_slot->save();
 
-  if (ip_rec) evict_oldest(state_.ips, cfg_.max_ips, [](const requester_record&) { return true; });
-  if (user_rec)
-    evict_oldest(state_.users, cfg_.max_users, [](const requester_record&) { return true; });
+  if (ip_slot) bound(ips_table, ips_expiry_, state_.ip_rows, cfg_.max_ips, tables);
+  if (user_slot) bound(users_table, users_expiry_, state_.user_rows, cfg_.max_users, tables);
 }
 
 void security_agent::check_brute_force(const std::string& subject, requester_record& rec,

@@ -53,39 +53,67 @@ void security_agent::on_event(const fbs::Envelope& event, context& ctx) {
   }
   if (now - state_.last_sweep_ms >= cfg_.bucket_ms) {
     state_.last_sweep_ms = now;
-    sweep(now);
+    sweep(now, ctx.tables());
   }
 }
 
-void security_agent::sweep(std::int64_t now) {
-  const std::int64_t idle_before = now - cfg_.idle_forget_ms;
-  for (auto* m : {&state_.ips, &state_.users})
-    for (auto it = m->begin(); it != m->end();)
-      it = it->second.last_seen_ms < idle_before ? m->erase(it) : std::next(it);
-  for (auto it = state_.subjects.begin(); it != state_.subjects.end();) {
-    const auto& r = it->second;
-    const bool quiet = r.ban == ban_status::none && r.blocked_until_ms == 0 &&
-                       (r.offenses.empty() || r.offenses.back() <= now - cfg_.offense_window_ms);
-    it = quiet && r.last_seen_ms < idle_before ? state_.subjects.erase(it) : std::next(it);
-  }
-  // Bans are kept longest; subjects with a block in force or a pending ban are never evicted
-  // (their count is bounded by the detections a bucket can raise).
-  evict_oldest(state_.subjects, cfg_.max_subjects, [](const subject_record& r) {
-    return r.ban == ban_status::none && r.blocked_until_ms == 0;
-  });
-  evict_oldest(state_.subjects, cfg_.max_subjects,
-               [](const subject_record& r) { return r.ban == ban_status::banned; });
+void security_agent::sweep(std::int64_t now, table_store& tables) {
+  // Requesters idle for idle_forget_ms. An entry filed before its requester's real time (it was
+  // seen since) is filed again there.
+  const auto requesters = [&](std::string_view table, const kit::expiry_index& index,
+                              std::uint64_t& rows) {
+    index.take_due(tables, now, [&](const kit::index_entry& e) -> std::optional<std::int64_t> {
+      requester_slot slot(tables, table, e.key);
+      if (!slot.record) return std::nullopt;
+      const std::int64_t at = forget_at(*slot.record, cfg_);
+      if (at > now) return at;
+      slot.record.reset();
+      slot.save();
+      --rows;
+      return std::nullopt;
+    });
+  };
+  requesters(ips_table, ips_expiry_, state_.ip_rows);
+  requesters(users_table, users_expiry_, state_.user_rows);
+  // Subjects without a block, a pending ban or recent offenses, idle as long. Bans are kept.
+  subjects_expiry_.take_due(tables, now,
+                            [&](const kit::index_entry& e) -> std::optional<std::int64_t> {
+                              subject_slot slot(tables, subjects_table, e.key);
+                              if (!slot.record) return std::nullopt;
+                              if (forgotten(*slot.record, cfg_, now)) {
+                                slot.record.reset();
+                                slot.save();
+                                return std::nullopt;
+                              }
+                              const auto at = forget_at(*slot.record, cfg_);
+                              if (!at) return std::nullopt;
+                              return std::max(*at, now + 1);
+                            });
 }
 
-void security_agent::reindex() {
-  unblock_due_.clear();
-  ban_due_.clear();
-  for (const auto& [subject, r] : state_.subjects) {
-    if (r.ban == ban_status::proposed)
-      ban_due_.emplace(r.ban_deadline_ms, subject);
-    else if (r.ban == ban_status::none && r.blocked_until_ms != 0)
-      unblock_due_.emplace(r.blocked_until_ms, subject);
+void security_agent::bound(std::string_view table, const kit::expiry_index& index,
+                           std::uint64_t& rows, std::uint64_t max, table_store& tables) {
+  // The index's first entry whose requester was not seen since it was filed is the least
+  // recently seen of all (every other entry is filed at or before its requester's time).
+  while (rows > max) {
+    const auto e = index.first(tables);
+    if (!e) break;
+    index.unfile(tables, e->key, e->at);
+    requester_slot slot(tables, table, e->key);
+    if (!slot.record) continue;
+    if (const std::int64_t at = forget_at(*slot.record, cfg_); at != e->at) {
+      index.file(tables, e->key, at);
+      continue;
+    }
+    slot.record.reset();
+    slot.save();
+    --rows;
   }
+}
+
+void security_agent::restored() {
+  for (auto* index : {&ips_expiry_, &users_expiry_, &subjects_expiry_, &unblock_due_, &ban_due_})
+    *index = kit::expiry_index(index->name());
 }
 
 // ---------------------------------------------------------------------------------------

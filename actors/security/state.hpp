@@ -1,12 +1,10 @@
 #pragma once
-// The whole state of one Security agent (one partition), as plain ordered data.
-// Owned by the agent; encoded by state_codec.hpp. Every container whose order can reach an
-// output is ordered (std::map, std::set, std::deque in event-time order).
+// The state of one Security agent (one partition), as plain ordered data: the records kept
+// per requester and per subject (rows of the agent's tables, actors/security/tables.hpp) and
+// the small scalar rest (the snapshot). Owned by the agent; encoded by state_codec.hpp.
 
 #include <cstdint>
 #include <deque>
-#include <map>
-#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -48,24 +46,23 @@ struct subject_record {
   std::int64_t last_seen_ms = 0;
 };
 
-/// Site totals of this partition, for DDoS detection.
+/// Site totals of this partition, for DDoS detection. The distinct IPs of the current bucket
+/// are the rows of the "bucket_sources" table; `sources.count` is how many.
 struct site_record {
-  rate_series requests;             ///< requests per bucket
-  rate_series sources;              ///< distinct IPs per bucket
-  std::set<std::string> bucket_ips; ///< distinct IPs of the current bucket (bounded)
-  bool ddos_active = false;         ///< a DDoS incident is open (until a normal bucket)
-  std::string ddos_incident;        ///< its id
+  rate_series requests;      ///< requests per bucket
+  rate_series sources;       ///< distinct IPs per bucket
+  bool ddos_active = false;  ///< a DDoS incident is open (until a normal bucket)
+  std::string ddos_incident; ///< its id
 };
 
-/// The whole state of a Security agent.
+/// The scalar state of a Security agent (its snapshot); requesters and subjects are rows.
 struct security_state {
-  std::map<std::string, requester_record> ips;    ///< by IP
-  std::map<std::string, requester_record> users;  ///< by user reference
-  std::map<std::string, subject_record> subjects; ///< by subject
   site_record site;
   std::int64_t watermark_ms = 0;  ///< the latest event time seen
   std::int64_t last_sweep_ms = 0; ///< event time of the last idle sweep
   std::uint64_t events = 0;       ///< events handled
+  std::uint64_t ip_rows = 0;      ///< rows of the "ips" table
+  std::uint64_t user_rows = 0;    ///< rows of the "users" table
 };
 
 } // namespace aetherial::actors::security

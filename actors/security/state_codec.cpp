@@ -2,10 +2,12 @@
 
 #include <cmath>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <tuple>
 
-#include "actors/kit/state_maps.hpp"
+#include "actors/kit/state_tables.hpp"
+#include "actors/kit/table_rows.hpp"
 #include "schemas/state/security_generated.h"
 
 namespace aetherial::actors::security {
@@ -21,7 +23,7 @@ const auto subject_fields = [](auto& x) {
 };
 const auto site_fields = [](auto& x) { return std::tie(x.ddos_active, x.ddos_incident); };
 const auto state_fields = [](auto& s) {
-  return std::tie(s.watermark_ms, s.last_sweep_ms, s.events);
+  return std::tie(s.watermark_ms, s.last_sweep_ms, s.events, s.ip_rows, s.user_rows);
 };
 
 std::unique_ptr<fb::RateSeriesT> to_fb(const rate_series& s) {
@@ -42,68 +44,15 @@ bool from_fb(const fb::RateSeriesT* o, rate_series& s) {
   return true;
 }
 
-std::unique_ptr<fb::RequesterT> to_fb(const std::string& key, const requester_record& x) {
-  auto o = std::make_unique<fb::RequesterT>();
-  o->key = key;
-  o->rate = to_fb(x.rate);
-  o->failed_logins.assign(x.failed_logins.begin(), x.failed_logins.end());
-  o->last_seen_ms = x.last_seen_ms;
-  return o;
-}
-
-bool from_fb(const fb::RequesterT& o, std::string& key, requester_record& x) {
-  key = o.key;
-  if (!from_fb(o.rate.get(), x.rate)) return false;
-  for (const auto t : o.failed_logins) {
-    if (!x.failed_logins.empty() && x.failed_logins.back() > t) return false;
-    x.failed_logins.push_back(t);
-  }
-  x.last_seen_ms = o.last_seen_ms;
-  return true;
-}
-
-std::unique_ptr<fb::SubjectT> to_fb(const std::string& key, const subject_record& x) {
-  auto o = std::make_unique<fb::SubjectT>();
-  o->key = key;
-  for (std::size_t i = 0; i < x.offenses.size(); ++i) {
-    auto offense = std::make_unique<fb::OffenseT>();
-    offense->time_ms = x.offenses[i];
-    offense->kind = x.offense_kinds[i];
-    o->offenses.push_back(std::move(offense));
-  }
-  kit::copy_fields(*o, x, subject_fields);
-  o->ban = static_cast<fb::BanStatus>(x.ban);
-  return o;
-}
-
-bool from_fb(const fb::SubjectT& o, std::string& key, subject_record& x) {
-  key = o.key;
-  for (const auto& offense : o.offenses) {
-    if (!offense) return false;
-    x.offenses.push_back(offense->time_ms);
-    x.offense_kinds.push_back(offense->kind);
-  }
-  kit::copy_fields(x, o, subject_fields);
-  if (static_cast<std::uint8_t>(o.ban) > static_cast<std::uint8_t>(ban_status::banned))
-    return false;
-  x.ban = static_cast<ban_status>(o.ban);
-  // A pending proposal has a deadline; a ban or no proposal has none.
-  return (x.ban == ban_status::proposed) == (x.ban_deadline_ms != 0);
+[[noreturn]] void impossible(const char* table) {
+  throw std::runtime_error(std::string("a row of table '") + table + "' holds impossible values");
 }
 
 fb::SecurityStateT to_table(const security_state& s) {
   fb::SecurityStateT o;
-  const auto requester = [](const std::string& k, const requester_record& v) {
-    return to_fb(k, v);
-  };
-  o.ips = kit::pack_map<decltype(o.ips)>(s.ips, requester);
-  o.users = kit::pack_map<decltype(o.users)>(s.users, requester);
-  o.subjects = kit::pack_map<decltype(o.subjects)>(
-      s.subjects, [](const std::string& k, const subject_record& v) { return to_fb(k, v); });
   o.site = std::make_unique<fb::SiteT>();
   o.site->requests = to_fb(s.site.requests);
   o.site->sources = to_fb(s.site.sources);
-  o.site->bucket_ips = kit::pack_set(s.site.bucket_ips);
   kit::copy_fields(*o.site, s.site, site_fields);
   kit::copy_fields(o, s, state_fields);
   return o;
@@ -111,27 +60,66 @@ fb::SecurityStateT to_table(const security_state& s) {
 
 std::optional<security_state> from_table(const fb::SecurityStateT& o) {
   security_state s;
-  const auto requester = [](const fb::RequesterT& e, std::string& k, requester_record& v) {
-    return from_fb(e, k, v);
-  };
-  const auto subject = [](const fb::SubjectT& e, std::string& k, subject_record& v) {
-    return from_fb(e, k, v);
-  };
-  if (!kit::unpack_map(o.ips, s.ips, requester) || !kit::unpack_map(o.users, s.users, requester) ||
-      !kit::unpack_map(o.subjects, s.subjects, subject) || !o.site ||
-      !from_fb(o.site->requests.get(), s.site.requests) ||
-      !from_fb(o.site->sources.get(), s.site.sources) ||
-      !kit::unpack_set(o.site->bucket_ips, s.site.bucket_ips))
+  if (!o.site || !from_fb(o.site->requests.get(), s.site.requests) ||
+      !from_fb(o.site->sources.get(), s.site.sources))
     return std::nullopt;
   kit::copy_fields(s.site, *o.site, site_fields);
   kit::copy_fields(s, o, state_fields);
-  // The bucket's source count is the size of its IP set.
-  if (s.site.sources.count != s.site.bucket_ips.size()) return std::nullopt;
   return s;
 }
 
 } // namespace
 
 AETHERIAL_STATE_CODEC_FUNCTIONS(security_state, fb::SecurityState, to_table, from_table)
+
+bytes encode_requester(const requester_record& r) {
+  fb::RequesterRowT o;
+  o.rate = to_fb(r.rate);
+  o.failed_logins.assign(r.failed_logins.begin(), r.failed_logins.end());
+  o.last_seen_ms = r.last_seen_ms;
+  return kit::encode_row<fb::RequesterRow>(o);
+}
+
+requester_record decode_requester(const bytes& value) {
+  const auto o = kit::decode_row<fb::RequesterRow>(value, "ips/users");
+  requester_record r;
+  if (!from_fb(o.rate.get(), r.rate)) impossible("ips/users");
+  for (const auto t : o.failed_logins) {
+    if (!r.failed_logins.empty() && r.failed_logins.back() > t) impossible("ips/users");
+    r.failed_logins.push_back(t);
+  }
+  r.last_seen_ms = o.last_seen_ms;
+  return r;
+}
+
+bytes encode_subject(const subject_record& r) {
+  fb::SubjectRowT o;
+  for (std::size_t i = 0; i < r.offenses.size(); ++i) {
+    auto offense = std::make_unique<fb::OffenseT>();
+    offense->time_ms = r.offenses[i];
+    offense->kind = r.offense_kinds[i];
+    o.offenses.push_back(std::move(offense));
+  }
+  kit::copy_fields(o, r, subject_fields);
+  o.ban = static_cast<fb::BanStatus>(r.ban);
+  return kit::encode_row<fb::SubjectRow>(o);
+}
+
+subject_record decode_subject(const bytes& value) {
+  const auto o = kit::decode_row<fb::SubjectRow>(value, "subjects");
+  subject_record r;
+  for (const auto& offense : o.offenses) {
+    if (!offense) impossible("subjects");
+    r.offenses.push_back(offense->time_ms);
+    r.offense_kinds.push_back(offense->kind);
+  }
+  kit::copy_fields(r, o, subject_fields);
+  if (static_cast<std::uint8_t>(o.ban) > static_cast<std::uint8_t>(ban_status::banned))
+    impossible("subjects");
+  r.ban = static_cast<ban_status>(o.ban);
+  // A pending proposal has a deadline; a ban or no proposal has none.
+  if ((r.ban == ban_status::proposed) != (r.ban_deadline_ms != 0)) impossible("subjects");
+  return r;
+}
 
 } // namespace aetherial::actors::security

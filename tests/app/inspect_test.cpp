@@ -136,6 +136,32 @@ BOOST_AUTO_TEST_CASE(show_prints_the_rows_stored_with_the_snapshot) {
   BOOST_TEST(r.out.find("  services: 2 rows (the first 1 shown)\n") != std::string::npos, r.out);
 }
 
+BOOST_AUTO_TEST_CASE(show_prints_time_indexes_as_times_and_keys) {
+  temp_dir dir;
+  auto store = open_store(dir.path().string());
+  actors::memory_table_store rows;
+  const std::string sqli =
+      R"({"key":"203.0.113.9","type":"RequestSummary","payload":{"ip":"203.0.113.9","method":"GET",)"
+      R"("path":"/","params":[{"key":"q","value":"1 UNION SELECT password FROM users"}]}})";
+  const auto state = agent_state("security", {sqli}, &rows);
+  std::vector<storage::table_change> changes;
+  for (const auto& [table, keys] : rows.tables())
+    for (const auto& [key, value] : keys)
+      changes.push_back({table, key, value});
+  BOOST_TEST_REQUIRE(store->put(snapshot_of("security", 0, state, 1), changes).has_value());
+  const auto r = app::show_snapshot(*store, "security", 0);
+  BOOST_TEST(r.exit_code == 0, r.err);
+  BOOST_TEST(r.out.find("  ips: 1 row\n    \"203.0.113.9\": {") != std::string::npos, r.out);
+  BOOST_TEST(r.out.find("  subjects: 1 row\n    \"ip:203.0.113.9\": {") != std::string::npos,
+             r.out);
+  BOOST_TEST(r.out.find("  bucket_sources: 1 row\n    \"203.0.113.9\"\n") != std::string::npos,
+             r.out);
+  // A block of 15 minutes from the event's time.
+  BOOST_TEST(r.out.find("  unblock.due: 1 row\n    at 1700000901000: \"ip:203.0.113.9\"\n") !=
+                 std::string::npos,
+             r.out);
+}
+
 BOOST_AUTO_TEST_CASE(show_without_a_valid_snapshot_exits_1) {
   temp_dir dir;
   auto store = open_store(dir.path().string());

@@ -28,8 +28,8 @@ struct kind_inputs {
   /// Its codec's versions (`state_encoding_version`, `min_state_encoding_version`).
   std::uint32_t codec_version = 0;
   std::uint32_t codec_min_version = 0;
-  /// A snapshot its former hand-written codec wrote, a file of former/ ("" if none is kept).
-  std::string former_snapshot;
+  /// Snapshots its former codecs wrote, files of former/ (none if none is kept).
+  std::vector<std::string> former_snapshots;
 };
 
 /// Every kind's inputs, in a fixed order.

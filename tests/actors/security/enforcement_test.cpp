@@ -52,7 +52,7 @@ BOOST_AUTO_TEST_CASE(block_has_a_ttl_and_is_lifted_by_a_later_event) {
   BOOST_TEST_REQUIRE(u.size() == 1u);
   BOOST_TEST(u[0]->until_ms() == t0 + 15 * minute);
   BOOST_TEST(str(u[0]->incident_id()) == str(b[0]->incident_id()));
-  BOOST_TEST(h.agent.state().subjects.at(subject).blocked_until_ms == 0);
+  BOOST_TEST(subject_row(h, subject).blocked_until_ms == 0);
   // A second offense within the window blocks four times longer.
   (void)h.feed(attack(ev, t0 + 20 * minute));
   const auto again = blocks(h.all, subject, "block");
@@ -169,7 +169,7 @@ BOOST_AUTO_TEST_CASE(rejection_and_timeout_drop_the_ban) {
         0u);
     BOOST_TEST(blocks(out, subject, "unblock").size() == 1u);
     BOOST_TEST(blocks(h.all, subject, "ban").empty());
-    BOOST_TEST(h.agent.state().subjects.at(subject).offenses.empty());
+    BOOST_TEST(subject_row(h, subject).offenses.empty());
   }
   {
     harness h;
@@ -199,24 +199,78 @@ BOOST_AUTO_TEST_CASE(rejection_and_timeout_drop_the_ban) {
   }
 }
 
-BOOST_AUTO_TEST_CASE(memory_is_bounded_with_deterministic_eviction) {
+BOOST_AUTO_TEST_CASE(requesters_are_bounded_least_recently_seen_first) {
   security_config cfg;
   cfg.max_ips = 100;
   cfg.max_users = 50;
   harness h(cfg);
   events ev;
-  for (int i = 0; i < 1000; ++i)
-    (void)h.feed(ev.request(at_s(i),
-                            "10.9." + std::to_string(i / 250) + "." + std::to_string(i % 250),
-                            "u-" + std::to_string(i)));
-  BOOST_TEST(h.agent.state().ips.size() <= 100u);
-  BOOST_TEST(h.agent.state().users.size() <= 50u);
-  // The most recent survive.
-  BOOST_TEST(h.agent.state().ips.count("10.9.3.249") == 1u);
-  BOOST_TEST(h.agent.state().users.count("u-999") == 1u);
-  // Idle records are forgotten after the idle time.
+  for (int i = 0; i < 1000; ++i) {
+    const std::string ip = "10.9." + std::to_string(i / 250) + "." + std::to_string(i % 250);
+    (void)h.feed(ev.request(at_s(i), ip, "u-" + std::to_string(i)));
+    // An early IP keeps coming back: it is never the least recently seen.
+    (void)h.feed(ev.request(at_s(i), "10.0.0.1"));
+  }
+  BOOST_TEST(h.tables.size(ips_table) == 100u);
+  BOOST_TEST(h.tables.size(users_table) == 50u);
+  BOOST_TEST(h.agent.state().ip_rows == 100u);
+  BOOST_TEST(h.agent.state().user_rows == 50u);
+  // The most recent survive, and the one seen all along.
+  BOOST_TEST(h.tables.get(ips_table, "10.9.3.249").has_value());
+  BOOST_TEST(h.tables.get(ips_table, "10.0.0.1").has_value());
+  BOOST_TEST(!h.tables.get(ips_table, "10.9.3.149").has_value());
+  BOOST_TEST(h.tables.get(ips_table, "10.9.3.151").has_value());
+  BOOST_TEST(h.tables.get(users_table, "u-999").has_value());
+  BOOST_TEST(!h.tables.get(users_table, "u-949").has_value());
+  // One index entry per row.
+  BOOST_TEST(h.tables.size(ips_expiry_index) == 100u);
+  BOOST_TEST(h.tables.size(users_expiry_index) == 50u);
+  // Idle records are forgotten after the idle time, with their entries.
   (void)h.feed(tick(ev, at_s(1000) + 7 * 60 * minute));
-  BOOST_TEST(h.agent.state().ips.size() == 1u);
+  BOOST_TEST(h.tables.size(ips_table) == 1u);
+  BOOST_TEST(h.tables.size(users_table) == 0u);
+  BOOST_TEST(h.tables.size(ips_expiry_index) == 1u);
+  BOOST_TEST(h.tables.size(users_expiry_index) == 0u);
+  BOOST_TEST(h.agent.state().ip_rows == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(subjects_are_forgotten_when_quiet_and_bans_are_kept) {
+  harness h;
+  events ev;
+  (void)h.feed(attack(ev, t0));               // blocked 15 min, offense kept 24 h
+  (void)h.feed(attack(ev, t0 + 20 * minute)); // blocked 60 min
+  (void)h.feed(ev.request(t0 + 1, "203.0.113.77", "", {{"q", "<script>alert(1)</script>"}}));
+  BOOST_TEST(h.tables.size(subjects_table) == 2u);
+  BOOST_TEST(h.tables.size(unblock_due_index) == 2u);
+  // Past the idle time but within the offense window: remembered (the next offense is harsher).
+  (void)h.feed(tick(ev, t0 + 7 * 60 * minute));
+  BOOST_TEST(h.tables.size(unblock_due_index) == 0u);
+  BOOST_TEST(h.tables.size(subjects_table) == 2u);
+  // Past the offense window: forgotten, with every entry.
+  (void)h.feed(tick(ev, t0 + 25 * 60 * minute));
+  BOOST_TEST(h.tables.size(subjects_table) == 0u);
+  BOOST_TEST(h.tables.size(subjects_expiry_index) == 0u);
+  // A ban is kept however long it stays quiet.
+  harness b;
+  three_offenses(b, ev);
+  (void)b.feed(ev.approval(t0 + 91 * minute, subject, true));
+  BOOST_TEST((subject_row(b, subject).ban == ban_status::banned));
+  (void)b.feed(tick(ev, t0 + 30 * 24 * 60 * minute));
+  BOOST_TEST((subject_row(b, subject).ban == ban_status::banned));
+  BOOST_TEST(b.tables.size(subjects_expiry_index) == 0u);
+  BOOST_TEST(b.tables.size(ban_due_index) == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(a_name_too_long_for_a_key_is_not_tracked) {
+  harness h;
+  events ev;
+  const std::string huge(max_table_key_bytes, 'a');
+  const auto& out =
+      h.feed(ev.request(t0, huge, huge, {{"q", "1 UNION SELECT password FROM users"}}));
+  BOOST_TEST(out.empty());
+  BOOST_TEST(h.tables.size(ips_table) == 0u);
+  BOOST_TEST(h.agent.state().site.requests.count == 1u);
+  BOOST_TEST(h.feed(ev.approval(t0 + 1, "ip:" + huge, true)).empty());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,6 +1,7 @@
 #pragma once
 // Builders of input envelopes and readers of decisions for the Security agent's tests.
 
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -49,6 +50,13 @@ public:
 
 /// The Security agent and everything it emitted (decisions only).
 using harness = agent_harness<security_agent, kind_name, outputs::decisions_only>;
+
+/// The stored row of `subject` (std::logic_error when there is none).
+inline subject_record subject_row(const harness& h, const std::string& subject) {
+  const auto v = h.tables.get(subjects_table, subject);
+  if (!v) throw std::logic_error("no row for subject " + subject);
+  return decode_subject(*v);
+}
 
 /// The block decisions of one subject with the given action.
 inline std::vector<const fbs::BlockDecision*>
