@@ -1,7 +1,10 @@
 #include "runtime/audit.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <limits>
+#include <mutex>
+#include <thread>
 
 #include <map>
 #include <set>
@@ -13,6 +16,7 @@
 #include "runtime/journal.hpp"
 #include "runtime/recovery.hpp"
 #include "schemas/json.hpp"
+#include "storage/scratch_store.hpp"
 #include "topics/catalog.hpp"
 
 namespace aetherial::runtime {
@@ -28,51 +32,194 @@ struct recorded {
   std::string topic;
   std::int32_t partition = 0;
   std::int64_t offset = 0;
-  std::size_t copies = 0;
+  std::uint32_t copies = 0;
   bool conflicting = false; ///< the same id was recorded with different bytes
 };
 
-/// A replayed input event, for causal chains.
+/// Where a replayed input event is, for causal chains.
 struct input_ref {
   std::string topic;
   std::int32_t partition = 0;
   std::int64_t offset = 0;
-  std::vector<std::uint8_t> bytes; ///< the verified envelope
 };
 
 std::string json_of(const std::vector<std::uint8_t>& b) {
   return schemas::envelope_to_json(b.data(), b.size());
 }
 
-/// Reads every record of the given topics into `out`, keyed by event id, for `principal`.
-/// Reads every record of the given topics into `out`, per principal, keyed by event id.
-result<std::uint64_t>
-read_outputs(const topics::kafka_config& cfg, const std::vector<std::string>& names,
-             std::map<std::string, std::map<schemas::event_id, recorded>>& by_principal,
-             const audit_options& o) {
+// --- The audit's index, on disk ---------------------------------------------------------------
+//
+// Recorded outputs, replayed inputs and which recorded outputs replay produced live in a scratch
+// store, so the audit's memory does not grow with the log. Keys: 'o' principal NUL id for a
+// recorded output, 'c' principal NUL id for the cause of one, 'm' principal NUL id once replay
+// produced it, 'i' id for a replayed input that caused a recorded output; ids are 16 bytes
+// big-endian (event_id order). Values: flags (1 = conflicting), copies, partition,
+// offset, topic length and topic, then the envelope.
+
+void put_u64(std::string& out, std::uint64_t v) {
+  for (int i = 7; i >= 0; --i)
+    out += static_cast<char>(v >> (8 * i));
+}
+
+std::uint64_t get_u64(std::string_view in, std::size_t at) {
+  std::uint64_t v = 0;
+  for (std::size_t i = 0; i < 8; ++i)
+    v = (v << 8) | static_cast<unsigned char>(in[at + i]);
+  return v;
+}
+
+std::string id_key(char kind, std::string_view principal, const schemas::event_id& id) {
+  std::string k(1, kind);
+  if (kind != 'i') {
+    k += principal;
+    k += '\0';
+  }
+  put_u64(k, id.hi);
+  put_u64(k, id.lo);
+  return k;
+}
+
+schemas::event_id id_of_key(std::string_view key) {
+  return {get_u64(key, key.size() - 16), get_u64(key, key.size() - 8)};
+}
+
+constexpr std::size_t header_bytes = 1 + 4 + 4 + 8 + 2;
+
+std::string encode_entry(bool conflicting, std::uint32_t copies, const std::string& topic,
+                         std::int32_t partition, std::int64_t offset,
+                         const std::vector<std::uint8_t>& bytes) {
+  std::string v;
+  v.reserve(header_bytes + topic.size() + bytes.size());
+  v += static_cast<char>(conflicting ? 1 : 0);
+  for (int i = 3; i >= 0; --i)
+    v += static_cast<char>(copies >> (8 * i));
+  for (int i = 3; i >= 0; --i)
+    v += static_cast<char>(static_cast<std::uint32_t>(partition) >> (8 * i));
+  put_u64(v, static_cast<std::uint64_t>(offset));
+  v += static_cast<char>(topic.size() >> 8);
+  v += static_cast<char>(topic.size() & 0xff);
+  v += topic;
+  v.append(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+  return v;
+}
+
+recorded decode_entry(std::string_view v) {
+  recorded r;
+  const auto u32 = [&](std::size_t at) {
+    std::uint32_t x = 0;
+    for (std::size_t i = 0; i < 4; ++i)
+      x = (x << 8) | static_cast<unsigned char>(v[at + i]);
+    return x;
+  };
+  r.conflicting = v[0] != 0;
+  r.copies = u32(1);
+  r.partition = static_cast<std::int32_t>(u32(5));
+  r.offset = static_cast<std::int64_t>(get_u64(v, 9));
+  const std::size_t topic_len = (static_cast<std::size_t>(static_cast<unsigned char>(v[17])) << 8) |
+                                static_cast<unsigned char>(v[18]);
+  r.topic.assign(v.substr(header_bytes, topic_len));
+  const auto body = v.substr(header_bytes + topic_len);
+  r.bytes.assign(body.begin(), body.end());
+  return r;
+}
+
+class audit_index {
+public:
+  explicit audit_index(storage::scratch_store& store) : store_(store) {}
+
+  /// Notes a recorded output (a second copy only counts, and marks a conflict if it differs)
+  /// and its cause.
+  result<void> record_output(const std::string& principal, const schemas::event_id& id,
+                             const schemas::event_id& cause, topics::record& rec) {
+    const auto key = id_key('o', principal, id);
+    auto old = store_.get(key);
+    if (!old) return old.error_value();
+    if (!old.value()) {
+      if (auto r = store_.put(id_key('c', principal, cause), {}); !r) return r;
+      return store_.put(key,
+                        encode_entry(false, 1, rec.topic, rec.partition, rec.offset, rec.value));
+    }
+    auto r = decode_entry(*old.value());
+    return store_.put(key, encode_entry(r.conflicting || r.bytes != rec.value, r.copies + 1,
+                                        r.topic, r.partition, r.offset, r.bytes));
+  }
+
+  [[nodiscard]] std::optional<recorded> output(const std::string& principal,
+                                               const schemas::event_id& id) const {
+    auto v = store_.get(id_key('o', principal, id));
+    if (!v || !v.value()) return std::nullopt;
+    return decode_entry(*v.value());
+  }
+
+  result<void> produced(const std::string& principal, const schemas::event_id& id) {
+    return store_.put(id_key('m', principal, id), {});
+  }
+  [[nodiscard]] result<bool> was_produced(const std::string& principal,
+                                          const schemas::event_id& id) const {
+    auto v = store_.get(id_key('m', principal, id));
+    if (!v) return v.error_value();
+    return v.value().has_value();
+  }
+
+  /// Whether a recorded output of `principal` names `id` as its cause.
+  [[nodiscard]] result<bool> is_cause(const std::string& principal,
+                                      const schemas::event_id& id) const {
+    auto v = store_.get(id_key('c', principal, id));
+    if (!v) return v.error_value();
+    return v.value().has_value();
+  }
+
+  /// Notes where a replayed input is (not its bytes: a causal chain fetches them again).
+  result<void> input(const schemas::event_id& id, const topics::record& rec) {
+    return store_.put(id_key('i', {}, id),
+                      encode_entry(false, 1, rec.topic, rec.partition, rec.offset, {}));
+  }
+  [[nodiscard]] std::optional<input_ref> input(const schemas::event_id& id) const {
+    auto v = store_.get(id_key('i', {}, id));
+    if (!v || !v.value()) return std::nullopt;
+    auto r = decode_entry(*v.value());
+    return input_ref{std::move(r.topic), r.partition, r.offset};
+  }
+
+  /// Calls `visit(principal, id, output)` for the recorded outputs of `principal` (every
+  /// principal when empty), in (principal, id) order, until it returns false.
+  result<void> each_output(const std::string& principal,
+                           const std::function<bool(std::string_view, const schemas::event_id&,
+                                                    const recorded&)>& visit) const {
+    const std::string prefix = principal.empty() ? std::string("o") : "o" + principal + '\0';
+    return store_.scan(prefix, [&](std::string_view key, std::string_view value) {
+      const auto name = key.substr(1, key.size() - 1 - 17);
+      return visit(name, id_of_key(key), decode_entry(value));
+    });
+  }
+
+private:
+  storage::scratch_store& store_;
+};
+
+/// Reads every record of the given topics into the index, per principal, keyed by event id.
+result<std::uint64_t> read_outputs(const topics::kafka_config& cfg,
+                                   const std::vector<std::string>& names, audit_index& index,
+                                   const audit_options& o) {
   std::uint64_t seen = 0;
   for (const auto& name : names) {
+    result<void> failed;
     auto read = read_topic(
         cfg, name,
         [&](topics::record& rec) {
+          if (!failed) return;
           std::string why;
           const auto* env =
               schemas::verify_envelope(rec.value.data(), rec.value.size(), ~std::size_t{0}, &why);
           if (env == nullptr || env->principal() == nullptr) return;
-          auto& slot = by_principal[env->principal()->str()][schemas::event_id::from(env->id())];
-          if (slot.copies++ == 0) {
-            slot.bytes = std::move(rec.value);
-            slot.topic = rec.topic;
-            slot.partition = rec.partition;
-            slot.offset = rec.offset;
-          } else if (slot.bytes != rec.value) {
-            slot.conflicting = true; // keep the first; any mismatch is a divergence
-          }
+          failed = index.record_output(env->principal()->str(), schemas::event_id::from(env->id()),
+                                       schemas::event_id::from(env->causation_id()), rec);
         },
         [&](std::size_t n) {
           if (o.progress) o.progress("reading " + name, seen + n, 0);
         });
     if (!read) return read.error_value();
+    if (!failed) return failed.error_value();
     seen += read.value();
   }
   return seen;
@@ -108,16 +255,33 @@ result<std::set<schemas::event_id>> unjournaled_input_ids(const topics::kafka_co
   return ids;
 }
 
-std::string causal_chain(const schemas::event_id& decision_id,
-                         const std::map<schemas::event_id, recorded>& recorded_by_id,
-                         const std::map<schemas::event_id, input_ref>& inputs_by_id,
+/// The envelope of the input at `at` (as the audit replayed it, converted from JSON when it
+/// was JSON); empty when it cannot be read.
+std::vector<std::uint8_t> fetch_input(const topics::kafka_config& kafka,
+                                      const schemas::input_limits& limits, const input_ref& at) {
+  auto rd = topics::reader::create(kafka, /*read_committed=*/true);
+  if (!rd || !rd.value()->assign({{at.topic, at.partition, at.offset}})) return {};
+  for (int tries = 0; tries < 20; ++tries)
+    for (auto& rec : rd.value()->poll(16, topics::ms{500})) {
+      if (rec.topic != at.topic || rec.partition != at.partition || rec.offset != at.offset)
+        continue;
+      auto decoded = decode_record(rec, limits);
+      if (!decoded.env) return {};
+      return decoded.converted.empty() ? std::move(rec.value) : std::move(decoded.converted);
+    }
+  return {};
+}
+
+std::string causal_chain(const schemas::event_id& decision_id, const std::string& principal,
+                         const audit_index& index, const topics::kafka_config& kafka,
+                         const schemas::input_limits& limits,
                          const std::vector<std::uint8_t>* recomputed) {
   std::ostringstream os;
   os << "decision " << decision_id.to_string() << "\n";
-  auto rit = recorded_by_id.find(decision_id);
-  if (rit != recorded_by_id.end())
-    os << "  recorded   (" << rit->second.topic << "/" << rit->second.partition << "@"
-       << rit->second.offset << "): " << json_of(rit->second.bytes) << "\n";
+  const auto rec = index.output(principal, decision_id);
+  if (rec)
+    os << "  recorded   (" << rec->topic << "/" << rec->partition << "@" << rec->offset
+       << "): " << json_of(rec->bytes) << "\n";
   else
     os << "  recorded   : (absent from the log)\n";
   if (recomputed)
@@ -127,7 +291,7 @@ std::string causal_chain(const schemas::event_id& decision_id,
   // Walk causation ids back through inputs and decisions.
   schemas::event_id cause{};
   const std::vector<std::uint8_t>* start = recomputed;
-  if (!start && rit != recorded_by_id.end()) start = &rit->second.bytes;
+  if (!start && rec) start = &rec->bytes;
   if (start) {
     std::string why;
     if (const auto* env =
@@ -136,23 +300,24 @@ std::string causal_chain(const schemas::event_id& decision_id,
   }
   for (int depth = 0; depth < 16 && !cause.is_zero(); ++depth) {
     os << "  caused by " << cause.to_string();
-    const std::vector<std::uint8_t>* bytes = nullptr;
-    if (auto in = inputs_by_id.find(cause); in != inputs_by_id.end()) {
-      os << " (input " << in->second.topic << "/" << in->second.partition << "@"
-         << in->second.offset << ")";
-      bytes = &in->second.bytes;
-    } else if (auto d = recorded_by_id.find(cause); d != recorded_by_id.end()) {
-      os << " (decision " << d->second.topic << "/" << d->second.partition << "@"
-         << d->second.offset << ")";
-      bytes = &d->second.bytes;
-    }
-    if (!bytes) {
+    std::vector<std::uint8_t> bytes;
+    if (auto in = index.input(cause)) {
+      os << " (input " << in->topic << "/" << in->partition << "@" << in->offset << ")";
+      bytes = fetch_input(kafka, limits, *in);
+      if (bytes.empty()) {
+        os << ": (no longer readable)\n";
+        break;
+      }
+    } else if (auto d = index.output(principal, cause)) {
+      os << " (decision " << d->topic << "/" << d->partition << "@" << d->offset << ")";
+      bytes = std::move(d->bytes);
+    } else {
       os << " (not found in the audited log)\n";
       break;
     }
-    os << ": " << json_of(*bytes) << "\n";
+    os << ": " << json_of(bytes) << "\n";
     std::string why;
-    const auto* env = schemas::verify_envelope(bytes->data(), bytes->size(), ~std::size_t{0}, &why);
+    const auto* env = schemas::verify_envelope(bytes.data(), bytes.size(), ~std::size_t{0}, &why);
     cause = env ? schemas::event_id::from(env->causation_id()) : schemas::event_id{};
   }
   return os.str();
@@ -167,9 +332,11 @@ std::string audit_report::summary() const {
   return os.str();
 }
 
+namespace {
+result<audit_report> audit(const audit_options& o, std::vector<std::string> agents);
+} // namespace
+
 result<audit_report> run_audit(const audit_options& o) {
-  audit_report report;
-  const topics::catalog cat(o.topic_prefix);
   std::vector<std::string> agents;
   for (const auto& a : o.agents) {
     if (a != "all") {
@@ -179,6 +346,23 @@ result<audit_report> run_audit(const audit_options& o) {
     for (const auto& k : actors::agent_kinds())
       agents.push_back(k.name);
   }
+  for (const auto& a : agents)
+    if (!actors::find_agent_kind(a)) return audit_error("unknown agent kind '" + a + "'");
+  // Records fetched ahead are bounded too (librdkafka's default is 64 MiB per queue).
+  audit_options bounded = o;
+  bounded.kafka.extra.emplace("queued.max.messages.kbytes", "8192");
+  return audit(bounded, std::move(agents));
+}
+
+namespace {
+
+result<audit_report> audit(const audit_options& o, std::vector<std::string> agents) {
+  audit_report report;
+  const topics::catalog cat(o.topic_prefix);
+  auto scratch = storage::scratch_store::create(o.scratch_dir, o.scratch_memory_bytes);
+  if (!scratch) return scratch.error_value();
+  audit_index index(*scratch.value());
+
   // The journal first, then every output topic, once for all audited agents: an input the
   // journal names had its outputs written before its journal record, so on a live node
   // every output of a journaled input is read; later outputs are pending.
@@ -186,132 +370,199 @@ result<audit_report> run_audit(const audit_options& o) {
     if (o.progress) o.progress("reading journal", n, 0);
   });
   if (!journals) return journals.error_value();
-  std::map<std::string, std::map<schemas::event_id, recorded>> recorded_by_principal;
   std::vector<std::string> output_topics;
   for (auto out : {actors::output::decisions, actors::output::replies, actors::output::tasks,
                    actors::output::effects})
     output_topics.push_back(cat.name(output_topic(out)));
-  auto read = read_outputs(o.kafka, output_topics, recorded_by_principal, o);
+  auto read = read_outputs(o.kafka, output_topics, index, o);
   if (!read) return read.error_value();
   // Events that claim to come from an agent this build does not have were made by no agent.
   if (std::find(o.agents.begin(), o.agents.end(), "all") != o.agents.end()) {
-    for (const auto& [principal, by_id] : recorded_by_principal) {
-      if (principal.rfind("agent:", 0) != 0 || by_id.empty()) continue;
-      if (actors::find_agent_kind(principal.substr(6)) != nullptr) continue;
-      report.divergences += by_id.size();
+    std::string principal;
+    std::uint64_t count = 0;
+    schemas::event_id first{};
+    const auto flush = [&] {
+      if (count == 0 || principal.rfind("agent:", 0) != 0 ||
+          actors::find_agent_kind(principal.substr(6)) != nullptr)
+        return;
+      report.divergences += count;
       if (report.first_divergence.empty())
-        report.first_divergence = "the log has " + std::to_string(by_id.size()) +
-                                  " event(s) from " + principal + ", which is no agent kind:\n" +
-                                  causal_chain(by_id.begin()->first, by_id, {}, nullptr);
-    }
+        report.first_divergence = "the log has " + std::to_string(count) + " event(s) from " +
+                                  principal + ", which is no agent kind:\n" +
+                                  causal_chain(first, principal, index, o.kafka, o.limits, nullptr);
+    };
+    auto scanned = index.each_output(
+        {}, [&](std::string_view name, const schemas::event_id& id, const recorded&) {
+          if (name != principal) {
+            flush();
+            principal.assign(name);
+            count = 0;
+            first = id;
+          }
+          ++count;
+          return true;
+        });
+    if (!scanned) return scanned.error_value();
+    flush();
   }
 
   for (const auto& agent_name : agents) {
     const auto* kind = actors::find_agent_kind(agent_name);
-    if (!kind) return audit_error("unknown agent kind '" + agent_name + "'");
-    auto& recorded_by_id = recorded_by_principal["agent:" + agent_name];
+    const std::string principal = "agent:" + agent_name;
     auto& journal = journals.value()[agent_name];
 
     std::vector<std::string> inputs;
     for (const auto& t : kind->input_topics)
       inputs.push_back(cat.name(t));
 
-    std::map<schemas::event_id, input_ref> inputs_by_id;
-    std::set<schemas::event_id> recomputed_ids;
-    for (auto& [partition, entries_by_seq] : journal) {
+    // Partitions are replayed side by side, each by one worker with its own agent; their
+    // findings are merged in partition order, so the report does not depend on the timing.
+    std::vector<std::pair<std::int32_t, const std::map<std::uint64_t, journal_entry>*>> parts;
+    for (const auto& [partition, entries_by_seq] : journal)
+      parts.emplace_back(partition, &entries_by_seq);
+    std::vector<audit_report> found(parts.size());
+    std::vector<result<void>> outcome(parts.size());
+    std::mutex progress_mutex;
+    const auto replay = [&](std::size_t i) -> result<void> {
+      const auto partition = parts[i].first;
+      auto& part = found[i];
       std::vector<const journal_entry*> entries;
-      for (auto& [seq, e] : entries_by_seq)
+      std::uint64_t total = 0;
+      for (const auto& [seq, e] : *parts[i].second) {
         entries.push_back(&e);
-      auto batch = fetch_journaled_inputs(o.kafka, inputs, partition, entries);
-      if (!batch) return batch.error_value();
+        for (const auto& seg : e.segments)
+          total += static_cast<std::uint64_t>(seg.count);
+      }
       auto agent = kind->make(o.settings);
       actors::memory_table_store tables; // replay rebuilds the keyed state from the log too
       event_window seen(o.limits.duplicate_window);
       std::uint64_t done = 0;
-      for (const auto& in : batch.value()) {
-        ++report.inputs_replayed;
-        auto decoded = decode_record(in->rec, o.limits);
-        if (decoded.env) {
-          const auto* begin =
-              decoded.converted.empty() ? in->rec.value.data() : decoded.converted.data();
-          const auto size =
-              decoded.converted.empty() ? in->rec.value.size() : decoded.converted.size();
-          inputs_by_id[schemas::event_id::from(decoded.env->id())] = {
-              in->rec.topic, in->rec.partition, in->rec.offset,
-              std::vector<std::uint8_t>(begin, begin + size)};
-        }
-        auto out =
-            apply_record(*agent, seen, agent_name, in->rec, o.limits, o.identities.get(), &tables);
-        if (out.result == apply_outcome::status::threw) {
-          ++report.divergences;
-          if (report.first_divergence.empty())
-            report.first_divergence = "replay of " + in->rec.topic + "/" +
-                                      std::to_string(in->rec.partition) + "@" +
-                                      std::to_string(in->rec.offset) +
-                                      " threw, but the live agent applied it: " + out.reason;
-          continue;
-        }
-        for (auto& e : out.outputs) {
-          std::string why;
-          const auto* env =
-              schemas::verify_envelope(e.value.data(), e.value.size(), ~std::size_t{0}, &why);
-          const auto id = schemas::event_id::from(env->id());
-          recomputed_ids.insert(id);
-          auto rit = recorded_by_id.find(id);
-          const bool same = rit != recorded_by_id.end() && rit->second.bytes == e.value &&
-                            !rit->second.conflicting;
-          if (same) {
-            ++report.decisions;
-            if (rit->second.copies > 1) ++report.duplicates;
-            continue;
-          }
-          ++report.divergences;
-          if (report.first_divergence.empty())
-            report.first_divergence =
-                (rit == recorded_by_id.end()
-                     ? std::string("replay produces a decision the log does not have:\n")
-                     : std::string("the recorded decision differs from the recomputed one:\n")) +
-                causal_chain(id, recorded_by_id, inputs_by_id, &e.value);
-        }
-        if (o.progress && (++done % 1000 == 0 || done == batch.value().size()))
-          o.progress("replaying " + agent_name + " partition " + std::to_string(partition), done,
-                     batch.value().size());
-      }
+      const std::string phase =
+          "replaying " + agent_name + " partition " + std::to_string(partition);
+      auto replayed = for_each_journaled_input(
+          o.kafka, inputs, partition, entries, [&](input_record& in) -> result<void> {
+            ++part.inputs_replayed;
+            auto decoded = decode_record(in.rec, o.limits);
+            // Only inputs that caused a recorded output are looked up later (the check of
+            // decisions replay did not produce, causal chains): only those are noted.
+            if (decoded.env) {
+              const auto id = schemas::event_id::from(decoded.env->id());
+              auto cause = index.is_cause(principal, id);
+              if (!cause) return cause.error_value();
+              if (cause.value())
+                if (auto r = index.input(id, in.rec); !r) return r;
+            }
+            auto out = apply_record(*agent, seen, agent_name, in.rec, o.limits, o.identities.get(),
+                                    &tables);
+            if (out.result == apply_outcome::status::threw) {
+              ++part.divergences;
+              if (part.first_divergence.empty())
+                part.first_divergence = "replay of " + in.rec.topic + "/" +
+                                        std::to_string(in.rec.partition) + "@" +
+                                        std::to_string(in.rec.offset) +
+                                        " threw, but the live agent applied it: " + out.reason;
+            } else {
+              for (auto& e : out.outputs) {
+                std::string why;
+                const auto* env =
+                    schemas::verify_envelope(e.value.data(), e.value.size(), ~std::size_t{0}, &why);
+                const auto id = schemas::event_id::from(env->id());
+                if (auto r = index.produced(principal, id); !r) return r;
+                const auto rec = index.output(principal, id);
+                if (rec && rec->bytes == e.value && !rec->conflicting) {
+                  ++part.decisions;
+                  if (rec->copies > 1) ++part.duplicates;
+                  continue;
+                }
+                ++part.divergences;
+                if (part.first_divergence.empty())
+                  part.first_divergence =
+                      (!rec ? std::string("replay produces a decision the log does not have:\n")
+                            : std::string(
+                                  "the recorded decision differs from the recomputed one:\n")) +
+                      causal_chain(id, principal, index, o.kafka, o.limits, &e.value);
+              }
+            }
+            if (o.progress && (++done % 1000 == 0 || done == total)) {
+              const std::lock_guard<std::mutex> lock(progress_mutex);
+              o.progress(phase, done, total);
+            }
+            return {};
+          });
+      if (!replayed) return replayed.error_value();
+      return {};
+    };
+    std::atomic<std::size_t> next{0};
+    const auto work = [&] {
+      for (std::size_t i = next++; i < parts.size(); i = next++)
+        outcome[i] = replay(i);
+    };
+    const std::size_t workers =
+        std::min<std::size_t>(parts.size(), std::max(1u, std::thread::hardware_concurrency()));
+    std::vector<std::thread> pool;
+    for (std::size_t w = 1; w < workers; ++w)
+      pool.emplace_back(work);
+    work();
+    for (auto& t : pool)
+      t.join();
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+      if (!outcome[i]) return outcome[i].error_value();
+      report.inputs_replayed += found[i].inputs_replayed;
+      report.decisions += found[i].decisions;
+      report.divergences += found[i].divergences;
+      report.duplicates += found[i].duplicates;
+      if (report.first_divergence.empty()) report.first_divergence = found[i].first_divergence;
     }
     // Recorded decisions that replay did not produce: pending when caused by an input the
     // journal does not cover yet, divergent otherwise (forged, or caused by nothing).
     std::set<schemas::event_id> tail;
     bool tail_read = false;
-    for (const auto& [id, rec] : recorded_by_id) {
-      if (recomputed_ids.count(id)) continue;
+    result<void> failed;
+    auto scanned = index.each_output(principal, [&](std::string_view, const schemas::event_id& id,
+                                                    const recorded& rec) {
+      auto produced = index.was_produced(principal, id);
+      if (!produced) {
+        failed = produced.error_value();
+        return false;
+      }
+      if (produced.value()) return true;
       std::string why;
       const auto* env =
           schemas::verify_envelope(rec.bytes.data(), rec.bytes.size(), ~std::size_t{0}, &why);
       const auto cause = env ? schemas::event_id::from(env->causation_id()) : schemas::event_id{};
-      if (!inputs_by_id.count(cause)) {
+      const bool journaled_cause = index.input(cause).has_value();
+      if (!journaled_cause) {
         if (!tail_read) {
           auto ids = unjournaled_input_ids(o.kafka, inputs, journal, o);
-          if (!ids) return ids.error_value();
+          if (!ids) {
+            failed = ids.error_value();
+            return false;
+          }
           tail = std::move(ids.value());
           tail_read = true;
         }
         if (tail.count(cause)) {
           ++report.pending;
-          continue;
+          return true;
         }
       }
       ++report.divergences;
       if (report.first_divergence.empty())
         report.first_divergence =
-            (inputs_by_id.count(cause)
+            (journaled_cause
                  ? std::string("the log has a decision that replay does not produce:\n")
                  : std::string("the log has a decision caused by no input of agent " + agent_name +
                                " (forged, or written by something else):\n")) +
-            causal_chain(id, recorded_by_id, inputs_by_id, nullptr);
-    }
+            causal_chain(id, principal, index, o.kafka, o.limits, nullptr);
+      return true;
+    });
+    if (!scanned) return scanned.error_value();
+    if (!failed) return failed.error_value();
   }
   return report;
 }
+
+} // namespace
 
 result<std::string> explain(const topics::kafka_config& kafka, const std::string& topic_prefix,
                             const schemas::event_id& id) {

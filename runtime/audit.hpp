@@ -1,6 +1,8 @@
 #pragma once
 // The audit: re-runs agents over the recorded inputs, in the journaled order, and compares
-// every recomputed decision with the recorded one, byte for byte.
+// every recomputed decision with the recorded one, byte for byte. It streams: inputs are
+// replayed as they are fetched, partition by partition, and what it must look up later
+// (recorded outputs, replayed inputs) is indexed in a scratch store on disk.
 
 #include <cstdint>
 #include <functional>
@@ -27,6 +29,12 @@ struct audit_options {
   std::shared_ptr<const identity_verifier> identities;
   /// The settings the audited run used (they shape decisions, e.g. a hashing salt).
   actors::agent_settings settings;
+  /// Where the audit keeps its index of recorded events, a scratch store removed at the end
+  /// (empty: the system's temporary directory, $TMPDIR). It takes about the size of the
+  /// audited outputs and inputs on disk; memory stays bounded by `scratch_memory_bytes` plus
+  /// what is fetched ahead, whatever the length of the log.
+  std::string scratch_dir;
+  std::size_t scratch_memory_bytes = 64 << 20;
   /// Called with (phase, done, total) as the audit progresses; may be empty.
   std::function<void(const std::string&, std::uint64_t, std::uint64_t)> progress;
 };

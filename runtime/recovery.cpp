@@ -263,6 +263,21 @@ result<input_batch> fetch_journaled_inputs(const topics::kafka_config& cfg,
                                            std::int32_t partition,
                                            const std::vector<const journal_entry*>& entries) {
   input_batch out;
+  auto r = for_each_journaled_input(cfg, input_topics, partition, entries,
+                                    [&](input_record& in) -> result<void> {
+                                      out.push_back(std::make_shared<input_record>(std::move(in)));
+                                      return {};
+                                    });
+  if (!r) return r.error_value();
+  return out;
+}
+
+result<std::size_t>
+for_each_journaled_input(const topics::kafka_config& cfg,
+                         const std::vector<std::string>& input_topics, std::int32_t partition,
+                         const std::vector<const journal_entry*>& entries,
+                         const std::function<result<void>(input_record&)>& each) {
+  std::size_t done = 0;
   const auto n_topics = input_topics.size();
   std::vector<std::int64_t> start(n_topics, -1);
   std::size_t total = 0;
@@ -275,7 +290,7 @@ result<input_batch> fetch_journaled_inputs(const topics::kafka_config& cfg,
       if (st < 0 || s.first_offset < st) st = s.first_offset;
       total += static_cast<std::size_t>(s.count);
     }
-  if (total == 0) return out;
+  if (total == 0) return done;
   auto rd = topics::reader::create(cfg, /*read_committed=*/true);
   if (!rd) return rd.error_value();
   auto& r = *rd.value();
@@ -321,7 +336,6 @@ result<input_batch> fetch_journaled_inputs(const topics::kafka_config& cfg,
     buffered[t].pop_front();
     return rec;
   };
-  out.reserve(total);
   for (const auto* e : entries)
     for (const auto& s : e->segments) {
       const auto t = static_cast<std::size_t>(s.topic_index);
@@ -329,14 +343,15 @@ result<input_batch> fetch_journaled_inputs(const topics::kafka_config& cfg,
         auto rec = pull(t);
         if (!rec) return rec.error_value();
         if (rec.value().offset < s.first_offset) continue; // skipped (dead-lettered) record
-        auto in = std::make_shared<input_record>();
-        in->rec = std::move(rec.value());
-        in->topic_index = s.topic_index;
-        out.push_back(std::move(in));
+        input_record in;
+        in.rec = std::move(rec.value());
+        in.topic_index = s.topic_index;
+        if (auto applied = each(in); !applied) return applied.error_value();
+        ++done;
         ++i;
       }
     }
-  return out;
+  return done;
 }
 
 kafka_recovery_sources::kafka_recovery_sources(

@@ -132,6 +132,15 @@ fetch_journaled_inputs(const topics::kafka_config& cfg,
                        const std::vector<std::string>& input_topics, std::int32_t partition,
                        const std::vector<const journal_entry*>& entries);
 
+/// The same, one record at a time: calls `each` with every record in journal order, holding
+/// only what is fetched ahead of it; stops at the first error `each` returns. Returns how many
+/// records it was called with.
+[[nodiscard]] result<std::size_t>
+for_each_journaled_input(const topics::kafka_config& cfg,
+                         const std::vector<std::string>& input_topics, std::int32_t partition,
+                         const std::vector<const journal_entry*>& entries,
+                         const std::function<result<void>(input_record&)>& each);
+
 /// The newest snapshot of (agent, partition) on the snapshot topic that decodes (its state
 /// opened with `cipher` when sealed) and satisfies `accept`.
 [[nodiscard]] result<std::optional<storage::snapshot>>

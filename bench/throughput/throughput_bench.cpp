@@ -28,6 +28,7 @@
 #include "app/progress.hpp"
 #include "bench/utc_now.hpp"
 #include "load_generator.hpp"
+#include "runtime/audit.hpp"
 #include "runtime/node.hpp"
 #include "schemas/envelope.hpp"
 #include "topics/catalog.hpp"
@@ -59,7 +60,22 @@ struct bench_options {
   bool produce = true;
   bool consume = true;
   bool verbose = false;
+  bool audit = false;
 };
+
+/// A field of /proc/self/status in MiB ("VmRSS", "VmHWM"); -1 when unreadable.
+double status_mib(const std::string& field) {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind(field + ":", 0) == 0) return std::stod(line.substr(field.size() + 1)) / 1024.0;
+  return -1;
+}
+
+/// Resets the peak resident size (VmHWM) to the current one.
+void reset_peak_rss() {
+  std::ofstream("/proc/self/clear_refs") << "5";
+}
 
 /// CPU time (user + system) of this process so far, every thread included.
 double cpu_seconds() {
@@ -199,6 +215,10 @@ int main(int argc, char** argv) {
   app.add_flag("--consume-only", consume_only,
                "Only process: the input was produced before with the same --topic-prefix");
   app.add_flag("--verbose", o.verbose, "Runtime log at info level");
+  app.add_flag("--audit", o.audit,
+               "After the run, audit it (replay every input, compare every decision) and "
+               "measure the audit's events/s and peak resident size; only for the first run on "
+               "a --topic-prefix");
   CLI11_PARSE(app, argc, argv);
   if (produce_only && consume_only) fail("--produce-only and --consume-only exclude each other");
   o.produce = !consume_only;
@@ -363,6 +383,36 @@ int main(int argc, char** argv) {
               o.label.c_str(), o.events, o.partitions, process_s, checkpoint_s, rate, n / total_s,
               first_s, cpu_s * 1e6 / n, embedded ? " (broker included)" : "",
               static_cast<long long>(decisions));
+  if (o.audit) {
+    rt::audit_options ao;
+    ao.kafka = kc;
+    ao.topic_prefix = o.topic_prefix;
+    ao.agents = {"operations"};
+    ao.progress = [&](const std::string& phase, std::uint64_t done, std::uint64_t total) {
+      progress.update(phase, done, total);
+    };
+    reset_peak_rss();
+    const double rss_before = status_mib("VmRSS");
+    const auto t_audit = steady::now();
+    auto report = rt::run_audit(ao);
+    const double audit_s = seconds_since(t_audit);
+    progress.finish();
+    if (!report) fail("audit failed: " + report.error_value().message);
+    const double peak = status_mib("VmHWM");
+    rec["audit_s"] = audit_s;
+    rec["audit_events_per_s"] = n / audit_s;
+    rec["audit_vs_live"] = (n / audit_s) / rate;
+    rec["audit_rss_before_mib"] = rss_before;
+    rec["audit_peak_rss_mib"] = peak;
+    rec["audit_decisions"] = report.value().decisions;
+    rec["audit_divergences"] = report.value().divergences;
+    std::printf("audit: %llu inputs replayed, %s in %.2f s = %.0f events/s (%.2fx live); resident "
+                "%.0f MiB before, peak %.0f MiB (+%.0f MiB)\n",
+                static_cast<unsigned long long>(report.value().inputs_replayed),
+                report.value().summary().c_str(), audit_s, n / audit_s, (n / audit_s) / rate,
+                rss_before, peak, peak - rss_before);
+    if (report.value().divergences != 0) fail("the audit found divergences");
+  }
   if (!o.out.empty()) append_json(o.out, rec);
   return 0;
 }

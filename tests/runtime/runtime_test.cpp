@@ -480,4 +480,9 @@ BOOST_AUTO_TEST_CASE(audit_finds_no_divergence_then_reports_an_altered_decision)
   BOOST_TEST(audited.value().first_divergence.find(h.id.to_string()) != std::string::npos,
              audited.value().first_divergence);
   BOOST_TEST(audited.value().first_divergence.find("caused by") != std::string::npos);
+  // The input that caused it is fetched again from its topic and shown.
+  const auto& chain = audited.value().first_divergence;
+  BOOST_TEST(chain.find("(input ") != std::string::npos, chain);
+  BOOST_TEST(chain.find("ServiceLoad") != std::string::npos, chain);
+  BOOST_TEST(chain.find("no longer readable") == std::string::npos, chain);
 }
