@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Throughput benchmark: events/s through the Operations agent (Kafka in -> agent -> decisions
 # out, with checkpoints) on the embedded broker and on a real Apache Kafka broker, and a
-# Kafka Streams count-by-key peer on the same broker, same input, same partition count.
+# Kafka Streams count-by-key peer on the same broker, same input, same partition count. The
+# audit of a run (every embedded run, the first on the real broker) is measured against it:
+# events/s and peak resident size.
 #
 # Usage: bench/run.sh [options]
 #   --events N           input events on the real broker (default 500000)
@@ -129,12 +131,15 @@ EOF
 for ((round = 1; round <= repeat; ++round)); do
   phase_begin "round $round/$repeat: aetherial, embedded broker ($embedded_events events)"
   "$bench_bin" --events "$embedded_events" --partitions "$partitions" \
-    --checkpoint-interval-ms "$commit_ms" --label embedded --out "$raw"
+    --checkpoint-interval-ms "$commit_ms" --label embedded --out "$raw" --audit
 
   phase_begin "round $round/$repeat: aetherial, $real_label"
+  # Only the first run on the shared topics can be audited: later runs add to its journal.
+  audit_flag=()
+  ((round == 1)) && audit_flag=(--audit)
   "$bench_bin" --brokers "$brokers" --events "$events" --partitions "$partitions" \
     --topic-prefix "$prefix" --consume-only --checkpoint-interval-ms "$commit_ms" \
-    --label "$real_label" --out "$raw"
+    --label "$real_label" --out "$raw" "${audit_flag[@]}"
 
   phase_begin "round $round/$repeat: Kafka Streams count-by-key, $real_label"
   state="$work/streams-state-$stamp-$round"

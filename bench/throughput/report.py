@@ -93,8 +93,23 @@ def ratios(runs, summary):
     return out
 
 
-def plot(summary, ratio, info, path):
-    fig, (ax, cx) = plt.subplots(1, 2, figsize=(12, 5.2), gridspec_kw={"width_ratios": [3, 2]})
+def audits(runs):
+    """The audited runs: audit events/s against the same run's live rate, and its memory."""
+    return [{
+        "broker": r["broker"],
+        "events": r["events"],
+        "live_events_per_s": r["events_per_s"],
+        "audit_events_per_s": r["audit_events_per_s"],
+        "audit_vs_live": r["audit_vs_live"],
+        "rss_before_mib": r["audit_rss_before_mib"],
+        "peak_rss_mib": r["audit_peak_rss_mib"],
+        "divergences": r["audit_divergences"],
+    } for r in runs if r.get("system") == "aetherial" and "audit_events_per_s" in r]
+
+
+def plot(summary, ratio, audited, info, path):
+    fig, (ax, cx, dx) = plt.subplots(1, 3, figsize=(16, 5.2),
+                                     gridspec_kw={"width_ratios": [3, 2, 2]})
     labels = [name_of(s) for s in summary]
     colors = ["#7fa7d9" if s["broker"] == "embedded" else
               "#2b6cb0" if s["system"] == "aetherial" else "#c05621" for s in summary]
@@ -129,6 +144,20 @@ def plot(summary, ratio, info, path):
     cx.set_ylim(0, max(cpu) * 1.3)
     cx.tick_params(axis="x", labelsize=9)
     cx.set_title("CPU cost (lower is better)", fontsize=11)
+    if audited:
+        names = [f"{a['broker']}\n{a['events'] // 1000}k events" for a in audited]
+        vs = [a["audit_vs_live"] for a in audited]
+        dbars = dx.bar(names, vs, color=["#7fa7d9" if a["broker"] == "embedded" else "#2b6cb0"
+                                         for a in audited])
+        for b, a in zip(dbars, audited):
+            dx.annotate(f"{a['audit_vs_live']:.2f}x\npeak {a['peak_rss_mib']:.0f} MiB",
+                        (b.get_x() + b.get_width() / 2, a["audit_vs_live"]), xytext=(0, 3),
+                        textcoords="offset points", ha="center", va="bottom", fontsize=9)
+        dx.axhline(1.0, color="#999999", linestyle="--", linewidth=1)
+        dx.set_ylim(0, max(vs + [1.0]) * 1.35)
+        dx.tick_params(axis="x", labelsize=8)
+    dx.set_ylabel("audit events/s / live events/s (same run)")
+    dx.set_title("Audit vs live, and its peak resident size", fontsize=11)
     rounds = max(s["rounds"] for s in summary)
     fig.suptitle(f"{summary[0]['partitions']} partitions, {rounds} round(s); {info['cpu_model']}, "
                  f"{info['nproc']} cores, load {info['load_average_1m_at_start']}; {info['date']}",
@@ -150,15 +179,17 @@ def main():
     if not summary:
         raise SystemExit(f"report.py: no results in {args.raw}")
     ratio = ratios(runs, summary)
+    audited = audits(runs)
     info = machine()
     info["date"] = time.strftime("%Y-%m-%d", time.gmtime())
     info["load_average_1m_at_start"] = args.load_at_start or "unknown"
     result = {"benchmark": "throughput", "date": info["date"], "machine": info,
-              "summary": summary, "ratio_aetherial_over_streams": ratio, "runs": runs}
+              "summary": summary, "ratio_aetherial_over_streams": ratio, "audits": audited,
+              "runs": runs}
     with open(args.json, "w") as f:
         json.dump(result, f, indent=2)
         f.write("\n")
-    plot(summary, ratio, info, args.png)
+    plot(summary, ratio, audited, info, args.png)
 
     print(f"\nThroughput ({info['cpu_model']}, {info['nproc']} cores, {info['date']}; load average "
           f"{info['load_average_1m_at_start']} at the start, "
@@ -178,6 +209,15 @@ def main():
               f"{r['of_medians_second_half']:.2f}x; per round {rounds}); "
               f"CPU per event, Streams / aetherial: "
               f"{r['cpu_per_event_streams_over_aetherial']:.2f}x")
+    if audited:
+        print("\n| audit of | events | live events/s | audit events/s | audit / live | "
+              "resident before | peak | divergences |")
+        print("|---|---:|---:|---:|---:|---:|---:|---:|")
+        for a in audited:
+            print(f"| {a['broker']} | {a['events']} | {a['live_events_per_s']:,.0f} | "
+                  f"{a['audit_events_per_s']:,.0f} | {a['audit_vs_live']:.2f}x | "
+                  f"{a['rss_before_mib']:.0f} MiB | {a['peak_rss_mib']:.0f} MiB | "
+                  f"{a['divergences']} |")
     print(f"\nresults: {args.json}\nplot:    {args.png}")
 
 
