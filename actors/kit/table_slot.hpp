@@ -25,11 +25,16 @@ public:
   [[nodiscard]] bool stored() const noexcept { return loaded_.has_value(); }
   [[nodiscard]] const std::string& key() const noexcept { return key_; }
 
+  /// Erases the row (the record, if any, is kept).
+  void erase() {
+    if (loaded_) tables_->erase(table_, key_);
+    loaded_.reset();
+  }
+
   /// Writes the record back when its bytes differ from the stored row; no record erases it.
   void save() {
     if (!record) {
-      if (loaded_) tables_->erase(table_, key_);
-      loaded_.reset();
+      erase();
       return;
     }
     bytes now = Encode(*record);

@@ -85,20 +85,14 @@ service_row decode_row(const bytes& value) {
 }
 
 service_slot::service_slot(table_store& tables, std::string_view name)
-    : tables_(tables), name_(name), loaded_(tables.get(services_table, name)) {
-  if (loaded_) row = decode_row(*loaded_);
-}
+    : slot_(tables, services_table, name),
+      row(slot_.record ? *slot_.record : slot_.record.emplace()) {}
 
 void service_slot::save() {
-  if (!row.scaling && !row.reading) {
-    if (loaded_) tables_.erase(services_table, name_);
-    loaded_.reset();
-    return;
-  }
-  bytes now = encode_row(row);
-  if (loaded_ && *loaded_ == now) return;
-  loaded_ = now;
-  tables_.put(services_table, name_, std::move(now));
+  if (!row.scaling && !row.reading)
+    slot_.erase();
+  else
+    slot_.save();
 }
 
 std::map<std::string, service_row> load_services(const table_store& tables) {

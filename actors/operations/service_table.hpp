@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "actors/kit/table_slot.hpp"
 #include "actors/operations/config.hpp"
 #include "actors/operations/state.hpp"
 #include "actors/table.hpp"
@@ -27,6 +28,10 @@ struct service_row {
 /// anything else are ignored, as events with impossible values are.
 [[nodiscard]] bool valid_service_name(std::string_view name) noexcept;
 
+/// The stored form of a row and back (tests compare rows by their bytes).
+[[nodiscard]] bytes encode_row(const service_row& row);
+[[nodiscard]] service_row decode_row(const bytes& value);
+
 /// The row of one service, loaded from the table and written back by `save` when it changed.
 class service_slot {
 public:
@@ -37,12 +42,11 @@ public:
   /// Writes the row back when its bytes differ from what was loaded (an empty row erases).
   void save();
 
-  service_row row;
-
 private:
-  table_store& tables_;
-  std::string name_;
-  std::optional<bytes> loaded_;
+  kit::table_slot<service_row, &encode_row, &decode_row> slot_;
+
+public:
+  service_row& row; ///< the loaded row, empty when there was none
 };
 
 /// Every service's row, by name (for answers that look across all services).
@@ -51,9 +55,5 @@ private:
 /// The scaling entry of a row, created with the configured defaults when there is none.
 [[nodiscard]] service_scaling& service_entry(std::optional<service_scaling>& scaling,
                                              const autoscaling_config& cfg);
-
-/// The stored form of a row and back (tests compare rows by their bytes).
-[[nodiscard]] bytes encode_row(const service_row& row);
-[[nodiscard]] service_row decode_row(const bytes& value);
 
 } // namespace aetherial::actors::operations
