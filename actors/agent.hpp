@@ -116,6 +116,12 @@ public:
 
   /// Replaces the state with a snapshot; false (state unchanged) if it cannot be read.
   [[nodiscard]] virtual bool restore(const std::uint8_t* data, std::size_t size) = 0;
+
+  /// Writes back to `tables` the rows the agent keeps decoded between events
+  /// (kit::row_cache). Whoever reads the agent's tables, or takes a snapshot that must go with
+  /// them, flushes first: a host before every checkpoint. Flushing at any point, or after
+  /// every event, changes no decision and leaves the same rows. May throw like `on_event`.
+  virtual void flush(table_store& tables) { (void)tables; }
 };
 
 /// Deployment settings of agents ("analytics.salt" -> ...), from the runtime's

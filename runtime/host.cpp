@@ -1,6 +1,8 @@
 #include "runtime/host.hpp"
 
 #include <cstdlib>
+#include <exception>
+#include <string>
 
 #include <caf/event_based_actor.hpp>
 #include <caf/send.hpp>
@@ -143,8 +145,19 @@ caf::behavior host_actor(caf::stateful_actor<host_state_data>* self, host_env en
         self->send(coordinator, ack_atom::value, ack);
       },
       [=](careful_atom, bool careful) { self->state.careful = careful; },
-      [=](checkpt_atom) -> host_state {
+      [=](checkpt_atom) -> caf::result<host_state> {
         auto& st = self->state;
+        // Rows the agent keeps decoded go to the tables before the snapshot they belong with.
+        try {
+          st.agent->flush(*st.tables);
+        } catch (const std::exception& e) {
+          spdlog::error("agent {} partition {}: writing its rows back failed: {}", env.kind->name,
+                        partition, e.what());
+          auto err =
+              caf::make_error(caf::sec::runtime_error, "flush failed: " + std::string(e.what()));
+          self->quit(err);
+          return err;
+        }
         host_state hs{
             st.agent->snapshot(), st.events_applied, st.last_event_time_ms, st.seen.ids(), {}, 0};
         hs.table_changes = st.tables->hand_over(hs.handover);

@@ -372,12 +372,12 @@ diagnosis diagnose(const operations_state& s, const std::map<std::string, servic
   return d;
 }
 
-void on_task(const operations_state& s, const operations_config& cfg, const fbs::Task& task,
-             context& ctx) {
+void on_task(const operations_state& s, const operations_config& cfg, service_rows& rows,
+             const fbs::Task& task, context& ctx) {
   if (view(task.target_agent()) != kind_name || view(task.type()) != diagnose_task_type) return;
   const kit::task_spec t = kit::read_task(task);
   const auto d =
-      diagnose(s, load_services(ctx.tables()), cfg,
+      diagnose(s, load_services(rows, ctx.tables()), cfg,
                kit::params_as<kit::diagnose_params>(t.params).service, ctx.event_time_ms());
 
   const std::string type(diagnose_task_type);

@@ -47,7 +47,7 @@ struct diagnosis {
 
 /// Answers a diagnose task addressed to this agent with a Reply on output::replies and a
 /// TaskOutcome on output::tasks, both keyed by the task's conversation id; ignores other tasks.
-void on_task(const operations_state& s, const operations_config& cfg, const fbs::Task& task,
-             context& ctx);
+void on_task(const operations_state& s, const operations_config& cfg, service_rows& rows,
+             const fbs::Task& task, context& ctx);
 
 } // namespace aetherial::actors::operations

@@ -49,7 +49,8 @@ void refuse(context& ctx, const scale_request& r, const std::string& principal,
 
 } // namespace
 
-void on_scale_task(const operations_config& cfg, const fbs::Task& task, context& ctx) {
+void on_scale_task(const operations_config& cfg, service_rows& rows, const fbs::Task& task,
+                   context& ctx) {
   const auto type = view(task.type());
   if (view(task.target_agent()) != kind_name ||
       (type != scale_up_task_type && type != scale_down_task_type))
@@ -74,14 +75,16 @@ void on_scale_task(const operations_config& cfg, const fbs::Task& task, context&
                       std::string(r.up ? "up" : "down") + " to 4 replicas\".");
   if (!valid_service_name(name))
     return finish(ctx, r, fbs::ReplyStatus::refused, "Refused: that is not a service name.");
-  service_slot slot(ctx.tables(), name);
-  const auto& reading = slot.row.reading;
-  if (!reading && (!slot.row.scaling || slot.row.scaling->decided_replicas == 0))
+  // A copy: the row changes only if the service is scaled.
+  service_row& stored = rows.at(ctx.tables(), name);
+  service_row row = stored;
+  const auto& reading = row.reading;
+  if (!reading && (!row.scaling || row.scaling->decided_replicas == 0))
     return finish(ctx, r, fbs::ReplyStatus::no_data,
                   "I have no load data for " + name +
                       ", so I do not know how many replicas it "
                       "runs; nothing was scaled.");
-  auto& sc = service_entry(slot.row.scaling, acfg);
+  auto& sc = service_entry(row.scaling, acfg);
   const std::int64_t now = ctx.event_time_ms();
   // The count it runs: the newest sample, unless a decision it does not show yet is in flight.
   int current = reading ? reading->replicas : sc.decided_replicas;
@@ -145,7 +148,7 @@ void on_scale_task(const operations_config& cfg, const fbs::Task& task, context&
   sc.decided_replicas = target;
   sc.decided_ms = now;
   sc.manual_until_ms = acfg.manual_hold_ms > 0 ? now + acfg.manual_hold_ms : 0;
-  slot.save();
+  stored = std::move(row);
   finish(
       ctx, r, fbs::ReplyStatus::answered,
       "Scaling " + name + " " + direction + " from " + integer(current) + " to " + integer(target) +

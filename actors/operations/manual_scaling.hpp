@@ -10,6 +10,7 @@
 
 #include "actors/agent.hpp"
 #include "actors/operations/config.hpp"
+#include "actors/operations/service_table.hpp"
 #include "actors/operations/state.hpp"
 
 namespace aetherial::actors::operations {
@@ -17,7 +18,9 @@ namespace aetherial::actors::operations {
 inline constexpr std::string_view scale_up_task_type = "operations.scale_up";
 inline constexpr std::string_view scale_down_task_type = "operations.scale_down";
 
-/// Carries out a scale task addressed to this agent; other tasks are left alone.
-void on_scale_task(const operations_config& cfg, const fbs::Task& task, context& ctx);
+/// Carries out a scale task addressed to this agent; other tasks are left alone. The service's
+/// row in `rows` changes only when it is scaled.
+void on_scale_task(const operations_config& cfg, service_rows& rows, const fbs::Task& task,
+                   context& ctx);
 
 } // namespace aetherial::actors::operations

@@ -25,18 +25,16 @@ void operations_agent::on_event(const fbs::Envelope& event, context& ctx) {
     case fbs::Payload::ServiceLoad: {
       const auto& load = *event.payload_as_ServiceLoad();
       if (!valid_service_name(view(load.service()))) break;
-      service_slot slot(ctx.tables(), view(load.service()));
-      record_reading(slot.row.reading, load, ctx.event_time_ms());
-      on_service_load(slot.row.scaling, cfg_.autoscaling, load, ctx);
-      slot.save();
+      auto& row = services_.at(ctx.tables(), view(load.service()));
+      record_reading(row.reading, load, ctx.event_time_ms());
+      on_service_load(row.scaling, cfg_.autoscaling, load, ctx);
       break;
     }
     case fbs::Payload::ScalingPolicy: {
       const auto& policy = *event.payload_as_ScalingPolicy();
       if (!valid_service_name(view(policy.service()))) break;
-      service_slot slot(ctx.tables(), view(policy.service()));
-      on_scaling_policy(slot.row.scaling, cfg_.autoscaling, policy);
-      slot.save();
+      on_scaling_policy(services_.at(ctx.tables(), view(policy.service())).scaling,
+                        cfg_.autoscaling, policy);
       break;
     }
     case fbs::Payload::HealthIncident:
@@ -61,8 +59,8 @@ void operations_agent::on_event(const fbs::Envelope& event, context& ctx) {
                            *event.payload_as_RuntimeTelemetry(), ctx);
       break;
     case fbs::Payload::Task:
-      on_task(state_, cfg_, *event.payload_as_Task(), ctx);
-      on_scale_task(cfg_, *event.payload_as_Task(), ctx);
+      on_task(state_, cfg_, services_, *event.payload_as_Task(), ctx);
+      on_scale_task(cfg_, services_, *event.payload_as_Task(), ctx);
       break;
     default:
       // Decisions, task outcomes (including this agent's own) and unknown payloads carry

@@ -12,6 +12,7 @@
 #include "actors/agent.hpp"
 #include "actors/kit/agent_base.hpp"
 #include "actors/operations/config.hpp"
+#include "actors/operations/service_table.hpp"
 #include "actors/operations/state.hpp"
 #include "actors/operations/state_codec.hpp"
 
@@ -24,6 +25,14 @@ public:
   using agent_base::agent_base;
 
   void on_event(const fbs::Envelope& event, context& ctx) override;
+  void flush(table_store& tables) override { services_.flush(tables); }
+
+private:
+  friend agent_base;
+  /// A restored state goes with other tables: nothing cached of the former ones is kept.
+  void restored() { services_.clear(); }
+
+  service_rows services_{std::string(services_table), cached_service_rows};
 };
 
 /// Creates an Operations agent with empty state, configured by the "operations." settings

@@ -84,24 +84,14 @@ service_row decode_row(const bytes& value) {
   return row;
 }
 
-service_slot::service_slot(table_store& tables, std::string_view name)
-    : slot_(tables, services_table, name),
-      row(slot_.record ? *slot_.record : slot_.record.emplace()) {}
-
-void service_slot::save() {
-  if (!row.scaling && !row.reading)
-    slot_.erase();
-  else
-    slot_.save();
-}
-
-std::map<std::string, service_row> load_services(const table_store& tables) {
-  std::map<std::string, service_row> rows;
+std::map<std::string, service_row> load_services(service_rows& rows, table_store& tables) {
+  rows.flush(tables);
+  std::map<std::string, service_row> all;
   tables.scan(services_table, {}, {}, [&](std::string_view key, const bytes& value) {
-    rows.emplace(std::string(key), decode_row(value));
+    all.emplace(std::string(key), decode_row(value));
     return true;
   });
-  return rows;
+  return all;
 }
 
 service_scaling& service_entry(std::optional<service_scaling>& scaling,

@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "actors/kit/table_slot.hpp"
+#include "actors/kit/row_cache.hpp"
 #include "actors/operations/config.hpp"
 #include "actors/operations/state.hpp"
 #include "actors/table.hpp"
@@ -32,25 +32,23 @@ struct service_row {
 [[nodiscard]] bytes encode_row(const service_row& row);
 [[nodiscard]] service_row decode_row(const bytes& value);
 
-/// The row of one service, loaded from the table and written back by `save` when it changed.
-class service_slot {
-public:
-  /// Loads `name`'s row (empty when there is none). Throws std::runtime_error when the stored
-  /// value is not a row this agent could have written.
-  service_slot(table_store& tables, std::string_view name);
+/// Whether a row holds nothing (it is then not stored).
+[[nodiscard]] inline bool empty_row(const service_row& row) noexcept {
+  return !row.scaling && !row.reading;
+}
 
-  /// Writes the row back when its bytes differ from what was loaded (an empty row erases).
-  void save();
+/// The services table, its rows kept decoded between events and written back when the agent
+/// flushes (kit::row_cache).
+using service_rows = kit::row_cache<service_row, &encode_row, &decode_row, &empty_row>;
 
-private:
-  kit::table_slot<service_row, &encode_row, &decode_row> slot_;
+/// Rows an Operations agent keeps decoded: a service's row costs a decode when first used
+/// and an encode per checkpoint, not per event.
+inline constexpr std::size_t cached_service_rows = 8192;
 
-public:
-  service_row& row; ///< the loaded row, empty when there was none
-};
-
-/// Every service's row, by name (for answers that look across all services).
-[[nodiscard]] std::map<std::string, service_row> load_services(const table_store& tables);
+/// Every service's row, by name (for answers that look across all services); `rows` is
+/// flushed first.
+[[nodiscard]] std::map<std::string, service_row> load_services(service_rows& rows,
+                                                               table_store& tables);
 
 /// The scaling entry of a row, created with the configured defaults when there is none.
 [[nodiscard]] service_scaling& service_entry(std::optional<service_scaling>& scaling,

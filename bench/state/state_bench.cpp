@@ -118,6 +118,7 @@ struct partition_run {
   /// A checkpoint as the runtime's: the changed rows and the snapshot in one batch.
   checkpoint_cost checkpoint(storage::snapshot_store& store) {
     const auto started = steady::now();
+    agent->flush(tables); // the rows the agent keeps decoded, as a host does
     std::uint64_t handover = 0;
     auto changes = tables.hand_over(handover);
     storage::snapshot s;

@@ -41,6 +41,7 @@ std::vector<std::uint8_t> agent_state(const std::string& kind,
     ctx.set_tables(&tables);
     agent->on_event(*env, ctx);
   }
+  agent->flush(tables); // the rows go with the snapshot, as a host checkpoints them
   return agent->snapshot();
 }
 

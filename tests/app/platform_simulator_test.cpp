@@ -55,6 +55,7 @@ loop_run run_loop(app::platform_simulator_config cfg = {}) {
       run.inputs.push_back(std::move(ev));
     }
   }
+  agent->flush(tables);
   run.snapshot = agent->snapshot();
   run.web_replicas_at_end = sim.replicas("web");
   return run;

@@ -107,6 +107,7 @@ int main(int argc, char** argv) {
       ctx.set_tables(&tables);
       agent->on_event(*env, ctx);
       if (cuts.count(++n) == 0) continue;
+      agent->flush(tables);
       const auto state = agent->snapshot();
       if (state.size() > max_seed_bytes) continue;
       write(dir_snap + in.kind + "-" + std::to_string(n) + ".state", state);

@@ -103,6 +103,7 @@ private:
         context ctx(a.kind->name, env);
         ctx.set_tables(&a.tables);
         a.instance->on_event(env, ctx);
+        a.instance->flush(a.tables); // tests read the rows after each event
         for (auto& e : ctx.take_outputs())
           queue_.push_back(
               record{topic_of(e.to), std::move(e.key), std::move(e.value), a.kind->name});

@@ -113,6 +113,7 @@ struct agent_harness {
     ctx.set_identity(who);
     ctx.set_tables(&tables);
     agent.on_event(env, ctx);
+    agent.flush(tables); // tests read the rows after each event
     auto& out = history.emplace_back(ctx.take_outputs());
     for (const auto& e : out) {
       (void)envelope_of(e);

@@ -73,6 +73,7 @@ struct tabled_agent {
   void on_event(const fbs::Envelope& env, context& ctx) {
     ctx.set_tables(&tables);
     agent.on_event(env, ctx);
+    agent.flush(tables); // tests read the rows after each event
   }
   [[nodiscard]] const operations_state& state() const noexcept { return agent.state(); }
   [[nodiscard]] bytes snapshot() const { return agent.snapshot(); }
