@@ -3,7 +3,10 @@
 # out, with checkpoints) on the embedded broker and on a real Apache Kafka broker, and a
 # Kafka Streams count-by-key peer on the same broker, same input, same partition count. The
 # audit of a run (every embedded run, the first on the real broker) is measured against it:
-# events/s and peak resident size.
+# events/s and peak resident size. On the real broker aetherial runs twice per round, with
+# at_least_once (against Streams, which runs at_least_once too) and with exactly_once. Then
+# event -> decision latency (p50/p99/p99.9) under an open-loop load at 25, 50 and 90 % of the
+# peak measured (bench/throughput/latency_bench.cpp).
 #
 # Usage: bench/run.sh [options]
 #   --events N           input events on the real broker (default 500000)
@@ -15,7 +18,9 @@
 #                        (default 5000, the runtime's default)
 #   --streams-threads T  Kafka Streams num.stream.threads (default: nproc, as the runtime's
 #                        actor scheduler)
-#   --tiny               CI-sized run: --events 2000 --repeat 1, results under build-release/
+#   --latency-seconds S  length of each latency phase (default 10)
+#   --tiny               CI-sized run: --events 2000 --repeat 1 --latency-seconds 2, results
+#                        under build-release/
 #   --results-dir D      where throughput-<date>.json/.png go (default bench/results)
 #   --no-setup           skip ops/setup.sh --streams
 #
@@ -35,6 +40,7 @@ partitions=4
 repeat=3
 commit_ms=5000
 streams_threads="$(nproc)"
+latency_seconds=10
 results_dir="$root/bench/results"
 setup=1
 while (($#)); do
@@ -45,7 +51,8 @@ while (($#)); do
   --repeat) repeat="$2"; shift ;;
   --commit-ms) commit_ms="$2"; shift ;;
   --streams-threads) streams_threads="$2"; shift ;;
-  --tiny) events=2000; repeat=1; results_dir="$root/build-release/bench-results" ;;
+  --latency-seconds) latency_seconds="$2"; shift ;;
+  --tiny) events=2000; repeat=1; latency_seconds=2; results_dir="$root/build-release/bench-results" ;;
   --results-dir) results_dir="$2"; shift ;;
   --no-setup) setup=0 ;;
   -h | --help) usage "${BASH_SOURCE[0]}" ;;
@@ -53,13 +60,14 @@ while (($#)); do
   esac
   shift
 done
-for v in "$events" "$partitions" "$repeat" "$commit_ms" "$streams_threads"; do
+for v in "$events" "$partitions" "$repeat" "$commit_ms" "$streams_threads" "$latency_seconds"; do
   [[ "$v" =~ ^[1-9][0-9]*$ ]] || die "numbers must be positive integers (got '$v')"
 done
 [[ -n "$embedded_events" ]] || embedded_events=$((events < 200000 ? events : 200000))
 
 build="$root/build-release"
 bench_bin="$build/bench/throughput/throughput_bench"
+latency_bin="$build/bench/throughput/latency_bench"
 classes="$build/bench/throughput/streams-classes"
 work="$build/bench-run"
 stamp="$(date -u +%Y%m%dT%H%M%SZ)"
@@ -87,7 +95,7 @@ phase_begin "build Release into build-release/"
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DAETHERIAL_TESTS=OFF >/dev/null
 grep -q '^CMAKE_BUILD_TYPE:STRING=Release$' "$build/CMakeCache.txt" ||
   die "$build is not a Release tree"
-cmake --build "$build" -j "${AETHERIAL_JOBS:-2}" --target throughput_bench
+cmake --build "$build" -j "${AETHERIAL_JOBS:-2}" --target throughput_bench latency_bench
 mkdir -p "$classes" "$work"
 javac -d "$classes" -cp "$(streams_libs)/*" "$root/bench/throughput/streams/CountByKey.java"
 
@@ -141,6 +149,11 @@ for ((round = 1; round <= repeat; ++round)); do
     --topic-prefix "$prefix" --consume-only --checkpoint-interval-ms "$commit_ms" \
     --label "$real_label" --out "$raw" "${audit_flag[@]}"
 
+  phase_begin "round $round/$repeat: aetherial exactly_once, $real_label"
+  "$bench_bin" --brokers "$brokers" --events "$events" --partitions "$partitions" \
+    --topic-prefix "$prefix" --consume-only --checkpoint-interval-ms "$commit_ms" \
+    --label "$real_label" --out "$raw" --guarantee exactly_once
+
   phase_begin "round $round/$repeat: Kafka Streams count-by-key, $real_label"
   state="$work/streams-state-$stamp-$round"
   line="$(java -cp "$classes:$(streams_libs)/*" CountByKey "$brokers" "$input" \
@@ -150,8 +163,22 @@ for ((round = 1; round <= repeat; ++round)); do
   add_streams_result "$round" "$line"
 done
 
+# Latency at 25, 50 and 90 % of the peak just measured (median at_least_once on the real broker).
+peak="$("$python" -c '
+import json, statistics, sys
+rs = [r["events_per_s"] for r in json.load(open(sys.argv[1]))
+      if r.get("system") == "aetherial" and r.get("broker") == sys.argv[2]]
+print(int(statistics.median(rs)))' "$raw" "$real_label")"
+rates=()
+for f in 25 50 90; do rates+=($((peak * f / 100))); done
+phase_begin "latency at ${rates[*]} events/s (25/50/90 % of $peak), $real_label"
+latency_raw="$work/latency-$stamp.json"
+"$latency_bin" --brokers "$brokers" --partitions "$partitions" --rates "${rates[@]}" \
+  --seconds "$latency_seconds" --label "$real_label" --out "$latency_raw"
+
 phase_begin "report"
 mkdir -p "$results_dir"
 "$python" "$root/bench/throughput/report.py" --raw "$raw" --json "$out_base.json" \
-  --png "$out_base.png" --load-at-start "$load_at_start"
+  --png "$out_base.png" --load-at-start "$load_at_start" --latency-raw "$latency_raw" \
+  --latency-png "$results_dir/latency-$(date -u +%Y-%m-%d).png" --peak "$peak"
 phase_report

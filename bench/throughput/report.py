@@ -5,7 +5,8 @@ Usage: report.py --raw RAW.json --json OUT.json --png OUT.png
 
 RAW is the JSON array throughput_bench and run.sh append to: one "input" record (the
 production), then per round one record for aetherial on the embedded broker, one for
-aetherial on the real broker and one for Kafka Streams on the real broker.
+aetherial on the real broker (at_least_once), one for aetherial-exactly-once on the real
+broker and one for Kafka Streams (at_least_once) on the real broker.
 """
 import argparse
 import json
@@ -22,7 +23,9 @@ import matplotlib  # noqa: E402
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-ORDER = [("aetherial", "embedded"), ("aetherial", None), ("kafka-streams", None)]
+ORDER = [("aetherial", "embedded"), ("aetherial", None), ("aetherial-exactly-once", None),
+         ("kafka-streams", None)]
+SYSTEMS = {s for s, _ in ORDER}
 
 
 def name_of(s):
@@ -31,13 +34,15 @@ def name_of(s):
     if s["system"] == "aetherial":
         where = "embedded broker" if s["broker"] == "embedded" else s["broker"]
         return f"aetherial\nOperations agent\n({where}, {events})"
+    if s["system"] == "aetherial-exactly-once":
+        return f"aetherial\nexactly_once\n({s['broker']}, {events})"
     return f"Kafka Streams\ncount-by-key\n({s['broker']}, {events})"
 
 
 def summarize(runs):
     groups = {}
     for r in runs:
-        if r.get("system") in ("aetherial", "kafka-streams"):
+        if r.get("system") in SYSTEMS:
             groups.setdefault((r["system"], r["broker"]), []).append(r)
     real = sorted({b for (_, b) in groups if b != "embedded"})
     out = []
@@ -93,6 +98,26 @@ def ratios(runs, summary):
     return out
 
 
+def exactly_once_ratios(runs, summary):
+    """aetherial exactly_once / at_least_once on the same broker: of the medians and by round."""
+    out = {}
+    for s in summary:
+        if s["system"] != "aetherial-exactly-once":
+            continue
+        alos = next((x for x in summary
+                     if x["system"] == "aetherial" and x["broker"] == s["broker"]), None)
+        if not alos:
+            continue
+        a = [r for r in runs if r.get("system") == "aetherial" and r["broker"] == s["broker"]]
+        e = [r for r in runs
+             if r.get("system") == "aetherial-exactly-once" and r["broker"] == s["broker"]]
+        out[s["broker"]] = {
+            "of_medians": s["events_per_s_median"] / alos["events_per_s_median"],
+            "per_round": [y["events_per_s"] / x["events_per_s"] for x, y in zip(a, e)],
+        }
+    return out
+
+
 def audits(runs):
     """The audited runs: audit events/s against the same run's live rate, and its memory."""
     return [{
@@ -107,12 +132,13 @@ def audits(runs):
     } for r in runs if r.get("system") == "aetherial" and "audit_events_per_s" in r]
 
 
-def plot(summary, ratio, audited, info, path):
+def plot(summary, ratio, eos, audited, info, path):
     fig, (ax, cx, dx) = plt.subplots(1, 3, figsize=(16, 5.2),
                                      gridspec_kw={"width_ratios": [3, 2, 2]})
     labels = [name_of(s) for s in summary]
     colors = ["#7fa7d9" if s["broker"] == "embedded" else
-              "#2b6cb0" if s["system"] == "aetherial" else "#c05621" for s in summary]
+              "#2b6cb0" if s["system"] == "aetherial" else
+              "#2c7a7b" if s["system"] == "aetherial-exactly-once" else "#c05621" for s in summary]
     med = [s["events_per_s_median"] / 1000 for s in summary]
     err = [[m - s["events_per_s_min"] / 1000 for m, s in zip(med, summary)],
            [s["events_per_s_max"] / 1000 - m for m, s in zip(med, summary)]]
@@ -121,8 +147,10 @@ def plot(summary, ratio, audited, info, path):
         ax.text(b.get_x() + b.get_width() / 2, m / 2, f"{m:.0f}k" if m >= 10 else f"{m:.2f}k",
                 ha="center", va="center", fontsize=11, color="white", fontweight="bold")
     for broker, r in ratio.items():
-        ax.text(0.98, 0.97, f"aetherial / Kafka Streams\non {broker}: {r['of_medians']:.2f}x",
-                transform=ax.transAxes, ha="right", va="top", fontsize=11,
+        text = f"aetherial / Kafka Streams\non {broker}: {r['of_medians']:.2f}x"
+        if broker in eos:
+            text += f"\nexactly_once / at_least_once: {eos[broker]['of_medians']:.2f}x"
+        ax.text(0.98, 0.97, text, transform=ax.transAxes, ha="right", va="top", fontsize=10,
                 bbox={"boxstyle": "round", "fc": "white", "ec": "#999999"})
     ax.set_ylabel("events/s, thousands (median; whiskers: min-max)")
     ax.set_ylim(0, max(s["events_per_s_max"] / 1000 for s in summary) * 1.3)
@@ -130,8 +158,8 @@ def plot(summary, ratio, audited, info, path):
     ax.set_title("Throughput (to the final checkpoint / commit)", fontsize=11)
 
     cpu = [s["cpu_us_per_event_median"] for s in summary]
-    short = [("Streams" if s["system"] == "kafka-streams" else "aetherial") + "\n" + s["broker"]
-             for s in summary]
+    short = [{"kafka-streams": "Streams", "aetherial-exactly-once": "aetherial EOS"}.get(
+        s["system"], "aetherial") + "\n" + s["broker"] for s in summary]
     cbars = cx.bar(short, cpu, color=colors)
     for b, c in zip(cbars, cpu):
         cx.annotate(f"{c:.1f}", (b.get_x() + b.get_width() / 2, c), xytext=(0, 3),
@@ -166,12 +194,45 @@ def plot(summary, ratio, audited, info, path):
     fig.savefig(path, dpi=110)
 
 
+def plot_latency(lat, peak, info, path):
+    """p50 / p99 / p99.9 event -> decision latency per load level, log scale."""
+    phases = lat["phases"]
+    fig, ax = plt.subplots(figsize=(8, 4.8))
+    names = [f"{p['rate'] / 1000:.0f}k/s\n({100 * p['rate'] / peak:.0f} % of peak)" if peak
+             else f"{p['rate'] / 1000:.0f}k/s" for p in phases]
+    width = 0.26
+    for k, (field, label, color) in enumerate([("p50_ms", "p50", "#90cdf4"),
+                                               ("p99_ms", "p99", "#3182ce"),
+                                               ("p999_ms", "p99.9", "#1a365d")]):
+        xs = [i + (k - 1) * width for i in range(len(phases))]
+        vals = [max(p[field], 0.01) for p in phases]
+        bars = ax.bar(xs, vals, width, label=label, color=color)
+        for b, v in zip(bars, vals):
+            ax.annotate(f"{v:.0f}" if v >= 10 else f"{v:.1f}", (b.get_x() + b.get_width() / 2, v),
+                        xytext=(0, 2), textcoords="offset points", ha="center", va="bottom",
+                        fontsize=8)
+    ax.set_yscale("log")
+    ax.set_xticks(range(len(phases)))
+    ax.set_xticklabels(names)
+    ax.set_ylabel("event -> decision, ms (log scale)")
+    ax.legend()
+    ax.set_title(f"Operations agent, open-loop load, {lat['broker']}, {lat['guarantee']}; "
+                 f"{lat['seconds_per_phase']:.0f} s per level", fontsize=10)
+    fig.suptitle(f"{lat['partitions']} partitions; {info['cpu_model']}, {info['nproc']} cores; "
+                 f"{info['date']}", fontsize=9)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--raw", required=True)
     ap.add_argument("--json", required=True)
     ap.add_argument("--png", required=True)
     ap.add_argument("--load-at-start", default="", help="1-minute load average before the run")
+    ap.add_argument("--latency-raw", help="latency_bench's JSON array (its last record is shown)")
+    ap.add_argument("--latency-png")
+    ap.add_argument("--peak", type=float, default=0, help="the peak the latency rates are of")
     args = ap.parse_args()
     with open(args.raw) as f:
         runs = json.load(f)
@@ -179,17 +240,27 @@ def main():
     if not summary:
         raise SystemExit(f"report.py: no results in {args.raw}")
     ratio = ratios(runs, summary)
+    eos = exactly_once_ratios(runs, summary)
     audited = audits(runs)
+    latency = None
+    if args.latency_raw:
+        with open(args.latency_raw) as f:
+            latency = json.load(f)[-1]
+        latency["peak_events_per_s"] = args.peak
     info = machine()
     info["date"] = time.strftime("%Y-%m-%d", time.gmtime())
     info["load_average_1m_at_start"] = args.load_at_start or "unknown"
     result = {"benchmark": "throughput", "date": info["date"], "machine": info,
-              "summary": summary, "ratio_aetherial_over_streams": ratio, "audits": audited,
+              "summary": summary, "ratio_aetherial_over_streams": ratio,
+              "ratio_exactly_once_over_at_least_once": eos, "audits": audited,
+              "latency": latency,
               "runs": runs}
     with open(args.json, "w") as f:
         json.dump(result, f, indent=2)
         f.write("\n")
-    plot(summary, ratio, audited, info, args.png)
+    plot(summary, ratio, eos, audited, info, args.png)
+    if latency and args.latency_png:
+        plot_latency(latency, args.peak, info, args.latency_png)
 
     print(f"\nThroughput ({info['cpu_model']}, {info['nproc']} cores, {info['date']}; load average "
           f"{info['load_average_1m_at_start']} at the start, "
@@ -209,6 +280,10 @@ def main():
               f"{r['of_medians_second_half']:.2f}x; per round {rounds}); "
               f"CPU per event, Streams / aetherial: "
               f"{r['cpu_per_event_streams_over_aetherial']:.2f}x")
+    for broker, r in eos.items():
+        rounds = ", ".join(f"{x:.2f}" for x in r["per_round"])
+        print(f"\naetherial exactly_once / at_least_once on {broker}: {r['of_medians']:.2f}x "
+              f"(per round {rounds})")
     if audited:
         print("\n| audit of | events | live events/s | audit events/s | audit / live | "
               "resident before | peak | divergences |")
@@ -218,7 +293,18 @@ def main():
                   f"{a['audit_events_per_s']:,.0f} | {a['audit_vs_live']:.2f}x | "
                   f"{a['rss_before_mib']:.0f} MiB | {a['peak_rss_mib']:.0f} MiB | "
                   f"{a['divergences']} |")
+    if latency:
+        print(f"\nEvent -> decision latency, open-loop ({latency['broker']}, "
+              f"{latency['guarantee']}, {latency['seconds_per_phase']:.0f} s per level)\n")
+        print("| load | events/s | decisions | p50 | p99 | p99.9 | max |")
+        print("|---|---:|---:|---:|---:|---:|---:|")
+        for ph in latency["phases"]:
+            share = f"{100 * ph['rate'] / args.peak:.0f} % of peak" if args.peak else "-"
+            print(f"| {share} | {ph['rate']:,.0f} | {ph['decisions']} | {ph['p50_ms']:.1f} ms | "
+                  f"{ph['p99_ms']:.1f} ms | {ph['p999_ms']:.1f} ms | {ph['max_ms']:.1f} ms |")
     print(f"\nresults: {args.json}\nplot:    {args.png}")
+    if latency and args.latency_png:
+        print(f"latency: {args.latency_png}")
 
 
 if __name__ == "__main__":

@@ -27,6 +27,7 @@
 
 #include "app/progress.hpp"
 #include "bench/utc_now.hpp"
+#include "bench_common.hpp"
 #include "load_generator.hpp"
 #include "runtime/audit.hpp"
 #include "runtime/node.hpp"
@@ -41,9 +42,9 @@ using aetherial::bench::utc_now;
 namespace rt = aetherial::runtime;
 namespace schemas = aetherial::schemas;
 namespace topics = aetherial::topics;
-using steady = std::chrono::steady_clock;
 using json = nlohmann::json;
 using aetherial::bench::load_generator;
+using namespace aetherial::bench; // fail, temp_dir, append_json, measurements
 
 struct bench_options {
   std::string brokers;
@@ -61,56 +62,8 @@ struct bench_options {
   bool consume = true;
   bool verbose = false;
   bool audit = false;
+  rt::guarantee guarantee = rt::guarantee::at_least_once;
 };
-
-/// A field of /proc/self/status in MiB ("VmRSS", "VmHWM"); -1 when unreadable.
-double status_mib(const std::string& field) {
-  std::ifstream in("/proc/self/status");
-  std::string line;
-  while (std::getline(in, line))
-    if (line.rfind(field + ":", 0) == 0) return std::stod(line.substr(field.size() + 1)) / 1024.0;
-  return -1;
-}
-
-/// Resets the peak resident size (VmHWM) to the current one.
-void reset_peak_rss() {
-  std::ofstream("/proc/self/clear_refs") << "5";
-}
-
-/// CPU time (user + system) of this process so far, every thread included.
-double cpu_seconds() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
-         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
-}
-
-double seconds_since(steady::time_point t0) {
-  return std::chrono::duration<double>(steady::now() - t0).count();
-}
-
-[[noreturn]] void fail(const std::string& what) {
-  std::fprintf(stderr, "throughput_bench: %s\n", what.c_str());
-  std::exit(1);
-}
-
-/// Sum over partitions of (high - low) watermarks of `topic`, and whether any low is > 0.
-std::pair<std::int64_t, bool> topic_records(const topics::kafka_config& kc,
-                                            const std::string& topic) {
-  auto rd = topics::reader::create(kc);
-  if (!rd) fail("cannot create a reader: " + rd.error_value().message);
-  auto parts = rd.value()->partition_count(topic, topics::ms{10000});
-  if (!parts) fail("cannot read the partitions of " + topic + ": " + parts.error_value().message);
-  std::int64_t n = 0;
-  bool truncated = false;
-  for (int p = 0; p < parts.value(); ++p) {
-    auto w = rd.value()->watermarks(topic, p, topics::ms{10000});
-    if (!w) fail("cannot read the watermarks of " + topic + ": " + w.error_value().message);
-    n += w->second - w->first;
-    truncated = truncated || w->first > 0;
-  }
-  return {n, truncated};
-}
 
 struct produce_result {
   double seconds = 0;
@@ -149,44 +102,6 @@ produce_result produce(const topics::kafka_config& kc, const std::string& topic,
   return r;
 }
 
-/// Appends `record` to the JSON array in `path` (a new array if the file is missing or empty).
-void append_json(const std::string& path, const json& record) {
-  json all = json::array();
-  if (std::ifstream in(path); in) {
-    try {
-      in >> all;
-    } catch (const json::exception&) {
-      all = json::array();
-    }
-    if (!all.is_array()) all = json::array({all});
-  }
-  all.push_back(record);
-  if (auto dir = std::filesystem::path(path).parent_path(); !dir.empty())
-    std::filesystem::create_directories(dir);
-  std::ofstream out(path, std::ios::trunc);
-  out << all.dump(2) << "\n";
-  if (!out) fail("cannot write " + path);
-}
-
-class temp_dir {
-public:
-  temp_dir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "aetherial-bench-XXXXXX").string();
-    if (::mkdtemp(tmpl.data()) == nullptr) fail("cannot create a temporary directory");
-    path_ = tmpl;
-  }
-  ~temp_dir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  temp_dir(const temp_dir&) = delete;
-  temp_dir& operator=(const temp_dir&) = delete;
-  [[nodiscard]] const std::string& path() const { return path_; }
-
-private:
-  std::string path_;
-};
-
 } // namespace
 
 int main(int argc, char** argv) {
@@ -219,7 +134,16 @@ int main(int argc, char** argv) {
                "After the run, audit it (replay every input, compare every decision) and "
                "measure the audit's events/s and peak resident size; only for the first run on "
                "a --topic-prefix");
+  std::string guarantee = "at_least_once";
+  app.add_option("--guarantee", guarantee,
+                 "at_least_once (the runtime's default) or exactly_once (needs --brokers: the "
+                 "embedded broker has no transactions)")
+      ->check(CLI::IsMember({"at_least_once", "exactly_once"}));
   CLI11_PARSE(app, argc, argv);
+  set_program_name("throughput_bench");
+  o.guarantee = *rt::parse_guarantee(guarantee);
+  if (o.guarantee == rt::guarantee::exactly_once && o.brokers.empty())
+    fail("--guarantee exactly_once needs --brokers");
   if (produce_only && consume_only) fail("--produce-only and --consume-only exclude each other");
   o.produce = !consume_only;
   o.consume = !produce_only;
@@ -254,7 +178,10 @@ int main(int argc, char** argv) {
   }
 
   json rec;
-  rec["system"] = "aetherial";
+  // Each guarantee is a system of its own in the report, compared with the other.
+  rec["system"] =
+      o.guarantee == rt::guarantee::exactly_once ? "aetherial-exactly-once" : "aetherial";
+  rec["guarantee"] = std::string(rt::to_string(o.guarantee));
   rec["broker"] = o.label;
   rec["events"] = o.events;
   rec["partitions"] = o.partitions;
@@ -308,6 +235,7 @@ int main(int argc, char** argv) {
   no.scheduler_threads = o.scheduler_threads;
   no.instance_id = "throughput-bench-" + std::to_string(getpid());
   no.agents = {"operations"};
+  no.guarantee = o.guarantee;
 
   // Runs sharing an input also share the output topics: count this run's decisions only.
   const auto decisions_before = topic_records(kc, cat.name(topics::catalog::decisions)).first;
@@ -377,12 +305,12 @@ int main(int argc, char** argv) {
   rec["cpu_includes_broker"] = static_cast<bool>(embedded);
   rec["checkpoint_interval_ms"] = o.checkpoint_interval_ms;
   rec["scheduler_threads"] = o.scheduler_threads;
-  std::printf("aetherial on %s: %zu events, %d partitions: %.2f s from the first event to all "
+  std::printf("aetherial (%s) on %s: %zu events, %d partitions: %.2f s from the first event to all "
               "applied + %.3f s final checkpoint = %.0f events/s (%.0f with the %.2f s start and "
               "group join); %.1f us CPU per event%s; %lld decisions\n",
-              o.label.c_str(), o.events, o.partitions, process_s, checkpoint_s, rate, n / total_s,
-              first_s, cpu_s * 1e6 / n, embedded ? " (broker included)" : "",
-              static_cast<long long>(decisions));
+              std::string(rt::to_string(o.guarantee)).c_str(), o.label.c_str(), o.events,
+              o.partitions, process_s, checkpoint_s, rate, n / total_s, first_s, cpu_s * 1e6 / n,
+              embedded ? " (broker included)" : "", static_cast<long long>(decisions));
   if (o.audit) {
     rt::audit_options ao;
     ao.kafka = kc;
