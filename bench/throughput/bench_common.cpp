@@ -85,6 +85,14 @@ void append_json(const std::string& path, const nlohmann::json& record) {
   if (!out) fail("cannot write " + path);
 }
 
+std::unique_ptr<topics::embedded_broker> start_embedded(const topics::catalog& cat) {
+  auto b = topics::embedded_broker::start(1);
+  if (!b) fail("cannot start the embedded broker: " + b.error_value().message);
+  if (auto r = b.value()->create_topics(cat); !r)
+    fail("cannot create topics on the embedded broker: " + r.error_value().message);
+  return std::move(b.value());
+}
+
 temp_dir::temp_dir() {
   std::string tmpl = (std::filesystem::temp_directory_path() / "aetherial-bench-XXXXXX").string();
   if (::mkdtemp(tmpl.data()) == nullptr) fail("cannot create a temporary directory");

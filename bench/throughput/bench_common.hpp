@@ -4,11 +4,13 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <utility>
 
 #include <nlohmann/json.hpp>
 
+#include "topics/catalog.hpp"
 #include "topics/kafka.hpp"
 
 namespace aetherial::bench {
@@ -31,6 +33,10 @@ void reset_peak_rss();
 /// Sum over partitions of (high - low) watermarks of `topic`, and whether any low is > 0.
 [[nodiscard]] std::pair<std::int64_t, bool> topic_records(const topics::kafka_config& kc,
                                                           const std::string& topic);
+
+/// Starts the embedded broker (librdkafka's mock cluster, in this process) with the topics of
+/// `cat`; fails the program when it cannot.
+[[nodiscard]] std::unique_ptr<topics::embedded_broker> start_embedded(const topics::catalog& cat);
 
 /// Appends `record` to the JSON array in `path` (a new array if the file is missing or empty).
 void append_json(const std::string& path, const nlohmann::json& record);

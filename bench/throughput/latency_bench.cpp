@@ -104,11 +104,7 @@ int main(int argc, char** argv) {
   topics::kafka_config kc;
   kc.client_id = "aetherial-latency-bench";
   if (brokers.empty()) {
-    auto b = topics::embedded_broker::start(1);
-    if (!b) fail("cannot start the embedded broker: " + b.error_value().message);
-    embedded = std::move(b.value());
-    if (auto r = embedded->create_topics(cat); !r)
-      fail("cannot create topics on the embedded broker: " + r.error_value().message);
+    embedded = start_embedded(cat);
     kc.brokers = embedded->bootstrap();
   } else {
     kc.brokers = brokers;
