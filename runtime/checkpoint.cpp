@@ -89,17 +89,42 @@ void keep_locally(checkpoint_io& io, const prepared_checkpoint& c) {
 
 } // namespace
 
-result<void> commit_at_least_once(checkpoint_io& io, const prepared_checkpoint& c) {
-  if (auto r = write_records(io, c); !r) return r;
+namespace {
+
+result<void> commit_all(checkpoint_io& io, const std::vector<const prepared_checkpoint*>& batch) {
+  if (batch.empty()) return {};
+  std::string keys;
+  for (const auto* c : batch) {
+    if (auto r = write_records(io, *c); !r) return r;
+    keys += (keys.empty() ? "" : ", ") + c->key;
+  }
   if (auto r = io.flush(); !r)
     return make_error(errc::flush_failed,
-                      c.key + ": flush before commit failed: " + r.error_value().message);
+                      keys + ": flush before commit failed: " + r.error_value().message);
   // A failed offset commit leaves the committed offsets behind the snapshot: recovery then
   // replays the difference from the journal, so the checkpoint still counts.
-  if (auto r = io.commit_offsets(c.offsets); !r)
-    spdlog::warn("{}: offset commit failed: {}", c.key, r.error_value().message);
-  keep_locally(io, c);
+  std::vector<topics::topic_partition> offsets;
+  for (const auto* c : batch)
+    offsets.insert(offsets.end(), c->offsets.begin(), c->offsets.end());
+  if (auto r = io.commit_offsets(offsets); !r)
+    spdlog::warn("{}: offset commit failed: {}", keys, r.error_value().message);
+  for (const auto* c : batch)
+    keep_locally(io, *c);
   return {};
+}
+
+} // namespace
+
+result<void> commit_at_least_once(checkpoint_io& io, const prepared_checkpoint& c) {
+  return commit_all(io, {&c});
+}
+
+result<void> commit_at_least_once(checkpoint_io& io,
+                                  const std::vector<prepared_checkpoint>& batch) {
+  std::vector<const prepared_checkpoint*> all;
+  for (const auto& c : batch)
+    all.push_back(&c);
+  return commit_all(io, all);
 }
 
 result<void> commit_transaction(checkpoint_io& io, const std::vector<prepared_checkpoint>& batch) {

@@ -114,6 +114,12 @@ public:
 /// not returned: Kafka holds the checkpoint).
 [[nodiscard]] result<void> commit_at_least_once(checkpoint_io& io, const prepared_checkpoint& c);
 
+/// at_least_once: makes the checkpoints of several partitions of one agent kind durable with
+/// one flush and one offset commit, the round trips a checkpoint waits for. All or nothing
+/// as for one: on error no offset was committed, and no ledger may move on.
+[[nodiscard]] result<void> commit_at_least_once(checkpoint_io& io,
+                                                const std::vector<prepared_checkpoint>& batch);
+
 /// exactly_once: commits every prepared checkpoint of one agent kind in the open
 /// transaction, and begins the next one. Errors: errc::transaction_aborted (rolled back;
 /// a new transaction is open), errc::transaction_fatal (abort or begin failed).

@@ -63,19 +63,33 @@ bool must_restart_node(self_ptr self, const std::string& to_do) {
   return false;
 }
 
+/// at_least_once: the partitions in `slots`, with one flush and one offset commit; returns
+/// how many were checkpointed (a host that cannot answer is left for later).
+int checkpoint_partitions(self_ptr self, const std::vector<partition_slot*>& slots) {
+  const auto started = steady_clock::now();
+  std::vector<prepared_checkpoint> batch;
+  std::vector<partition_slot*> members;
+  for (auto* slot : slots) {
+    auto hs = host_state_of(self, *slot);
+    if (!hs) continue;
+    batch.push_back(prepare_checkpoint(agent_name(self), self->state.env.host.kind->state_version,
+                                       slot->ledger, std::move(*hs),
+                                       self->state.env.store->cipher()));
+    members.push_back(slot);
+  }
+  if (batch.empty()) return 0;
+  if (auto r = commit_at_least_once(*self->state.io, batch); !r) {
+    spdlog::error("agent {}: checkpoint failed: {}", agent_name(self), r.error_value().message);
+    return 0;
+  }
+  for (std::size_t i = 0; i < batch.size(); ++i)
+    finish(self, *members[i], std::move(batch[i]), started);
+  return static_cast<int>(batch.size());
+}
+
 /// at_least_once: one partition.
 bool checkpoint_partition(self_ptr self, partition_slot& slot) {
-  const auto started = steady_clock::now();
-  auto hs = host_state_of(self, slot);
-  if (!hs) return false;
-  auto c = prepare_checkpoint(agent_name(self), self->state.env.host.kind->state_version,
-                              slot.ledger, std::move(*hs), self->state.env.store->cipher());
-  if (auto r = commit_at_least_once(*self->state.io, c); !r) {
-    spdlog::error("agent {}: checkpoint failed: {}", agent_name(self), r.error_value().message);
-    return false;
-  }
-  finish(self, slot, std::move(c), started);
-  return true;
+  return checkpoint_partitions(self, {&slot}) == 1;
 }
 
 /// exactly_once: every partition of the kind in one transaction; returns how many.
@@ -128,27 +142,31 @@ bool checkpoint(self_ptr self, partition_slot& slot) {
 int checkpoint_all(self_ptr self) {
   if (self->state.failed) return 0;
   if (exactly_once(self)) return checkpoint_transaction(self);
-  int n = 0;
+  std::vector<partition_slot*> all;
   for (auto& [p, slot] : self->state.parts)
-    if (checkpoint_partition(self, slot)) ++n;
-  return n;
+    all.push_back(&slot);
+  return checkpoint_partitions(self, all);
 }
 
 void maybe_checkpoint(self_ptr self) {
   auto& st = self->state;
   const auto now = steady_clock::now();
   const auto interval = std::chrono::milliseconds(st.env.options.checkpoint_interval_ms);
+  bool due = false;
+  std::vector<partition_slot*> pending;
   for (auto& [p, slot] : st.parts) {
     if (slot.ledger.tail_empty()) continue;
-    if (slot.ledger.live() >= st.env.options.checkpoint_events || slot.checkpoint_soon ||
-        now - slot.last_checkpoint >= interval) {
-      if (exactly_once(self)) {
-        checkpoint_transaction(self);
-        return;
-      }
-      checkpoint_partition(self, slot);
-    }
+    pending.push_back(&slot);
+    due = due || slot.ledger.live() >= st.env.options.checkpoint_events || slot.checkpoint_soon ||
+          now - slot.last_checkpoint >= interval;
   }
+  if (!due) return;
+  // One partition due: every partition with applied records goes with it. A checkpoint's
+  // cost is mostly its flush and offset commit, the same for one partition or all.
+  if (exactly_once(self))
+    checkpoint_transaction(self);
+  else
+    checkpoint_partitions(self, pending);
 }
 
 void watch_storage(self_ptr self) {

@@ -95,6 +95,10 @@ public:
   /// Waits until every queued record is delivered (or failed) or `timeout` passes.
   result<void> flush(ms timeout);
 
+  /// Learns the partitions and leaders of `topics` now, so that the first record to each is
+  /// not held for a metadata round trip (the first checkpoint would otherwise wait for it).
+  result<void> learn_topics(const std::vector<std::string>& topics, ms timeout);
+
   /// Serves delivery reports; call regularly from one thread.
   void poll();
 

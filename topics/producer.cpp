@@ -137,6 +137,21 @@ result<void> producer::flush(ms timeout) {
   return {};
 }
 
+result<void> producer::learn_topics(const std::vector<std::string>& topics, ms timeout) {
+  for (const auto& name : topics) {
+    // A topic handle makes the client track the topic; the metadata request fills it in.
+    std::unique_ptr<rd_kafka_topic_t, decltype(&rd_kafka_topic_destroy)> rkt(
+        rd_kafka_topic_new(impl_->rk_.get(), name.c_str(), nullptr), &rd_kafka_topic_destroy);
+    if (!rkt) return from_code(rd_kafka_last_error(), "topic " + name);
+    const rd_kafka_metadata_t* md = nullptr;
+    const auto err = rd_kafka_metadata(impl_->rk_.get(), 0, rkt.get(), &md, to_ms(timeout));
+    if (md != nullptr) rd_kafka_metadata_destroy(md);
+    if (err == RD_KAFKA_RESP_ERR__TIMED_OUT) return impl_->timeout_error("metadata of " + name);
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) return from_code(err, "metadata of " + name);
+  }
+  return {};
+}
+
 void producer::poll() {
   rd_kafka_poll(impl_->rk_.get(), 0);
 }
