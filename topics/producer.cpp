@@ -144,7 +144,9 @@ result<void> producer::learn_topics(const std::vector<std::string>& topics, ms t
         rd_kafka_topic_new(impl_->rk_.get(), name.c_str(), nullptr), &rd_kafka_topic_destroy);
     if (!rkt) return from_code(rd_kafka_last_error(), "topic " + name);
     const rd_kafka_metadata_t* md = nullptr;
-    const auto err = rd_kafka_metadata(impl_->rk_.get(), 0, rkt.get(), &md, to_ms(timeout));
+    auto err = rd_kafka_metadata(impl_->rk_.get(), 0, rkt.get(), &md, to_ms(timeout));
+    if (err == RD_KAFKA_RESP_ERR_NO_ERROR && md != nullptr && md->topic_cnt == 1)
+      err = md->topics[0].err; // e.g. the topic does not exist
     if (md != nullptr) rd_kafka_metadata_destroy(md);
     if (err == RD_KAFKA_RESP_ERR__TIMED_OUT) return impl_->timeout_error("metadata of " + name);
     if (err != RD_KAFKA_RESP_ERR_NO_ERROR) return from_code(err, "metadata of " + name);

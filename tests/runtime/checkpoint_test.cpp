@@ -86,6 +86,25 @@ BOOST_AUTO_TEST_CASE(at_least_once_survives_a_refused_offset_commit_and_a_full_l
   BOOST_TEST(commit_at_least_once(io, c).has_value());
 }
 
+BOOST_AUTO_TEST_CASE(at_least_once_checkpoints_several_partitions_with_one_flush_and_commit) {
+  recording_io io;
+  auto l0 = ledger_with(0, 2), l1 = ledger_with(1, 1);
+  std::vector<prepared_checkpoint> batch{prepare_checkpoint("ops", 1, l0, state_of(2)),
+                                         prepare_checkpoint("ops", 1, l1, state_of(1))};
+  BOOST_TEST_REQUIRE(commit_at_least_once(io, batch).has_value());
+  const std::vector<std::string> expected{"journal:ops/0",  "snapshot:ops/0", "journal:ops/1",
+                                          "snapshot:ops/1", "flush",          "commit",
+                                          "store",          "store"};
+  BOOST_TEST(io.calls == expected, boost::test_tools::per_element());
+  BOOST_TEST(io.committed.size() == 4u); // two topics of two partitions, in one commit
+  // All or nothing: the flush fails, so no offset is committed and nothing is stored.
+  recording_io failing;
+  failing.fail = {"flush"};
+  BOOST_TEST(!commit_at_least_once(failing, batch).has_value());
+  BOOST_TEST(failing.committed.empty());
+  BOOST_TEST(failing.stored.empty());
+}
+
 BOOST_AUTO_TEST_CASE(exactly_once_commits_every_partition_in_one_transaction) {
   recording_io io;
   auto l0 = ledger_with(0, 2), l1 = ledger_with(1, 1);

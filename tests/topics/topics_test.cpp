@@ -319,6 +319,24 @@ BOOST_FIXTURE_TEST_CASE(creating_topics_through_the_mock_times_out, broker_fixtu
   BOOST_TEST((took < 10s));
 }
 
+BOOST_FIXTURE_TEST_CASE(a_producer_learns_its_topics_before_the_first_record, broker_fixture) {
+  create("learn.a", 2);
+  create("learn.b", 1);
+  auto p = make_producer();
+  auto learned = p->learn_topics({"learn.a", "learn.b"}, 10s);
+  BOOST_TEST(learned.has_value(), (learned ? "" : learned.error_value().to_string()));
+}
+
+BOOST_AUTO_TEST_CASE(a_producer_that_cannot_learn_its_topics_says_which) {
+  // Nothing listens on port 1: the metadata request fails (transport) or times out.
+  auto p = producer::create(kafka_config{"127.0.0.1:1"});
+  BOOST_REQUIRE(p.has_value());
+  auto learned = p.value()->learn_topics({"learn.a"}, 1s);
+  BOOST_REQUIRE(!learned.has_value());
+  BOOST_TEST(learned.error_value().message.find("learn.a") != std::string::npos,
+             learned.error_value().to_string());
+}
+
 BOOST_FIXTURE_TEST_CASE(co_partitioning_mismatch_is_refused, broker_fixture) {
   const catalog cat("mismatch.", 4);
   create(cat.name(catalog::metrics), 2);
