@@ -4,7 +4,8 @@
 # Kafka Streams count-by-key peer on the same broker, same input, same partition count. The
 # audit of a run (every embedded run, the first on the real broker) is measured against it:
 # events/s and peak resident size. On the real broker aetherial runs twice per round, with
-# at_least_once (against Streams, which runs at_least_once too) and with exactly_once. Then
+# at_least_once (against Streams, which runs at_least_once too) and with exactly_once, and a
+# plain librdkafka consumer reads the same input (the physical limit of consuming it). Then
 # event -> decision latency (p50/p99/p99.9) under an open-loop load at 25, 50 and 90 % of the
 # peak measured (bench/throughput/latency_bench.cpp).
 #
@@ -153,6 +154,10 @@ for ((round = 1; round <= repeat; ++round)); do
   "$bench_bin" --brokers "$brokers" --events "$events" --partitions "$partitions" \
     --topic-prefix "$prefix" --consume-only --checkpoint-interval-ms "$commit_ms" \
     --label "$real_label" --out "$raw" --guarantee exactly_once
+
+  phase_begin "round $round/$repeat: a plain librdkafka consumer (the physical limit), $real_label"
+  "$bench_bin" --brokers "$brokers" --events "$events" --partitions "$partitions" \
+    --topic-prefix "$prefix" --consume-only --raw-librdkafka --label "$real_label" --out "$raw"
 
   phase_begin "round $round/$repeat: Kafka Streams count-by-key, $real_label"
   state="$work/streams-state-$stamp-$round"

@@ -6,7 +6,8 @@ Usage: report.py --raw RAW.json --json OUT.json --png OUT.png
 RAW is the JSON array throughput_bench and run.sh append to: one "input" record (the
 production), then per round one record for aetherial on the embedded broker, one for
 aetherial on the real broker (at_least_once), one for aetherial-exactly-once on the real
-broker and one for Kafka Streams (at_least_once) on the real broker.
+broker, one for Kafka Streams (at_least_once) on the real broker and one for a plain
+librdkafka consumer of the same input (the physical limit).
 """
 import argparse
 import json
@@ -24,7 +25,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 ORDER = [("aetherial", "embedded"), ("aetherial", None), ("aetherial-exactly-once", None),
-         ("kafka-streams", None)]
+         ("kafka-streams", None), ("librdkafka-consumer", None)]
 SYSTEMS = {s for s, _ in ORDER}
 
 
@@ -36,6 +37,8 @@ def name_of(s):
         return f"aetherial\nOperations agent\n({where}, {events})"
     if s["system"] == "aetherial-exactly-once":
         return f"aetherial\nexactly_once\n({s['broker']}, {events})"
+    if s["system"] == "librdkafka-consumer":
+        return f"librdkafka\nconsumer only\n({s['broker']}, {events})"
     return f"Kafka Streams\ncount-by-key\n({s['broker']}, {events})"
 
 
@@ -118,6 +121,31 @@ def exactly_once_ratios(runs, summary):
     return out
 
 
+def raw_ratios(runs, summary):
+    """aetherial (at_least_once) / a plain librdkafka consumer of the same input: the share of
+    the physical limit of consuming it, of the medians and round by round."""
+    out = {}
+    for s in summary:
+        if s["system"] != "librdkafka-consumer":
+            continue
+        ours = next((x for x in summary
+                     if x["system"] == "aetherial" and x["broker"] == s["broker"]), None)
+        if not ours:
+            continue
+        a = [r for r in runs if r.get("system") == "aetherial" and r["broker"] == s["broker"]]
+        k = [r for r in runs
+             if r.get("system") == "librdkafka-consumer" and r["broker"] == s["broker"]]
+        out[s["broker"]] = {
+            "of_medians": ours["events_per_s_median"] / s["events_per_s_median"],
+            "of_medians_processing_only": ours["events_per_s_processing_median"] /
+            s["events_per_s_processing_median"],
+            "cpu_per_event_raw_over_aetherial": s["cpu_us_per_event_median"] /
+            ours["cpu_us_per_event_median"],
+            "per_round": [x["events_per_s"] / y["events_per_s"] for x, y in zip(a, k)],
+        }
+    return out
+
+
 def audits(runs):
     """The audited runs: audit events/s against the same run's live rate, and its memory."""
     return [{
@@ -132,13 +160,14 @@ def audits(runs):
     } for r in runs if r.get("system") == "aetherial" and "audit_events_per_s" in r]
 
 
-def plot(summary, ratio, eos, audited, info, path):
+def plot(summary, ratio, eos, raw, audited, info, path):
     fig, (ax, cx, dx) = plt.subplots(1, 3, figsize=(16, 5.2),
                                      gridspec_kw={"width_ratios": [3, 2, 2]})
     labels = [name_of(s) for s in summary]
     colors = ["#7fa7d9" if s["broker"] == "embedded" else
               "#2b6cb0" if s["system"] == "aetherial" else
-              "#2c7a7b" if s["system"] == "aetherial-exactly-once" else "#c05621" for s in summary]
+              "#2c7a7b" if s["system"] == "aetherial-exactly-once" else
+              "#718096" if s["system"] == "librdkafka-consumer" else "#c05621" for s in summary]
     med = [s["events_per_s_median"] / 1000 for s in summary]
     err = [[m - s["events_per_s_min"] / 1000 for m, s in zip(med, summary)],
            [s["events_per_s_max"] / 1000 - m for m, s in zip(med, summary)]]
@@ -150,6 +179,8 @@ def plot(summary, ratio, eos, audited, info, path):
         text = f"aetherial / Kafka Streams\non {broker}: {r['of_medians']:.2f}x"
         if broker in eos:
             text += f"\nexactly_once / at_least_once: {eos[broker]['of_medians']:.2f}x"
+        if broker in raw:
+            text += f"\naetherial / raw librdkafka: {raw[broker]['of_medians']:.2f}x"
         ax.text(0.98, 0.97, text, transform=ax.transAxes, ha="right", va="top", fontsize=10,
                 bbox={"boxstyle": "round", "fc": "white", "ec": "#999999"})
     ax.set_ylabel("events/s, thousands (median; whiskers: min-max)")
@@ -158,7 +189,8 @@ def plot(summary, ratio, eos, audited, info, path):
     ax.set_title("Throughput (to the final checkpoint / commit)", fontsize=11)
 
     cpu = [s["cpu_us_per_event_median"] for s in summary]
-    short = [{"kafka-streams": "Streams", "aetherial-exactly-once": "aetherial EOS"}.get(
+    short = [{"kafka-streams": "Streams", "aetherial-exactly-once": "aetherial EOS",
+              "librdkafka-consumer": "librdkafka"}.get(
         s["system"], "aetherial") + "\n" + s["broker"] for s in summary]
     cbars = cx.bar(short, cpu, color=colors)
     for b, c in zip(cbars, cpu):
@@ -241,6 +273,7 @@ def main():
         raise SystemExit(f"report.py: no results in {args.raw}")
     ratio = ratios(runs, summary)
     eos = exactly_once_ratios(runs, summary)
+    raw = raw_ratios(runs, summary)
     audited = audits(runs)
     latency = None
     if args.latency_raw:
@@ -252,13 +285,14 @@ def main():
     info["load_average_1m_at_start"] = args.load_at_start or "unknown"
     result = {"benchmark": "throughput", "date": info["date"], "machine": info,
               "summary": summary, "ratio_aetherial_over_streams": ratio,
-              "ratio_exactly_once_over_at_least_once": eos, "audits": audited,
+              "ratio_exactly_once_over_at_least_once": eos,
+              "ratio_aetherial_over_raw_librdkafka": raw, "audits": audited,
               "latency": latency,
               "runs": runs}
     with open(args.json, "w") as f:
         json.dump(result, f, indent=2)
         f.write("\n")
-    plot(summary, ratio, eos, audited, info, args.png)
+    plot(summary, ratio, eos, raw, audited, info, args.png)
     if latency and args.latency_png:
         plot_latency(latency, args.peak, info, args.latency_png)
 
@@ -284,6 +318,11 @@ def main():
         rounds = ", ".join(f"{x:.2f}" for x in r["per_round"])
         print(f"\naetherial exactly_once / at_least_once on {broker}: {r['of_medians']:.2f}x "
               f"(per round {rounds})")
+    for broker, r in raw.items():
+        rounds = ", ".join(f"{x:.2f}" for x in r["per_round"])
+        print(f"\naetherial / a plain librdkafka consumer on {broker}: {r['of_medians']:.2f}x "
+              f"(per round {rounds}); CPU per event, librdkafka / aetherial: "
+              f"{r['cpu_per_event_raw_over_aetherial']:.2f}x")
     if audited:
         print("\n| audit of | events | live events/s | audit events/s | audit / live | "
               "resident before | peak | divergences |")

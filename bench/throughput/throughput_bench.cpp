@@ -22,6 +22,7 @@
 #include <vector>
 
 #include <CLI/CLI.hpp>
+#include <librdkafka/rdkafka.h>
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
@@ -102,6 +103,78 @@ produce_result produce(const topics::kafka_config& kc, const std::string& topic,
   return r;
 }
 
+/// The physical limit: a plain librdkafka consumer (its defaults, a new group, from the
+/// earliest offset) that reads the input and touches each payload, nothing else. Fills `rec`.
+void raw_consume(const topics::kafka_config& kc, const std::string& topic, const bench_options& o,
+                 json& rec) {
+  char err[512];
+  rd_kafka_conf_t* conf = rd_kafka_conf_new();
+  const std::string group =
+      o.topic_prefix + "raw." + std::to_string(std::time(nullptr)) + "-" + std::to_string(getpid());
+  for (const auto& [k, v] : {std::pair<std::string, std::string>{"bootstrap.servers", kc.brokers},
+                             {"group.id", group},
+                             {"client.id", "aetherial-throughput-bench-raw"},
+                             {"auto.offset.reset", "earliest"},
+                             {"enable.auto.commit", "false"}})
+    if (rd_kafka_conf_set(conf, k.c_str(), v.c_str(), err, sizeof err) != RD_KAFKA_CONF_OK)
+      fail("raw consumer: " + k + ": " + err);
+  std::unique_ptr<rd_kafka_t, decltype(&rd_kafka_destroy)> rk(
+      rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof err), &rd_kafka_destroy);
+  if (!rk) fail(std::string("raw consumer: ") + err);
+  rd_kafka_poll_set_consumer(rk.get());
+  std::unique_ptr<rd_kafka_topic_partition_list_t, decltype(&rd_kafka_topic_partition_list_destroy)>
+      subs(rd_kafka_topic_partition_list_new(1), &rd_kafka_topic_partition_list_destroy);
+  rd_kafka_topic_partition_list_add(subs.get(), topic.c_str(), RD_KAFKA_PARTITION_UA);
+  if (const auto e = rd_kafka_subscribe(rk.get(), subs.get()); e != RD_KAFKA_RESP_ERR_NO_ERROR)
+    fail(std::string("raw consumer: subscribe: ") + rd_kafka_err2str(e));
+  aetherial::app::progress_line progress("throughput_bench");
+  const auto t_start = steady::now();
+  const auto deadline = t_start + std::chrono::seconds(o.timeout_s);
+  std::optional<steady::time_point> t_first, t_half;
+  double cpu_first = 0;
+  std::size_t seen = 0;
+  std::uint64_t bytes = 0; // the payloads are read, so the consumer cannot skip them
+  while (seen < o.events) {
+    if (steady::now() > deadline)
+      fail("raw consumer: timed out with " + std::to_string(seen) + " of " +
+           std::to_string(o.events) + " records");
+    rd_kafka_message_t* m = rd_kafka_consumer_poll(rk.get(), 100);
+    if (m == nullptr) continue;
+    if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+      if (!t_first) {
+        t_first = steady::now();
+        cpu_first = cpu_seconds();
+      }
+      const auto* b = static_cast<const std::uint8_t*>(m->payload);
+      bytes += m->len > 0 ? b[0] + b[m->len - 1] : 0;
+      if (++seen == o.events / 2 + 1) t_half = steady::now();
+      if ((seen & 4095) == 0) progress.update("raw librdkafka consumer", seen, o.events);
+    } else if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+      spdlog::warn("raw consumer: {}", rd_kafka_message_errstr(m));
+    }
+    rd_kafka_message_destroy(m);
+  }
+  const auto t_done = steady::now();
+  const double cpu_s = cpu_seconds() - cpu_first;
+  progress.finish();
+  rd_kafka_consumer_close(rk.get());
+  const auto n = static_cast<double>(o.events);
+  const double process_s = std::chrono::duration<double>(t_done - *t_first).count();
+  rec["system"] = "librdkafka-consumer";
+  rec["first_event_s"] = std::chrono::duration<double>(*t_first - t_start).count();
+  rec["process_s"] = process_s;
+  rec["events_per_s"] = n / process_s;
+  rec["events_per_s_processing"] = n / process_s;
+  if (const double half_s = std::chrono::duration<double>(t_done - *t_half).count(); half_s > 0)
+    rec["events_per_s_second_half"] = (n - std::floor(n / 2)) / half_s;
+  rec["cpu_s"] = cpu_s;
+  rec["cpu_us_per_event"] = cpu_s * 1e6 / n;
+  rec["payload_checksum"] = bytes;
+  std::printf("raw librdkafka consumer on %s: %zu records in %.2f s = %.0f records/s; %.2f us CPU "
+              "per record\n",
+              o.label.c_str(), o.events, process_s, n / process_s, cpu_s * 1e6 / n);
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -129,6 +202,10 @@ int main(int argc, char** argv) {
   app.add_flag("--produce-only", produce_only, "Only produce the input (to share it with a peer)");
   app.add_flag("--consume-only", consume_only,
                "Only process: the input was produced before with the same --topic-prefix");
+  bool raw = false;
+  app.add_flag("--raw-librdkafka", raw,
+               "Instead of a node, a plain librdkafka consumer reads the input (the physical "
+               "limit)");
   app.add_flag("--verbose", o.verbose, "Runtime log at info level");
   app.add_flag("--audit", o.audit,
                "After the run, audit it (replay every input, compare every decision) and "
@@ -213,6 +290,12 @@ int main(int argc, char** argv) {
     if (truncated || stored != static_cast<std::int64_t>(o.events))
       fail(input + " holds " + std::to_string(stored) + " records, --events says " +
            std::to_string(o.events));
+  }
+
+  if (raw) {
+    raw_consume(kc, input, o, rec);
+    if (!o.out.empty()) append_json(o.out, rec);
+    return 0;
   }
 
   temp_dir data;
