@@ -32,7 +32,8 @@ struct audit_options {
   /// Where the audit keeps its index of recorded events, a scratch store removed at the end
   /// (empty: the system's temporary directory, $TMPDIR). It takes about the size of the
   /// audited outputs and inputs on disk; memory stays bounded by `scratch_memory_bytes` plus
-  /// what is fetched ahead, whatever the length of the log.
+  /// what is fetched ahead (audit_prefetch_kib per worker) plus a 4 MiB filter, whatever the
+  /// length of the log.
   std::string scratch_dir;
   std::size_t scratch_memory_bytes = 64 << 20;
   /// Called with (phase, done, total) as the audit progresses; may be empty.
@@ -49,6 +50,10 @@ struct audit_report {
   std::string first_divergence;  ///< the first one, with its causal chain
   [[nodiscard]] std::string summary() const;
 };
+
+/// The input fetched ahead per worker, in KiB, when `workers` partitions are replayed side by
+/// side: 256 MiB over the workers, 16 to 64 MiB each.
+[[nodiscard]] std::size_t audit_prefetch_kib(std::size_t workers);
 
 /// Runs the audit. An error means it could not run (broker, journal unreadable); a
 /// divergence is a finding, reported in the result.

@@ -78,6 +78,9 @@ result<std::unique_ptr<scratch_store>> scratch_store::create(const std::string& 
   // that is not there costs no read).
   o.write_buffer_size = std::max<std::size_t>(memory_bytes / 4, 1 << 20);
   o.max_write_buffer_number = 2;
+  // A Bloom filter on the memtables too: most lookups are of keys that are not there.
+  o.memtable_prefix_bloom_size_ratio = 0.05;
+  o.memtable_whole_key_filtering = true;
   rocksdb::BlockBasedTableOptions t;
   t.block_cache = rocksdb::NewLRUCache(std::max<std::size_t>(memory_bytes / 2, 1 << 20));
   t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
