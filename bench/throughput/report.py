@@ -161,7 +161,7 @@ def audits(runs):
 
 
 def plot(summary, ratio, eos, raw, audited, info, path):
-    fig, (ax, cx, dx) = plt.subplots(1, 3, figsize=(16, 5.2),
+    fig, (ax, cx, dx) = plt.subplots(1, 3, figsize=(20, 5.6),
                                      gridspec_kw={"width_ratios": [3, 2, 2]})
     labels = [name_of(s) for s in summary]
     colors = ["#7fa7d9" if s["broker"] == "embedded" else
@@ -185,7 +185,7 @@ def plot(summary, ratio, eos, raw, audited, info, path):
                 bbox={"boxstyle": "round", "fc": "white", "ec": "#999999"})
     ax.set_ylabel("events/s, thousands (median; whiskers: min-max)")
     ax.set_ylim(0, max(s["events_per_s_max"] / 1000 for s in summary) * 1.3)
-    ax.tick_params(axis="x", labelsize=8)
+    ax.tick_params(axis="x", labelsize=7)
     ax.set_title("Throughput (to the final checkpoint / commit)", fontsize=11)
 
     cpu = [s["cpu_us_per_event_median"] for s in summary]
@@ -202,10 +202,11 @@ def plot(summary, ratio, eos, raw, audited, info, path):
                 bbox={"boxstyle": "round", "fc": "white", "ec": "#999999"})
     cx.set_ylabel("CPU µs per event (median; embedded: broker included)")
     cx.set_ylim(0, max(cpu) * 1.3)
-    cx.tick_params(axis="x", labelsize=9)
+    cx.tick_params(axis="x", labelsize=8)
     cx.set_title("CPU cost (lower is better)", fontsize=11)
     if audited:
-        names = [f"{a['broker']}\n{a['events'] // 1000}k events" for a in audited]
+        names = [f"{a['broker']}\n{a['events'] // 1000}k events\nrun {i + 1}"
+                 for i, a in enumerate(audited)]
         vs = [a["audit_vs_live"] for a in audited]
         dbars = dx.bar(names, vs, color=["#7fa7d9" if a["broker"] == "embedded" else "#2b6cb0"
                                          for a in audited])
