@@ -75,20 +75,26 @@ def summarize(runs):
     return out
 
 
-def ratios(runs, summary):
-    """aetherial / Kafka Streams on the same broker: of the medians and round by round."""
-    out = {}
+def pairs_with_aetherial(runs, summary, system):
+    """Per broker where `system` ran beside aetherial (at_least_once): (broker, the summary of
+    aetherial, the summary of `system`, per-round pairs of runs (aetherial, system))."""
     for s in summary:
-        if s["system"] != "kafka-streams":
+        if s["system"] != system:
             continue
         ours = next((x for x in summary
                      if x["system"] == "aetherial" and x["broker"] == s["broker"]), None)
         if not ours:
             continue
         a = [r for r in runs if r.get("system") == "aetherial" and r["broker"] == s["broker"]]
-        k = [r for r in runs if r.get("system") == "kafka-streams" and r["broker"] == s["broker"]]
-        per_round = [x["events_per_s"] / y["events_per_s"] for x, y in zip(a, k)]
-        out[s["broker"]] = {
+        k = [r for r in runs if r.get("system") == system and r["broker"] == s["broker"]]
+        yield s["broker"], ours, s, list(zip(a, k))
+
+
+def ratios(runs, summary):
+    """aetherial / Kafka Streams on the same broker: of the medians and round by round."""
+    out = {}
+    for broker, ours, s, rounds in pairs_with_aetherial(runs, summary, "kafka-streams"):
+        out[broker] = {
             "of_medians": ours["events_per_s_median"] / s["events_per_s_median"],
             "of_medians_processing_only": ours["events_per_s_processing_median"] /
             s["events_per_s_processing_median"],
@@ -96,7 +102,7 @@ def ratios(runs, summary):
             s["events_per_s_second_half_median"],
             "cpu_per_event_streams_over_aetherial": s["cpu_us_per_event_median"] /
             ours["cpu_us_per_event_median"],
-            "per_round": per_round,
+            "per_round": [x["events_per_s"] / y["events_per_s"] for x, y in rounds],
         }
     return out
 
@@ -104,19 +110,10 @@ def ratios(runs, summary):
 def exactly_once_ratios(runs, summary):
     """aetherial exactly_once / at_least_once on the same broker: of the medians and by round."""
     out = {}
-    for s in summary:
-        if s["system"] != "aetherial-exactly-once":
-            continue
-        alos = next((x for x in summary
-                     if x["system"] == "aetherial" and x["broker"] == s["broker"]), None)
-        if not alos:
-            continue
-        a = [r for r in runs if r.get("system") == "aetherial" and r["broker"] == s["broker"]]
-        e = [r for r in runs
-             if r.get("system") == "aetherial-exactly-once" and r["broker"] == s["broker"]]
-        out[s["broker"]] = {
+    for broker, alos, s, rounds in pairs_with_aetherial(runs, summary, "aetherial-exactly-once"):
+        out[broker] = {
             "of_medians": s["events_per_s_median"] / alos["events_per_s_median"],
-            "per_round": [y["events_per_s"] / x["events_per_s"] for x, y in zip(a, e)],
+            "per_round": [y["events_per_s"] / x["events_per_s"] for x, y in rounds],
         }
     return out
 
@@ -125,23 +122,14 @@ def raw_ratios(runs, summary):
     """aetherial (at_least_once) / a plain librdkafka consumer of the same input: the share of
     the physical limit of consuming it, of the medians and round by round."""
     out = {}
-    for s in summary:
-        if s["system"] != "librdkafka-consumer":
-            continue
-        ours = next((x for x in summary
-                     if x["system"] == "aetherial" and x["broker"] == s["broker"]), None)
-        if not ours:
-            continue
-        a = [r for r in runs if r.get("system") == "aetherial" and r["broker"] == s["broker"]]
-        k = [r for r in runs
-             if r.get("system") == "librdkafka-consumer" and r["broker"] == s["broker"]]
-        out[s["broker"]] = {
+    for broker, ours, s, rounds in pairs_with_aetherial(runs, summary, "librdkafka-consumer"):
+        out[broker] = {
             "of_medians": ours["events_per_s_median"] / s["events_per_s_median"],
             "of_medians_processing_only": ours["events_per_s_processing_median"] /
             s["events_per_s_processing_median"],
             "cpu_per_event_raw_over_aetherial": s["cpu_us_per_event_median"] /
             ours["cpu_us_per_event_median"],
-            "per_round": [x["events_per_s"] / y["events_per_s"] for x, y in zip(a, k)],
+            "per_round": [x["events_per_s"] / y["events_per_s"] for x, y in rounds],
         }
     return out
 
