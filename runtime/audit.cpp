@@ -238,28 +238,24 @@ private:
 result<std::uint64_t> read_outputs(const topics::kafka_config& cfg,
                                    const std::vector<std::string>& names, audit_index& index,
                                    const audit_options& o) {
-  std::uint64_t seen = 0;
-  for (const auto& name : names) {
-    result<void> failed;
-    auto read = read_topic(
-        cfg, name,
-        [&](topics::record& rec) {
-          if (!failed) return;
-          std::string why;
-          const auto* env =
-              schemas::verify_envelope(rec.value.data(), rec.value.size(), ~std::size_t{0}, &why);
-          if (env == nullptr || env->principal() == nullptr) return;
-          failed = index.record_output(env->principal()->str(), schemas::event_id::from(env->id()),
-                                       schemas::event_id::from(env->causation_id()), rec);
-        },
-        [&](std::size_t n) {
-          if (o.progress) o.progress("reading " + name, seen + n, 0);
-        });
-    if (!read) return read.error_value();
-    if (!failed) return failed.error_value();
-    seen += read.value();
-  }
-  return seen;
+  result<void> failed;
+  auto read = read_topics(
+      cfg, names,
+      [&](topics::record& rec) {
+        if (!failed) return;
+        std::string why;
+        const auto* env =
+            schemas::verify_envelope(rec.value.data(), rec.value.size(), ~std::size_t{0}, &why);
+        if (env == nullptr || env->principal() == nullptr) return;
+        failed = index.record_output(env->principal()->str(), schemas::event_id::from(env->id()),
+                                     schemas::event_id::from(env->causation_id()), rec);
+      },
+      [&](std::size_t n) {
+        if (o.progress) o.progress("reading the recorded outputs", n, 0);
+      });
+  if (!read) return read.error_value();
+  if (!failed) return failed.error_value();
+  return static_cast<std::uint64_t>(read.value());
 }
 
 /// Ids of the agent's input events beyond what its journal covers (a live node's tail, not

@@ -156,27 +156,13 @@ recovery_plan plan_recovery(const recovery_request& rq, recovery_sources& source
   return plan;
 }
 
-result<std::size_t> read_topic(const topics::kafka_config& cfg, const std::string& topic,
-                               const std::function<void(topics::record&)>& each,
-                               const std::function<void(std::size_t)>& progress) {
-  auto rd = topics::reader::create(cfg, /*read_committed=*/true);
-  if (!rd) return rd.error_value();
-  auto parts = rd.value()->partition_count(topic, io_timeout);
-  if (!parts) return parts.error_value();
-  std::vector<topics::topic_partition> from;
-  for (std::int32_t p = 0; p < parts.value(); ++p)
-    from.push_back({topic, p, -2});
-  return read_partitions(cfg, from, each, progress);
-}
+namespace {
 
-result<std::size_t> read_partitions(const topics::kafka_config& cfg,
-                                    const std::vector<topics::topic_partition>& from,
-                                    const std::function<void(topics::record&)>& each,
-                                    const std::function<void(std::size_t)>& progress) {
+/// read_partitions on a reader already created (one client for the whole read).
+result<std::size_t> read_with(topics::reader& r, const std::vector<topics::topic_partition>& from,
+                              const std::function<void(topics::record&)>& each,
+                              const std::function<void(std::size_t)>& progress) {
   if (from.empty()) return std::size_t{0};
-  auto rd = topics::reader::create(cfg, /*read_committed=*/true);
-  if (!rd) return rd.error_value();
-  auto& r = *rd.value();
   if (auto a = r.assign(from); !a) return a.error_value();
   // Read up to where each partition ends now: records produced meanwhile are not waited for.
   if (auto b = r.bound_to_current_end(io_timeout); !b) return b.error_value();
@@ -204,6 +190,40 @@ result<std::size_t> read_partitions(const topics::kafka_config& cfg,
     if (progress) progress(seen);
   }
   return seen;
+}
+
+} // namespace
+
+result<std::size_t> read_topic(const topics::kafka_config& cfg, const std::string& topic,
+                               const std::function<void(topics::record&)>& each,
+                               const std::function<void(std::size_t)>& progress) {
+  return read_topics(cfg, {topic}, each, progress);
+}
+
+result<std::size_t> read_topics(const topics::kafka_config& cfg,
+                                const std::vector<std::string>& topics,
+                                const std::function<void(topics::record&)>& each,
+                                const std::function<void(std::size_t)>& progress) {
+  auto rd = topics::reader::create(cfg, /*read_committed=*/true);
+  if (!rd) return rd.error_value();
+  std::vector<topics::topic_partition> from;
+  for (const auto& topic : topics) {
+    auto parts = rd.value()->partition_count(topic, io_timeout);
+    if (!parts) return parts.error_value();
+    for (std::int32_t p = 0; p < parts.value(); ++p)
+      from.push_back({topic, p, -2});
+  }
+  return read_with(*rd.value(), from, each, progress);
+}
+
+result<std::size_t> read_partitions(const topics::kafka_config& cfg,
+                                    const std::vector<topics::topic_partition>& from,
+                                    const std::function<void(topics::record&)>& each,
+                                    const std::function<void(std::size_t)>& progress) {
+  if (from.empty()) return std::size_t{0};
+  auto rd = topics::reader::create(cfg, /*read_committed=*/true);
+  if (!rd) return rd.error_value();
+  return read_with(*rd.value(), from, each, progress);
 }
 
 result<std::map<std::string, journal_index>>

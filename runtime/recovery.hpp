@@ -115,6 +115,12 @@ read_partitions(const topics::kafka_config& cfg, const std::vector<topics::topic
                                              const std::function<void(topics::record&)>& each,
                                              const std::function<void(std::size_t)>& progress = {});
 
+/// read_topic for several topics at once, with one client.
+[[nodiscard]] result<std::size_t>
+read_topics(const topics::kafka_config& cfg, const std::vector<std::string>& topics,
+            const std::function<void(topics::record&)>& each,
+            const std::function<void(std::size_t)>& progress = {});
+
 /// Reads the whole journal topic once, for every agent kind.
 [[nodiscard]] result<std::map<std::string, journal_index>>
 read_journals(const topics::kafka_config& cfg, const std::string& journal_topic,
