@@ -3,10 +3,14 @@
 // window is a duplicate (a producer's retry, a replayed upstream, a forged copy) and is
 // dead-lettered instead of applied. The window travels with the agent's state (snapshots,
 // recovery, audit replay), so every replay refuses the same inputs.
+//
+// A ring of the ids in admission order and an open-addressing index over it: admitting an id
+// allocates nothing. The index is keyed with a per-process secret, so that ids chosen to
+// collide cannot turn lookups into scans; it only answers "is this id in the ring", so the
+// secret never shows in anything the window returns.
 
 #include <cstddef>
-#include <deque>
-#include <set>
+#include <cstdint>
 #include <vector>
 
 #include "schemas/envelope.hpp"
@@ -16,48 +20,42 @@ namespace aetherial::runtime {
 /// The last `capacity` distinct event ids admitted on one (agent kind, partition), oldest first.
 class event_window {
 public:
-  explicit event_window(std::size_t capacity = 0) : capacity_(capacity) {}
+  explicit event_window(std::size_t capacity = 0);
 
   /// Admits `id`: false if it is in the window (a duplicate, the window is unchanged), else
   /// remembers it (forgetting the oldest id once full) and returns true. A window of
   /// capacity 0 admits everything and remembers nothing.
-  bool admit(const schemas::event_id& id) {
-    if (capacity_ == 0) return true;
-    if (!members_.insert(id).second) return false;
-    order_.push_back(id);
-    if (order_.size() > capacity_) {
-      members_.erase(order_.front());
-      order_.pop_front();
-    }
-    return true;
-  }
+  bool admit(const schemas::event_id& id);
 
   /// The remembered ids, oldest first (what a snapshot stores).
-  [[nodiscard]] std::vector<schemas::event_id> ids() const {
-    return {order_.begin(), order_.end()};
-  }
+  [[nodiscard]] std::vector<schemas::event_id> ids() const;
 
   /// Replaces the window's content by `ids` (oldest first) as far as the capacity allows:
   /// with a smaller capacity than when stored, the newest are kept.
-  void restore(const std::vector<schemas::event_id>& ids) {
-    clear();
-    const auto skip = ids.size() > capacity_ ? ids.size() - capacity_ : 0;
-    for (std::size_t i = skip; i < ids.size(); ++i)
-      (void)admit(ids[i]);
-  }
+  void restore(const std::vector<schemas::event_id>& ids);
 
-  void clear() {
-    order_.clear();
-    members_.clear();
-  }
+  void clear();
 
-  [[nodiscard]] std::size_t size() const noexcept { return order_.size(); }
+  [[nodiscard]] std::size_t size() const noexcept { return size_; }
   [[nodiscard]] std::size_t capacity() const noexcept { return capacity_; }
 
 private:
+  static constexpr std::uint32_t empty = 0; ///< an index slot holds ring position + 1
+
+  [[nodiscard]] std::size_t home(const schemas::event_id& id) const noexcept;
+  /// The index slot holding `id` (whose home slot is `at`), or the empty slot where it would
+  /// go.
+  [[nodiscard]] std::size_t find(const schemas::event_id& id, std::size_t at) const noexcept;
+  /// Removes the index slot `at` and closes the gap (backward-shift deletion).
+  void erase_slot(std::size_t at) noexcept;
+
   std::size_t capacity_;
-  std::deque<schemas::event_id> order_;
-  std::set<schemas::event_id> members_;
+  std::vector<schemas::event_id> ring_; ///< the ids, oldest at `oldest_`
+  std::vector<std::uint32_t> homes_;    ///< each ring id's home slot in the index
+  std::size_t oldest_ = 0;
+  std::size_t size_ = 0;
+  std::vector<std::uint32_t> index_; ///< power-of-two size, at most half full
+  std::size_t mask_ = 0;
 };
 
 } // namespace aetherial::runtime

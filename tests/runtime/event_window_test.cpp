@@ -1,5 +1,10 @@
 #include <boost/test/unit_test.hpp>
 
+#include <deque>
+#include <random>
+#include <set>
+#include <vector>
+
 #include "actors/registry.hpp"
 #include "runtime/applier.hpp"
 #include "runtime/event_window.hpp"
@@ -23,6 +28,36 @@ BOOST_AUTO_TEST_CASE(refuses_an_id_it_remembers_and_forgets_the_oldest) {
   BOOST_TEST(!w.admit({0, 4}));
   const std::vector<schemas::event_id> expected{{0, 3}, {0, 4}, {0, 1}};
   BOOST_TEST((w.ids() == expected));
+}
+
+BOOST_AUTO_TEST_CASE(agrees_with_a_plain_set_and_queue_over_many_evictions) {
+  // Ids from a small space, so that duplicates, evictions and re-admissions are frequent and
+  // the index's probe runs wrap around; every answer and the final order must be the model's.
+  for (const std::size_t capacity : {1u, 2u, 7u, 64u, 1000u}) {
+    event_window w(capacity);
+    std::deque<schemas::event_id> order;
+    std::set<schemas::event_id> members;
+    std::mt19937_64 rng(capacity);
+    for (int i = 0; i < 200000; ++i) {
+      const schemas::event_id id{rng() % 3, rng() % (3 * capacity + 2)};
+      const bool expected = members.insert(id).second;
+      if (expected) {
+        order.push_back(id);
+        if (order.size() > capacity) {
+          members.erase(order.front());
+          order.pop_front();
+        }
+      }
+      BOOST_TEST_REQUIRE(w.admit(id) == expected, "capacity " << capacity << " step " << i);
+    }
+    BOOST_TEST(w.size() == order.size());
+    BOOST_TEST((w.ids() == std::vector<schemas::event_id>(order.begin(), order.end())));
+    event_window copy(capacity);
+    copy.restore(w.ids());
+    BOOST_TEST((copy.ids() == w.ids()));
+    for (const auto& id : order)
+      BOOST_TEST(!copy.admit(id));
+  }
 }
 
 BOOST_AUTO_TEST_CASE(capacity_zero_admits_everything) {
