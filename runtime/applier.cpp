@@ -21,7 +21,7 @@ const schemas::fbs::Envelope* verify_and_check(const std::uint8_t* data, std::si
 
 } // namespace
 
-decoded_event decode_record(const topics::record& r, const schemas::input_limits& limits) {
+decoded_event decode_record(const topics::record_view& r, const schemas::input_limits& limits) {
   decoded_event d;
   const auto max_bytes = limits.max_event_bytes;
   if (r.null_value) {
@@ -52,7 +52,7 @@ decoded_event decode_record(const topics::record& r, const schemas::input_limits
 }
 
 apply_outcome apply_record(actors::agent& agent, event_window& seen, std::string_view kind,
-                           const topics::record& r, const schemas::input_limits& limits,
+                           const topics::record_view& r, const schemas::input_limits& limits,
                            const identity_verifier* identities, actors::table_store* tables) {
   apply_outcome out;
   auto d = decode_record(r, limits);

@@ -27,7 +27,7 @@ struct decoded_event {
 /// converted from JSON with defaults derived from the record itself (id from topic,
 /// partition and offset; event time from the record timestamp), so replay gives the same
 /// envelope.
-[[nodiscard]] decoded_event decode_record(const topics::record& r,
+[[nodiscard]] decoded_event decode_record(const topics::record_view& r,
                                           const schemas::input_limits& limits);
 
 /// What applying one record did.
@@ -47,7 +47,7 @@ struct apply_outcome {
 /// live host and the audit always pass the node's verifier. `tables` is the agent instance's
 /// keyed state (null: an agent that uses tables fails on the record).
 [[nodiscard]] apply_outcome apply_record(actors::agent& agent, event_window& seen,
-                                         std::string_view kind, const topics::record& r,
+                                         std::string_view kind, const topics::record_view& r,
                                          const schemas::input_limits& limits,
                                          const identity_verifier* identities = nullptr,
                                          actors::table_store* tables = nullptr);

@@ -85,7 +85,7 @@ schemas::event_id id_of_key(std::string_view key) {
 
 constexpr std::size_t header_bytes = 1 + 4 + 4 + 8 + 2;
 
-std::string encode_entry(bool conflicting, std::uint32_t copies, const std::string& topic,
+std::string encode_entry(bool conflicting, std::uint32_t copies, std::string_view topic,
                          std::int32_t partition, std::int64_t offset,
                          const std::vector<std::uint8_t>& bytes) {
   std::string v;
@@ -206,7 +206,7 @@ public:
   }
 
   /// Notes where a replayed input is (not its bytes: a causal chain fetches them again).
-  result<void> input(const schemas::event_id& id, const topics::record& rec) {
+  result<void> input(const schemas::event_id& id, const topics::record_view& rec) {
     return store_.put(id_key('i', {}, id),
                       encode_entry(false, 1, rec.topic, rec.partition, rec.offset, {}));
   }
@@ -505,7 +505,7 @@ result<audit_report> audit(const audit_options& o, std::vector<std::string> agen
             if (out.result == apply_outcome::status::threw) {
               ++part.divergences;
               if (part.first_divergence.empty())
-                part.first_divergence = "replay of " + in.rec.topic + "/" +
+                part.first_divergence = "replay of " + std::string(in.rec.topic) + "/" +
                                         std::to_string(in.rec.partition) + "@" +
                                         std::to_string(in.rec.offset) +
                                         " threw, but the live agent applied it: " + out.reason;

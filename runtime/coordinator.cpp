@@ -78,11 +78,14 @@ namespace {
 using namespace coordinator_detail;
 using batches = std::map<std::int32_t, process_batch>;
 
-/// Takes one delivered record into the partition's ledger; queues it for the host.
-void accept(self_ptr self, partition_slot& slot, topics::record&& r, batches& out) {
+/// Takes one delivered record (a topics::message, or an input_record held before recovery)
+/// into the partition's ledger; queues it for the host.
+template <class Delivered>
+void accept(self_ptr self, partition_slot& slot, Delivered&& r, batches& out) {
   const bool was_empty = slot.ledger.tail_empty();
   std::shared_ptr<const input_record> in;
-  if (slot.ledger.accept(std::move(r), in) != partition_ledger::accepted::appended) return;
+  if (slot.ledger.accept(std::forward<Delivered>(r), in) != partition_ledger::accepted::appended)
+    return;
   if (slot.poison && in->topic_index == slot.poison->topic &&
       in->rec.offset == slot.poison->offset) {
     // The record the process died on, again and again: dead-lettered, never applied.
@@ -110,11 +113,11 @@ void send_batches(self_ptr self, batches& bs) {
   }
 }
 
-void dispatch(self_ptr self, std::vector<topics::record>& records) {
+void dispatch(self_ptr self, std::vector<topics::message>& records) {
   auto& st = self->state;
   batches bs;
   for (auto& r : records) {
-    auto it = st.parts.find(r.partition);
+    auto it = st.parts.find(r.view().partition);
     if (it == st.parts.end()) continue;
     accept(self, it->second, std::move(r), bs);
   }
@@ -299,7 +302,7 @@ caf::behavior coordinator_behavior(self_ptr self, coordinator_env env) {
         auto& s = self->state;
         if (s.stopping || s.failed || !s.consumer) return;
         board(self).tick(agent_name(self));
-        auto records = s.consumer->poll(5000, topics::ms{20});
+        auto records = s.consumer->poll_messages(5000, topics::ms{20});
         if (auto fatal = s.consumer->fatal_error()) {
           // A fenced or otherwise dead consumer never delivers again: fail, so that the node
           // is replaced and every partition recovers from its last checkpoint.

@@ -35,7 +35,7 @@ struct host_env {
 /// Queues `r` on the dead-letter topic with `reason`, this agent and its origin in headers
 /// (cut to fit the output limit); counts it under `reason_class` once queued, or counts a
 /// failure and logs it. Returns whether it was queued.
-bool dead_letter(const host_env& env, const topics::record& r, const std::string& reason,
+bool dead_letter(const host_env& env, const topics::record_view& r, const std::string& reason,
                  const char* reason_class);
 
 /// State of a host actor.

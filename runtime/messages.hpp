@@ -16,10 +16,36 @@
 
 namespace aetherial::runtime {
 
-/// A consumed input record and its index in the agent kind's input topic list.
+/// A consumed input record and its index in the agent kind's input topic list. Live input
+/// stays in the consumer's buffers (a message); recovery and tests hand over owned records.
 struct input_record {
-  topics::record rec;
+  input_record() = default;
+  input_record(topics::record r, int index) : topic_index(index), owned_(std::move(r)) {
+    rec = owned_;
+  }
+  input_record(topics::message m, int index)
+      : rec(m.view()), topic_index(index), held_(std::move(m)) {}
+  input_record(input_record&& o) noexcept
+      : topic_index(o.topic_index), owned_(std::move(o.owned_)), held_(std::move(o.held_)) {
+    rec = held_.holds() ? held_.view() : topics::record_view(owned_);
+  }
+  input_record& operator=(input_record&& o) noexcept {
+    topic_index = o.topic_index;
+    owned_ = std::move(o.owned_);
+    held_ = std::move(o.held_);
+    rec = held_.holds() ? held_.view() : topics::record_view(owned_);
+    return *this;
+  }
+  input_record(const input_record&) = delete;
+  input_record& operator=(const input_record&) = delete;
+  ~input_record() = default;
+
+  topics::record_view rec; ///< the record's fields (into owned_ or held_)
   int topic_index = 0;
+
+private:
+  topics::record owned_;
+  topics::message held_;
 };
 
 using input_batch = std::vector<std::shared_ptr<const input_record>>;

@@ -1,5 +1,6 @@
 #include "runtime/metrics.hpp"
 
+#include <algorithm>
 #include <sstream>
 #include <stdexcept>
 
@@ -8,8 +9,10 @@
 namespace aetherial::runtime {
 namespace {
 
-prometheus::Histogram::BucketBoundaries latency_buckets() {
-  return {0.00001, 0.00005, 0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1.0};
+const prometheus::Histogram::BucketBoundaries& latency_buckets() {
+  static const prometheus::Histogram::BucketBoundaries b{
+      0.00001, 0.00005, 0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1.0};
+  return b;
 }
 
 prometheus::Histogram::BucketBoundaries snapshot_buckets() {
@@ -47,7 +50,8 @@ metrics::metrics(health_options health)
                              .Register(*registry_)),
       latency_(prometheus::BuildHistogram()
                    .Name("aetherial_processing_latency_seconds")
-                   .Help("Time an agent takes to handle one event")
+                   .Help("Time an agent takes to handle one event (the mean over the batch "
+                         "it came in)")
                    .Register(*registry_)),
       snapshot_duration_(prometheus::BuildHistogram()
                              .Name("aetherial_snapshot_duration_seconds")
@@ -131,6 +135,18 @@ prometheus::Counter& metrics::restarts(const std::string& agent) {
 }
 prometheus::Histogram& metrics::processing_latency(const std::string& agent) {
   return latency_.Add({{"agent", agent}}, latency_buckets());
+}
+
+void metrics::observe_events(prometheus::Histogram& latency, std::size_t events, double seconds) {
+  if (events == 0) return;
+  const auto& bounds = latency_buckets();
+  const double mean = seconds / static_cast<double>(events);
+  // The bucket of `mean`: the first bound it does not exceed, else +Inf (the last).
+  const auto bucket = static_cast<std::size_t>(
+      std::lower_bound(bounds.begin(), bounds.end(), mean) - bounds.begin());
+  std::vector<double> increments(bounds.size() + 1, 0.0);
+  increments[bucket] = static_cast<double>(events);
+  latency.ObserveMultiple(increments, seconds);
 }
 prometheus::Histogram& metrics::snapshot_duration(const std::string& agent) {
   return snapshot_duration_.Add({{"agent", agent}}, snapshot_buckets());

@@ -52,6 +52,9 @@ public:
   /// Stored snapshots found damaged (and skipped) at recovery.
   prometheus::Counter& snapshots_corrupt(const std::string& agent);
   prometheus::Histogram& processing_latency(const std::string& agent);
+  /// Records `events` handled in `seconds` in total on `latency` (a processing_latency
+  /// histogram) as that many observations of their mean: one clock reading per batch.
+  static void observe_events(prometheus::Histogram& latency, std::size_t events, double seconds);
   prometheus::Histogram& snapshot_duration(const std::string& agent);
   prometheus::Gauge& snapshot_size(const std::string& agent, std::int32_t partition);
   prometheus::Gauge& consumer_lag(const std::string& agent, const std::string& topic,

@@ -17,27 +17,43 @@ void partition_ledger::start_at(std::vector<std::int64_t> offsets, std::uint64_t
   recovered_ = true;
 }
 
+int partition_ledger::topic_index(std::string_view topic) const noexcept {
+  for (std::size_t t = 0; t < topics_.size(); ++t)
+    if (topics_[t] == topic) return static_cast<int>(t);
+  return -1;
+}
+
 partition_ledger::accepted partition_ledger::accept(topics::record&& r,
                                                     std::shared_ptr<const input_record>& out) {
-  const auto it = std::find(topics_.begin(), topics_.end(), r.topic);
-  if (it == topics_.end()) return accepted::foreign;
+  const int t = topic_index(r.topic);
+  if (t < 0) return accepted::foreign;
+  return accept(input_record(std::move(r), t), out);
+}
+
+partition_ledger::accepted partition_ledger::accept(topics::message&& m,
+                                                    std::shared_ptr<const input_record>& out) {
+  const int t = topic_index(m.view().topic);
+  if (t < 0) return accepted::foreign;
+  return accept(input_record(std::move(m), t), out);
+}
+
+partition_ledger::accepted partition_ledger::accept(input_record&& in,
+                                                    std::shared_ptr<const input_record>& out) {
   if (!recovered_) {
-    held_.push_back(std::move(r));
+    held_.push_back(std::move(in));
     return accepted::held;
   }
-  const auto t = static_cast<std::size_t>(it - topics_.begin());
-  if (position_[t] >= 0 && r.offset < position_[t]) return accepted::covered;
-  auto in = std::make_shared<input_record>();
-  in->topic_index = static_cast<int>(t);
-  in->rec = std::move(r);
-  position_[t] = in->rec.offset + 1;
-  tail_.push_back({in, false});
+  const auto t = static_cast<std::size_t>(in.topic_index);
+  if (position_[t] >= 0 && in.rec.offset < position_[t]) return accepted::covered;
+  position_[t] = in.rec.offset + 1;
+  auto shared = std::make_shared<const input_record>(std::move(in));
+  tail_.push_back({shared, false});
   ++live_;
-  out = std::move(in);
+  out = std::move(shared);
   return accepted::appended;
 }
 
-std::vector<topics::record> partition_ledger::take_held() {
+std::vector<input_record> partition_ledger::take_held() {
   auto out = std::move(held_);
   held_.clear();
   return out;
@@ -47,7 +63,7 @@ void partition_ledger::acknowledge(std::size_t count) noexcept {
   acked_ = std::min(live_, acked_ + count);
 }
 
-bool partition_ledger::skip(const std::string& topic, std::int64_t offset) {
+bool partition_ledger::skip(std::string_view topic, std::int64_t offset) {
   for (auto& e : tail_) {
     if (e.skipped || e.in->rec.topic != topic || e.in->rec.offset != offset) continue;
     e.skipped = true;

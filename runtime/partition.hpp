@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "runtime/journal.hpp"
@@ -49,9 +50,12 @@ public:
 
   /// Takes one delivered record; on `appended`, `out` is the record to dispatch.
   [[nodiscard]] accepted accept(topics::record&& r, std::shared_ptr<const input_record>& out);
+  [[nodiscard]] accepted accept(topics::message&& m, std::shared_ptr<const input_record>& out);
+  /// Takes a record `take_held` returned.
+  [[nodiscard]] accepted accept(input_record&& in, std::shared_ptr<const input_record>& out);
 
   /// Records held before recovery, in delivery order (the ledger forgets them).
-  [[nodiscard]] std::vector<topics::record> take_held();
+  [[nodiscard]] std::vector<input_record> take_held();
 
   /// The host acknowledged `count` more records (applied or dead-lettered as invalid).
   void acknowledge(std::size_t count) noexcept;
@@ -59,7 +63,7 @@ public:
   void unacknowledge_all() noexcept { acked_ = 0; }
 
   /// Marks the tail record (topic, offset) as dead-lettered; false if it is not in the tail.
-  bool skip(const std::string& topic, std::int64_t offset);
+  bool skip(std::string_view topic, std::int64_t offset);
 
   /// Records dispatched and not yet acknowledged.
   [[nodiscard]] std::size_t inflight() const noexcept { return live_ - acked_; }
@@ -96,6 +100,9 @@ public:
   void set_last_snapshot(std::optional<storage::snapshot> s) { last_snapshot_ = std::move(s); }
 
 private:
+  /// The index of `topic` among the input topics; -1 if it is not one.
+  [[nodiscard]] int topic_index(std::string_view topic) const noexcept;
+
   [[nodiscard]] std::vector<topics::topic_partition>
   as_topic_partitions(const std::vector<std::int64_t>& offsets) const;
 
@@ -109,7 +116,7 @@ private:
   std::size_t acked_ = 0;                  ///< non-skipped tail entries acknowledged
   std::uint64_t journal_seq_ = 0;
   std::optional<storage::snapshot> last_snapshot_;
-  std::vector<topics::record> held_; ///< delivered before the partition's state was recovered
+  std::vector<input_record> held_; ///< delivered before the partition's state was recovered
 };
 
 /// What flow control does with a partition's input.

@@ -363,9 +363,7 @@ for_each_journaled_input(const topics::kafka_config& cfg,
         auto rec = pull(t);
         if (!rec) return rec.error_value();
         if (rec.value().offset < s.first_offset) continue; // skipped (dead-lettered) record
-        input_record in;
-        in.rec = std::move(rec.value());
-        in.topic_index = s.topic_index;
+        input_record in(std::move(rec.value()), s.topic_index);
         if (auto applied = each(in); !applied) return applied.error_value();
         ++done;
         ++i;

@@ -136,12 +136,13 @@ caf::behavior supervisor_actor(caf::stateful_actor<supervisor_state>* self, supe
       [=](failure_atom, const host_failure& f) {
         if (!f.in) return;
         const auto& rec = f.in->rec;
+        const std::string topic(rec.topic);
         auto& retries = self->state.retries;
-        if (!retries.give_up(f.partition, rec.topic, rec.offset)) return;
+        if (!retries.give_up(f.partition, topic, rec.offset)) return;
         const auto reason = "agent " + agent + " failed " + std::to_string(retries.limit()) +
                             " times on this event: " + f.what;
         (void)dead_letter(env.host, rec, reason, "agent_error");
-        self->send(coordinator, skip_atom::value, f.partition, rec.topic, rec.offset);
+        self->send(coordinator, skip_atom::value, f.partition, topic, rec.offset);
       },
       [=](stop_atom, std::int32_t p) {
         auto it = self->state.hosts.find(p);

@@ -96,13 +96,14 @@ rd_kafka_t* detail::consumer_handle(const consumer::impl& c) noexcept {
   return c.rk_.get();
 }
 
-consumer::consumer(std::unique_ptr<impl> p) : impl_(std::move(p)) {}
+consumer::consumer(std::shared_ptr<impl> p) : impl_(std::move(p)) {}
 
 consumer::~consumer() {
-  if (impl_) {
-    impl_->close();
-    impl_->rk_.reset();
-  }
+  if (!impl_) return;
+  impl_->close();
+  // Messages still held keep the client; it is destroyed with the last of them. Nothing
+  // reaches the rebalance listener after close.
+  impl_->listener_ = nullptr;
 }
 
 result<std::unique_ptr<consumer>> consumer::create(const kafka_config& cfg,
@@ -122,7 +123,7 @@ result<std::unique_ptr<consumer>> consumer::create(const kafka_config& cfg,
                                   });
   auto conf = make_conf(cfg, defaults);
   if (!conf) return conf.error_value();
-  auto p = std::make_unique<impl>();
+  auto p = std::make_shared<impl>();
   p->listener_ = listener;
   rd_kafka_conf_set_rebalance_cb(conf->get(), &impl::on_rebalance);
   auto rk = make_handle(RD_KAFKA_CONSUMER, std::move(conf.value()), *p);
@@ -146,6 +147,10 @@ result<void> consumer::subscribe(const std::vector<std::string>& topics) {
 
 std::vector<record> consumer::poll(std::size_t max, ms timeout) {
   return poll_records(impl_->rk_.get(), *impl_, max, timeout);
+}
+
+std::vector<message> consumer::poll_messages(std::size_t max, ms timeout) {
+  return detail::poll_messages(impl_->rk_.get(), *impl_, impl_, max, timeout);
 }
 
 result<void> consumer::pause(const std::vector<topic_partition>& partitions) {

@@ -60,6 +60,68 @@ struct record {
   bool null_value = false; ///< the value was null (a tombstone), not merely empty
 };
 
+/// Bytes viewed, not owned.
+struct byte_view {
+  const std::uint8_t* ptr = nullptr;
+  std::size_t len = 0;
+  [[nodiscard]] const std::uint8_t* data() const noexcept { return ptr; }
+  [[nodiscard]] std::size_t size() const noexcept { return len; }
+  [[nodiscard]] bool empty() const noexcept { return len == 0; }
+  [[nodiscard]] const std::uint8_t* begin() const noexcept { return ptr; }
+  [[nodiscard]] const std::uint8_t* end() const noexcept { return ptr + len; }
+};
+
+/// The fields of a consumed record without owning them: of a `record`, or of a `message`
+/// still in librdkafka's buffers. Valid while what it views lives.
+struct record_view {
+  record_view() = default;
+  /// Views `r` (implicit: a record can go wherever a view is taken; a view of a temporary
+  /// lives no longer than the full expression).
+  record_view(const record& r) noexcept; // NOLINT(google-explicit-constructor)
+
+  std::string_view topic;
+  std::int32_t partition = 0;
+  std::int64_t offset = 0;
+  std::int64_t timestamp_ms = 0;
+  std::string_view key;
+  byte_view value;
+  bool null_value = false;
+
+  /// The record's headers (parsed on demand for a message).
+  [[nodiscard]] std::vector<header> headers() const;
+  /// An owned copy.
+  [[nodiscard]] record to_record() const;
+
+private:
+  friend class message;
+  const std::vector<header>* owned_headers_ = nullptr;
+  const void* message_ = nullptr; ///< the librdkafka message viewed, if any
+};
+
+/// A consumed record left in librdkafka's buffers, not copied (move-only). It keeps its
+/// consumer's client alive: the client is destroyed once its last message is.
+class message {
+public:
+  message() = default;
+  ~message();
+  message(message&& o) noexcept;
+  message& operator=(message&& o) noexcept;
+  message(const message&) = delete;
+  message& operator=(const message&) = delete;
+
+  /// The fields; empty for a default-constructed message.
+  [[nodiscard]] const record_view& view() const noexcept { return view_; }
+  /// Whether it holds a record (false when default-constructed or moved from).
+  [[nodiscard]] bool holds() const noexcept { return msg_ != nullptr; }
+
+  struct access; ///< construction, private to topics/
+
+private:
+  void* msg_ = nullptr; ///< the rd_kafka_message_t
+  std::shared_ptr<const void> client_;
+  record_view view_;
+};
+
 /// A topic-partition, with an offset where one is meant (next offset to read or commit).
 struct topic_partition {
   std::string topic;
@@ -151,6 +213,8 @@ public:
   result<void> subscribe(const std::vector<std::string>& topics);
   /// Returns up to `max` records; waits at most `timeout` for the first one.
   std::vector<record> poll(std::size_t max, ms timeout);
+  /// Like `poll`, without copying the records out of librdkafka's buffers.
+  std::vector<message> poll_messages(std::size_t max, ms timeout);
   result<void> pause(const std::vector<topic_partition>& partitions);
   result<void> resume(const std::vector<topic_partition>& partitions);
   /// Moves the fetch position of an assigned partition.
@@ -177,8 +241,8 @@ public:
   struct impl;
 
 private:
-  explicit consumer(std::unique_ptr<impl> p);
-  std::unique_ptr<impl> impl_;
+  explicit consumer(std::shared_ptr<impl> p);
+  std::shared_ptr<impl> impl_; ///< shared with the messages it delivered
   friend class producer;
 };
 

@@ -227,24 +227,29 @@ record to_record(const rd_kafka_message_t& m) {
   return r;
 }
 
-std::vector<record> poll_records(rd_kafka_t* rk, client_state& state, std::size_t max, ms timeout,
-                                 const eof_callback& on_eof) {
+/// Polls `rk` as poll_records describes, handing each good message to `take` (which owns it
+/// from then on).
+template <class Take>
+void poll_each(rd_kafka_t* rk, client_state& state, std::size_t max, ms timeout,
+               const eof_callback& on_eof, Take&& take) {
   using clock = std::chrono::steady_clock;
-  std::vector<record> out;
-  if (max == 0) return out;
+  if (max == 0) return;
   const auto deadline = clock::now() + timeout;
-  while (out.size() < max) {
+  for (std::size_t taken = 0; taken < max;) {
     // Only the first record is waited for; the rest is whatever is already fetched.
     int wait = 0;
-    if (out.empty()) wait = to_ms(std::chrono::duration_cast<ms>(deadline - clock::now()));
+    if (taken == 0) wait = to_ms(std::chrono::duration_cast<ms>(deadline - clock::now()));
     rd_kafka_message_t* m = rd_kafka_consumer_poll(rk, wait);
     if (m == nullptr) {
-      if (!out.empty() || wait == 0) break;
+      if (taken > 0 || wait == 0) break;
       continue;
     }
     if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
-      out.push_back(to_record(*m));
-    } else if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+      take(m);
+      ++taken;
+      continue;
+    }
+    if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
       if (on_eof && m->rkt != nullptr) on_eof(rd_kafka_topic_name(m->rkt), m->partition, m->offset);
     } else {
       std::string what = "consume";
@@ -256,6 +261,108 @@ std::vector<record> poll_records(rd_kafka_t* rk, client_state& state, std::size_
     }
     rd_kafka_message_destroy(m);
   }
+}
+
+} // namespace aetherial::topics::detail
+
+namespace aetherial::topics {
+
+struct message::access {
+  static message make(rd_kafka_message_t* m, std::shared_ptr<const void> client) {
+    message out;
+    out.msg_ = m;
+    out.client_ = std::move(client);
+    auto& v = out.view_;
+    v.topic = rd_kafka_topic_name(m->rkt);
+    v.partition = m->partition;
+    v.offset = m->offset;
+    rd_kafka_timestamp_type_t type = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE;
+    v.timestamp_ms = rd_kafka_message_timestamp(m, &type);
+    if (m->key != nullptr) v.key = std::string_view(static_cast<const char*>(m->key), m->key_len);
+    v.null_value = m->payload == nullptr;
+    if (m->payload != nullptr)
+      v.value = byte_view{static_cast<const std::uint8_t*>(m->payload), m->len};
+    v.message_ = m;
+    return out;
+  }
+};
+
+message::~message() {
+  if (msg_ != nullptr) rd_kafka_message_destroy(static_cast<rd_kafka_message_t*>(msg_));
+}
+
+message::message(message&& o) noexcept
+    : msg_(std::exchange(o.msg_, nullptr)), client_(std::move(o.client_)), view_(o.view_) {
+  o.view_ = record_view();
+}
+
+message& message::operator=(message&& o) noexcept {
+  if (this == &o) return *this;
+  if (msg_ != nullptr) rd_kafka_message_destroy(static_cast<rd_kafka_message_t*>(msg_));
+  msg_ = std::exchange(o.msg_, nullptr);
+  client_ = std::move(o.client_); // after the message: the client outlives it
+  view_ = o.view_;
+  o.view_ = record_view();
+  return *this;
+}
+
+record_view::record_view(const record& r) noexcept
+    : topic(r.topic), partition(r.partition), offset(r.offset), timestamp_ms(r.timestamp_ms),
+      key(r.key), value{r.value.data(), r.value.size()}, null_value(r.null_value),
+      owned_headers_(&r.headers) {}
+
+std::vector<header> record_view::headers() const {
+  if (owned_headers_ != nullptr) return *owned_headers_;
+  std::vector<header> out;
+  if (message_ == nullptr) return out;
+  rd_kafka_headers_t* hs = nullptr;
+  const auto* m = static_cast<const rd_kafka_message_t*>(message_);
+  if (rd_kafka_message_headers(m, &hs) != RD_KAFKA_RESP_ERR_NO_ERROR) return out;
+  const char* name = nullptr;
+  const void* bytes = nullptr;
+  std::size_t size = 0;
+  for (std::size_t i = 0;
+       rd_kafka_header_get_all(hs, i, &name, &bytes, &size) == RD_KAFKA_RESP_ERR_NO_ERROR; ++i)
+    out.push_back(
+        header{name, bytes != nullptr ? std::string(static_cast<const char*>(bytes), size) : ""});
+  return out;
+}
+
+record record_view::to_record() const {
+  record r;
+  r.topic = std::string(topic);
+  r.partition = partition;
+  r.offset = offset;
+  r.timestamp_ms = timestamp_ms;
+  r.key = std::string(key);
+  r.value.assign(value.begin(), value.end());
+  r.headers = headers();
+  r.null_value = null_value;
+  return r;
+}
+
+} // namespace aetherial::topics
+
+namespace aetherial::topics::detail {
+
+std::vector<record> poll_records(rd_kafka_t* rk, client_state& state, std::size_t max, ms timeout,
+                                 const eof_callback& on_eof) {
+  std::vector<record> out;
+  out.reserve(std::min<std::size_t>(max, 1024));
+  poll_each(rk, state, max, timeout, on_eof, [&](rd_kafka_message_t* m) {
+    out.push_back(to_record(*m));
+    rd_kafka_message_destroy(m);
+  });
+  return out;
+}
+
+std::vector<message> poll_messages(rd_kafka_t* rk, client_state& state,
+                                   const std::shared_ptr<const void>& client, std::size_t max,
+                                   ms timeout) {
+  std::vector<message> out;
+  out.reserve(std::min<std::size_t>(max, 1024));
+  poll_each(rk, state, max, timeout, {},
+            [&](rd_kafka_message_t* m) { out.push_back(message::access::make(m, client)); });
   return out;
 }
 

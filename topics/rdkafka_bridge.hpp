@@ -129,6 +129,12 @@ using eof_callback =
 [[nodiscard]] std::vector<record> poll_records(rd_kafka_t* rk, client_state& state, std::size_t max,
                                                ms timeout, const eof_callback& on_eof = {});
 
+/// Like poll_records, leaving the records in librdkafka's buffers; each message keeps
+/// `client` (which owns `rk`) alive.
+[[nodiscard]] std::vector<message> poll_messages(rd_kafka_t* rk, client_state& state,
+                                                 const std::shared_ptr<const void>& client,
+                                                 std::size_t max, ms timeout);
+
 /// The librdkafka handle of a consumer group member (for its group metadata).
 [[nodiscard]] rd_kafka_t* consumer_handle(const consumer::impl& c) noexcept;
 

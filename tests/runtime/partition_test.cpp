@@ -22,8 +22,9 @@ BOOST_AUTO_TEST_CASE(records_before_recovery_are_held_in_order) {
   l.start_at({5, -1}, 7);
   auto held = l.take_held();
   BOOST_TEST_REQUIRE(held.size() == 2u);
-  BOOST_TEST(held[0].topic == "in.a");
-  BOOST_TEST(held[1].topic == "in.b");
+  BOOST_TEST(held[0].rec.topic == "in.a");
+  BOOST_TEST(held[1].rec.topic == "in.b");
+  BOOST_TEST(held[1].topic_index == 1);
   BOOST_TEST(l.take_held().empty());
   BOOST_TEST(l.journal_seq() == 7u);
 }

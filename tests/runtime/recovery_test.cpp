@@ -61,11 +61,10 @@ public:
     for (const auto& e : entries)
       for (const auto& s : e.segments)
         for (std::int32_t i = 0; i < s.count; ++i) {
-          auto in = std::make_shared<input_record>();
-          in->topic_index = s.topic_index;
-          in->rec = make_record(inputs[static_cast<std::size_t>(s.topic_index)], e.partition,
-                                s.first_offset + i);
-          out.push_back(std::move(in));
+          out.push_back(std::make_shared<input_record>(
+              make_record(inputs[static_cast<std::size_t>(s.topic_index)], e.partition,
+                          s.first_offset + i),
+              s.topic_index));
         }
     return out;
   }

@@ -135,9 +135,8 @@ struct supervision_fixture {
   void recover(const std::vector<std::string>& keys, std::size_t suppress) {
     recover_host msg;
     for (std::size_t i = 0; i < keys.size(); ++i) {
-      auto in = std::make_shared<input_record>();
-      in->rec = make_record("in.a", 0, static_cast<std::int64_t>(i), keys[i]);
-      msg.tail.push_back(std::move(in));
+      msg.tail.push_back(std::make_shared<input_record>(
+          make_record("in.a", 0, static_cast<std::int64_t>(i), keys[i]), 0));
     }
     msg.suppress = suppress;
     caf::anon_send(log.host, recover_atom::value, std::move(msg));
@@ -191,9 +190,7 @@ BOOST_FIXTURE_TEST_CASE(recovery_applies_the_tail_and_emits_only_past_the_suppre
   BOOST_TEST(decisions() == 1u); // "a" and "b" were applied without emitting
   BOOST_TEST(log.acked == 1u);
   process_batch more;
-  auto in = std::make_shared<input_record>();
-  in->rec = make_record("in.a", 0, 3, "d");
-  more.records.push_back(in);
+  more.records.push_back(std::make_shared<input_record>(make_record("in.a", 0, 3, "d"), 0));
   caf::anon_send(log.host, process_atom::value, std::move(more));
   sched.run();
   BOOST_TEST(decisions() == 2u);

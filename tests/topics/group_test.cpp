@@ -188,3 +188,50 @@ BOOST_FIXTURE_TEST_CASE(pause_stops_delivery_resume_restarts_it_seek_rewinds, br
   BOOST_TEST(again.back().offset == 9);
   report_errors(*c, "paced");
 }
+
+BOOST_FIXTURE_TEST_CASE(messages_stay_readable_after_their_consumer_is_gone, broker_fixture) {
+  // poll_messages leaves records in librdkafka's buffers: each message keeps the client alive,
+  // so destroying the consumer first neither invalidates them nor blocks on them.
+  create("held", 2);
+  auto p = make_producer();
+  std::vector<header> hs{{"trace", "t-1"}};
+  for (int i = 0; i < 6; ++i) {
+    const auto v = std::to_string(i);
+    auto sent = p->send("held", i % 2, "k" + v, reinterpret_cast<const std::uint8_t*>(v.data()),
+                        v.size(), hs);
+    BOOST_REQUIRE(sent.has_value());
+  }
+  flush(*p);
+  recording_listener l;
+  auto c = make_member("held-group", &l, {"held"});
+  std::vector<message> held;
+  BOOST_REQUIRE(eventually(60s, [&] {
+    for (auto& m : c->poll_messages(100, 200ms))
+      held.push_back(std::move(m));
+    return held.size() >= 6;
+  }));
+  c->close();
+  c.reset();
+  std::set<std::string> values;
+  for (const auto& m : held) {
+    const auto& v = m.view();
+    BOOST_TEST(m.holds());
+    BOOST_TEST(v.topic == "held");
+    BOOST_TEST(v.key.substr(0, 1) == "k");
+    const std::string value(v.value.begin(), v.value.end());
+    BOOST_TEST(std::string(v.key) == "k" + value);
+    values.insert(value);
+    const auto copy = v.to_record();
+    BOOST_TEST(copy.offset == v.offset);
+    BOOST_TEST_REQUIRE(copy.headers.size() == 1u);
+    BOOST_TEST(copy.headers[0].key == "trace");
+    BOOST_TEST(copy.headers[0].value == "t-1");
+  }
+  BOOST_TEST(values.size() == 6u);
+  auto moved = std::move(held.front());
+  BOOST_TEST(!held.front().holds());
+  BOOST_TEST(held.front().view().topic.empty());
+  BOOST_TEST(moved.view().topic == "held");
+  held.clear(); // the last messages go, and the client with them
+  BOOST_TEST(moved.holds());
+}
