@@ -84,7 +84,8 @@ void add_node_flags(CLI::App* cmd, runtime::node_options& o) {
       ->check(CLI::IsMember({"at_least_once", "exactly_once"}))
       ->default_str(std::string(runtime::to_string(o.guarantee)));
   cmd->add_option("--checkpoint-events", o.checkpoint_events,
-                  "Checkpoint a partition after this many events")
+                  "Checkpoint once the partitions hold this many events each on average "
+                  "(one partition: at most twice this)")
       ->capture_default_str();
   cmd->add_option("--checkpoint-interval-ms", o.checkpoint_interval_ms,
                   "...or after this many milliseconds")

@@ -152,17 +152,24 @@ void maybe_checkpoint(self_ptr self) {
   auto& st = self->state;
   const auto now = steady_clock::now();
   const auto interval = std::chrono::milliseconds(st.env.options.checkpoint_interval_ms);
+  const auto every = st.env.options.checkpoint_events;
   bool due = false;
+  std::size_t live = 0;
   std::vector<partition_slot*> pending;
   for (auto& [p, slot] : st.parts) {
     if (slot.ledger.tail_empty()) continue;
     pending.push_back(&slot);
-    due = due || slot.ledger.live() >= st.env.options.checkpoint_events || slot.checkpoint_soon ||
+    live += slot.ledger.live();
+    due = due || slot.ledger.live() >= 2 * every || slot.checkpoint_soon ||
           now - slot.last_checkpoint >= interval;
   }
+  // Every partition with applied records goes into one checkpoint: its cost is mostly the
+  // flush and the offset commit (or the transaction), the same for one partition or all. So
+  // it is due once the partitions hold `every` records each on average, not when the first
+  // reaches `every`: a poll delivers long runs of one partition, and that would checkpoint
+  // the others half full. One busy partition still checkpoints at twice `every` at most.
+  due = due || (!pending.empty() && live >= every * pending.size());
   if (!due) return;
-  // One partition due: every partition with applied records goes with it. A checkpoint's
-  // cost is mostly its flush and offset commit, the same for one partition or all.
   if (exactly_once(self))
     checkpoint_transaction(self);
   else

@@ -50,7 +50,7 @@ struct node_options {
   /// /readyz fails when a partition with lag has applied nothing for this long; default 60 s.
   int health_stall_seconds = 60;
   runtime::guarantee guarantee = guarantee::at_least_once; ///< default at_least_once
-  std::size_t checkpoint_events = 10000; ///< checkpoint after this many events; 10000
+  std::size_t checkpoint_events = 10000; ///< events per partition between checkpoints (mean)
   int checkpoint_interval_ms = 5000;     ///< or after this long; default 5000
   std::size_t max_inflight = 20000;      ///< unacknowledged records before pausing; 20000
   schemas::input_limits limits;          ///< inbound records outside them are dead-lettered
