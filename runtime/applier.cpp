@@ -54,8 +54,13 @@ decoded_event decode_record(const topics::record_view& r, const schemas::input_l
 apply_outcome apply_record(actors::agent& agent, event_window& seen, std::string_view kind,
                            const topics::record_view& r, const schemas::input_limits& limits,
                            const identity_verifier* identities, actors::table_store* tables) {
+  return apply_decoded(agent, seen, kind, decode_record(r, limits), limits, identities, tables);
+}
+
+apply_outcome apply_decoded(actors::agent& agent, event_window& seen, std::string_view kind,
+                            decoded_event&& d, const schemas::input_limits& limits,
+                            const identity_verifier* identities, actors::table_store* tables) {
   apply_outcome out;
-  auto d = decode_record(r, limits);
   if (d.env == nullptr) {
     out.result = apply_outcome::status::invalid;
     out.reason = std::move(d.why);

@@ -52,6 +52,13 @@ struct apply_outcome {
                                          const identity_verifier* identities = nullptr,
                                          actors::table_store* tables = nullptr);
 
+/// apply_record for a record already decoded with decode_record (`d` views its bytes).
+[[nodiscard]] apply_outcome apply_decoded(actors::agent& agent, event_window& seen,
+                                          std::string_view kind, decoded_event&& d,
+                                          const schemas::input_limits& limits,
+                                          const identity_verifier* identities = nullptr,
+                                          actors::table_store* tables = nullptr);
+
 /// Logical topic an output goes to.
 [[nodiscard]] std::string_view output_topic(actors::output o) noexcept;
 

@@ -129,30 +129,34 @@ recorded decode_entry(std::string_view v) {
 class id_filter {
 public:
   void add(std::string_view principal, const schemas::event_id& id) noexcept {
-    auto [h1, h2] = hashes(principal, id);
-    for (int i = 0; i < probes; ++i, h1 += h2)
-      bits_[(h1 >> 6) & (words - 1)] |= std::uint64_t{1} << (h1 & 63);
+    auto [base, bits] = hashes(principal, id);
+    for (int i = 0; i < probes; ++i, bits >>= 9)
+      bits_[base + ((bits >> 6) & 7)] |= std::uint64_t{1} << (bits & 63);
   }
   [[nodiscard]] bool may_contain(std::string_view principal,
                                  const schemas::event_id& id) const noexcept {
-    auto [h1, h2] = hashes(principal, id);
-    for (int i = 0; i < probes; ++i, h1 += h2)
-      if ((bits_[(h1 >> 6) & (words - 1)] & (std::uint64_t{1} << (h1 & 63))) == 0) return false;
+    auto [base, bits] = hashes(principal, id);
+    for (int i = 0; i < probes; ++i, bits >>= 9)
+      if ((bits_[base + ((bits >> 6) & 7)] & (std::uint64_t{1} << (bits & 63))) == 0) return false;
     return true;
   }
 
 private:
+  // Blocked: every probe of an id falls in one 64-byte block, so a lookup costs one cache
+  // miss, not one per probe.
   static constexpr std::size_t words = std::size_t{1} << 19; // 4 MiB
-  static constexpr int probes = 6;
+  static constexpr std::size_t blocks = words / 8;
+  static constexpr int probes = 6;                     // 9 bits each: a bit of the block's 512
   static std::uint64_t mix(std::uint64_t x) noexcept { // splitmix64's finalizer
     x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
     x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
     return x ^ (x >> 31);
   }
-  static std::pair<std::uint64_t, std::uint64_t> hashes(std::string_view principal,
-                                                        const schemas::event_id& id) noexcept {
+  /// The first word of the id's block, and the bits that choose its probes.
+  static std::pair<std::size_t, std::uint64_t> hashes(std::string_view principal,
+                                                      const schemas::event_id& id) noexcept {
     const auto h = mix(id.hi ^ mix(id.lo ^ schemas::fnv1a(principal)));
-    return {h, mix(h) | 1};
+    return {static_cast<std::size_t>(h & (blocks - 1)) * 8, mix(h)};
   }
   std::vector<std::uint64_t> bits_ = std::vector<std::uint64_t>(words);
 };
@@ -500,8 +504,8 @@ result<audit_report> audit(const audit_options& o, std::vector<std::string> agen
               if (cause.value())
                 if (auto r = index.input(id, in.rec); !r) return r;
             }
-            auto out = apply_record(*agent, seen, agent_name, in.rec, o.limits, o.identities.get(),
-                                    &tables);
+            auto out = apply_decoded(*agent, seen, agent_name, std::move(decoded), o.limits,
+                                     o.identities.get(), &tables);
             if (out.result == apply_outcome::status::threw) {
               ++part.divergences;
               if (part.first_divergence.empty())

@@ -316,7 +316,7 @@ for_each_journaled_input(const topics::kafka_config& cfg,
   auto& r = *rd.value();
   std::vector<topics::topic_partition> from;
   std::vector<std::int64_t> high(n_topics, 0);
-  std::map<std::string, int> index_of;
+  std::vector<bool> read(n_topics, false);
   for (std::size_t t = 0; t < n_topics; ++t) {
     if (start[t] < 0) continue;
     auto wm = r.watermarks(input_topics[t], partition, io_timeout);
@@ -327,43 +327,49 @@ for_each_journaled_input(const topics::kafka_config& cfg,
                            " no longer has offset " + std::to_string(start[t]) +
                            " (retention removed it)");
     from.push_back({input_topics[t], partition, start[t]});
-    index_of[input_topics[t]] = static_cast<int>(t);
+    read[t] = true;
   }
   if (auto a = r.assign(from); !a) return a.error_value();
+  const auto index_of = [&](std::string_view topic) -> std::size_t {
+    for (std::size_t t = 0; t < n_topics; ++t)
+      if (read[t] && input_topics[t] == topic) return t;
+    return n_topics;
+  };
 
-  std::vector<std::deque<topics::record>> buffered(n_topics);
+  // The records stay in the reader's buffers until applied.
+  std::vector<std::deque<topics::message>> buffered(n_topics);
   std::vector<std::int64_t> next(n_topics, 0);
   for (std::size_t t = 0; t < n_topics; ++t)
     next[t] = start[t];
-  auto pull = [&](std::size_t t) -> result<topics::record> {
+  auto pull = [&](std::size_t t) -> result<topics::message> {
     int idle = 0;
     while (buffered[t].empty()) {
       if (next[t] >= high[t] || (r.at_end() && buffered[t].empty() && idle > 0))
         return journal_error(input_topics[t] + "/" + std::to_string(partition) +
                              " ends before the journal does");
-      auto batch = r.poll(10000, topics::ms{1000});
+      auto batch = r.poll_messages(10000, topics::ms{1000});
       if (batch.empty() && ++idle > 30)
         return journal_error("timed out reading " + input_topics[t]);
-      for (auto& rec : batch) {
-        auto it = index_of.find(rec.topic);
-        if (it == index_of.end() || rec.partition != partition) continue;
-        const auto ti = static_cast<std::size_t>(it->second);
-        next[ti] = rec.offset + 1;
-        buffered[ti].push_back(std::move(rec));
+      for (auto& m : batch) {
+        const auto& v = m.view();
+        const auto ti = index_of(v.topic);
+        if (ti == n_topics || v.partition != partition) continue;
+        next[ti] = v.offset + 1;
+        buffered[ti].push_back(std::move(m));
       }
     }
-    auto rec = std::move(buffered[t].front());
+    auto m = std::move(buffered[t].front());
     buffered[t].pop_front();
-    return rec;
+    return m;
   };
   for (const auto* e : entries)
     for (const auto& s : e->segments) {
       const auto t = static_cast<std::size_t>(s.topic_index);
       for (std::int32_t i = 0; i < s.count;) {
-        auto rec = pull(t);
-        if (!rec) return rec.error_value();
-        if (rec.value().offset < s.first_offset) continue; // skipped (dead-lettered) record
-        input_record in(std::move(rec.value()), s.topic_index);
+        auto m = pull(t);
+        if (!m) return m.error_value();
+        if (m.value().view().offset < s.first_offset) continue; // skipped (dead-lettered)
+        input_record in(std::move(m.value()), s.topic_index);
         if (auto applied = each(in); !applied) return applied.error_value();
         ++done;
         ++i;

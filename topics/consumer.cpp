@@ -239,18 +239,23 @@ struct reader::impl : client_state {
   };
   std::map<std::pair<std::string, std::int32_t>, progress> parts_;
   handle_ptr rk_;
+  ~impl() override;
+  /// Notes where a partition's end was met.
+  [[nodiscard]] eof_callback on_eof();
 };
 
-reader::reader(std::unique_ptr<impl> p) : impl_(std::move(p)) {}
-
-reader::~reader() {
-  if (impl_ && impl_->rk_) {
-    (void)rd_kafka_assign(impl_->rk_.get(), nullptr);
-    // A reader never joined its group: there is nothing to leave or commit, so skip the
-    // consumer close that would otherwise wait on the group coordinator.
-    rd_kafka_destroy_flags(impl_->rk_.release(), RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
-  }
+reader::impl::~impl() {
+  if (!rk_) return;
+  (void)rd_kafka_assign(rk_.get(), nullptr);
+  // A reader never joined its group: there is nothing to leave or commit, so skip the
+  // consumer close that would otherwise wait on the group coordinator.
+  rd_kafka_destroy_flags(rk_.release(), RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
 }
+
+reader::reader(std::shared_ptr<impl> p) : impl_(std::move(p)) {}
+
+// Messages still held keep the client; it is destroyed with the last of them.
+reader::~reader() = default;
 
 result<std::unique_ptr<reader>> reader::create(const kafka_config& cfg, bool read_committed) {
   // rd_kafka_consumer_poll needs a group.id; a reader never joins or commits, so a unique
@@ -265,7 +270,7 @@ result<std::unique_ptr<reader>> reader::create(const kafka_config& cfg, bool rea
   defaults.emplace_back("fetch.wait.max.ms", "50");
   auto conf = make_conf(cfg, defaults);
   if (!conf) return conf.error_value();
-  auto p = std::make_unique<impl>();
+  auto p = std::make_shared<impl>();
   auto rk = make_handle(RD_KAFKA_CONSUMER, std::move(conf.value()), *p);
   if (!rk) return rk.error_value();
   p->rk_ = std::move(rk.value());
@@ -283,11 +288,36 @@ result<void> reader::assign(const std::vector<topic_partition>& from) {
 }
 
 result<void> reader::bound_to_current_end(ms timeout) {
-  for (auto& [tp, p] : impl_->parts_) {
-    auto w = watermarks(tp.first, tp.second, timeout);
-    if (!w) return w.error_value();
-    p.bound = w.value().second;
-    if (w.value().first >= w.value().second) p.eof = p.bound; // empty: nothing to read
+  auto& parts = impl_->parts_;
+  if (parts.empty()) return {};
+  // Two ListOffsets rounds for all partitions at once (earliest, then latest), not a
+  // watermark query per partition. Under read_committed the latest is the last stable offset:
+  // the end a reader can reach while a transaction is still open.
+  const auto offsets = [&](std::int64_t which) -> result<std::vector<topic_partition>> {
+    std::vector<topic_partition> tps;
+    tps.reserve(parts.size());
+    for (const auto& [tp, p] : parts)
+      tps.push_back({tp.first, tp.second, which});
+    auto list = to_list(tps);
+    const auto err = rd_kafka_offsets_for_times(impl_->rk_.get(), list.get(), to_ms(timeout));
+    if (err == RD_KAFKA_RESP_ERR__TIMED_OUT) return impl_->timeout_error("list offsets");
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) return from_code(err, "list offsets");
+    if (auto e = partition_error(list.get(), "list offsets of")) return *e;
+    return from_list(list.get());
+  };
+  auto low = offsets(RD_KAFKA_OFFSET_BEGINNING);
+  if (!low) return low.error_value();
+  auto high = offsets(RD_KAFKA_OFFSET_END);
+  if (!high) return high.error_value();
+  std::map<std::pair<std::string, std::int32_t>, std::int64_t> start;
+  for (const auto& tp : low.value())
+    start[{tp.topic, tp.partition}] = tp.offset;
+  for (const auto& tp : high.value()) {
+    auto it = parts.find({tp.topic, tp.partition});
+    if (it == parts.end()) continue;
+    it->second.bound = tp.offset;
+    const auto s = start.find({tp.topic, tp.partition});
+    if (s != start.end() && s->second >= tp.offset) it->second.eof = tp.offset; // empty
   }
   return {};
 }
@@ -317,17 +347,46 @@ result<int> reader::partition_count(const std::string& topic, ms timeout) {
   return make_error(errc::broker, "topic " + topic + ": does not exist");
 }
 
-std::vector<record> reader::poll(std::size_t max, ms timeout) {
-  auto& parts = impl_->parts_;
-  auto out = poll_records(impl_->rk_.get(), *impl_, max, timeout,
-                          [&parts](const char* topic, std::int32_t partition, std::int64_t at) {
-                            auto it = parts.find({topic, partition});
-                            if (it != parts.end()) it->second.eof = std::max(it->second.eof, at);
-                          });
-  for (const auto& r : out) {
-    auto it = parts.find({r.topic, r.partition});
-    if (it != parts.end()) it->second.next = std::max(it->second.next, r.offset + 1);
+namespace {
+
+/// Notes how far each partition of a reader was delivered; `view_of` gives a delivered item's
+/// record_view. Runs of one partition look the partition up once.
+template <class Items, class ViewOf>
+void note_delivered(std::map<std::pair<std::string, std::int32_t>, reader::impl::progress>& parts,
+                    const Items& items, ViewOf&& view_of) {
+  auto at = parts.end();
+  std::string_view topic;
+  std::int32_t partition = -1;
+  for (const auto& item : items) {
+    const record_view& v = view_of(item);
+    if (at == parts.end() || v.partition != partition || v.topic != topic) {
+      topic = v.topic;
+      partition = v.partition;
+      at = parts.find({std::string(topic), partition});
+    }
+    if (at != parts.end()) at->second.next = std::max(at->second.next, v.offset + 1);
   }
+}
+
+} // namespace
+
+eof_callback reader::impl::on_eof() {
+  return [this](const char* topic, std::int32_t partition, std::int64_t at) {
+    auto it = parts_.find({topic, partition});
+    if (it != parts_.end()) it->second.eof = std::max(it->second.eof, at);
+  };
+}
+
+std::vector<record> reader::poll(std::size_t max, ms timeout) {
+  auto out = poll_records(impl_->rk_.get(), *impl_, max, timeout, impl_->on_eof());
+  note_delivered(impl_->parts_, out, [](const record& r) { return record_view(r); });
+  return out;
+}
+
+std::vector<message> reader::poll_messages(std::size_t max, ms timeout) {
+  auto out = detail::poll_messages(impl_->rk_.get(), *impl_, impl_, max, timeout, impl_->on_eof());
+  note_delivered(impl_->parts_, out,
+                 [](const message& m) -> const record_view& { return m.view(); });
   return out;
 }
 

@@ -263,7 +263,10 @@ public:
   /// Number of partitions of a topic (error if it does not exist).
   [[nodiscard]] result<int> partition_count(const std::string& topic, ms timeout);
   std::vector<record> poll(std::size_t max, ms timeout);
-  /// Fixes the end of every assigned partition at its high watermark now: at_end() then
+  /// Like `poll`, without copying the records out of librdkafka's buffers.
+  std::vector<message> poll_messages(std::size_t max, ms timeout);
+  /// Fixes the end of every assigned partition where it is now (the high watermark; under
+  /// read_committed the last stable offset), for all partitions in one round: at_end() then
   /// means "read up to where the partition ended at this call", whatever is produced later.
   /// Without it, the end is wherever the reader last met the end of the partition.
   result<void> bound_to_current_end(ms timeout);
@@ -278,8 +281,8 @@ public:
   struct impl;
 
 private:
-  explicit reader(std::unique_ptr<impl> p);
-  std::unique_ptr<impl> impl_;
+  explicit reader(std::shared_ptr<impl> p);
+  std::shared_ptr<impl> impl_; ///< shared with the messages it delivered
 };
 
 /// Creates the catalog's missing topics through the Admin API (real brokers).

@@ -358,10 +358,10 @@ std::vector<record> poll_records(rd_kafka_t* rk, client_state& state, std::size_
 
 std::vector<message> poll_messages(rd_kafka_t* rk, client_state& state,
                                    const std::shared_ptr<const void>& client, std::size_t max,
-                                   ms timeout) {
+                                   ms timeout, const eof_callback& on_eof) {
   std::vector<message> out;
   out.reserve(std::min<std::size_t>(max, 1024));
-  poll_each(rk, state, max, timeout, {},
+  poll_each(rk, state, max, timeout, on_eof,
             [&](rd_kafka_message_t* m) { out.push_back(message::access::make(m, client)); });
   return out;
 }

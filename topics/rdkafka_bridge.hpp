@@ -133,7 +133,8 @@ using eof_callback =
 /// `client` (which owns `rk`) alive.
 [[nodiscard]] std::vector<message> poll_messages(rd_kafka_t* rk, client_state& state,
                                                  const std::shared_ptr<const void>& client,
-                                                 std::size_t max, ms timeout);
+                                                 std::size_t max, ms timeout,
+                                                 const eof_callback& on_eof = {});
 
 /// The librdkafka handle of a consumer group member (for its group metadata).
 [[nodiscard]] rd_kafka_t* consumer_handle(const consumer::impl& c) noexcept;
