@@ -126,6 +126,11 @@ void add_node_flags(CLI::App* cmd, runtime::node_options& o) {
       ->envname("AETHERIAL_SNAPSHOT_KEY_FILE");
   cmd->add_option("--scheduler-threads", o.scheduler_threads, "Actor scheduler threads (0: cores)")
       ->capture_default_str();
+  cmd->add_option("--scheduler-policy", o.scheduler_policy,
+                  "Actor scheduler: sharing (one queue, idle threads sleep) or stealing (a queue "
+                  "per thread, idle threads poll)")
+      ->check(CLI::IsMember({"sharing", "stealing"}))
+      ->capture_default_str();
 }
 
 /// Identity tokens; `run` and `audit` must agree on them.

@@ -224,6 +224,7 @@ result<std::unique_ptr<node>> node::start(node_options options,
                            ? options.scheduler_threads
                            : static_cast<int>(std::max(2u, std::thread::hardware_concurrency()));
   d->caf_cfg->set("scheduler.max-threads", static_cast<std::size_t>(threads));
+  d->caf_cfg->set("scheduler.policy", caf::atom_from_string(options.scheduler_policy));
   d->system = std::make_unique<caf::actor_system>(*d->caf_cfg);
   for (const auto& name : options.agents) {
     coordinator_env env;

@@ -50,6 +50,9 @@ std::vector<std::string> validate(const node_options& o) {
   if (o.checkpoint_interval_ms <= 0)
     problems.push_back("--checkpoint-interval-ms must be positive");
   if (o.max_inflight < 16) problems.push_back("--max-inflight must be at least 16");
+  if (o.scheduler_policy != "sharing" && o.scheduler_policy != "stealing")
+    problems.push_back("--scheduler-policy must be sharing or stealing (got '" +
+                       o.scheduler_policy + "')");
   if (o.limits.max_event_bytes < 64) problems.push_back("--max-event-bytes must be at least 64");
   if (o.limits.max_string_bytes < 1) problems.push_back("--max-string-bytes must be at least 1");
   if (o.limits.max_output_bytes < 1024)

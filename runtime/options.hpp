@@ -77,6 +77,10 @@ struct node_options {
   std::string token_keys;
   token_policy tokens;       ///< issuer, audience, leeway; development mode
   int scheduler_threads = 0; ///< CAF workers; 0 = number of cores
+  /// CAF's scheduler: "sharing" (one queue; idle workers sleep until woken) or "stealing"
+  /// (a queue per worker; idle workers poll, then nap). Sharing measured faster and cheaper
+  /// where the cores are few and shared with the broker (bench/README.md).
+  std::string scheduler_policy = "sharing";
   /// Agent settings ("analytics.salt" -> ...); secrets come from the environment or files.
   actors::agent_settings agent_settings;
   /// Agent kinds beyond the built-in ones, for programs that embed the runtime.

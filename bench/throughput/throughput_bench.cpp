@@ -58,6 +58,7 @@ struct bench_options {
   int checkpoint_interval_ms = 5000;
   std::size_t checkpoint_events = 10000;
   int scheduler_threads = 0;
+  std::string scheduler_policy = "sharing";
   int timeout_s = 600;
   bool produce = true;
   bool consume = true;
@@ -197,6 +198,8 @@ int main(int argc, char** argv) {
   app.add_option("--checkpoint-events", o.checkpoint_events,
                  "Runtime checkpoint after this many events per partition (the runtime's default)");
   app.add_option("--scheduler-threads", o.scheduler_threads, "Actor scheduler threads (0: cores)");
+  app.add_option("--scheduler-policy", o.scheduler_policy, "Actor scheduler: sharing or stealing")
+      ->check(CLI::IsMember({"sharing", "stealing"}));
   app.add_option("--timeout-s", o.timeout_s, "Give up when not done after this long");
   bool produce_only = false, consume_only = false;
   app.add_flag("--produce-only", produce_only, "Only produce the input (to share it with a peer)");
@@ -312,6 +315,7 @@ int main(int argc, char** argv) {
   no.checkpoint_interval_ms = o.checkpoint_interval_ms;
   no.checkpoint_events = o.checkpoint_events;
   no.scheduler_threads = o.scheduler_threads;
+  no.scheduler_policy = o.scheduler_policy;
   no.instance_id = "throughput-bench-" + std::to_string(getpid());
   no.agents = {"operations"};
   no.guarantee = o.guarantee;
@@ -384,6 +388,7 @@ int main(int argc, char** argv) {
   rec["cpu_includes_broker"] = static_cast<bool>(embedded);
   rec["checkpoint_interval_ms"] = o.checkpoint_interval_ms;
   rec["scheduler_threads"] = o.scheduler_threads;
+  rec["scheduler_policy"] = o.scheduler_policy;
   std::printf("aetherial (%s) on %s: %zu events, %d partitions: %.2f s from the first event to all "
               "applied + %.3f s final checkpoint = %.0f events/s (%.0f with the %.2f s start and "
               "group join); %.1f us CPU per event%s; %lld decisions\n",
