@@ -1,5 +1,6 @@
 #include "runtime/applier.hpp"
 
+#include <cstdint>
 #include <exception>
 
 #include "schemas/json.hpp"
@@ -21,7 +22,8 @@ const schemas::fbs::Envelope* verify_and_check(const std::uint8_t* data, std::si
 
 } // namespace
 
-decoded_event decode_record(const topics::record_view& r, const schemas::input_limits& limits) {
+decoded_event decode_record(const topics::record_view& r, const schemas::input_limits& limits,
+                            std::vector<std::uint8_t>* aligned) {
   decoded_event d;
   const auto max_bytes = limits.max_event_bytes;
   if (r.null_value) {
@@ -47,6 +49,13 @@ decoded_event decode_record(const topics::record_view& r, const schemas::input_l
     d.env = verify_and_check(d.converted.data(), d.converted.size(), limits, &d.why);
     return d;
   }
+  // The largest scalar alignment the schemas use is 8 (doubles, 64-bit ids); a vector's
+  // storage comes from operator new, aligned for every scalar.
+  if (size > 0 && size <= max_bytes && reinterpret_cast<std::uintptr_t>(data) % 8 != 0) {
+    auto& copy = aligned != nullptr ? *aligned : d.converted;
+    copy.assign(data, data + size);
+    data = copy.data();
+  }
   d.env = verify_and_check(data, size, limits, &d.why);
   return d;
 }
@@ -54,7 +63,10 @@ decoded_event decode_record(const topics::record_view& r, const schemas::input_l
 apply_outcome apply_record(actors::agent& agent, event_window& seen, std::string_view kind,
                            const topics::record_view& r, const schemas::input_limits& limits,
                            const identity_verifier* identities, actors::table_store* tables) {
-  return apply_decoded(agent, seen, kind, decode_record(r, limits), limits, identities, tables);
+  // Decoded and applied in this call: one buffer per thread serves every misaligned record.
+  thread_local std::vector<std::uint8_t> aligned;
+  return apply_decoded(agent, seen, kind, decode_record(r, limits, &aligned), limits, identities,
+                       tables);
 }
 
 apply_outcome apply_decoded(actors::agent& agent, event_window& seen, std::string_view kind,

@@ -27,8 +27,14 @@ struct decoded_event {
 /// converted from JSON with defaults derived from the record itself (id from topic,
 /// partition and offset; event time from the record timestamp), so replay gives the same
 /// envelope.
+///
+/// FlatBuffers reads its scalars in place, so the bytes must be aligned; a record still in
+/// librdkafka's buffer is, in general, not. A misaligned value is copied first: into
+/// `*aligned` when given (a buffer the caller reuses, so decoding allocates nothing once it
+/// has grown; `env` then points into it until its next use), else into `converted`.
 [[nodiscard]] decoded_event decode_record(const topics::record_view& r,
-                                          const schemas::input_limits& limits);
+                                          const schemas::input_limits& limits,
+                                          std::vector<std::uint8_t>* aligned = nullptr);
 
 /// What applying one record did.
 struct apply_outcome {

@@ -488,13 +488,14 @@ result<audit_report> audit(const audit_options& o, std::vector<std::string> agen
       auto agent = kind->make(o.settings);
       actors::memory_table_store tables; // replay rebuilds the keyed state from the log too
       event_window seen(o.limits.duplicate_window);
+      std::vector<std::uint8_t> aligned; // the current input, when misaligned in the buffer
       std::uint64_t done = 0;
       const std::string phase =
           "replaying " + agent_name + " partition " + std::to_string(partition);
       auto replayed = for_each_journaled_input(
           o.kafka, inputs, partition, entries, [&](input_record& in) -> result<void> {
             ++part.inputs_replayed;
-            auto decoded = decode_record(in.rec, o.limits);
+            auto decoded = decode_record(in.rec, o.limits, &aligned);
             // Only inputs that caused a recorded output are looked up later (the check of
             // decisions replay did not produce, causal chains): only those are noted.
             if (decoded.env) {
