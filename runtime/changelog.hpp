@@ -34,18 +34,19 @@ inline constexpr std::string_view changelog_seq_name = "aetherial-seq";
 /// The header tagging a record with its checkpoint's journal seq.
 [[nodiscard]] topics::header changelog_seq_header(std::uint64_t seq);
 
-/// One changelog record of an agent, read back.
+/// One changelog record of an agent, read back: views into the record.
 struct changelog_row {
-  std::string table;
-  std::string key;
+  std::string_view table;
+  std::string_view key;
   std::uint64_t seq = 0;
-  std::optional<std::string> stored; ///< nullopt: erased
+  std::optional<std::string_view> stored; ///< nullopt: erased
 };
 
 /// Parses a record of the changelog: nullopt when it belongs to another agent; an error when
-/// it is not a changelog record (no seq header, no table in the key).
-[[nodiscard]] result<std::optional<changelog_row>> parse_changelog_record(const topics::record& r,
-                                                                          std::string_view agent);
+/// it is not a changelog record (no seq header, no table in the key). The row views `r`'s
+/// bytes.
+[[nodiscard]] result<std::optional<changelog_row>>
+parse_changelog_record(const topics::record_view& r, std::string_view agent);
 
 /// What a restore from the changelog did.
 struct changelog_restore {

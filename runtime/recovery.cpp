@@ -158,9 +158,11 @@ recovery_plan plan_recovery(const recovery_request& rq, recovery_sources& source
 
 namespace {
 
-/// read_partitions on a reader already created (one client for the whole read).
-result<std::size_t> read_with(topics::reader& r, const std::vector<topics::topic_partition>& from,
-                              const std::function<void(topics::record&)>& each,
+/// Reads `from` on a reader already created (one client for the whole read): `poll(r)`
+/// returns a batch, `each(batch)` takes it.
+template <class Poll, class Each>
+result<std::size_t> read_loop(topics::reader& r, const std::vector<topics::topic_partition>& from,
+                              Poll&& poll, Each&& each,
                               const std::function<void(std::size_t)>& progress) {
   if (from.empty()) return std::size_t{0};
   if (auto a = r.assign(from); !a) return a.error_value();
@@ -170,7 +172,7 @@ result<std::size_t> read_with(topics::reader& r, const std::vector<topics::topic
   std::size_t ended = 0;
   auto last_progress = steady_clock::now();
   while (!r.at_end()) {
-    auto batch = r.poll(10000, topics::ms{200});
+    auto batch = poll(r);
     const auto now = steady_clock::now();
     if (batch.empty()) {
       // Partitions reaching their end count as progress too.
@@ -183,13 +185,24 @@ result<std::size_t> read_with(topics::reader& r, const std::vector<topics::topic
       continue;
     }
     last_progress = now;
-    for (auto& rec : batch) {
-      ++seen;
-      each(rec);
-    }
+    seen += batch.size();
+    each(batch);
     if (progress) progress(seen);
   }
   return seen;
+}
+
+/// read_partitions on a reader already created.
+result<std::size_t> read_with(topics::reader& r, const std::vector<topics::topic_partition>& from,
+                              const std::function<void(topics::record&)>& each,
+                              const std::function<void(std::size_t)>& progress) {
+  return read_loop(
+      r, from, [](topics::reader& rd) { return rd.poll(10000, topics::ms{200}); },
+      [&](std::vector<topics::record>& batch) {
+        for (auto& rec : batch)
+          each(rec);
+      },
+      progress);
 }
 
 } // namespace
@@ -224,6 +237,15 @@ result<std::size_t> read_partitions(const topics::kafka_config& cfg,
   auto rd = topics::reader::create(cfg, /*read_committed=*/true);
   if (!rd) return rd.error_value();
   return read_with(*rd.value(), from, each, progress);
+}
+
+result<std::size_t>
+read_partition_messages(topics::reader& reader, const std::vector<topics::topic_partition>& from,
+                        const std::function<void(std::vector<topics::message>&)>& each_batch,
+                        const std::function<void(std::size_t)>& progress) {
+  return read_loop(
+      reader, from, [](topics::reader& r) { return r.poll_messages(10000, topics::ms{200}); },
+      each_batch, progress);
 }
 
 result<std::map<std::string, journal_index>>

@@ -108,6 +108,14 @@ read_partitions(const topics::kafka_config& cfg, const std::vector<topics::topic
                 const std::function<void(topics::record&)>& each,
                 const std::function<void(std::size_t)>& progress = {});
 
+/// read_partitions without copying, on a reader (read_committed) the caller created:
+/// `each_batch` gets every poll's records as they sit in librdkafka's buffers (it may keep
+/// the messages).
+[[nodiscard]] result<std::size_t>
+read_partition_messages(topics::reader& reader, const std::vector<topics::topic_partition>& from,
+                        const std::function<void(std::vector<topics::message>&)>& each_batch,
+                        const std::function<void(std::size_t)>& progress = {});
+
 /// Reads `topic` (every partition, committed records only) from its start to its end at
 /// the call, calling `each` for every record; returns how many were read.
 [[nodiscard]] result<std::size_t> read_topic(const topics::kafka_config& cfg,

@@ -77,10 +77,18 @@ public:
   result<void> put(const snapshot& s, const std::vector<table_change>& changes);
   /// The same with the changes already encoded (`encode_rows` with this store's cipher).
   result<void> put(const snapshot& s, const std::vector<encoded_row>& rows);
+  /// A row in its stored form, viewed (nullopt: erased).
+  struct row_view {
+    std::string_view table;
+    std::string_view key;
+    std::optional<std::string_view> stored;
+  };
   /// Writes rows of (agent, partition) without a snapshot, in one batch, and forgets the
-  /// tables' position (`tables_at`): for a restore, which stores its snapshot last.
-  result<void> put_rows(const std::string& agent, std::int32_t partition,
-                        const std::vector<encoded_row>& rows);
+  /// tables' position (`tables_at`): for a bulk restore, which stores its snapshot last. The
+  /// rows bypass the write-ahead log, so a crash may lose them until the next flush(): the
+  /// restore must flush() before it stores the snapshot that makes them the tables.
+  result<void> load_rows(const std::string& agent, std::int32_t partition,
+                         const std::vector<row_view>& rows);
 
   /// The journal seq of the snapshot last stored with table changes of (agent, partition):
   /// the tables hold exactly the state of that snapshot. nullopt: no table was ever written.

@@ -15,6 +15,9 @@ namespace {
 
 using clock = std::chrono::steady_clock;
 
+/// segment.bytes of the compacted topics (64 MiB).
+constexpr const char* compacted_segment_bytes = "67108864";
+
 ms left(clock::time_point deadline) {
   return std::max(ms{0}, std::chrono::duration_cast<ms>(deadline - clock::now()));
 }
@@ -65,6 +68,12 @@ struct admin_client {
       if (auto err = rd_kafka_NewTopic_set_config(nt, "cleanup.policy",
                                                   spec.compacted ? "compact" : "delete"))
         return from_code(err, "topic " + cat.name(spec.name) + " cleanup.policy");
+      // The cleaner compacts closed segments only: with the broker's 1 GiB default, a
+      // changelog partition keeps up to 1 GiB of superseded rows that every restore reads.
+      if (spec.compacted) {
+        if (auto err = rd_kafka_NewTopic_set_config(nt, "segment.bytes", compacted_segment_bytes))
+          return from_code(err, "topic " + cat.name(spec.name) + " segment.bytes");
+      }
     }
 
     rd_kafka_AdminOptions_t* options =

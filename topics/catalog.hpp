@@ -13,7 +13,7 @@ namespace aetherial::topics {
 struct topic_spec {
   std::string name;         ///< logical name ("platform.metrics"), without prefix
   std::string content;      ///< what it carries
-  bool compacted = false;   ///< cleanup.policy=compact instead of delete
+  bool compacted = false;   ///< cleanup.policy=compact instead of delete, 64 MiB segments
   bool agent_input = false; ///< co-partitioned input of some agent kind
 };
 

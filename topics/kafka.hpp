@@ -89,6 +89,9 @@ struct record_view {
 
   /// The record's headers (parsed on demand for a message).
   [[nodiscard]] std::vector<header> headers() const;
+  /// The value of the last header named `name` (viewed, not copied); nullopt when there is
+  /// none. A header without a value reads as empty.
+  [[nodiscard]] std::optional<std::string_view> header_value(std::string_view name) const;
   /// An owned copy.
   [[nodiscard]] record to_record() const;
 

@@ -251,6 +251,9 @@ void poll_each(rd_kafka_t* rk, client_state& state, std::size_t max, ms timeout,
     }
     if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
       if (on_eof && m->rkt != nullptr) on_eof(rd_kafka_topic_name(m->rkt), m->partition, m->offset);
+      // The caller may be done now (every partition at its end): no waiting out the timeout.
+      rd_kafka_message_destroy(m);
+      break;
     } else {
       std::string what = "consume";
       if (m->rkt != nullptr)
@@ -326,6 +329,26 @@ std::vector<header> record_view::headers() const {
     out.push_back(
         header{name, bytes != nullptr ? std::string(static_cast<const char*>(bytes), size) : ""});
   return out;
+}
+
+std::optional<std::string_view> record_view::header_value(std::string_view name) const {
+  if (owned_headers_ != nullptr) {
+    for (auto it = owned_headers_->rbegin(); it != owned_headers_->rend(); ++it)
+      if (it->key == name) return std::string_view(it->value);
+    return std::nullopt;
+  }
+  if (message_ == nullptr) return std::nullopt;
+  rd_kafka_headers_t* hs = nullptr;
+  const auto* m = static_cast<const rd_kafka_message_t*>(message_);
+  if (rd_kafka_message_headers(m, &hs) != RD_KAFKA_RESP_ERR_NO_ERROR) return std::nullopt;
+  // rd_kafka_header_get_last takes a C string.
+  const std::string wanted(name);
+  const void* bytes = nullptr;
+  std::size_t size = 0;
+  if (rd_kafka_header_get_last(hs, wanted.c_str(), &bytes, &size) != RD_KAFKA_RESP_ERR_NO_ERROR)
+    return std::nullopt;
+  if (bytes == nullptr) return std::string_view();
+  return std::string_view(static_cast<const char*>(bytes), size);
 }
 
 record record_view::to_record() const {

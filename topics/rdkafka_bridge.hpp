@@ -124,8 +124,8 @@ using eof_callback =
     std::function<void(const char* topic, std::int32_t partition, std::int64_t offset)>;
 
 /// Polls a consumer handle: waits up to `timeout` for the first record, then takes what is
-/// already there without waiting, up to `max`. Partition EOF events go to `on_eof` (if
-/// any); other errors go to `state`.
+/// already there without waiting, up to `max`. A partition EOF event goes to `on_eof` (if
+/// any) and ends the poll; other errors go to `state`.
 [[nodiscard]] std::vector<record> poll_records(rd_kafka_t* rk, client_state& state, std::size_t max,
                                                ms timeout, const eof_callback& on_eof = {});
 
