@@ -279,7 +279,29 @@ result<std::unique_ptr<reader>> reader::create(const kafka_config& cfg, bool rea
 }
 
 result<void> reader::assign(const std::vector<topic_partition>& from) {
-  auto list = to_list(from);
+  // A logical start (the beginning, the end) is resolved here, for all partitions in one
+  // ListOffsets round: librdkafka resolves it only once it has a connection to the
+  // partition's leader, and before that it waits out a 500 ms timer.
+  std::vector<topic_partition> resolved = from;
+  std::vector<topic_partition> logical;
+  for (const auto& tp : from)
+    if (tp.offset == RD_KAFKA_OFFSET_BEGINNING || tp.offset == RD_KAFKA_OFFSET_END)
+      logical.push_back(tp);
+  if (!logical.empty()) {
+    auto list = to_list(logical);
+    const auto err = rd_kafka_offsets_for_times(impl_->rk_.get(), list.get(), 10000);
+    if (err == RD_KAFKA_RESP_ERR__TIMED_OUT) return impl_->timeout_error("list offsets");
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) return from_code(err, "list offsets");
+    if (auto e = partition_error(list.get(), "list offsets of")) return *e;
+    std::map<std::pair<std::string, std::int32_t>, std::int64_t> at;
+    for (const auto& tp : from_list(list.get()))
+      at[{tp.topic, tp.partition}] = tp.offset;
+    for (auto& tp : resolved)
+      if (tp.offset == RD_KAFKA_OFFSET_BEGINNING || tp.offset == RD_KAFKA_OFFSET_END)
+        if (auto it = at.find({tp.topic, tp.partition}); it != at.end() && it->second >= 0)
+          tp.offset = it->second;
+  }
+  auto list = to_list(resolved);
   if (auto err = rd_kafka_assign(impl_->rk_.get(), list.get())) return from_code(err, "assign");
   impl_->parts_.clear();
   for (const auto& tp : from)
