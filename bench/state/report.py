@@ -47,6 +47,11 @@ def main():
                label="local RocksDB, right after a checkpoint of every key (log replayed)")
     ax[1].plot(keys, ms("rebuild_from_log_to_first_decision_s"), "^-",
                label="peer: rebuild from the log")
+    if any("restart_changelog_to_first_decision_s" in s for s in sizes):
+        ax[1].plot(keys, ms("restart_changelog_compacted_to_first_decision_s"), "D-",
+                   label="empty data dir: from the compacted changelog (Kafka)")
+        ax[1].plot(keys, ms("restart_changelog_to_first_decision_s"), "v--",
+                   label="empty data dir: from the changelog as written, uncompacted (Kafka)")
     ax[1].set_title("Restart -> first new decision")
     ax[1].set_ylabel("ms")
 

@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # State-size sweep: the Operations agent's keyed state from 1k to 1M services on one partition
-# (state_bench: real RocksDB on disk, no broker). Writes bench/results/state-<date>.json and
-# state-<date>.png and prints the table.
+# (state_bench: real RocksDB on disk). With a real Kafka broker (started here, first free port
+# pair from 29192, state in build-release/state-kafka, stopped on exit) every checkpoint also
+# writes its rows to a changelog topic, and a node with an empty data directory restores from
+# it. Writes bench/results/state-<date>.json and state-<date>.png and prints the table.
 #
 # Usage: bench/state/run.sh [options]
 #   --keys "N ..."       state sizes (default "1000 10000 100000 1000000")
 #   --tiny               CI-sized: --keys "500 2000", results under build-release/
 #   --results-dir D      where state-<date>.json/.png go (default bench/results)
-#   --no-setup           skip ops/setup.sh (packages)
+#   --no-setup           skip ops/setup.sh (packages, the Kafka broker's jars)
+#   --no-kafka           no broker: skip the restarts from the changelog
 #
 # Builds Release into build-release/ (never build/). The stores go to build-release/state-run
 # and are removed after each size. Environment: AETHERIAL_JOBS (build jobs, default 2).
@@ -20,12 +23,14 @@ source "$root/ops/lib/common.sh"
 keys="1000 10000 100000 1000000"
 results_dir="$root/bench/results"
 setup=1
+kafka=1
 while (($#)); do
   case "$1" in
   --keys) keys="$2"; shift ;;
   --tiny) keys="500 2000"; results_dir="$root/build-release/bench-results" ;;
   --results-dir) results_dir="$2"; shift ;;
   --no-setup) setup=0 ;;
+  --no-kafka) kafka=0 ;;
   -h | --help) usage "${BASH_SOURCE[0]}" ;;
   *) die "unknown option: $1 (see --help)" ;;
   esac
@@ -59,9 +64,16 @@ work="$build/state-run"
 mkdir -p "$work" "$results_dir"
 out_base="$results_dir/state-$(date -u +%Y-%m-%d)"
 load_at_start="$(cut -d' ' -f1 /proc/loadavg)"
+broker_args=()
+if ((kafka)); then
+  phase_begin "start a Kafka $AETHERIAL_KAFKA_VERSION broker"
+  broker_start_scoped "$build/state-kafka" 29192
+  broker_args=(--brokers "$BROKER_ADDRESS")
+fi
 phase_begin "state sizes: $keys"
 # shellcheck disable=SC2086 # one argument per size
-"$build/bench/state/state_bench" --keys $keys --work-dir "$work" --out "$out_base.raw.json"
+"$build/bench/state/state_bench" --keys $keys --work-dir "$work" --out "$out_base.raw.json" \
+  "${broker_args[@]}"
 "$python" "$root/bench/state/report.py" --raw "$out_base.raw.json" --json "$out_base.json" \
   --png "$out_base.png" --load-at-start "$load_at_start"
 rm -f "$out_base.raw.json"

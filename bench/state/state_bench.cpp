@@ -10,6 +10,11 @@
 // - RSS after the update pass;
 // - restart from local RocksDB: close everything, reopen the store, restore the newest
 //   snapshot, check the rows are at it, apply a spike: time to the first new decision;
+// - with --brokers: restart from the changelog: every checkpoint also produces its changed rows
+//   to a changelog topic, as the runtime's do; a node with an empty data directory restores
+//   the partition's rows from that topic as written (every version: no compaction has run
+//   yet) and from its compacted form (one record per row, produced from the store), restores
+//   the snapshot and applies the spike;
 // - the peer: rebuilding the same state from the log instead (every input re-applied to an
 //   in-memory table, as a recovery without rows or the audit does).
 // Results go to stdout and, with --out, to a JSON file.
@@ -36,9 +41,13 @@
 #include "app/progress.hpp"
 #include "bench/utc_now.hpp"
 #include "runtime/applier.hpp"
+#include "runtime/changelog.hpp"
 #include "runtime/host_tables.hpp"
+#include "runtime/recovery.hpp"
 #include "schemas/envelope.hpp"
 #include "storage/snapshot_store.hpp"
+#include "topics/catalog.hpp"
+#include "topics/kafka.hpp"
 
 namespace {
 
@@ -92,6 +101,62 @@ aetherial::topics::record load_record(std::uint64_t seq, std::int64_t t_ms, cons
   return r;
 }
 
+/// The changelog topics of one state size on a real broker: the one the checkpoints write
+/// (every version of every row, as no compaction has run yet), and its compacted form (the
+/// newest version of each row: what the broker's cleaner leaves).
+struct changelog_topics {
+  changelog_topics(const std::string& brokers, std::size_t keys) {
+    namespace topics = aetherial::topics;
+    cfg.brokers = brokers;
+    cfg.client_id = "state-bench";
+    const auto tag = "state-bench-" + std::to_string(keys) + "-" +
+                     std::to_string(std::chrono::system_clock::now().time_since_epoch() /
+                                    std::chrono::milliseconds(1));
+    topics::catalog written(tag + ".", 1);
+    topics::catalog compact(tag + "-compacted.", 1);
+    for (const auto* cat : {&written, &compact})
+      if (auto r = topics::ensure_topics(cfg, *cat, topics::ms{30000}); !r)
+        throw std::runtime_error("cannot create the topics: " + r.error_value().message);
+    as_written = written.name(topics::catalog::changelog);
+    compacted = compact.name(topics::catalog::changelog);
+    auto p = topics::producer::create(cfg);
+    if (!p) throw std::runtime_error(p.error_value().message);
+    producer = std::move(p.value());
+  }
+
+  /// Produces rows (in their stored form) as a checkpoint with journal seq `seq` does.
+  void send(const std::string& topic, std::uint64_t seq,
+            const std::vector<storage::encoded_row>& rows) {
+    const std::vector<aetherial::topics::header> headers = {rt::changelog_seq_header(seq)};
+    for (const auto& row : rows) {
+      const auto key = rt::changelog_key(agent_name, row.table, row.key);
+      const auto* value =
+          row.stored ? reinterpret_cast<const std::uint8_t*>(row.stored->data()) : nullptr;
+      if (auto r =
+              producer->send(topic, 0, key, value, row.stored ? row.stored->size() : 0, headers);
+          !r)
+        throw std::runtime_error("changelog not produced: " + r.error_value().message);
+    }
+  }
+
+  void flush() {
+    if (auto r = producer->flush(aetherial::topics::ms{300000}); !r)
+      throw std::runtime_error("changelog not flushed: " + r.error_value().message);
+  }
+
+  aetherial::topics::kafka_config cfg;
+  std::unique_ptr<aetherial::topics::producer> producer;
+  std::string as_written;
+  std::string compacted;
+  std::size_t written_records = 0;
+};
+
+std::vector<storage::encoded_row> encoded(const std::vector<storage::table_change>& changes) {
+  auto rows = storage::encode_rows(nullptr, agent_name, 0, changes);
+  if (!rows) throw std::runtime_error(rows.error_value().message);
+  return std::move(rows.value());
+}
+
 /// One (agent, partition) as a host runs it: the agent, its tables over the store, the
 /// window of recent event ids, the journal position.
 struct partition_run {
@@ -116,7 +181,9 @@ struct partition_run {
   };
 
   /// A checkpoint as the runtime's: the changed rows and the snapshot in one batch.
-  checkpoint_cost checkpoint(storage::snapshot_store& store) {
+  /// With `changelog`, the changed rows are also produced to its as-written topic.
+  checkpoint_cost checkpoint(storage::snapshot_store& store,
+                             changelog_topics* changelog = nullptr) {
     const auto started = steady::now();
     agent->flush(tables); // the rows the agent keeps decoded, as a host does
     std::uint64_t handover = 0;
@@ -140,6 +207,11 @@ struct partition_run {
       throw std::runtime_error("checkpoint failed: " + r.error_value().message);
     tables.stored(handover);
     c.seconds = seconds_since(started);
+    if (changelog != nullptr) {
+      // Outside the measured time: the runtime produces these while the host goes on.
+      changelog->send(changelog->as_written, s.journal_seq, encoded(changes));
+      changelog->written_records += changes.size();
+    }
     return c;
   }
 
@@ -192,14 +264,80 @@ aetherial::topics::record spike_of(std::size_t keys) {
   return load_record(3 * keys + 10, t0 + 10'000'000'000LL, service(0), 0.97);
 }
 
+/// Restores the rows of `snap` from `topic` into an empty store, as a node without its data
+/// directory does, restores the snapshot and applies the spike; records the times under
+/// `label`.
+void restart_from_changelog(std::size_t keys, const std::string& dir, changelog_topics& cl,
+                            const std::string& topic, const storage::snapshot& snap,
+                            const std::string& label, json& out) {
+  const auto& kind = *actors::find_agent_kind(agent_name);
+  const std::string empty_dir = dir + "-empty";
+  std::filesystem::remove_all(empty_dir);
+  const auto started = steady::now();
+  auto store = open_store(empty_dir);
+  auto restored = rt::restore_from_changelog(cl.cfg, topic, *store, snap);
+  if (!restored) throw std::runtime_error(restored.error_value().message);
+  if (!restored.value().restored)
+    throw std::runtime_error("not restored from the changelog: " + restored.value().why_not);
+  out[label + "_restore_s"] = seconds_since(started);
+  out[label + "_records"] = restored.value().records;
+  out[label + "_rows"] = restored.value().rows;
+  partition_run run(kind, store.get());
+  if (!run.agent->restore(snap.state.data(), snap.state.size()))
+    throw std::runtime_error("the snapshot does not restore");
+  run.seen.restore(snap.recent_event_ids);
+  const auto decided = run.apply(spike_of(keys));
+  out[label + "_to_first_decision_s"] = seconds_since(started);
+  out[label + "_decided"] = decided > 0;
+  store.reset();
+  std::filesystem::remove_all(empty_dir);
+}
+
+/// Both changelog restarts: the compacted topic is produced first from the store's rows.
+void restarts_from_changelog(std::size_t keys, const std::string& dir, changelog_topics& cl,
+                             json& out, aetherial::app::progress_line& progress) {
+  storage::snapshot snap;
+  {
+    auto store = open_store(dir);
+    auto s = store->latest_valid(agent_name, 0);
+    if (!s || !s.value()) throw std::runtime_error("no snapshot to restore from the changelog");
+    snap = *s.value();
+    std::vector<storage::table_change> rows;
+    std::size_t produced = 0;
+    auto scanned =
+        store->table_scan(agent_name, 0, "services", "", "",
+                          [&](std::string_view key, const std::vector<std::uint8_t>& value) {
+                            rows.push_back({"services", std::string(key), value});
+                            if (rows.size() == 4096) {
+                              cl.send(cl.compacted, snap.journal_seq, encoded(rows));
+                              produced += rows.size();
+                              rows.clear();
+                              progress.update("produce the compacted changelog", produced, keys);
+                            }
+                            return true;
+                          });
+    if (!scanned) throw std::runtime_error(scanned.error_value().message);
+    cl.send(cl.compacted, snap.journal_seq, encoded(rows));
+    cl.flush();
+  }
+  out["changelog_written_records"] = cl.written_records;
+  progress.update("restart from the changelog as written", keys, keys);
+  restart_from_changelog(keys, dir, cl, cl.as_written, snap, "restart_changelog", out);
+  progress.update("restart from the compacted changelog", keys, keys);
+  restart_from_changelog(keys, dir, cl, cl.compacted, snap, "restart_changelog_compacted", out);
+}
+
 json run_size(std::size_t keys, std::size_t checkpoint_events, const std::string& work_dir,
-              bool peer) {
+              bool peer, const std::string& brokers) {
   const auto& kind = *actors::find_agent_kind(agent_name);
   const std::string dir = work_dir + "/state-" + std::to_string(keys);
   std::filesystem::remove_all(dir);
   json out;
   out["keys"] = keys;
   aetherial::app::progress_line progress("state_bench " + std::to_string(keys) + " keys");
+  std::optional<changelog_topics> changelog;
+  if (!brokers.empty()) changelog.emplace(brokers, keys);
+  changelog_topics* cl = changelog ? &*changelog : nullptr;
   {
     auto store = open_store(dir);
     partition_run run(kind, store.get());
@@ -211,25 +349,25 @@ json run_size(std::size_t keys, std::size_t checkpoint_events, const std::string
       if (phase != now_phase) {
         // The end of a phase: its checkpoint.
         if (phase == "load") {
-          run.checkpoint(*store);
+          run.checkpoint(*store, cl);
           out["load_events_per_s"] = static_cast<double>(keys) / seconds_since(started);
           out["rss_mib_after_load"] = rss_mib();
         } else if (phase == "update") {
           out["update_events_per_s"] = static_cast<double>(keys) / seconds_since(started);
           out["rss_mib_before_checkpoint"] = rss_mib();
           progress.update("full checkpoint", keys, keys);
-          full = run.checkpoint(*store);
+          full = run.checkpoint(*store, cl);
           out["rss_mib"] = rss_mib();
         }
         phase = now_phase;
         started = steady::now();
       }
       run.apply(r);
-      if (phase == "load" && (i + 1) % checkpoint_events == 0) run.checkpoint(*store);
+      if (phase == "load" && (i + 1) % checkpoint_events == 0) run.checkpoint(*store, cl);
       if (i % 4096 == 0) progress.update(phase, i, total);
     });
     progress.update("1% checkpoint", keys, keys);
-    one = run.checkpoint(*store);
+    one = run.checkpoint(*store, cl);
     out["full_checkpoint_s"] = full.seconds;
     out["full_checkpoint_keys"] = full.keys;
     out["full_checkpoint_bytes"] = full.bytes;
@@ -269,6 +407,7 @@ json run_size(std::size_t keys, std::size_t checkpoint_events, const std::string
   if (auto r = restart("restart_local")->flush(); !r)
     throw std::runtime_error("flush failed: " + r.error_value().message);
   (void)restart("restart_local_flushed");
+  if (changelog) restarts_from_changelog(keys, dir, *changelog, out, progress);
   std::filesystem::remove_all(dir);
 
   // The peer: rebuild from the log (every input again, tables in memory), then the spike.
@@ -301,6 +440,7 @@ int main(int argc, char** argv) {
   std::string work_dir = std::filesystem::temp_directory_path().string();
   std::string out_file;
   bool no_peer = false;
+  std::string brokers;
   app.add_option("--keys", sizes, "State sizes (services on the partition)")->capture_default_str();
   app.add_option("--checkpoint-events", checkpoint_events,
                  "Checkpoint every N events while loading")
@@ -310,36 +450,41 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--out", out_file, "Write the results as JSON to FILE");
   app.add_flag("--no-peer", no_peer, "Skip the rebuild-from-the-log peer");
+  app.add_option("--brokers", brokers,
+                 "Also measure the restart from the changelog on this Kafka cluster");
   CLI11_PARSE(app, argc, argv);
 
   json results;
   results["benchmark"] = "state";
   results["started"] = utc_now();
   results["sizes"] = json::array();
-  std::printf("%9s %10s %10s %9s %9s %8s %9s %8s %8s %9s %9s %9s\n", "keys", "load ev/s",
+  std::printf("%9s %10s %10s %9s %9s %8s %9s %8s %8s %9s %9s %9s %10s %10s\n", "keys", "load ev/s",
               "updt ev/s", "full ms", "full MiB", "1% ms", "1% KiB", "1%/full", "RSS MiB",
-              "restart", "flushed", "rebuild");
+              "restart", "flushed", "rebuild", "changelog", "compacted");
   try {
     for (const auto n : sizes) {
-      const auto r = run_size(n, checkpoint_events, work_dir, !no_peer);
+      const auto r = run_size(n, checkpoint_events, work_dir, !no_peer, brokers);
       results["sizes"].push_back(r);
       const auto ms = [&r](const char* key) {
         return r.contains(key) ? std::to_string(std::lround(1000 * r[key].get<double>())) + " ms"
                                : std::string("-");
       };
-      std::printf("%9zu %10.0f %10.0f %9.0f %9.1f %8.1f %9.1f %7.2f%% %8.0f %9s %9s %9s\n", n,
-                  r["load_events_per_s"].get<double>(), r["update_events_per_s"].get<double>(),
-                  1000 * r["full_checkpoint_s"].get<double>(),
-                  r["full_checkpoint_bytes"].get<double>() / 1048576.0,
-                  1000 * r["one_percent_checkpoint_s"].get<double>(),
-                  r["one_percent_checkpoint_bytes"].get<double>() / 1024.0,
-                  100 * r["one_percent_over_full_time"].get<double>(),
-                  r["rss_mib_after_load"].get<double>(),
-                  ms("restart_local_to_first_decision_s").c_str(),
-                  ms("restart_local_flushed_to_first_decision_s").c_str(),
-                  ms("rebuild_from_log_to_first_decision_s").c_str());
+      std::printf(
+          "%9zu %10.0f %10.0f %9.0f %9.1f %8.1f %9.1f %7.2f%% %8.0f %9s %9s %9s %10s %10s\n", n,
+          r["load_events_per_s"].get<double>(), r["update_events_per_s"].get<double>(),
+          1000 * r["full_checkpoint_s"].get<double>(),
+          r["full_checkpoint_bytes"].get<double>() / 1048576.0,
+          1000 * r["one_percent_checkpoint_s"].get<double>(),
+          r["one_percent_checkpoint_bytes"].get<double>() / 1024.0,
+          100 * r["one_percent_over_full_time"].get<double>(),
+          r["rss_mib_after_load"].get<double>(), ms("restart_local_to_first_decision_s").c_str(),
+          ms("restart_local_flushed_to_first_decision_s").c_str(),
+          ms("rebuild_from_log_to_first_decision_s").c_str(),
+          ms("restart_changelog_to_first_decision_s").c_str(),
+          ms("restart_changelog_compacted_to_first_decision_s").c_str());
       std::fflush(stdout);
-      if (!r["restart_local_decided"].get<bool>()) {
+      if (!r["restart_local_decided"].get<bool>() || !r.value("restart_changelog_decided", true) ||
+          !r.value("restart_changelog_compacted_decided", true)) {
         std::fprintf(stderr, "state_bench: the spike after the restart decided nothing\n");
         return 1;
       }
