@@ -16,6 +16,7 @@
 #include "actors/security/tables.hpp"
 #include "actors/support/state_codec.hpp"
 #include "actors/support/support_agent.hpp"
+#include "actors/support/tables.hpp"
 
 namespace aetherial::actors {
 
@@ -51,6 +52,14 @@ std::vector<table_decl> security_tables() {
           index(security::ban_due_index)};
 }
 
+std::vector<table_decl> support_tables() {
+  const auto index = [](std::string_view name) { return table_decl{std::string(name), {}, true}; };
+  return {{std::string(support::conversations_table), "aetherial.state.support.ConversationRow"},
+          {std::string(support::replies_table), "aetherial.state.support.ReplyRow"},
+          index(support::conversations_expiry_index),
+          index(support::replies_expiry_index)};
+}
+
 std::vector<agent_kind> build_kinds() {
   std::vector<agent_kind> kinds;
   kinds.push_back(
@@ -67,7 +76,7 @@ std::vector<agent_kind> build_kinds() {
   kinds.push_back(kind(support::kind_name,
                        {"platform.support", "aetherial.tasks", "platform.feedback"},
                        support::state_encoding_version, support::min_state_encoding_version,
-                       &support::make_support_agent, &support::check_settings));
+                       &support::make_support_agent, &support::check_settings, support_tables()));
   kinds.push_back(kind(content::kind_name,
                        {"platform.content", "platform.feedback", "aetherial.tasks",
                         "aetherial.effect-results", "platform.support"},

@@ -19,8 +19,10 @@ namespace {
 void read_config(kit::settings_reader& r, support_config& cfg) {
   r.read("low_confidence", cfg.low_confidence);
   r.read("negative_sentiment", cfg.negative_sentiment);
-  r.read("max_conversations", cfg.max_conversations);
-  if (cfg.max_conversations == 0) cfg.max_conversations = 1;
+  r.read("conversation_idle_ms", cfg.conversation_idle_ms);
+  r.read("reply_ttl_ms", cfg.reply_ttl_ms);
+  cfg.conversation_idle_ms = std::max<std::int64_t>(cfg.conversation_idle_ms, 0);
+  cfg.reply_ttl_ms = std::max<std::int64_t>(cfg.reply_ttl_ms, 0);
   // Added to the defaults; spaces are dropped (money words are single words).
   r.append_list("money_words", cfg.money_words, [](std::string_view text) {
     std::string word;

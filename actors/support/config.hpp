@@ -37,13 +37,12 @@ struct support_config {
   /// Weight of earlier turns' terms when ranking the articles that speak to a follow-up
   /// ("what are the limits?" after a question about courses); 0 disables context.
   double context_weight = 0.5;
-  std::int64_t conversation_idle_ms = 24 * 3'600'000; ///< context idle this long is forgotten
-  /// Conversations remembered; past it the least recently active is forgotten.
-  /// Key "support.max_conversations".
-  std::size_t max_conversations = 10'000;
-  /// Replies remembered (reply id -> article) so a thumbs up/down on a reply reaches its
-  /// article; past it the oldest is forgotten.
-  std::size_t max_replies = 20'000;
+  /// A conversation idle this long is forgotten (its row expires). Key
+  /// "support.conversation_idle_ms".
+  std::int64_t conversation_idle_ms = 24 * 3'600'000;
+  /// A reply is remembered this long (reply id -> article) so that a thumbs up/down on it
+  /// reaches its article. Key "support.reply_ttl_ms".
+  std::int64_t reply_ttl_ms = 7 * 24 * 3'600'000LL;
 
   std::size_t candidates = 10;           ///< BM25 hits re-ranked with feedback
   std::size_t answer_sentences = 2;      ///< sentences of the best article quoted in an answer

@@ -1,6 +1,8 @@
 #pragma once
-// The whole state of one User Support agent (one partition), as plain ordered data.
-// Owned by the agent; encoded by state_codec.hpp.
+// The state of one User Support agent (one partition), as plain ordered data: the scalar
+// part (knowledge base, votes) and the records of its tables (a conversation, a reply), which
+// live in the "conversations" and "replies" tables (tables.hpp). Owned by the agent; encoded
+// by state_codec.hpp.
 
 #include <cstdint>
 #include <deque>
@@ -20,11 +22,10 @@ struct turn {
   double sentiment = 0.0;
 };
 
-/// A conversation's short-term memory.
+/// A conversation's short-term memory (a row of the "conversations" table).
 struct conversation {
-  std::deque<turn> turns; ///< oldest first, at most max_turns
-  std::int64_t last_ms = 0;
-  std::uint64_t last_seq = 0;            ///< events counter when last active (for eviction)
+  std::deque<turn> turns;                ///< oldest first, at most max_turns
+  std::int64_t last_ms = 0;              ///< event time of its last message
   std::set<std::string> handoff_reasons; ///< reasons already handed to a person
 };
 
@@ -34,20 +35,19 @@ struct article_votes {
   std::uint32_t down = 0;
 };
 
-/// A reply the agent sent, remembered so feedback on it reaches its article.
+/// A reply the agent sent, remembered so feedback on it reaches its article (a row of the
+/// "replies" table).
 struct reply_record {
   std::string article_id;
   std::string conversation_id;
-  std::uint64_t seq = 0; ///< events counter when sent (for eviction)
+  std::int64_t sent_ms = 0; ///< event time it was sent at
 };
 
-/// The whole state of a User Support agent.
+/// The scalar state of a User Support agent.
 struct support_state {
-  text::knowledge_base kb;                           ///< semantic memory
-  std::map<std::string, article_votes> votes;        ///< by article id
-  std::map<std::string, conversation> conversations; ///< by conversation id
-  std::map<std::string, reply_record> replies;       ///< by reply event id
-  std::uint64_t events = 0;                          ///< events handled
+  text::knowledge_base kb;                    ///< semantic memory
+  std::map<std::string, article_votes> votes; ///< by article id
+  std::uint64_t events = 0;                   ///< events handled
 };
 
 } // namespace aetherial::actors::support

@@ -1,6 +1,7 @@
 #include "actors/support/support_agent.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <utility>
 
 #include "actors/kit/format.hpp"
@@ -35,6 +36,7 @@ support_agent::support_agent(support_config cfg) : agent_base(std::move(cfg)) {
 
 void support_agent::on_event(const fbs::Envelope& event, context& ctx) {
   ++state_.events;
+  expire(ctx.event_time_ms(), ctx.tables());
   switch (event.payload_type()) {
     case fbs::Payload::KnowledgeArticle: on_article(*event.payload_as_KnowledgeArticle()); break;
     case fbs::Payload::SupportMessage: {
@@ -48,7 +50,7 @@ void support_agent::on_event(const fbs::Envelope& event, context& ctx) {
       break;
     }
     case fbs::Payload::Task: on_task(*event.payload_as_Task(), event, ctx); break;
-    case fbs::Payload::Feedback: on_feedback(*event.payload_as_Feedback()); break;
+    case fbs::Payload::Feedback: on_feedback(*event.payload_as_Feedback(), ctx.tables()); break;
     default:
       // Replies, decisions (this agent's own included) and other payloads carry nothing to act on.
       break;
@@ -70,7 +72,7 @@ void support_agent::on_article(const fbs::KnowledgeArticle& a) {
       it = state_.kb.find(it->first) ? std::next(it) : state_.votes.erase(it);
 }
 
-void support_agent::on_feedback(const fbs::Feedback& f) {
+void support_agent::on_feedback(const fbs::Feedback& f, table_store& tables) {
   const auto kind = view(f.kind());
   int vote = 0;
   if (kind == "thumbs_up") vote = 1;
@@ -79,14 +81,17 @@ void support_agent::on_feedback(const fbs::Feedback& f) {
   if (vote == 0) return;
   // The target is an article, a reply of this agent, or else the conversation's last answer.
   std::string article;
-  const std::string target(view(f.target_id()));
-  if (state_.kb.find(target) != nullptr) {
-    article = target;
-  } else if (const auto r = state_.replies.find(target); r != state_.replies.end()) {
-    article = r->second.article_id;
-  } else if (const auto c = state_.conversations.find(std::string(view(f.conversation_id())));
-             c != state_.conversations.end() && !c->second.turns.empty()) {
-    article = c->second.turns.back().article_id;
+  const std::string_view target = view(f.target_id());
+  const std::string_view conversation_id = view(f.conversation_id());
+  if (state_.kb.find(std::string(target)) != nullptr) {
+    article = std::string(target);
+  } else if (rememberable(target)) {
+    if (const reply_slot r(tables, replies_table, target); r.record) article = r.record->article_id;
+  }
+  if (article.empty() && rememberable(conversation_id)) {
+    if (const conversation_slot c(tables, conversations_table, conversation_id);
+        c.record && !c.record->turns.empty())
+      article = c.record->turns.back().article_id;
   }
   if (article.empty() || state_.kb.find(article) == nullptr) return;
   auto& v = state_.votes[article];
@@ -118,41 +123,57 @@ void support_agent::on_task(const fbs::Task& task, const fbs::Envelope& event, c
       q.conversation_id);
 }
 
-conversation& support_agent::touch(const std::string& id, std::int64_t now) {
-  auto [it, added] = state_.conversations.try_emplace(id);
-  auto& c = it->second;
-  if (!added && now - c.last_ms > cfg_.conversation_idle_ms) c = conversation{};
-  c.last_ms = std::max(c.last_ms, now);
-  c.last_seq = state_.events;
-  if (added && state_.conversations.size() > cfg_.max_conversations) {
-    // Forget the least recently active conversation (ties: the smallest id).
-    auto victim = state_.conversations.end();
-    for (auto i = state_.conversations.begin(); i != state_.conversations.end(); ++i)
-      if (i != it &&
-          (victim == state_.conversations.end() || i->second.last_seq < victim->second.last_seq))
-        victim = i;
-    if (victim != state_.conversations.end()) state_.conversations.erase(victim);
-  }
-  return state_.conversations.at(id);
+void support_agent::remember_reply(const std::string& reply_id, const std::string& article_id,
+                                   const std::string& conversation_id, std::int64_t now,
+                                   table_store& tables) {
+  if (!rememberable(reply_id)) return;
+  reply_slot slot(tables, replies_table, reply_id);
+  if (slot.record) replies_expiry_.unfile(tables, reply_id, forget_at(*slot.record, cfg_));
+  slot.record = reply_record{article_id, conversation_id, now};
+  slot.save();
+  replies_expiry_.file(tables, reply_id, forget_at(*slot.record, cfg_));
 }
 
-void support_agent::remember_reply(const std::string& reply_id, const std::string& article_id,
-                                   const std::string& conversation_id) {
-  state_.replies[reply_id] = reply_record{article_id, conversation_id, state_.events};
-  if (state_.replies.size() <= cfg_.max_replies) return;
-  auto victim = state_.replies.begin();
-  for (auto i = state_.replies.begin(); i != state_.replies.end(); ++i)
-    if (i->second.seq < victim->second.seq) victim = i;
-  state_.replies.erase(victim);
+void support_agent::expire(std::int64_t now, table_store& tables) {
+  // An entry filed before its row's real time (the conversation went on since) is filed again
+  // there.
+  conversations_expiry_.take_due(tables, now,
+                                 [&](const kit::index_entry& e) -> std::optional<std::int64_t> {
+                                   conversation_slot slot(tables, conversations_table, e.key);
+                                   if (!slot.record) return std::nullopt;
+                                   if (const auto at = forget_at(*slot.record, cfg_); at > now)
+                                     return at;
+                                   slot.erase();
+                                   return std::nullopt;
+                                 });
+  replies_expiry_.take_due(tables, now,
+                           [&](const kit::index_entry& e) -> std::optional<std::int64_t> {
+                             reply_slot slot(tables, replies_table, e.key);
+                             if (!slot.record) return std::nullopt;
+                             if (const auto at = forget_at(*slot.record, cfg_); at > now) return at;
+                             slot.erase();
+                             return std::nullopt;
+                           });
+}
+
+void support_agent::restored() {
+  conversations_expiry_ = kit::expiry_index(conversations_expiry_.name());
+  replies_expiry_ = kit::expiry_index(replies_expiry_.name());
 }
 
 void support_agent::answer(const question& q, context& ctx) {
   const std::int64_t now = ctx.event_time_ms();
-  const auto existing = state_.conversations.find(q.conversation_id);
-  const conversation* before = nullptr;
-  if (existing != state_.conversations.end() &&
-      now - existing->second.last_ms <= cfg_.conversation_idle_ms)
-    before = &existing->second;
+  auto& tables = ctx.tables();
+  // A conversation id too long to key a row is answered without memory.
+  const bool remembered = rememberable(q.conversation_id);
+  std::optional<conversation_slot> slot;
+  if (remembered) slot.emplace(tables, conversations_table, q.conversation_id);
+  // Context idle past the limit is forgotten, even before its row expires.
+  if (slot && slot->record && now - slot->record->last_ms > cfg_.conversation_idle_ms) {
+    conversations_expiry_.unfile(tables, q.conversation_id, forget_at(*slot->record, cfg_));
+    slot->record.reset();
+  }
+  const conversation* before = slot && slot->record ? &*slot->record : nullptr;
   const assessment a = assess(state_, cfg_, money_stems_, q.text, before);
   const text::article* art = state_.kb.find(a.article_id);
   const bool confident = art != nullptr && a.confidence >= cfg_.low_confidence;
@@ -206,9 +227,17 @@ void support_agent::answer(const question& q, context& ctx) {
                                     a.confidence, std::move(citations), std::move(details)},
                     q.conversation_id);
   }
-  remember_reply(reply_id, cited, q.conversation_id);
+  remember_reply(reply_id, cited, q.conversation_id, now, tables);
 
-  conversation& conv = touch(q.conversation_id, now);
+  conversation scratch;
+  if (slot && !slot->record) {
+    // A new conversation: filed where it will be forgotten unless it goes on.
+    slot->record.emplace();
+    slot->record->last_ms = now;
+    conversations_expiry_.file(tables, q.conversation_id, forget_at(*slot->record, cfg_));
+  }
+  conversation& conv = slot ? *slot->record : scratch;
+  conv.last_ms = std::max(conv.last_ms, now);
   if (a.escalate() && conv.handoff_reasons.count(reason) == 0) {
     conv.handoff_reasons.insert(reason);
     std::string detail = "reasons:";
@@ -231,6 +260,7 @@ void support_agent::answer(const question& q, context& ctx) {
       turn{now, text::clip(q.text, cfg_.max_turn_text_bytes), cited, a.sentiment.score});
   while (conv.turns.size() > cfg_.max_turns)
     conv.turns.pop_front();
+  if (slot) slot->save();
 
   if (q.is_task) {
     kit::key_values results;

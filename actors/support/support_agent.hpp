@@ -1,9 +1,10 @@
 #pragma once
 // The User Support agent: answers support messages and support tasks from the knowledge
-// base (BM25, re-ranked by feedback), keeps a short multi-turn memory per conversation,
-// and hands a conversation to a person on money matters, negative sentiment or low
-// confidence. Replies go to aetherial.replies, handoffs to aetherial.decisions, task
-// outcomes to aetherial.tasks; all keyed and correlated by conversation id.
+// base (BM25, re-ranked by feedback), keeps a short multi-turn memory per conversation (a
+// row of its "conversations" table, forgotten when idle), and hands a conversation to a person on
+// money matters, negative sentiment or low confidence. Replies go to aetherial.replies, handoffs to
+// aetherial.decisions, task outcomes to aetherial.tasks; all keyed and correlated by conversation
+// id.
 
 #include <memory>
 #include <optional>
@@ -13,9 +14,11 @@
 
 #include "actors/agent.hpp"
 #include "actors/kit/agent_base.hpp"
+#include "actors/kit/expiry_index.hpp"
 #include "actors/support/config.hpp"
 #include "actors/support/state.hpp"
 #include "actors/support/state_codec.hpp"
+#include "actors/support/tables.hpp"
 #include "actors/support/triage.hpp"
 
 namespace aetherial::actors::support {
@@ -39,15 +42,22 @@ private:
     std::string task_type; ///< of the task
   };
 
+  friend agent_base;
+
   void on_article(const fbs::KnowledgeArticle& a);
-  void on_feedback(const fbs::Feedback& f);
+  void on_feedback(const fbs::Feedback& f, table_store& tables);
   void on_task(const fbs::Task& t, const fbs::Envelope& event, context& ctx);
   void answer(const question& q, context& ctx);
-  conversation& touch(const std::string& id, std::int64_t now);
   void remember_reply(const std::string& reply_id, const std::string& article_id,
-                      const std::string& conversation_id);
+                      const std::string& conversation_id, std::int64_t now, table_store& tables);
+  /// Forgets the conversations idle and the replies older than their limits at `now`.
+  void expire(std::int64_t now, table_store& tables);
+  /// After a restore: the indexes know nothing of the tables they were used with.
+  void restored();
 
   std::vector<std::string> money_stems_;
+  kit::expiry_index conversations_expiry_{std::string(conversations_expiry_index)};
+  kit::expiry_index replies_expiry_{std::string(replies_expiry_index)};
 };
 
 /// Creates a User Support agent configured by `settings` ("support.<key>"), empty state.

@@ -177,7 +177,8 @@ BOOST_AUTO_TEST_CASE(documented_settings_of_every_kind_are_accepted) {
       {"security.partitions", "4"},
       {"support.low_confidence", "0.4"},
       {"support.negative_sentiment", "-0.5"},
-      {"support.max_conversations", "100"},
+      {"support.conversation_idle_ms", "3600000"},
+      {"support.reply_ttl_ms", "86400000"},
       {"support.money_words", "voucher"},
   };
   for (const auto& k : agent_kinds()) {

@@ -1,5 +1,7 @@
 // Scenarios of the User Support agent: answers from the knowledge base, escalation rules,
 // short-term memory, feedback re-ranking.
+#include <algorithm>
+
 #include <boost/test/unit_test.hpp>
 
 #include "actors/kit/task.hpp"
@@ -16,6 +18,23 @@ std::string reply_id(const std::vector<emitted>& out) {
     if (e.to == output::replies)
       return aetherial::schemas::event_id::from(envelope_of(e.value).id()).to_string();
   return {};
+}
+
+/// The conversation row of `id` (it must exist).
+conversation conversation_of(const support_harness& h, const std::string& id) {
+  const auto row = h.tables.get(conversations_table, id);
+  BOOST_TEST_REQUIRE(row.has_value());
+  return decode_conversation(*row);
+}
+
+/// The keys of `table`.
+std::vector<std::string> keys_of(const support_harness& h, std::string_view table) {
+  std::vector<std::string> keys;
+  h.tables.scan(table, {}, {}, [&](std::string_view k, const bytes&) {
+    keys.emplace_back(k);
+    return true;
+  });
+  return keys;
 }
 
 /// A support agent that has read the knowledge base.
@@ -157,11 +176,10 @@ BOOST_FIXTURE_TEST_CASE(earlier_turns_choose_among_articles_for_a_follow_up, wit
   BOOST_TEST(value_of(r.details(), "context") != "");
   BOOST_TEST(status_text(r.status()) == "answered");
   // Memory is per conversation and bounded.
-  const auto& conv = h.agent.state().conversations.at("conv-1");
-  BOOST_TEST(conv.turns.size() == 2u);
+  BOOST_TEST(conversation_of(h, "conv-1").turns.size() == 2u);
   for (int i = 0; i < 10; ++i)
     (void)h.feed(ev.message("conv-1", "How do I create a course?"));
-  BOOST_TEST(h.agent.state().conversations.at("conv-1").turns.size() == h.agent.config().max_turns);
+  BOOST_TEST(conversation_of(h, "conv-1").turns.size() == h.agent.config().max_turns);
 }
 
 BOOST_AUTO_TEST_CASE(thumbs_down_and_up_re_rank_articles) {
@@ -200,25 +218,64 @@ BOOST_FIXTURE_TEST_CASE(retired_articles_are_no_longer_cited, with_knowledge_bas
   BOOST_TEST(status_text(the_reply(out).status()) == "escalated");
 }
 
-BOOST_AUTO_TEST_CASE(conversations_are_bounded_and_settings_apply) {
-  const auto cfg = config_from({{"support.max_conversations", "2"},
+BOOST_AUTO_TEST_CASE(idle_conversations_and_old_replies_expire_and_settings_apply) {
+  // Envelopes are one second apart.
+  const auto cfg = config_from({{"support.conversation_idle_ms", "2500"},
+                                {"support.reply_ttl_ms", "4500"},
                                 {"support.low_confidence", "0.9"},
                                 {"support.money_words", "voucher, gift card"},
                                 {"support.negative_sentiment", "not a number"}});
-  BOOST_TEST(cfg.max_conversations == 2u);
+  BOOST_TEST(cfg.conversation_idle_ms == 2500);
+  BOOST_TEST(cfg.reply_ttl_ms == 4500);
   BOOST_TEST(cfg.low_confidence == 0.9);
   BOOST_TEST(cfg.negative_sentiment == support_config{}.negative_sentiment);
   events ev;
   support_harness h(cfg);
-  (void)h.feed(ev.message("a", "hello there"));
-  (void)h.feed(ev.message("b", "hello there"));
-  (void)h.feed(ev.message("a", "hello again"));
-  (void)h.feed(ev.message("c", "hello there"));
-  const auto& convs = h.agent.state().conversations;
-  BOOST_TEST(convs.size() == 2u);
-  BOOST_TEST(convs.count("b") == 0u); // the least recently active went
+  const auto first = reply_id(h.feed(ev.message("a", "hello there"))); // t = 1 s
+  (void)h.feed(ev.message("b", "hello there"));                        // 2 s
+  (void)h.feed(ev.message("a", "hello again"));                        // 3 s
+  BOOST_TEST((keys_of(h, conversations_table) == std::vector<std::string>{"a", "b"}));
+  BOOST_TEST(keys_of(h, replies_table).size() == 3u);
+  (void)h.feed(ev.message("c", "hello there")); // 4 s
+  (void)h.feed(ev.message("a", "hello"));       // 5 s: b idle 3 s, past 2.5 s
+  BOOST_TEST((keys_of(h, conversations_table) == std::vector<std::string>{"a", "c"}));
+  BOOST_TEST(conversation_of(h, "a").turns.size() == 3u); // a went on, so it stays
+  // The first reply (1 s) is forgotten past 5.5 s, the others later; feedback on it then
+  // reaches nothing.
+  (void)h.feed(ev.message("c", "hello")); // 6 s
+  const auto replies = keys_of(h, replies_table);
+  BOOST_TEST(replies.size() == 5u);
+  BOOST_TEST((std::find(replies.begin(), replies.end(), first) == replies.end()));
+  // Every row is filed in its index; nothing is filed for a row that is gone.
+  BOOST_TEST(keys_of(h, conversations_expiry_index).size() == 2u);
+  BOOST_TEST(keys_of(h, replies_expiry_index).size() == 5u);
   const auto& out = h.feed(ev.message("d", "Where is my voucher?"));
   BOOST_TEST(str(payloads<fbs::HumanHandoff>(out).at(0)->reason()) == "money");
+  // Long quiet: everything expires on the next event.
+  events later;
+  for (int i = 0; i < 20; ++i)
+    (void)later.message("x", "skip"); // advances the clock of `later`
+  (void)h.feed(later.article("kb-late", "Late", "Nothing."));
+  (void)h.feed(later.article("kb-later", "Later", "Nothing."));
+  BOOST_TEST(keys_of(h, conversations_table).empty());
+  BOOST_TEST(keys_of(h, replies_table).empty());
+  BOOST_TEST(keys_of(h, conversations_expiry_index).empty());
+  BOOST_TEST(keys_of(h, replies_expiry_index).empty());
+}
+
+BOOST_AUTO_TEST_CASE(a_conversation_idle_past_the_limit_starts_afresh) {
+  // The row is still there when the message comes (no event expired it), but its context is not
+  // used and its handoff reasons are forgotten.
+  const auto cfg = config_from({{"support.conversation_idle_ms", "1500"}});
+  events ev;
+  support_harness h(cfg);
+  h.feed_all(knowledge_base(ev));
+  (void)h.feed(ev.message("conv-1", "How do I create a course?"));
+  for (int i = 0; i < 3; ++i)
+    (void)ev.message("other", "skip"); // time passes without an event for the agent
+  const auto& out = h.feed(ev.message("conv-1", "What are the limits?"));
+  BOOST_TEST((strs(the_reply(out).citations()) == std::vector<std::string>{"kb-upload-limits"}));
+  BOOST_TEST(conversation_of(h, "conv-1").turns.size() == 1u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
