@@ -22,8 +22,7 @@ inline constexpr std::string_view replies_table = "replies";
 inline constexpr std::string_view conversations_expiry_index = "conversations.expiry";
 inline constexpr std::string_view replies_expiry_index = "replies.expiry";
 
-using conversation_slot =
-    kit::table_slot<conversation, &encode_conversation, &decode_conversation>;
+using conversation_slot = kit::table_slot<conversation, &encode_conversation, &decode_conversation>;
 using reply_slot = kit::table_slot<reply_record, &encode_reply, &decode_reply>;
 
 /// Whether `id` (a conversation or reply id) can key a row and its index entry. Longer ids are
