@@ -2,6 +2,7 @@
 
 #include "actors/analytics/analytics_agent.hpp"
 #include "actors/analytics/state_codec.hpp"
+#include "actors/analytics/tables.hpp"
 #include "actors/content/content_agent.hpp"
 #include "actors/content/state_codec.hpp"
 #include "actors/development/development_agent.hpp"
@@ -60,6 +61,11 @@ std::vector<table_decl> support_tables() {
           index(support::replies_expiry_index)};
 }
 
+std::vector<table_decl> analytics_tables() {
+  return {{std::string(analytics::users_table), "aetherial.state.analytics.UserRow"},
+          {std::string(analytics::users_expiry_index), {}, true}};
+}
+
 std::vector<agent_kind> build_kinds() {
   std::vector<agent_kind> kinds;
   kinds.push_back(
@@ -88,7 +94,8 @@ std::vector<agent_kind> build_kinds() {
                        security_tables()));
   kinds.push_back(kind(analytics::kind_name, {"platform.activity", "aetherial.tasks"},
                        analytics::state_encoding_version, analytics::min_state_encoding_version,
-                       &analytics::make_analytics_agent, &analytics::check_settings));
+                       &analytics::make_analytics_agent, &analytics::check_settings,
+                       analytics_tables()));
   kinds.push_back(kind(development::kind_name,
                        {"platform.dev", "aetherial.tasks", "aetherial.effect-results"},
                        development::state_encoding_version, development::min_state_encoding_version,

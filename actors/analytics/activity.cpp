@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "actors/analytics/tables.hpp"
 #include "actors/analytics/text.hpp"
 #include "actors/kit/containers.hpp"
 
@@ -31,51 +32,44 @@ std::uint32_t feature_index(tenant_state& t, const analytics_config& cfg, std::s
 }
 
 void record_cohort(tenant_state& t, const analytics_config& cfg, const activity& a,
-                   std::int32_t day) {
-  auto [it, is_new] = t.users.try_emplace(a.user);
-  auto& u = it->second;
+                   std::int32_t day, const user_rows& users) {
+  user_slot slot(users.tables, users_table, user_key(users.tenant, a.user));
+  const bool is_new = !slot.record;
   if (is_new) {
+    slot.record.emplace();
+    auto& u = *slot.record;
     u.first_day = day;
     u.last_day = day;
     u.active_days = 1;
     t.cohorts[day].active[0] += 1;
+    users.expiry.file(users.tables, slot.key(), forget_at(u, cfg));
   } else {
-    u.last_day = std::max(u.last_day, day);
+    slot.record->last_day = std::max(slot.record->last_day, day);
   }
+  auto& u = *slot.record;
   const std::int32_t k = day - u.first_day;
   // An event from before the user's first day arrived late: cohorts are by first sight.
-  if (k < 0 || k >= 64) return;
-  const auto cohort = t.cohorts.find(u.first_day);
-  const std::uint64_t bit = std::uint64_t{1} << k;
-  if ((u.active_days & bit) == 0) {
-    u.active_days |= bit;
-    if (cohort != t.cohorts.end() && static_cast<std::size_t>(k) < retention_days) {
-      cohort->second.active[static_cast<std::size_t>(k)] += 1;
-      if (k == 1)
-        for (std::uint32_t f = 0; f < 64; ++f)
-          if ((u.first_day_features >> f) & 1u) cohort->second.features[f].returned += 1;
+  if (k >= 0 && k < 64) {
+    const auto cohort = t.cohorts.find(u.first_day);
+    const std::uint64_t bit = std::uint64_t{1} << k;
+    if ((u.active_days & bit) == 0) {
+      u.active_days |= bit;
+      if (cohort != t.cohorts.end() && static_cast<std::size_t>(k) < retention_days) {
+        cohort->second.active[static_cast<std::size_t>(k)] += 1;
+        if (k == 1)
+          for (std::uint32_t f = 0; f < 64; ++f)
+            if ((u.first_day_features >> f) & 1u) cohort->second.features[f].returned += 1;
+      }
+    }
+    if (k == 0 && !a.feature.empty()) {
+      const std::uint32_t f = feature_index(t, cfg, a.feature);
+      if (f < 64 && ((u.first_day_features >> f) & 1u) == 0) {
+        u.first_day_features |= std::uint64_t{1} << f;
+        if (cohort != t.cohorts.end()) cohort->second.features[f].users += 1;
+      }
     }
   }
-  if (k == 0 && !a.feature.empty()) {
-    const std::uint32_t f = feature_index(t, cfg, a.feature);
-    if (f < 64 && ((u.first_day_features >> f) & 1u) == 0) {
-      u.first_day_features |= std::uint64_t{1} << f;
-      if (cohort != t.cohorts.end()) cohort->second.features[f].users += 1;
-    }
-  }
-}
-
-void evict_users(tenant_state& t, const analytics_config& cfg) {
-  if (t.users.size() <= cfg.max_tracked_users) return;
-  std::vector<std::pair<std::int32_t, std::uint64_t>> order;
-  order.reserve(t.users.size());
-  for (const auto& [h, u] : t.users)
-    order.emplace_back(u.last_day, h);
-  std::sort(order.begin(), order.end());
-  const std::size_t target = cfg.max_tracked_users - cfg.max_tracked_users / 10;
-  const std::size_t drop = t.users.size() - target;
-  for (std::size_t i = 0; i < drop; ++i)
-    t.users.erase(order[i].second);
+  slot.save();
 }
 
 void record_session(tenant_state& t, const analytics_config& cfg, const activity& a,
@@ -172,7 +166,8 @@ void count_feature(std::map<std::string, feature_counter>& top, std::string_view
   top.emplace(name, feature_counter{floor + 1, floor});
 }
 
-void record_activity(tenant_state& t, const analytics_config& cfg, const activity& a) {
+void record_activity(tenant_state& t, const analytics_config& cfg, const activity& a,
+                     const user_rows& users) {
   t.events += 1;
   t.watermark_ms = std::max(t.watermark_ms, a.time_ms);
   const std::int32_t latest = day_of(t.watermark_ms);
@@ -183,11 +178,10 @@ void record_activity(tenant_state& t, const analytics_config& cfg, const activit
   d.events += 1;
   d.users.add(a.user);
   if (!a.feature.empty()) count_feature(d.features, a.feature, cfg.top_features_per_day);
-  record_cohort(t, cfg, a, day);
+  record_cohort(t, cfg, a, day, users);
   record_session(t, cfg, a, day);
   if (!a.experiment.empty()) record_experiment(t, cfg, a);
   trim_history(t, cfg, latest);
-  evict_users(t, cfg);
 }
 
 } // namespace aetherial::actors::analytics

@@ -7,6 +7,8 @@
 
 #include "actors/analytics/config.hpp"
 #include "actors/analytics/state.hpp"
+#include "actors/kit/expiry_index.hpp"
+#include "actors/table.hpp"
 
 namespace aetherial::actors::analytics {
 
@@ -21,8 +23,17 @@ struct activity {
   std::int64_t time_ms = 0;
 };
 
-/// Records `a` into `t`; events older than the kept history are ignored.
-void record_activity(tenant_state& t, const analytics_config& cfg, const activity& a);
+/// Where a tenant's users are: the agent's tables, the tenant's pseudonym, and the index that
+/// forgets idle users.
+struct user_rows {
+  table_store& tables;
+  std::string_view tenant;
+  const kit::expiry_index& expiry;
+};
+
+/// Records `a` into `t` and its user's row; events older than the kept history are ignored.
+void record_activity(tenant_state& t, const analytics_config& cfg, const activity& a,
+                     const user_rows& users);
 
 /// Counts one use of `feature` in a Space-Saving summary of at most `capacity` counters:
 /// a new feature in a full summary replaces the smallest counter (ties: the greatest name)

@@ -107,17 +107,47 @@ void analytics_agent::on_activity(const fbs::Envelope& event, const fbs::UserAct
   act.experiment = experiment;
   act.variant = variant;
   act.time_ms = ctx.event_time_ms();
-  record_activity(state_.tenants[tenant], cfg_, act);
-  evict_tenants();
+  auto& tables = ctx.tables();
+  expire_users(act.time_ms, tables);
+  record_activity(state_.tenants[tenant], cfg_, act, user_rows{tables, tenant, users_expiry_});
+  evict_tenants(tables);
 }
 
-void analytics_agent::evict_tenants() {
+void analytics_agent::evict_tenants(table_store& tables) {
   while (state_.tenants.size() > std::max<std::uint32_t>(cfg_.max_tenants, 1)) {
     auto oldest = state_.tenants.begin();
     for (auto it = state_.tenants.begin(); it != state_.tenants.end(); ++it)
       if (it->second.watermark_ms < oldest->second.watermark_ms) oldest = it;
+    // Its users' rows go with it; their index entries find no row when due.
+    std::string from = oldest->first;
+    from += '\0';
+    std::string to = oldest->first;
+    to += '\1';
+    std::vector<std::string> keys;
+    tables.scan(users_table, from, to, [&](std::string_view k, const bytes&) {
+      keys.emplace_back(k);
+      return true;
+    });
+    for (const auto& k : keys)
+      tables.erase(users_table, k);
     state_.tenants.erase(oldest);
   }
+}
+
+void analytics_agent::expire_users(std::int64_t now, table_store& tables) {
+  // An entry filed before its user's real time (the user was active since) is filed again.
+  users_expiry_.take_due(tables, now,
+                         [&](const kit::index_entry& e) -> std::optional<std::int64_t> {
+                           user_slot slot(tables, users_table, e.key);
+                           if (!slot.record) return std::nullopt;
+                           if (const auto at = forget_at(*slot.record, cfg_); at > now) return at;
+                           slot.erase();
+                           return std::nullopt;
+                         });
+}
+
+void analytics_agent::restored() {
+  users_expiry_ = kit::expiry_index(users_expiry_.name());
 }
 
 report analytics_agent::answer(std::string_view query, const kit::task_spec& task,

@@ -17,7 +17,9 @@
 #include "actors/analytics/reports.hpp"
 #include "actors/analytics/state.hpp"
 #include "actors/analytics/state_codec.hpp"
+#include "actors/analytics/tables.hpp"
 #include "actors/kit/agent_base.hpp"
+#include "actors/kit/expiry_index.hpp"
 #include "actors/kit/task.hpp"
 
 namespace aetherial::actors::analytics {
@@ -53,8 +55,14 @@ private:
   /// outcome keyed by the conversation.
   void emit_answer(const report& r, const kit::task_spec& task, const std::string& key,
                    fbs::ReplyStatus status, context& ctx);
-  void evict_tenants();
+  /// Forgets the least recently active tenants past max_tenants, their users' rows with them.
+  void evict_tenants(table_store& tables);
+  /// Forgets the users idle for the kept history at `now`.
+  void expire_users(std::int64_t now, table_store& tables);
+  /// After a restore: the index knows nothing of the tables it was used with.
+  void restored();
 
+  kit::expiry_index users_expiry_{std::string(users_expiry_index)};
   hash_key key_;
   std::uint64_t fingerprint_ = 0;
   bool refusing_ = false;

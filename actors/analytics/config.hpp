@@ -36,7 +36,6 @@ struct analytics_config {
   std::uint32_t max_top_k = 50;             ///< largest "k" a task may ask for
 
   // Users and sessions.
-  std::uint32_t max_tracked_users = 50'000;     ///< per tenant, for cohorts (least recent evicted)
   std::int64_t session_timeout_ms = 5 * 60'000; ///< a session is active this long after an event
   std::uint32_t max_active_sessions = 100'000;  ///< per tenant (oldest evicted)
 

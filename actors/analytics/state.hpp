@@ -75,7 +75,6 @@ struct experiment_record {
 struct tenant_state {
   std::map<std::int32_t, day_stats> days;         ///< by UTC day number
   std::map<std::int32_t, cohort_stats> cohorts;   ///< by cohort day
-  std::map<std::uint64_t, user_record> users;     ///< by user hash (bounded)
   std::vector<std::string> cohort_features;       ///< feature index -> name (bounded)
   std::map<std::uint64_t, std::int64_t> sessions; ///< active session hash -> last event time
   /// The same sessions by (last event time, hash): derived, rebuilt on decode, not encoded.

@@ -2,12 +2,14 @@
 
 #include <algorithm>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <tuple>
 
 #include "actors/analytics/keyed_hash.hpp"
 #include "actors/kit/redact.hpp"
 #include "actors/kit/state_maps.hpp"
+#include "actors/kit/table_rows.hpp"
 #include "schemas/state/analytics_generated.h"
 
 namespace aetherial::actors::analytics {
@@ -105,7 +107,6 @@ std::unique_ptr<fb::TenantT> to_fb(const std::string& key, const tenant_state& t
       t.days, [](std::int32_t k, const day_stats& d) { return to_fb(k, d); });
   o->cohorts = kit::pack_map<decltype(o->cohorts)>(
       t.cohorts, [](std::int32_t k, const cohort_stats& c) { return to_fb(k, c); });
-  o->users = kit::pack_records(t.users, &fb::UserT::hash, user_fields);
   o->cohort_features = t.cohort_features;
   o->sessions = kit::pack_map<decltype(o->sessions)>(
       t.sessions, [](std::uint64_t k, std::int64_t last) { return fb::Session(k, last); });
@@ -119,26 +120,23 @@ std::unique_ptr<fb::TenantT> to_fb(const std::string& key, const tenant_state& t
 bool from_fb(const fb::TenantT& o, std::string& key, tenant_state& t) {
   key = o.name;
   if (!is_tenant_pseudonym(key)) return false; // a raw name (version 2), or not ours
-  const bool ok =
-      kit::unpack_map(
-          o.days, t.days,
-          [](const fb::DayT& e, std::int32_t& k, day_stats& d) { return from_fb(e, k, d); }) &&
-      kit::unpack_map(o.cohorts, t.cohorts,
-                      [](const fb::CohortT& e, std::int32_t& k, cohort_stats& c) {
-                        return from_fb(e, k, c);
-                      }) &&
-      kit::unpack_records(o.users, t.users, &fb::UserT::hash, user_fields,
-                          [](const user_record& u) { return u.last_day >= u.first_day; }) &&
-      kit::unpack_map(o.sessions, t.sessions,
-                      [](const fb::Session& e, std::uint64_t& k, std::int64_t& last) {
-                        k = e.hash();
-                        last = e.last_ms();
-                        return true;
-                      }) &&
-      kit::unpack_map(o.experiments, t.experiments,
-                      [](const fb::ExperimentT& e, std::string& k, experiment_record& x) {
-                        return from_fb(e, k, x);
-                      });
+  const bool ok = kit::unpack_map(o.days, t.days,
+                                  [](const fb::DayT& e, std::int32_t& k, day_stats& d) {
+                                    return from_fb(e, k, d);
+                                  }) &&
+                  kit::unpack_map(o.cohorts, t.cohorts,
+                                  [](const fb::CohortT& e, std::int32_t& k, cohort_stats& c) {
+                                    return from_fb(e, k, c);
+                                  }) &&
+                  kit::unpack_map(o.sessions, t.sessions,
+                                  [](const fb::Session& e, std::uint64_t& k, std::int64_t& last) {
+                                    k = e.hash();
+                                    last = e.last_ms();
+                                    return true;
+                                  }) &&
+                  kit::unpack_map(o.experiments, t.experiments,
+                                  [](const fb::ExperimentT& e, std::string& k,
+                                     experiment_record& x) { return from_fb(e, k, x); });
   if (!ok || o.cohort_features.size() > 64 ||
       !std::all_of(o.cohort_features.begin(), o.cohort_features.end(), clean_name))
     return false;
@@ -172,6 +170,21 @@ std::optional<analytics_state> from_fb(const fb::AnalyticsStateT& o) {
 }
 
 } // namespace
+
+std::vector<std::uint8_t> encode_user(const user_record& u) {
+  fb::UserRowT o;
+  kit::copy_fields(o, u, user_fields);
+  return kit::encode_row<fb::UserRow>(o);
+}
+
+user_record decode_user(const std::vector<std::uint8_t>& value) {
+  const auto o = kit::decode_row<fb::UserRow>(value, "users");
+  user_record u;
+  kit::copy_fields(u, o, user_fields);
+  if (u.last_day < u.first_day)
+    throw std::runtime_error("a row of table 'users' holds impossible values");
+  return u;
+}
 
 std::vector<std::uint8_t> encode_state(const analytics_state& s, std::uint64_t fingerprint) {
   return kit::encode_state<fb::AnalyticsState>(to_fb(s, fingerprint), state_identifier);

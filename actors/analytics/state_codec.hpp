@@ -1,6 +1,6 @@
 #pragma once
 // The state encoding of an Analytics agent: a FlatBuffer of schemas/state/analytics.fbs
-// (identifier "AANL"), maps as vectors sorted by key: the same state always gives the same
+// (identifier "AAN4"), maps as vectors sorted by key: the same state always gives the same
 // bytes. The state carries the fingerprint of the salt's key, so that a snapshot is only ever
 // restored under the salt its hashes were made with. HyperLogLog registers are stored whole.
 
@@ -14,10 +14,17 @@
 
 namespace aetherial::actors::analytics {
 
-/// Version 3: tenants by pseudonym (`tenant_pseudonym`). Version 2 kept the record key as the
-/// tenant's name, possibly a raw user id; its snapshots are refused (the partition is rebuilt
-/// from the log), and `decode_state` refuses any tenant that is not a pseudonym.
-AETHERIAL_STATE_ENCODING(3, 3, "AANL")
+/// Version 4: the users are rows of the "users" table (UserRow), no longer in the snapshot;
+/// tenants by pseudonym (`tenant_pseudonym`). Older snapshots are refused (the partition is
+/// rebuilt from the log): version 3 held every user, version 2 kept the record key as the
+/// tenant's name, possibly a raw user id; `decode_state` refuses any tenant that is not a
+/// pseudonym.
+AETHERIAL_STATE_ENCODING(4, 4, "AAN4")
+
+/// A row of the "users" table and back. Decoding throws std::runtime_error for a row the agent
+/// could not have written.
+[[nodiscard]] std::vector<std::uint8_t> encode_user(const user_record& u);
+[[nodiscard]] user_record decode_user(const std::vector<std::uint8_t>& value);
 
 /// Encodes the whole state, tagged with `key_fingerprint`.
 [[nodiscard]] std::vector<std::uint8_t> encode_state(const analytics_state& s,

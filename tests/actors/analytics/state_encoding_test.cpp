@@ -10,6 +10,7 @@
 #include "actors/analytics/analytics_agent.hpp"
 #include "actors/analytics/keyed_hash.hpp"
 #include "actors/analytics/state_codec.hpp"
+#include "actors/analytics/tables.hpp"
 #include "actors/registry.hpp"
 #include "schemas/state/analytics_generated.h"
 #include "tests/actors/analytics/analytics_fixture.hpp"
@@ -27,7 +28,6 @@ analytics_state sample_state() {
   t.days[20'000].features["search"] = feature_counter{3, 1};
   t.cohorts[20'000].active[0] = 1;
   t.cohorts[20'000].features[0] = feature_retention{1, 0};
-  t.users[0xfeed'beefULL] = user_record{20'000, 20'000, 1, 1};
   t.cohort_features = {"search"};
   t.sessions[0xabcdULL] = 1'728'000'000'000;
   t.session_order.emplace(1'728'000'000'000, 0xabcdULL);
@@ -49,7 +49,7 @@ BOOST_AUTO_TEST_SUITE(analytics_state_encoding)
 
 BOOST_AUTO_TEST_CASE(a_snapshot_round_trips_byte_for_byte) {
   const auto agent =
-      restored<analytics_agent>(encode_state(sample_state(), fingerprint()), "AANL",
+      restored<analytics_agent>(encode_state(sample_state(), fingerprint()), "AAN4",
                                 &aetherial::state::analytics::VerifyAnalyticsStateBuffer, salted());
   BOOST_TEST(agent->state().tenants.at(pseudonym("main")).experiments.at("e").variants.at(0).name ==
              "a");
@@ -69,6 +69,18 @@ BOOST_AUTO_TEST_CASE(verifying_but_impossible_content_is_refused) {
   analytics_state m;
   m.tenants[pseudonym("main")].experiments["e"].members[42] = 3;
   check_refused(target, encode_state(m, fp));
+}
+
+BOOST_AUTO_TEST_CASE(user_rows_round_trip_and_impossible_rows_are_refused) {
+  const user_record u{20'000, 20'003, 0b1001, 1};
+  const auto row = encode_user(u);
+  BOOST_TEST(encode_user(decode_user(row)) == row);
+  BOOST_TEST(decode_user(row).active_days == 0b1001u);
+  BOOST_CHECK_THROW((void)decode_user(encode_user(user_record{20'003, 20'000, 1, 0})),
+                    std::runtime_error); // active before the first day
+  BOOST_CHECK_THROW((void)decode_user({1, 2, 3}), std::runtime_error);
+  // Row keys: the tenant, NUL, the hash big-endian, so a tenant's users are one key range.
+  BOOST_TEST(user_key("t", 0x0102'0304'0506'0708ULL) == std::string("t\0\1\2\3\4\5\6\7\10", 10));
 }
 
 BOOST_AUTO_TEST_CASE(a_snapshot_holding_a_raw_name_is_refused) {
@@ -101,7 +113,6 @@ BOOST_AUTO_TEST_CASE(a_snapshot_holding_a_raw_name_is_refused) {
 
 BOOST_AUTO_TEST_CASE(memory_is_bounded) {
   analytics_config cfg = salted();
-  cfg.max_tracked_users = 200;
   cfg.max_active_sessions = 50;
   cfg.history_days = 10;
   cfg.max_experiment_users = 100;
@@ -118,13 +129,24 @@ BOOST_AUTO_TEST_CASE(memory_is_bounded) {
   BOOST_TEST(st.tenants.size() == 2u);
   BOOST_TEST(st.tenants.count(pseudonym("main")) ==
              0u); // the least recently active tenant went first
+  // ... and its users' rows with it.
+  std::size_t rows = 0;
+  h.tables.scan(users_table, {}, {}, [&](std::string_view, const bytes&) { return ++rows > 0; });
+  BOOST_TEST(rows == 2u); // user 1 of t2 and of t3
   harness g(cfg);
   for (int d = 0; d < 20; ++d)
     for (int i = 0; i < 100; ++i)
       (void)g.feed(ev.activity(t0 + d * day + hour + i * 1000,
                                {user(d * 100 + i), "login", "", "", "exp", "v"}));
   const auto& t = g.agent.state().tenants.at(pseudonym("main"));
-  BOOST_TEST(t.users.size() <= 200u);
+  // Users idle for the kept history (10 days) are forgotten: those of days 0..8 by day 19.
+  rows = 0;
+  g.tables.scan(users_table, {}, {}, [&](std::string_view, const bytes&) { return ++rows > 0; });
+  BOOST_TEST(rows == 1100u);
+  std::size_t filed = 0;
+  g.tables.scan(users_expiry_index, {}, {},
+                [&](std::string_view, const bytes&) { return ++filed > 0; });
+  BOOST_TEST(filed == 1100u);
   BOOST_TEST(t.sessions.size() <= 50u);
   BOOST_TEST(t.days.size() <= 10u);
   BOOST_TEST(t.cohorts.size() <= 10u);
