@@ -63,6 +63,7 @@ std::vector<table_decl> support_tables() {
 
 std::vector<table_decl> analytics_tables() {
   return {{std::string(analytics::users_table), "aetherial.state.analytics.UserRow"},
+          {std::string(analytics::members_table), "aetherial.state.analytics.MemberRow"},
           {std::string(analytics::users_expiry_index), {}, true}};
 }
 

@@ -1,6 +1,8 @@
 #include "actors/analytics/activity.hpp"
 
 #include <algorithm>
+#include <optional>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -103,12 +105,15 @@ void record_session(tenant_state& t, const analytics_config& cfg, const activity
   }
 }
 
-void record_experiment(tenant_state& t, const analytics_config& cfg, const activity& a) {
+void record_experiment(tenant_state& t, const analytics_config& cfg, const activity& a,
+                       const user_rows& rows) {
   auto it = t.experiments.find(std::string(a.experiment));
   if (it == t.experiments.end()) {
     if (t.experiments.size() >= cfg.max_experiments) {
-      t.experiments.erase(kit::least_recent(
-          t.experiments, [](const experiment_record& e) { return e.last_seen_ms; }));
+      const auto victim = kit::least_recent(
+          t.experiments, [](const experiment_record& e) { return e.last_seen_ms; });
+      erase_prefix(rows.tables, members_table, members_prefix(rows.tenant, victim->first));
+      t.experiments.erase(victim);
     }
     it = t.experiments.emplace(std::string(a.experiment), experiment_record{}).first;
   }
@@ -123,20 +128,31 @@ void record_experiment(tenant_state& t, const analytics_config& cfg, const activ
     if (variant == e.variants.size() && e.variants.size() < cap)
       e.variants.push_back(variant_stats{std::string(a.variant), 0, 0});
   }
-  auto m = e.members.find(a.user);
-  if (m == e.members.end()) {
+  const std::string key = member_key(rows.tenant, a.experiment, a.user);
+  std::optional<std::uint8_t> member;
+  if (const auto row = rows.tables.get(members_table, key)) {
+    member = decode_member(*row);
+    if ((*member & 0x7fu) >= e.variants.size())
+      throw std::runtime_error("a row of table 'members' names no variant of its experiment");
+  }
+  if (!member) {
     // The first variant a user is seen in is the one they are counted in.
     if (variant >= e.variants.size()) return;
-    if (e.members.size() >= cfg.max_experiment_users) {
+    std::uint64_t enrolled = 0;
+    for (const auto& v : e.variants)
+      enrolled += v.users;
+    if (enrolled >= cfg.max_experiment_users) {
       ++e.not_enrolled;
       return;
     }
-    m = e.members.emplace(a.user, static_cast<std::uint8_t>(variant)).first;
+    member = static_cast<std::uint8_t>(variant);
     e.variants[variant].users += 1;
+    rows.tables.put(members_table, key, encode_member(*member));
   }
-  if (is_conversion(a.kind) && (m->second & 0x80u) == 0) {
-    m->second = static_cast<std::uint8_t>(m->second | 0x80u);
-    e.variants[m->second & 0x7fu].conversions += 1;
+  if (is_conversion(a.kind) && (*member & 0x80u) == 0) {
+    member = static_cast<std::uint8_t>(*member | 0x80u);
+    e.variants[*member & 0x7fu].conversions += 1;
+    rows.tables.put(members_table, key, encode_member(*member));
   }
 }
 
@@ -180,7 +196,7 @@ void record_activity(tenant_state& t, const analytics_config& cfg, const activit
   if (!a.feature.empty()) count_feature(d.features, a.feature, cfg.top_features_per_day);
   record_cohort(t, cfg, a, day, users);
   record_session(t, cfg, a, day);
-  if (!a.experiment.empty()) record_experiment(t, cfg, a);
+  if (!a.experiment.empty()) record_experiment(t, cfg, a, users);
   trim_history(t, cfg, latest);
 }
 

@@ -23,8 +23,8 @@ struct activity {
   std::int64_t time_ms = 0;
 };
 
-/// Where a tenant's users are: the agent's tables, the tenant's pseudonym, and the index that
-/// forgets idle users.
+/// Where a tenant's users and experiment members are: the agent's tables, the tenant's
+/// pseudonym, and the index that forgets idle users.
 struct user_rows {
   table_store& tables;
   std::string_view tenant;

@@ -118,18 +118,10 @@ void analytics_agent::evict_tenants(table_store& tables) {
     auto oldest = state_.tenants.begin();
     for (auto it = state_.tenants.begin(); it != state_.tenants.end(); ++it)
       if (it->second.watermark_ms < oldest->second.watermark_ms) oldest = it;
-    // Its users' rows go with it; their index entries find no row when due.
-    std::string from = oldest->first;
-    from += '\0';
-    std::string to = oldest->first;
-    to += '\1';
-    std::vector<std::string> keys;
-    tables.scan(users_table, from, to, [&](std::string_view k, const bytes&) {
-      keys.emplace_back(k);
-      return true;
-    });
-    for (const auto& k : keys)
-      tables.erase(users_table, k);
+    // Its users' and members' rows go with it; the users' index entries find no row when due.
+    const std::string prefix = oldest->first + '\0';
+    erase_prefix(tables, users_table, prefix);
+    erase_prefix(tables, members_table, prefix);
     state_.tenants.erase(oldest);
   }
 }

@@ -65,8 +65,8 @@ struct variant_stats {
 /// One A/B experiment: its variants and its members (hashed) with their assignment.
 struct experiment_record {
   std::vector<variant_stats> variants; ///< in order of first appearance
-  /// Member hash -> variant index (low 7 bits) | 0x80 once converted.
-  std::map<std::uint64_t, std::uint8_t> members;
+  // Members are rows of the "members" table (tables.hpp): variant index (low 7 bits) | 0x80
+  // once converted.
   std::uint64_t not_enrolled = 0; ///< users seen after the member cap was reached
   std::int64_t last_seen_ms = 0;
 };

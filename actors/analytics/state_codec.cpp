@@ -75,8 +75,6 @@ std::unique_ptr<fb::ExperimentT> to_fb(const std::string& key, const experiment_
   auto o = std::make_unique<fb::ExperimentT>();
   o->name = key;
   o->variants = kit::to_tables<fb::VariantT>(e.variants, variant_fields);
-  o->members = kit::pack_map<decltype(o->members)>(
-      e.members, [](std::uint64_t k, std::uint8_t v) { return fb::Member(k, v); });
   o->not_enrolled = e.not_enrolled;
   o->last_seen_ms = e.last_seen_ms;
   return o;
@@ -89,15 +87,9 @@ bool from_fb(const fb::ExperimentT& o, std::string& key, experiment_record& e) {
       !std::all_of(e.variants.begin(), e.variants.end(),
                    [](const variant_stats& v) { return clean_name(v.name); }))
     return false;
-  const std::size_t variants = e.variants.size();
   e.not_enrolled = o.not_enrolled;
   e.last_seen_ms = o.last_seen_ms;
-  return kit::unpack_map(o.members, e.members,
-                         [variants](const fb::Member& m, std::uint64_t& k, std::uint8_t& v) {
-                           k = m.hash();
-                           v = m.assignment();
-                           return (v & 0x7fu) < variants;
-                         });
+  return true;
 }
 
 std::unique_ptr<fb::TenantT> to_fb(const std::string& key, const tenant_state& t) {
@@ -184,6 +176,16 @@ user_record decode_user(const std::vector<std::uint8_t>& value) {
   if (u.last_day < u.first_day)
     throw std::runtime_error("a row of table 'users' holds impossible values");
   return u;
+}
+
+std::vector<std::uint8_t> encode_member(std::uint8_t assignment) {
+  fb::MemberRowT o;
+  o.assignment = assignment;
+  return kit::encode_row<fb::MemberRow>(o);
+}
+
+std::uint8_t decode_member(const std::vector<std::uint8_t>& value) {
+  return kit::decode_row<fb::MemberRow>(value, "members").assignment;
 }
 
 std::vector<std::uint8_t> encode_state(const analytics_state& s, std::uint64_t fingerprint) {

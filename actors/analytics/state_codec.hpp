@@ -14,10 +14,11 @@
 
 namespace aetherial::actors::analytics {
 
-/// Version 4: the users are rows of the "users" table (UserRow), no longer in the snapshot;
+/// Version 4: the users and experiment members are rows of the "users" and "members" tables
+/// (UserRow, MemberRow), no longer in the snapshot;
 /// tenants by pseudonym (`tenant_pseudonym`). Older snapshots are refused (the partition is
-/// rebuilt from the log): version 3 held every user, version 2 kept the record key as the
-/// tenant's name, possibly a raw user id; `decode_state` refuses any tenant that is not a
+/// rebuilt from the log): version 3 held every user and member, version 2 kept the record key as
+/// the tenant's name, possibly a raw user id; `decode_state` refuses any tenant that is not a
 /// pseudonym.
 AETHERIAL_STATE_ENCODING(4, 4, "AAN4")
 
@@ -25,6 +26,9 @@ AETHERIAL_STATE_ENCODING(4, 4, "AAN4")
 /// could not have written.
 [[nodiscard]] std::vector<std::uint8_t> encode_user(const user_record& u);
 [[nodiscard]] user_record decode_user(const std::vector<std::uint8_t>& value);
+/// A row of the "members" table (a member's assignment) and back, likewise.
+[[nodiscard]] std::vector<std::uint8_t> encode_member(std::uint8_t assignment);
+[[nodiscard]] std::uint8_t decode_member(const std::vector<std::uint8_t>& value);
 
 /// Encodes the whole state, tagged with `key_fingerprint`.
 [[nodiscard]] std::vector<std::uint8_t> encode_state(const analytics_state& s,

@@ -1,11 +1,12 @@
 #pragma once
-// The Analytics agent's tables: one row per (tenant, user) for cohorts and retention, and the
-// time index that forgets a user idle for the kept history (actors/kit/expiry_index.hpp). An
-// event reads and writes only its user's row.
+// The Analytics agent's tables: one row per (tenant, user) for cohorts and retention, one per
+// experiment member, and the time index that forgets a user idle for the kept history
+// (actors/kit/expiry_index.hpp). An event reads and writes only its user's and member's rows.
 
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "actors/analytics/config.hpp"
 #include "actors/analytics/state.hpp"
@@ -17,18 +18,55 @@ namespace aetherial::actors::analytics {
 
 /// Users by tenant pseudonym, NUL, keyed user hash (8 bytes, big-endian) (UserRow).
 inline constexpr std::string_view users_table = "users";
+/// Experiment members by tenant pseudonym, NUL, experiment name length (4 bytes, big-endian),
+/// name, keyed user hash (8 bytes, big-endian) (MemberRow).
+inline constexpr std::string_view members_table = "members";
 /// When a user idle for the kept history is forgotten.
 inline constexpr std::string_view users_expiry_index = "users.expiry";
 
 using user_slot = kit::table_slot<user_record, &encode_user, &decode_user>;
 
-/// The row key of `user` of `tenant` (a pseudonym).
+/// The row key of `user` of `tenant` (a pseudonym): the tenant, NUL, the hash big-endian.
 [[nodiscard]] inline std::string user_key(std::string_view tenant, std::uint64_t user) {
   std::string k(tenant);
   k += '\0';
   for (int shift = 56; shift >= 0; shift -= 8)
     k += static_cast<char>((user >> shift) & 0xffu);
   return k;
+}
+
+/// The first key of the members of `experiment` of `tenant`; with `user_key_suffix` appended,
+/// a member's row key. Every member of the experiment has this prefix, and no other row has.
+[[nodiscard]] inline std::string members_prefix(std::string_view tenant,
+                                                std::string_view experiment) {
+  std::string k(tenant);
+  k += '\0';
+  const auto n = static_cast<std::uint32_t>(experiment.size());
+  for (int shift = 24; shift >= 0; shift -= 8)
+    k += static_cast<char>((n >> shift) & 0xffu);
+  k += experiment;
+  return k;
+}
+
+/// The row key of member `user` of `experiment` of `tenant`.
+[[nodiscard]] inline std::string member_key(std::string_view tenant, std::string_view experiment,
+                                            std::uint64_t user) {
+  std::string k = members_prefix(tenant, experiment);
+  for (int shift = 56; shift >= 0; shift -= 8)
+    k += static_cast<char>((user >> shift) & 0xffu);
+  return k;
+}
+
+/// Erases every row of `table` whose key starts with `prefix`.
+inline void erase_prefix(table_store& tables, std::string_view table, const std::string& prefix) {
+  std::vector<std::string> keys;
+  tables.scan(table, prefix, {}, [&](std::string_view k, const bytes&) {
+    if (k.substr(0, prefix.size()) != prefix) return false;
+    keys.emplace_back(k);
+    return true;
+  });
+  for (const auto& k : keys)
+    tables.erase(table, k);
 }
 
 /// The first event time at which a user is forgotten: a whole kept history (`history_days`)

@@ -32,7 +32,6 @@ analytics_state sample_state() {
   t.sessions[0xabcdULL] = 1'728'000'000'000;
   t.session_order.emplace(1'728'000'000'000, 0xabcdULL);
   t.experiments["e"].variants.push_back(variant_stats{"a", 1, 0});
-  t.experiments["e"].members[0xfeed'beefULL] = 0;
   t.watermark_ms = 1'728'000'000'000;
   t.events = 4;
   s.events = 4;
@@ -65,10 +64,6 @@ BOOST_AUTO_TEST_CASE(verifying_but_impossible_content_is_refused) {
   regs[3] = 60;
   s.tenants[pseudonym("main")].days[1].users = hyperloglog(regs);
   check_refused(target, encode_state(s, fp));
-  // A member of no variant.
-  analytics_state m;
-  m.tenants[pseudonym("main")].experiments["e"].members[42] = 3;
-  check_refused(target, encode_state(m, fp));
 }
 
 BOOST_AUTO_TEST_CASE(user_rows_round_trip_and_impossible_rows_are_refused) {
@@ -79,7 +74,14 @@ BOOST_AUTO_TEST_CASE(user_rows_round_trip_and_impossible_rows_are_refused) {
   BOOST_CHECK_THROW((void)decode_user(encode_user(user_record{20'003, 20'000, 1, 0})),
                     std::runtime_error); // active before the first day
   BOOST_CHECK_THROW((void)decode_user({1, 2, 3}), std::runtime_error);
-  // Row keys: the tenant, NUL, the hash big-endian, so a tenant's users are one key range.
+  BOOST_TEST(decode_member(encode_member(0x83)) == 0x83u);
+  BOOST_CHECK_THROW((void)decode_member({1}), std::runtime_error);
+  // Row keys: the tenant, NUL, the hash big-endian, so a tenant's users are one key range; a
+  // member's key also holds the experiment, its length first, so that no experiment's members
+  // are a prefix of another's.
+  BOOST_TEST(member_key("t", "ab", 1) == std::string("t\0\0\0\0\2ab\0\0\0\0\0\0\0\1", 16));
+  BOOST_TEST(member_key("t", "a", 1).substr(0, members_prefix("t", "a").size()) ==
+             members_prefix("t", "a"));
   BOOST_TEST(user_key("t", 0x0102'0304'0506'0708ULL) == std::string("t\0\1\2\3\4\5\6\7\10", 10));
 }
 
@@ -150,8 +152,36 @@ BOOST_AUTO_TEST_CASE(memory_is_bounded) {
   BOOST_TEST(t.sessions.size() <= 50u);
   BOOST_TEST(t.days.size() <= 10u);
   BOOST_TEST(t.cohorts.size() <= 10u);
-  BOOST_TEST(t.experiments.at("exp").members.size() == 100u);
+  std::size_t members = 0;
+  g.tables.scan(members_table, {}, {},
+                [&](std::string_view, const bytes&) { return ++members > 0; });
+  BOOST_TEST(members == 100u);
   BOOST_TEST(t.experiments.at("exp").not_enrolled == 1900u);
+}
+
+BOOST_AUTO_TEST_CASE(an_evicted_experiment_takes_its_members_and_a_bad_member_row_fails) {
+  analytics_config cfg = salted();
+  cfg.max_experiments = 1;
+  harness h(cfg);
+  events ev;
+  const auto members = [&h] {
+    std::size_t n = 0;
+    h.tables.scan(members_table, {}, {}, [&](std::string_view, const bytes&) { return ++n > 0; });
+    return n;
+  };
+  for (int i = 0; i < 3; ++i)
+    (void)h.feed(ev.activity(t0 + hour + i * 1000, {user(i), "login", "", "", "a", "v"}));
+  BOOST_TEST(members() == 3u);
+  (void)h.feed(ev.activity(t0 + hour + 5000, {user(9), "login", "", "", "b", "w"}));
+  BOOST_TEST(members() == 1u);
+  BOOST_TEST(h.agent.state().tenants.begin()->second.experiments.count("a") == 0u);
+  // A member row naming a variant its experiment does not have was not written by the agent.
+  const auto hashed = keyed_hash(derive_key(test_salt), "user", user(7));
+  h.tables.put(members_table, member_key(h.agent.state().tenants.begin()->first, "b", hashed),
+               encode_member(5));
+  BOOST_CHECK_THROW(
+      (void)h.feed(ev.activity(t0 + hour + 6000, {user(7), "login", "", "", "b", "w"})),
+      std::runtime_error);
 }
 
 BOOST_AUTO_TEST_CASE(the_registry_makes_a_salted_agent_and_a_refusing_one) {
