@@ -1,12 +1,17 @@
 #define BOOST_TEST_MODULE system
 #include <boost/test/unit_test.hpp>
 
+#include <chrono>
 #include <cstdlib>
+#include <string>
 #include <unistd.h>
+#include <vector>
 
+#include "runtime/recovery.hpp"
 #include "tests/runtime/recovery_scenario.hpp"
 #include "tests/system/bounce_scenario.hpp"
 #include "tests/system/hostile_scenario.hpp"
+#include "topics/kafka.hpp"
 
 namespace {
 
@@ -16,6 +21,56 @@ std::string real_broker() {
 }
 
 } // namespace
+
+// A read of the log (recovery, the audit, a changelog restore) while a transaction is open on
+// the partition: it ends at the last stable offset with the committed records before it, and
+// neither waits for the transaction nor delivers its records; once committed, they are read.
+BOOST_AUTO_TEST_CASE(a_read_of_the_log_stops_at_an_open_transaction_on_real_kafka) {
+  namespace topics = aetherial::topics;
+  const auto brokers = real_broker();
+  BOOST_TEST_REQUIRE(!brokers.empty(), "AETHERIAL_TEST_KAFKA is not set");
+  topics::kafka_config cfg;
+  cfg.brokers = brokers;
+  const topics::catalog cat("lso" + std::to_string(::getpid()) + ".", 1);
+  BOOST_TEST_REQUIRE(topics::ensure_topics(cfg, cat, topics::ms{30000}).has_value());
+  const std::string topic = cat.name(topics::catalog::journal);
+  const auto send = [&](topics::producer& p, const std::string& value) {
+    const auto r = p.send(topic, 0, "k", reinterpret_cast<const std::uint8_t*>(value.data()),
+                          value.size(), {});
+    BOOST_TEST_REQUIRE(r.has_value(), (r ? std::string() : r.error_value().message));
+  };
+  auto plain = topics::producer::create(cfg);
+  BOOST_TEST_REQUIRE(plain.has_value());
+  for (const auto* v : {"c0", "c1", "c2"})
+    send(*plain.value(), v);
+  BOOST_TEST_REQUIRE(plain.value()->flush(topics::ms{30000}).has_value());
+  auto tx = topics::producer::create(cfg, "lso-test-" + std::to_string(::getpid()));
+  BOOST_TEST_REQUIRE(tx.has_value());
+  BOOST_TEST_REQUIRE(tx.value()->init_transactions(topics::ms{30000}).has_value());
+  BOOST_TEST_REQUIRE(tx.value()->begin_transaction().has_value());
+  for (const auto* v : {"t0", "t1"})
+    send(*tx.value(), v);
+  BOOST_TEST_REQUIRE(tx.value()->flush(topics::ms{30000}).has_value());
+  for (const auto* v : {"after0", "after1"})
+    send(*plain.value(), v);
+  BOOST_TEST_REQUIRE(plain.value()->flush(topics::ms{30000}).has_value());
+
+  const auto read = [&] {
+    std::vector<std::string> values;
+    const auto started = std::chrono::steady_clock::now();
+    const auto n =
+        aetherial::runtime::read_partitions(cfg, {{topic, 0, -2}}, [&](topics::record& r) {
+          values.emplace_back(r.value.begin(), r.value.end());
+        });
+    BOOST_TEST_REQUIRE(n.has_value(), (n ? std::string() : n.error_value().message));
+    BOOST_TEST((std::chrono::steady_clock::now() - started < std::chrono::seconds(20)));
+    return values;
+  };
+  BOOST_TEST((read() == std::vector<std::string>{"c0", "c1", "c2"}));
+  BOOST_TEST_REQUIRE(tx.value()->commit_transaction(topics::ms{30000}).has_value());
+  BOOST_TEST(
+      (read() == std::vector<std::string>{"c0", "c1", "c2", "t0", "t1", "after0", "after1"}));
+}
 
 // The end-to-end scenario on Apache Kafka: decisions from events, SIGKILL of the runtime,
 // recovery from snapshot + committed offsets, and an audit with zero divergences.
