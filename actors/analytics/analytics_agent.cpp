@@ -128,14 +128,8 @@ void analytics_agent::evict_tenants(table_store& tables) {
 
 void analytics_agent::expire_users(std::int64_t now, table_store& tables) {
   // An entry filed before its user's real time (the user was active since) is filed again.
-  users_expiry_.take_due(tables, now,
-                         [&](const kit::index_entry& e) -> std::optional<std::int64_t> {
-                           user_slot slot(tables, users_table, e.key);
-                           if (!slot.record) return std::nullopt;
-                           if (const auto at = forget_at(*slot.record, cfg_); at > now) return at;
-                           slot.erase();
-                           return std::nullopt;
-                         });
+  kit::expire_rows<user_slot>(users_expiry_, tables, users_table, now,
+                              [&](const user_record& u) { return forget_at(u, cfg_); });
 }
 
 void analytics_agent::restored() {

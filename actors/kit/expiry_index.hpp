@@ -76,4 +76,23 @@ private:
   mutable std::int64_t earliest_ = std::numeric_limits<std::int64_t>::min();
 };
 
+/// Expires the rows of `table` whose entries in `index` are due at `now`: each row is read as a
+/// `Slot` (a kit::table_slot) and erased when `forget_at(record)` is at or before `now`; a row
+/// seen since its entry was filed is filed again at its real time, and an entry whose row is
+/// gone leaves the index. Returns how many rows were erased.
+template <class Slot, class ForgetAt>
+std::size_t expire_rows(const expiry_index& index, table_store& tables, std::string_view table,
+                        std::int64_t now, const ForgetAt& forget_at) {
+  std::size_t erased = 0;
+  index.take_due(tables, now, [&](const index_entry& e) -> std::optional<std::int64_t> {
+    Slot slot(tables, table, e.key);
+    if (!slot.record) return std::nullopt;
+    if (const std::int64_t at = forget_at(*slot.record); at > now) return at;
+    slot.erase();
+    ++erased;
+    return std::nullopt;
+  });
+  return erased;
+}
+
 } // namespace aetherial::actors::kit

@@ -60,21 +60,10 @@ void security_agent::on_event(const fbs::Envelope& event, context& ctx) {
 void security_agent::sweep(std::int64_t now, table_store& tables) {
   // Requesters idle for idle_forget_ms. An entry filed before its requester's real time (it was
   // seen since) is filed again there.
-  const auto requesters = [&](std::string_view table, const kit::expiry_index& index,
-                              std::uint64_t& rows) {
-    index.take_due(tables, now, [&](const kit::index_entry& e) -> std::optional<std::int64_t> {
-      requester_slot slot(tables, table, e.key);
-      if (!slot.record) return std::nullopt;
-      const std::int64_t at = forget_at(*slot.record, cfg_);
-      if (at > now) return at;
-      slot.record.reset();
-      slot.save();
-      --rows;
-      return std::nullopt;
-    });
-  };
-  requesters(ips_table, ips_expiry_, state_.ip_rows);
-  requesters(users_table, users_expiry_, state_.user_rows);
+  const auto due = [&](const requester_record& r) { return forget_at(r, cfg_); };
+  state_.ip_rows -= kit::expire_rows<requester_slot>(ips_expiry_, tables, ips_table, now, due);
+  state_.user_rows -=
+      kit::expire_rows<requester_slot>(users_expiry_, tables, users_table, now, due);
   // Subjects without a block, a pending ban or recent offenses, idle as long. Bans are kept.
   subjects_expiry_.take_due(tables, now,
                             [&](const kit::index_entry& e) -> std::optional<std::int64_t> {

@@ -137,23 +137,9 @@ void support_agent::remember_reply(const std::string& reply_id, const std::strin
 void support_agent::expire(std::int64_t now, table_store& tables) {
   // An entry filed before its row's real time (the conversation went on since) is filed again
   // there.
-  conversations_expiry_.take_due(tables, now,
-                                 [&](const kit::index_entry& e) -> std::optional<std::int64_t> {
-                                   conversation_slot slot(tables, conversations_table, e.key);
-                                   if (!slot.record) return std::nullopt;
-                                   if (const auto at = forget_at(*slot.record, cfg_); at > now)
-                                     return at;
-                                   slot.erase();
-                                   return std::nullopt;
-                                 });
-  replies_expiry_.take_due(tables, now,
-                           [&](const kit::index_entry& e) -> std::optional<std::int64_t> {
-                             reply_slot slot(tables, replies_table, e.key);
-                             if (!slot.record) return std::nullopt;
-                             if (const auto at = forget_at(*slot.record, cfg_); at > now) return at;
-                             slot.erase();
-                             return std::nullopt;
-                           });
+  const auto due = [&](const auto& record) { return forget_at(record, cfg_); };
+  kit::expire_rows<conversation_slot>(conversations_expiry_, tables, conversations_table, now, due);
+  kit::expire_rows<reply_slot>(replies_expiry_, tables, replies_table, now, due);
 }
 
 void support_agent::restored() {
