@@ -12,6 +12,7 @@
 #include "actors/operations/state_codec.hpp"
 #include "actors/orchestrator/orchestrator_agent.hpp"
 #include "actors/orchestrator/state_codec.hpp"
+#include "actors/orchestrator/tables.hpp"
 #include "actors/security/security_agent.hpp"
 #include "actors/security/state_codec.hpp"
 #include "actors/security/tables.hpp"
@@ -61,6 +62,17 @@ std::vector<table_decl> support_tables() {
           index(support::replies_expiry_index)};
 }
 
+std::vector<table_decl> orchestrator_tables() {
+  const auto index = [](std::string_view name) { return table_decl{std::string(name), {}, true}; };
+  return {
+      {std::string(orchestrator::conversations_table), "aetherial.state.orchestrator.Conversation"},
+      {std::string(orchestrator::tasks_table), "aetherial.state.orchestrator.PendingTask"},
+      {std::string(orchestrator::effects_table), "aetherial.state.orchestrator.PendingEffect"},
+      index(orchestrator::conversations_expiry_index),
+      index(orchestrator::tasks_deadline_index),
+      index(orchestrator::effects_deadline_index)};
+}
+
 std::vector<table_decl> analytics_tables() {
   return {{std::string(analytics::users_table), "aetherial.state.analytics.UserRow"},
           {std::string(analytics::members_table), "aetherial.state.analytics.MemberRow"},
@@ -79,7 +91,8 @@ std::vector<agent_kind> build_kinds() {
                        {"aetherial.commands", "aetherial.tasks", "aetherial.effect-results"},
                        orchestrator::state_encoding_version,
                        orchestrator::min_state_encoding_version,
-                       &orchestrator::make_orchestrator_agent, &orchestrator::check_settings));
+                       &orchestrator::make_orchestrator_agent, &orchestrator::check_settings,
+                       orchestrator_tables()));
   kinds.push_back(kind(support::kind_name,
                        {"platform.support", "aetherial.tasks", "platform.feedback"},
                        support::state_encoding_version, support::min_state_encoding_version,

@@ -31,6 +31,14 @@ struct index_entry {
   std::string key;
 };
 
+/// `at` + `ttl` + 1, saturated: the first time past a time-to-live (event times come from
+/// producers, so any value may meet it).
+[[nodiscard]] constexpr std::int64_t after(std::int64_t at, std::int64_t ttl) noexcept {
+  constexpr auto max = std::numeric_limits<std::int64_t>::max();
+  if (ttl < 0) ttl = 0;
+  return at >= max - ttl ? max : at + ttl + 1;
+}
+
 /// The time index named `name` (a table of the agent, empty values).
 class expiry_index {
 public:

@@ -1,6 +1,7 @@
 // Commands: roles (RBAC), intent matching and refusals, and the replies of a turn.
 
 #include <algorithm>
+#include <optional>
 #include <utility>
 
 #include "actors/kit/task.hpp"
@@ -81,8 +82,15 @@ void orchestrator_agent::on_command(const fbs::Envelope& event, const fbs::Comma
     }
   }
 
-  auto [it, created] = state_.conversations.try_emplace(info.conversation_id);
-  conversation& conv = it->second;
+  // A conversation id too long to key a row is answered without memory.
+  auto& tables = ctx.tables();
+  std::optional<conversation_slot> slot;
+  if (rememberable(info.conversation_id))
+    slot.emplace(tables, conversations_table, info.conversation_id);
+  const bool created = !slot || !slot->record;
+  std::optional<conversation> transient;
+  conversation& conv =
+      slot ? (slot->record ? *slot->record : slot->record.emplace()) : transient.emplace();
   // A command delivered again (at-least-once) is answered once.
   for (const auto& t : conv.turns)
     if (t.command_id == info.command_id) return;
@@ -97,23 +105,15 @@ void orchestrator_agent::on_command(const fbs::Envelope& event, const fbs::Comma
     conv.draft = course_draft{};
 
   auto [intent, status] = handle(info, conv, ctx);
-  // `handle` never adds or removes conversations, so `conv` is still valid here.
   conv.turns.push_back(
       turn{info.command_id, now, intent, truncate_utf8(info.text, cfg_.max_turn_text), status});
   while (conv.turns.size() > cfg_.max_turns)
     conv.turns.pop_front();
-
-  // Beyond the bound, the least recently active conversations go (ties by id).
-  while (state_.conversations.size() > cfg_.max_conversations) {
-    auto victim = state_.conversations.end();
-    for (auto c = state_.conversations.begin(); c != state_.conversations.end(); ++c) {
-      if (c->first == info.conversation_id) continue;
-      if (victim == state_.conversations.end() || c->second.last_ms < victim->second.last_ms)
-        victim = c;
-    }
-    if (victim == state_.conversations.end()) break;
-    state_.conversations.erase(victim);
-  }
+  if (!slot) return;
+  slot->save();
+  // Filed once, when the conversation is new (its last_ms only grows): an entry taken before
+  // the conversation is due (it went on since) is filed again then.
+  if (created) conversations_expiry_.file(tables, info.conversation_id, forget_at(conv, cfg_));
 }
 
 std::pair<std::string, std::string> orchestrator_agent::handle(command_info cmd, conversation& conv,
@@ -217,12 +217,14 @@ void orchestrator_agent::reply(context& ctx, const command_info& cmd, std::strin
 }
 
 void orchestrator_agent::set_turn_outcome(const std::string& conversation_id,
-                                          const std::string& command_id,
-                                          const std::string& status) {
-  const auto c = state_.conversations.find(conversation_id);
-  if (c == state_.conversations.end()) return;
-  for (auto& t : c->second.turns)
+                                          const std::string& command_id, const std::string& status,
+                                          table_store& tables) {
+  if (!rememberable(conversation_id)) return;
+  conversation_slot slot(tables, conversations_table, conversation_id);
+  if (!slot.record) return;
+  for (auto& t : slot.record->turns)
     if (t.command_id == command_id) t.outcome = status;
+  slot.save();
 }
 
 } // namespace aetherial::actors::orchestrator

@@ -70,12 +70,10 @@ struct orchestrator_config {
   std::string llm_effect_kind = "llm";         ///< EffectRequest.kind for unknown intents
   std::uint32_t llm_context_turns = 3;         ///< earlier turns sent along as context
 
-  std::uint32_t max_turns = 20;           ///< turns kept per conversation (oldest dropped)
-  std::size_t max_turn_text = 280;        ///< bytes of a command's text kept in a turn
-  std::size_t max_conversations = 10'000; ///< beyond this, the least recently active go
+  std::uint32_t max_turns = 20;    ///< turns kept per conversation (oldest dropped)
+  std::size_t max_turn_text = 280; ///< bytes of a command's text kept in a turn
   std::int64_t conversation_ttl_ms = 24 * 3'600'000; ///< idle conversations expire after this
   std::int64_t draft_ttl_ms = 30 * 60'000;           ///< an unconfirmed course draft lapses
-  std::int64_t sweep_interval_ms = 60'000; ///< how often (event time) conversations are swept
 
   /// Intents that wait for a "yes" from the same principal in the same conversation.
   std::vector<risky_intent> risky_intents = default_risky_intents();

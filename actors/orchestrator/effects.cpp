@@ -1,6 +1,8 @@
 // Effects: language-model requests and their results, deadlines, and the conversation sweep.
 
 #include <algorithm>
+#include <optional>
+#include <string_view>
 #include <utility>
 
 #include "actors/kit/containers.hpp"
@@ -64,14 +66,15 @@ std::pair<std::string, std::string> orchestrator_agent::ask_language_model(const
   p.principal = cmd.principal;
   p.issued_ms = ctx.event_time_ms();
   p.deadline_ms = std::max(ctx.event_time_ms(), state_.watermark_ms) + cfg_.effect_timeout_ms;
-  state_.effects[effect_id] = std::move(p);
+  remember(effect_id, std::move(p), ctx.tables());
   return {std::string(unknown_intent), "pending"};
 }
 
 void orchestrator_agent::on_effect_result(const fbs::EffectResult& r, context& ctx) {
-  auto taken = kit::take(state_.effects, std::string(view(r.effect_id())));
+  const std::string effect_id(view(r.effect_id()));
+  const auto taken = take_effect(effect_id, ctx.tables());
   if (!taken) return;
-  const auto& [effect_id, p] = *taken;
+  const pending_effect& p = *taken;
 
   const std::string out(view(r.output()));
   const std::string detail(view(r.detail()));
@@ -90,54 +93,101 @@ void orchestrator_agent::on_effect_result(const fbs::EffectResult& r, context& c
 }
 
 void orchestrator_agent::expire(context& ctx) {
-  for (auto it = state_.tasks.begin(); it != state_.tasks.end();) {
-    const pending_task& p = it->second;
-    if (p.deadline_ms > state_.watermark_ms) {
-      ++it;
-      continue;
-    }
-    auto& s = state_.stats[stats_key(p.agent, p.task_type)];
-    ++s.failures;
-    answer_pending(p,
-                   "No outcome from the " + capitalized(p.agent) + " agent for task " + it->first +
-                       " within " + seconds(cfg_.task_timeout_ms) +
-                       "; I have stopped waiting for it.",
-                   fbs::ReplyStatus::failed, {it->first},
-                   {{"task_id", it->first},
-                    {"agent", p.agent},
-                    {"task_type", p.task_type},
-                    {"reason", "timeout"},
-                    {"success_rate", fixed(success_rate(s), 4)}},
-                   ctx);
-    it = state_.tasks.erase(it);
-  }
-  for (auto it = state_.effects.begin(); it != state_.effects.end();) {
-    const pending_effect& p = it->second;
-    if (p.deadline_ms > state_.watermark_ms) {
-      ++it;
-      continue;
-    }
-    answer_pending(p,
-                   "The language model did not answer within " + seconds(cfg_.effect_timeout_ms) +
-                       " (effect " + it->first + "); I have stopped waiting for it.",
-                   fbs::ReplyStatus::failed, {it->first},
-                   {{"effect_id", it->first}, {"source", p.kind}, {"reason", "timeout"}}, ctx);
-    it = state_.effects.erase(it);
-  }
+  auto& tables = ctx.tables();
+  const std::int64_t now = state_.watermark_ms;
+  // Tasks and effects fail at their deadlines, in (deadline, id) order.
+  tasks_deadline_.take_due(
+      tables, now, [&](const kit::index_entry& e) -> std::optional<std::int64_t> {
+        task_slot slot(tables, tasks_table, e.key);
+        if (!slot.record) return std::nullopt;
+        if (slot.record->deadline_ms > now) return slot.record->deadline_ms;
+        const pending_task p = std::move(*slot.record);
+        slot.erase();
+        auto& s = state_.stats[stats_key(p.agent, p.task_type)];
+        ++s.failures;
+        answer_pending(p,
+                       "No outcome from the " + capitalized(p.agent) + " agent for task " + e.key +
+                           " within " + seconds(cfg_.task_timeout_ms) +
+                           "; I have stopped waiting for it.",
+                       fbs::ReplyStatus::failed, {e.key},
+                       {{"task_id", e.key},
+                        {"agent", p.agent},
+                        {"task_type", p.task_type},
+                        {"reason", "timeout"},
+                        {"success_rate", fixed(success_rate(s), 4)}},
+                       ctx);
+        return std::nullopt;
+      });
+  effects_deadline_.take_due(
+      tables, now, [&](const kit::index_entry& e) -> std::optional<std::int64_t> {
+        effect_slot slot(tables, effects_table, e.key);
+        if (!slot.record) return std::nullopt;
+        if (slot.record->deadline_ms > now) return slot.record->deadline_ms;
+        const pending_effect p = std::move(*slot.record);
+        slot.erase();
+        answer_pending(p,
+                       "The language model did not answer within " +
+                           seconds(cfg_.effect_timeout_ms) + " (effect " + e.key +
+                           "); I have stopped waiting for it.",
+                       fbs::ReplyStatus::failed, {e.key},
+                       {{"effect_id", e.key}, {"source", p.kind}, {"reason", "timeout"}}, ctx);
+        return std::nullopt;
+      });
+  // Conversations idle past their limit are forgotten (a draft past its own limit lapses when
+  // the conversation next speaks).
+  kit::expire_rows<conversation_slot>(conversations_expiry_, tables, conversations_table, now,
+                                      [&](const conversation& c) { return forget_at(c, cfg_); });
 }
 
-void orchestrator_agent::sweep_conversations() {
-  for (auto it = state_.conversations.begin(); it != state_.conversations.end();) {
-    conversation& c = it->second;
-    if (state_.watermark_ms - c.last_ms > cfg_.conversation_ttl_ms) {
-      it = state_.conversations.erase(it);
-      continue;
-    }
-    if (c.draft.active && state_.watermark_ms - c.draft.opened_ms > cfg_.draft_ttl_ms)
-      c.draft = course_draft{};
-    ++it;
-  }
-  state_.next_sweep_ms = state_.watermark_ms + cfg_.sweep_interval_ms;
+void orchestrator_agent::restored() {
+  conversations_expiry_ = kit::expiry_index(conversations_expiry_.name());
+  tasks_deadline_ = kit::expiry_index(tasks_deadline_.name());
+  effects_deadline_ = kit::expiry_index(effects_deadline_.name());
+}
+
+namespace {
+
+/// Keeps `p` as the row `id` of `table`, filed in `index` at its deadline.
+template <class Slot, class Pending>
+void remember_pending(const kit::expiry_index& index, table_store& tables, std::string_view table,
+                      const std::string& id, Pending p) {
+  Slot slot(tables, table, id);
+  if (slot.record) index.unfile(tables, id, slot.record->deadline_ms);
+  slot.record = std::move(p);
+  slot.save();
+  index.file(tables, id, slot.record->deadline_ms);
+}
+
+/// Takes the row `id` of `table` and its entry in `index`.
+template <class Slot>
+auto take_pending(const kit::expiry_index& index, table_store& tables, std::string_view table,
+                  std::string_view id) -> decltype(Slot::record) {
+  if (!rememberable(id)) return std::nullopt;
+  Slot slot(tables, table, id);
+  if (!slot.record) return std::nullopt;
+  index.unfile(tables, id, slot.record->deadline_ms);
+  slot.erase();
+  return std::move(slot.record);
+}
+
+} // namespace
+
+void orchestrator_agent::remember(const std::string& id, pending_task p, table_store& tables) {
+  remember_pending<task_slot>(tasks_deadline_, tables, tasks_table, id, std::move(p));
+}
+
+void orchestrator_agent::remember(const std::string& id, pending_effect p, table_store& tables) {
+  remember_pending<effect_slot>(effects_deadline_, tables, effects_table, id, std::move(p));
+}
+
+std::optional<pending_task> orchestrator_agent::take_task(std::string_view id,
+                                                          table_store& tables) {
+  return take_pending<task_slot>(tasks_deadline_, tables, tasks_table, id);
+}
+
+std::optional<pending_effect> orchestrator_agent::take_effect(std::string_view id,
+                                                              table_store& tables) {
+  return take_pending<effect_slot>(effects_deadline_, tables, effects_table, id);
 }
 
 } // namespace aetherial::actors::orchestrator

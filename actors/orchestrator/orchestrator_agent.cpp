@@ -16,7 +16,6 @@ void orchestrator_agent::on_event(const fbs::Envelope& event, context& ctx) {
   // Deadlines pass with any event's time: an outcome arriving after its task's deadline
   // finds the task already failed, whichever topic moved the clock.
   expire(ctx);
-  if (state_.watermark_ms >= state_.next_sweep_ms) sweep_conversations();
 
   switch (event.payload_type()) {
     case fbs::Payload::Command: on_command(event, *event.payload_as_Command(), ctx); break;

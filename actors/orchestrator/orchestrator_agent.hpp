@@ -6,19 +6,23 @@
 //
 // Inputs, in this order: aetherial.commands (Command), aetherial.tasks (TaskOutcome; Task
 // events, its own included, are ignored), aetherial.effect-results (EffectResult). All three
-// are keyed by conversation id, so one instance sees a conversation whole.
+// are keyed by conversation id, so one instance sees a conversation whole. Conversations,
+// pending tasks and pending effects are rows of its tables (actors/orchestrator/tables.hpp).
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "actors/agent.hpp"
 #include "actors/kit/agent_base.hpp"
+#include "actors/kit/expiry_index.hpp"
 #include "actors/orchestrator/config.hpp"
 #include "actors/orchestrator/emit.hpp"
 #include "actors/orchestrator/intent_grammar.hpp"
 #include "actors/orchestrator/state.hpp"
 #include "actors/orchestrator/state_codec.hpp"
+#include "actors/orchestrator/tables.hpp"
 
 namespace aetherial::actors::orchestrator {
 
@@ -45,14 +49,26 @@ private:
     std::vector<std::string> verified_roles;
   };
 
+  friend agent_base;
+
   void on_command(const fbs::Envelope& event, const fbs::Command& cmd, context& ctx);
   /// `cmd` acting in the role it asked for, else (verified roles) the first of its roles that
   /// may issue `intent`.
   [[nodiscard]] command_info acting_for(const command_info& cmd, const std::string& intent) const;
   void on_task_outcome(const fbs::TaskOutcome& outcome, context& ctx);
   void on_effect_result(const fbs::EffectResult& result, context& ctx);
+  /// Fails the tasks and effects past their deadlines and forgets the conversations idle past
+  /// their limit, at the watermark.
   void expire(context& ctx);
-  void sweep_conversations();
+  /// After a restore: the indexes know nothing of the tables they were used with.
+  void restored();
+  /// Keeps `p` as the pending task (or effect) `id` until its outcome or its deadline.
+  void remember(const std::string& id, pending_task p, table_store& tables);
+  void remember(const std::string& id, pending_effect p, table_store& tables);
+  /// Takes the pending task (effect) `id`: nullopt when it is not pending (never issued here,
+  /// answered or timed out already).
+  std::optional<pending_task> take_task(std::string_view id, table_store& tables);
+  std::optional<pending_effect> take_effect(std::string_view id, table_store& tables);
 
   /// Handles one command; returns the turn's intent and reply status.
   std::pair<std::string, std::string> handle(command_info cmd, conversation& conv, context& ctx);
@@ -92,7 +108,7 @@ private:
              const std::string& intent, double confidence, key_values details = {},
              std::vector<std::string> citations = {});
   void set_turn_outcome(const std::string& conversation_id, const std::string& command_id,
-                        const std::string& status);
+                        const std::string& status, table_store& tables);
   /// Answers the command that issued the pending task or effect `p`, on aetherial.replies with
   /// its intent and confidence, and records the reply's status as the outcome of its turn.
   template <class Pending>
@@ -101,8 +117,13 @@ private:
     emit_reply(ctx, output::replies, p.conversation_id, p.correlation,
                kit::reply_spec{p.conversation_id, std::string(kind_name), std::move(text), status,
                                p.intent, p.confidence, std::move(citations), std::move(details)});
-    set_turn_outcome(p.conversation_id, p.command_id, std::string(kit::status_name(status)));
+    set_turn_outcome(p.conversation_id, p.command_id, std::string(kit::status_name(status)),
+                     ctx.tables());
   }
+
+  kit::expiry_index conversations_expiry_{std::string(conversations_expiry_index)};
+  kit::expiry_index tasks_deadline_{std::string(tasks_deadline_index)};
+  kit::expiry_index effects_deadline_{std::string(effects_deadline_index)};
 };
 
 /// Creates an Orchestrator with the defaults and `settings` applied ("orchestrator.*"), and

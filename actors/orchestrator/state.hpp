@@ -1,6 +1,7 @@
 #pragma once
-// The whole state of one Orchestrator agent (one partition), as plain ordered data.
-// Owned by the agent; encoded by state_codec.hpp. Every container whose order can reach an
+// The state of one Orchestrator agent (one partition), as plain ordered data: its scalar
+// state, and the records of its tables (actors/orchestrator/tables.hpp). Owned by the agent;
+// encoded by state_codec.hpp. Every container whose order can reach an
 // output is ordered (std::map, std::deque in event-time order). Records stored as they are
 // are the native types of schemas/state/orchestrator.fbs (fields documented there).
 
@@ -46,7 +47,7 @@ struct pending_confirmation {
   std::int64_t expires_ms = 0; ///< a "yes" after this event time finds it expired
 };
 
-/// One conversation, keyed by its conversation id.
+/// One conversation: a row of the "conversations" table, keyed by its conversation id.
 struct conversation {
   std::string principal; ///< of the latest command
   std::string role;      ///< of the latest command
@@ -58,9 +59,9 @@ struct conversation {
   std::optional<pending_confirmation> confirmation; ///< at most one per conversation
 };
 
-/// A task handed to an agent and not yet answered.
+/// A task handed to an agent and not yet answered (a row of "tasks", keyed by task id).
 using pending_task = stored::PendingTaskT;
-/// An effect requested and not yet answered.
+/// An effect requested and not yet answered (a row of "effects", keyed by effect id).
 using pending_effect = stored::PendingEffectT;
 
 /// Outcome counts of one (agent, task type).
@@ -69,17 +70,14 @@ struct route_stats {
   std::uint32_t failures = 0; ///< failed outcomes and timeouts
 };
 
-/// The whole state of an Orchestrator agent.
+/// The scalar state of an Orchestrator agent (conversations, pending tasks and effects are
+/// rows of its tables).
 struct orchestrator_state {
-  std::map<std::string, conversation> conversations; ///< by conversation id
-  std::map<std::string, pending_task> tasks;         ///< by task id
-  std::map<std::string, pending_effect> effects;     ///< by effect id
-  std::map<std::string, route_stats> stats;          ///< by "agent|task type"
-  std::int64_t watermark_ms = 0;  ///< highest event time seen: the clock of expiries
-  std::int64_t next_sweep_ms = 0; ///< conversations are swept when the watermark passes this
-  std::uint64_t events = 0;       ///< events handled
-  std::uint64_t commands = 0;     ///< commands handled
-  std::uint64_t refusals = 0;     ///< commands refused
+  std::map<std::string, route_stats> stats; ///< by "agent|task type"
+  std::int64_t watermark_ms = 0;            ///< highest event time seen: the clock of expiries
+  std::uint64_t events = 0;                 ///< events handled
+  std::uint64_t commands = 0;               ///< commands handled
+  std::uint64_t refusals = 0;               ///< commands refused
 };
 
 /// The key of an (agent, task type) in `orchestrator_state::stats`.

@@ -2,11 +2,14 @@
 
 #include <algorithm>
 #include <memory>
+#include <stdexcept>
+#include <string>
 #include <tuple>
 #include <utility>
 
 #include "actors/kit/state_codec.hpp"
 #include "actors/kit/state_tables.hpp"
+#include "actors/kit/table_rows.hpp"
 
 namespace aetherial::actors::orchestrator {
 
@@ -29,7 +32,7 @@ const auto confirmation_fields = [](auto& p) {
 };
 const auto stats_fields = [](auto& r) { return std::tie(r.successes, r.failures); };
 const auto state_fields = [](auto& s) {
-  return std::tie(s.watermark_ms, s.next_sweep_ms, s.events, s.commands, s.refusals);
+  return std::tie(s.watermark_ms, s.events, s.commands, s.refusals);
 };
 
 std::unique_ptr<stored::ConversationT> to_stored(const conversation& c) {
@@ -77,9 +80,6 @@ bool valid_effect(const pending_effect& e) {
 
 stored::OrchestratorStateT to_table(const orchestrator_state& s) {
   stored::OrchestratorStateT t;
-  t.conversations = kit::to_entries<stored::ConversationEntryT>(s.conversations, to_stored);
-  t.tasks = kit::to_entries<stored::TaskEntryT>(s.tasks);
-  t.effects = kit::to_entries<stored::EffectEntryT>(s.effects);
   t.stats = kit::to_entries<stored::StatsEntryT>(
       s.stats, [](stored::StatsEntryT& e, const route_stats& v) {
         e.value = std::make_unique<stored::RouteStatsT>();
@@ -92,9 +92,6 @@ stored::OrchestratorStateT to_table(const orchestrator_state& s) {
 std::optional<orchestrator_state> from_table(const stored::OrchestratorStateT& t) {
   orchestrator_state s;
   const bool ok =
-      kit::from_entries(t.conversations, s.conversations, from_stored) &&
-      kit::from_entries_checked(t.tasks, s.tasks, valid_task) &&
-      kit::from_entries_checked(t.effects, s.effects, valid_effect) &&
       kit::from_entries(t.stats, s.stats, [](const stored::RouteStatsT& r, route_stats& v) {
         kit::copy_fields(v, r, stats_fields);
         return true;
@@ -104,8 +101,43 @@ std::optional<orchestrator_state> from_table(const stored::OrchestratorStateT& t
   return s;
 }
 
+[[noreturn]] void impossible(const char* table) {
+  throw std::runtime_error(std::string("a row of table '") + table + "' holds impossible values");
+}
+
 } // namespace
 
 AETHERIAL_STATE_CODEC_FUNCTIONS(orchestrator_state, stored::OrchestratorState, to_table, from_table)
+
+bytes encode_conversation(const conversation& c) {
+  return kit::encode_row<stored::Conversation>(*to_stored(c));
+}
+
+conversation decode_conversation(const bytes& value) {
+  const auto t = kit::decode_row<stored::Conversation>(value, "conversations");
+  conversation c;
+  if (!from_stored(t, c)) impossible("conversations");
+  return c;
+}
+
+bytes encode_task(const pending_task& t) {
+  return kit::encode_row<stored::PendingTask>(t);
+}
+
+pending_task decode_task(const bytes& value) {
+  auto t = kit::decode_row<stored::PendingTask>(value, "tasks");
+  if (!valid_task(t)) impossible("tasks");
+  return t;
+}
+
+bytes encode_effect(const pending_effect& e) {
+  return kit::encode_row<stored::PendingEffect>(e);
+}
+
+pending_effect decode_effect(const bytes& value) {
+  auto e = kit::decode_row<stored::PendingEffect>(value, "effects");
+  if (!valid_effect(e)) impossible("effects");
+  return e;
+}
 
 } // namespace aetherial::actors::orchestrator

@@ -108,7 +108,7 @@ std::pair<std::string, std::string> orchestrator_agent::route(const command_info
   p.principal = cmd.principal;
   p.issued_ms = ctx.event_time_ms();
   p.deadline_ms = std::max(ctx.event_time_ms(), state_.watermark_ms) + cfg_.task_timeout_ms;
-  state_.tasks[task_id] = std::move(p);
+  remember(task_id, std::move(p), ctx.tables());
   return {m.intent, "pending"};
 }
 
@@ -117,9 +117,10 @@ std::pair<std::string, std::string> orchestrator_agent::route(const command_info
 void orchestrator_agent::on_task_outcome(const fbs::TaskOutcome& o, context& ctx) {
   // Outcomes of tasks this instance did not issue, or already answered or timed out, are not
   // counted again: the pending entry is what makes an outcome count once.
-  auto taken = kit::take(state_.tasks, std::string(view(o.task_id())));
+  const std::string task_id(view(o.task_id()));
+  const auto taken = take_task(task_id, ctx.tables());
   if (!taken) return;
-  const auto& [task_id, p] = *taken;
+  const pending_task& p = *taken;
 
   // The agent's own status, else (outcomes written before it) success or failure, with an
   // escalation said in the results.

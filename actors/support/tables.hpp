@@ -4,9 +4,9 @@
 // them (actors/kit/expiry_index.hpp). An event reads and writes only the rows it concerns.
 
 #include <cstdint>
-#include <limits>
 #include <string_view>
 
+#include "actors/kit/expiry_index.hpp"
 #include "actors/kit/table_slot.hpp"
 #include "actors/support/config.hpp"
 #include "actors/support/state.hpp"
@@ -31,23 +31,16 @@ using reply_slot = kit::table_slot<reply_record, &encode_reply, &decode_reply>;
   return !id.empty() && id.size() <= max_table_key_bytes - 16;
 }
 
-/// `at` + `ttl` + 1, saturated (event times come from producers).
-[[nodiscard]] constexpr std::int64_t after(std::int64_t at, std::int64_t ttl) noexcept {
-  constexpr auto max = std::numeric_limits<std::int64_t>::max();
-  if (ttl < 0) ttl = 0;
-  return at >= max - ttl ? max : at + ttl + 1;
-}
-
 /// The first event time at which a conversation is forgotten (idle past the limit).
 [[nodiscard]] constexpr std::int64_t forget_at(const conversation& c,
                                                const support_config& cfg) noexcept {
-  return after(c.last_ms, cfg.conversation_idle_ms);
+  return kit::after(c.last_ms, cfg.conversation_idle_ms);
 }
 
 /// The first event time at which a reply is forgotten.
 [[nodiscard]] constexpr std::int64_t forget_at(const reply_record& r,
                                                const support_config& cfg) noexcept {
-  return after(r.sent_ms, cfg.reply_ttl_ms);
+  return kit::after(r.sent_ms, cfg.reply_ttl_ms);
 }
 
 } // namespace aetherial::actors::support

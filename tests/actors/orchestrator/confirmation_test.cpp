@@ -44,10 +44,10 @@ BOOST_AUTO_TEST_CASE(a_risky_command_waits_and_says_what_will_happen) {
   BOOST_TEST(text.find("\"no\" or \"cancel\"") != std::string::npos, text);
   BOOST_TEST(as_map(r->details()).at("awaiting") == "confirmation");
   BOOST_TEST(as_map(r->details()).at("expires_ms") == std::to_string(at_s(0) + 300'000));
-  const auto& conv = h.agent.state().conversations.at("c");
+  const auto conv = conversations(h).at("c");
   BOOST_TEST_REQUIRE(conv.confirmation.has_value());
   BOOST_TEST(conv.confirmation->principal == "user:root");
-  BOOST_TEST(h.agent.state().tasks.empty());
+  BOOST_TEST(pending_tasks(h).empty());
 }
 
 BOOST_AUTO_TEST_CASE(the_same_principal_confirming_in_time_runs_it) {
@@ -68,7 +68,7 @@ BOOST_AUTO_TEST_CASE(the_same_principal_confirming_in_time_runs_it) {
   BOOST_TEST(params.at("environment") == "production");
   BOOST_TEST(status_text(replies(out).at(0)->status()) == "pending");
   BOOST_TEST(str(envelope_of(out.back()).correlation_id()) == "corr-yes");
-  BOOST_TEST(!h.agent.state().conversations.at("c").confirmation.has_value());
+  BOOST_TEST(!conversations(h).at("c").confirmation.has_value());
   // "confirm" works as well, and a second "yes" finds nothing waiting.
   (void)h.feed(
       ev.command(at_s(70), "c2", "admin", "Roll back the last deploy of checkout", "user:root"));
@@ -116,7 +116,7 @@ BOOST_AUTO_TEST_CASE(a_late_confirmation_finds_it_expired) {
   BOOST_TEST(status_text(r->status()) == "failed");
   BOOST_TEST(str(r->text()).find("expired") != std::string::npos);
   BOOST_TEST(str(r->text()).find("nothing was done") != std::string::npos);
-  BOOST_TEST(!h.agent.state().conversations.at("c").confirmation.has_value());
+  BOOST_TEST(!conversations(h).at("c").confirmation.has_value());
 }
 
 BOOST_AUTO_TEST_CASE(the_time_limit_is_a_setting) {
@@ -140,7 +140,7 @@ BOOST_AUTO_TEST_CASE(no_or_cancel_drops_it) {
       BOOST_TEST(nothing_emitted_but_replies(out));
       BOOST_TEST(
           str(replies(out).at(0)->text()).rfind("Cancelled: I will not ban user mallory", 0) == 0);
-      BOOST_TEST(!h.agent.state().conversations.at("c").confirmation.has_value());
+      BOOST_TEST(!conversations(h).at("c").confirmation.has_value());
       const auto& yes = h.feed(ev.command(at_s(2), "c", "admin", "yes", "user:root"));
       BOOST_TEST(tasks(yes).empty());
     }
@@ -178,7 +178,7 @@ BOOST_AUTO_TEST_CASE(a_yes_that_names_another_action_is_that_action) {
                                       "Yes, but deploy checkout to staging instead", "user:root"));
   BOOST_TEST(nothing_emitted_but_replies(out));
   BOOST_TEST(status_text(replies(out).at(0)->status()) == "needs_confirmation");
-  const auto& p = h.agent.state().conversations.at("c").confirmation;
+  const auto p = conversations(h).at("c").confirmation;
   BOOST_TEST_REQUIRE(p.has_value());
   BOOST_TEST(p->slots.at("environment") == "staging");
 }
@@ -258,50 +258,49 @@ BOOST_AUTO_TEST_CASE(the_course_dialogue_still_confirms_its_own_way) {
   BOOST_TEST(str(tasks(course).at(0)->type()) == "content.create_course");
 }
 
-BOOST_AUTO_TEST_CASE(a_waiting_confirmation_survives_a_snapshot) {
+BOOST_AUTO_TEST_CASE(a_waiting_confirmation_survives_a_restart) {
   harness h;
   events ev;
   (void)h.feed(ev.command(at_s(0), "c", "admin", deploy_text, "user:root"));
   (void)h.feed(ev.command(at_s(1), "other", "admin", "Why is the server slow?", "user:root"));
-  const auto bytes = encode_state(h.agent.state());
-  const auto decoded = decode_state(bytes.data(), bytes.size());
-  BOOST_TEST_REQUIRE(decoded.has_value());
-  BOOST_TEST(encode_state(*decoded) == bytes);
-  const auto& p = decoded->conversations.at("c").confirmation;
+  const auto row = h.tables.get(conversations_table, "c");
+  BOOST_TEST_REQUIRE(row.has_value());
+  BOOST_TEST(encode_conversation(decode_conversation(*row)) == *row);
+  const auto& p = decode_conversation(*row).confirmation;
   BOOST_TEST_REQUIRE(p.has_value());
   BOOST_TEST(p->intent == "development.deploy");
   BOOST_TEST(p->principal == "user:root");
   BOOST_TEST(p->text == deploy_text);
   BOOST_TEST(p->slots.at("commit") == "4f2a9c1");
   BOOST_TEST(p->expires_ms == at_s(0) + 300'000);
-  BOOST_TEST(!decoded->conversations.at("other").confirmation.has_value());
+  BOOST_TEST(!conversations(h).at("other").confirmation.has_value());
 
+  // A new agent on the same tables and snapshot runs it on the "yes".
   harness restored;
-  BOOST_TEST_REQUIRE(round_trips(restored.agent, bytes, "AOR2"));
+  restored.tables = h.tables;
+  BOOST_TEST_REQUIRE(round_trips(restored.agent, h.agent.snapshot(), "AOR3"));
   const auto& out = restored.feed(ev.command(at_s(2), "c", "admin", "confirm", "user:root"));
   BOOST_TEST_REQUIRE(tasks(out).size() == 1u);
   BOOST_TEST(params_of(*tasks(out).at(0)).at("text") == deploy_text);
 
   // Impossible content is refused: an expiry before the command.
-  auto bad = *decoded;
-  bad.conversations.at("c").confirmation->expires_ms = -1;
-  harness victim;
-  check_refused(victim.agent, encode_state(bad));
+  auto bad = decode_conversation(*row);
+  bad.confirmation->expires_ms = -1;
+  BOOST_CHECK_THROW((void)decode_conversation(encode_conversation(bad)), std::runtime_error);
 }
 
-BOOST_AUTO_TEST_CASE(a_state_without_confirmations_encodes_as_before) {
-  // A conversation with nothing waiting writes no confirmation table, so snapshots written
-  // before the field existed restore and give back the same bytes.
+BOOST_AUTO_TEST_CASE(a_conversation_without_confirmation_stores_none) {
+  // A conversation with nothing waiting writes no confirmation table.
   harness h;
   events ev;
   (void)h.feed(ev.command(at_s(0), "c", "admin", "Show me today's active users", "user:root"));
-  const auto bytes = encode_state(h.agent.state());
-  BOOST_TEST_REQUIRE(decode_state(bytes.data(), bytes.size()).has_value());
-  aetherial::state::orchestrator::OrchestratorStateT unpacked;
-  flatbuffers::GetRoot<aetherial::state::orchestrator::OrchestratorState>(bytes.data())
+  const auto row = h.tables.get(conversations_table, "c");
+  BOOST_TEST_REQUIRE(row.has_value());
+  aetherial::state::orchestrator::ConversationT unpacked;
+  flatbuffers::GetRoot<aetherial::state::orchestrator::Conversation>(row->data())
       ->UnPackTo(&unpacked);
-  BOOST_TEST_REQUIRE(unpacked.conversations.size() == 1u);
-  BOOST_TEST(!unpacked.conversations[0]->value->confirmation);
+  BOOST_TEST(unpacked.turns.size() == 1u);
+  BOOST_TEST(!unpacked.confirmation);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
@@ -327,7 +326,7 @@ BOOST_AUTO_TEST_CASE(an_unproven_command_is_refused_before_any_state) {
     if (const auto* a = envelope_of(e).payload_as_AccessAudit(); a != nullptr && !a->allowed())
       ++audits;
   BOOST_TEST(audits == 1u);
-  BOOST_TEST(h.agent.state().conversations.empty());
+  BOOST_TEST(conversations(h).empty());
 }
 
 BOOST_AUTO_TEST_CASE(a_verified_command_acts_as_the_tokens_principal_and_role) {

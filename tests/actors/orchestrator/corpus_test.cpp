@@ -164,8 +164,8 @@ BOOST_AUTO_TEST_CASE(the_named_dangerous_phrasings_never_deploy) {
       BOOST_TEST(status_text(r->status()) != "pending");
     }
   }
-  BOOST_TEST(h.agent.state().tasks.empty());
-  for (const auto& [id, conv] : h.agent.state().conversations)
+  BOOST_TEST(pending_tasks(h).empty());
+  for (const auto& [id, conv] : conversations(h))
     BOOST_TEST(!conv.confirmation.has_value(), id);
 }
 

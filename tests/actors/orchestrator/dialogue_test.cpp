@@ -25,7 +25,7 @@ BOOST_AUTO_TEST_CASE(course_is_proposed_refined_and_confirmed_with_quizzes) {
   BOOST_TEST(details.at("awaiting") == "confirmation");
   BOOST_TEST(details.at("topic") == "AI");
   BOOST_TEST(details.at("quizzes") == "false");
-  BOOST_TEST(h.agent.state().conversations.at("course-1").draft.active);
+  BOOST_TEST(conversations(h).at("course-1").draft.active);
 
   // Turn 2: topics.
   const auto& second =
@@ -59,7 +59,7 @@ BOOST_AUTO_TEST_CASE(course_is_proposed_refined_and_confirmed_with_quizzes) {
   BOOST_TEST(
       str(pending->text()).rfind("Building the course about AI: routed to the Content agent", 0) ==
       0);
-  BOOST_TEST(!h.agent.state().conversations.at("course-1").draft.active);
+  BOOST_TEST(!conversations(h).at("course-1").draft.active);
 
   // The Content agent's outcome closes the turn.
   const auto& done = h.feed(ev.outcome(at_s(90), str(task->task_id()), "content.create_course",
@@ -72,7 +72,7 @@ BOOST_AUTO_TEST_CASE(course_is_proposed_refined_and_confirmed_with_quizzes) {
   BOOST_TEST(as_map(answer->details()).at("course_id") == "course-ai");
   BOOST_TEST(str(envelope_of(done[0]).correlation_id()) == "ask-3");
 
-  const auto& turns = h.agent.state().conversations.at("course-1").turns;
+  const auto turns = conversations(h).at("course-1").turns;
   BOOST_TEST_REQUIRE(turns.size() == 3u);
   BOOST_TEST(turns[2].outcome == "answered");
   BOOST_TEST(turns[2].intent == "content.create_course");
@@ -111,12 +111,12 @@ BOOST_AUTO_TEST_CASE(decline_cancels_and_other_commands_pass_through) {
   // keeps the draft.
   const auto& other = h.feed(ev.command(at_s(5), "c", "admin", "Why is the server slow?"));
   BOOST_TEST(str(tasks(other).at(0)->type()) == "operations.diagnose_latency");
-  BOOST_TEST(h.agent.state().conversations.at("c").draft.active);
+  BOOST_TEST(conversations(h).at("c").draft.active);
   const auto& no = h.feed(ev.command(at_s(9), "c", "admin", "No"));
   BOOST_TEST_REQUIRE(no.size() == 1u);
   BOOST_TEST(str(replies(no).at(0)->text()) ==
              "Cancelled the course about AI; nothing was sent to the Content agent.");
-  BOOST_TEST(!h.agent.state().conversations.at("c").draft.active);
+  BOOST_TEST(!conversations(h).at("c").draft.active);
   // With nothing waiting, a yes says so plainly.
   const auto& yes = h.feed(ev.command(at_s(12), "c", "admin", "Yes, and add quizzes"));
   BOOST_TEST_REQUIRE(yes.size() == 1u);

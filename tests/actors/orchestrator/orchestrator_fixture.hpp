@@ -3,6 +3,7 @@
 
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "actors/orchestrator/orchestrator_agent.hpp"
@@ -64,6 +65,31 @@ public:
 
 /// The Orchestrator agent and everything it emitted.
 using harness = agent_harness<orchestrator_agent, kind_name>;
+
+/// Every row of `table`, decoded, by key.
+template <class Record>
+std::map<std::string, Record> rows_of(const harness& h, std::string_view table,
+                                      Record (*decode)(const bytes&)) {
+  std::map<std::string, Record> rows;
+  h.tables.scan(table, {}, {}, [&](std::string_view key, const bytes& value) {
+    rows.emplace(std::string(key), decode(value));
+    return true;
+  });
+  return rows;
+}
+
+/// The conversations the agent remembers, by conversation id.
+inline std::map<std::string, conversation> conversations(const harness& h) {
+  return rows_of(h, conversations_table, &decode_conversation);
+}
+/// The tasks it waits for, by task id.
+inline std::map<std::string, pending_task> pending_tasks(const harness& h) {
+  return rows_of(h, tasks_table, &decode_task);
+}
+/// The effects it waits for, by effect id.
+inline std::map<std::string, pending_effect> pending_effects(const harness& h) {
+  return rows_of(h, effects_table, &decode_effect);
+}
 
 /// Sends a risky command and its requester's "yes" half a second later, and returns what the
 /// "yes" emitted (the command itself only asks for the confirmation).

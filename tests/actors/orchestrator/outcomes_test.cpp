@@ -54,8 +54,8 @@ BOOST_AUTO_TEST_CASE(unknown_intent_asks_a_language_model_and_says_so) {
   BOOST_TEST(str(r->text()) == "42.");
   BOOST_TEST(str(r->citations()->Get(0)) == effect_id);
   BOOST_TEST(str(envelope_of(answer[0]).correlation_id()) == "ask-9");
-  BOOST_TEST(h.agent.state().effects.empty());
-  BOOST_TEST(h.agent.state().conversations.at("q").turns.back().outcome == "answered");
+  BOOST_TEST(pending_effects(h).empty());
+  BOOST_TEST(conversations(h).at("q").turns.back().outcome == "answered");
 
   // A second delivery of the same result changes nothing.
   BOOST_TEST(h.feed(ev.effect_result(at_s(21), effect_id, true, "42.", "", "q")).empty());
@@ -137,7 +137,7 @@ BOOST_AUTO_TEST_CASE(tasks_without_outcome_time_out_and_count_as_failures) {
   BOOST_TEST(str(rs[0]->text()) == "No outcome from the Analytics agent for task " + id +
                                        " within 900 s; I have stopped waiting for it.");
   BOOST_TEST(h.agent.state().stats.at("analytics|analytics.active_users").failures == 1u);
-  BOOST_TEST(h.agent.state().tasks.count(id) == 0u);
+  BOOST_TEST(pending_tasks(h).count(id) == 0u);
   // The outcome arriving afterwards finds nothing to answer.
   BOOST_TEST(
       h.feed(ev.outcome(at_s(901), id, "analytics.active_users", "analytics", true, "", "dau"))
@@ -150,8 +150,8 @@ BOOST_AUTO_TEST_CASE(a_command_delivered_twice_is_answered_once) {
   const auto cmd = ev.command(at_s(0), "d", "admin", "Fix the login bug");
   BOOST_TEST(h.feed(cmd).size() == 3u);
   BOOST_TEST(h.feed(cmd).empty());
-  BOOST_TEST(h.agent.state().tasks.size() == 1u);
-  BOOST_TEST(h.agent.state().conversations.at("d").turns.size() == 1u);
+  BOOST_TEST(pending_tasks(h).size() == 1u);
+  BOOST_TEST(conversations(h).at("d").turns.size() == 1u);
 }
 
 BOOST_AUTO_TEST_CASE(empty_commands_fail_plainly) {
@@ -162,29 +162,65 @@ BOOST_AUTO_TEST_CASE(empty_commands_fail_plainly) {
   BOOST_TEST(status_text(replies(out).at(0)->status()) == "failed");
 }
 
-BOOST_AUTO_TEST_CASE(conversations_are_bounded_in_turns_count_and_time) {
+BOOST_AUTO_TEST_CASE(conversations_are_bounded_in_turns_and_time) {
   orchestrator_config cfg;
   cfg.max_turns = 3;
-  cfg.max_conversations = 4;
   harness h(cfg);
   events ev;
   for (int i = 0; i < 5; ++i)
     (void)h.feed(ev.command(at_s(i), "long", "user", "How do I pay? " + std::to_string(i)));
-  const auto& turns = h.agent.state().conversations.at("long").turns;
+  const auto turns = conversations(h).at("long").turns;
   BOOST_TEST_REQUIRE(turns.size() == 3u);
   BOOST_TEST(turns.front().text == "How do I pay? 2");
 
   for (int i = 0; i < 6; ++i)
     (void)h.feed(ev.command(at_s(10 + i), "c" + std::to_string(i), "user", "How do I pay?"));
-  const auto& convs = h.agent.state().conversations;
-  BOOST_TEST(convs.size() == 4u);
-  BOOST_TEST(convs.count("long") == 0u); // least recently active went first
-  BOOST_TEST(convs.count("c5") == 1u);
+  BOOST_TEST(conversations(h).size() == 7u);
+  BOOST_TEST(h.tables.size(conversations_expiry_index) == 7u);
 
-  // A day of silence expires them all but the one that speaks.
+  // "c5" speaks again just before the others' day of silence ends: it stays, they go.
+  (void)h.feed(ev.command(at_s(10 + 24 * 3600 - 5), "c5", "user", "How do I pay?"));
   (void)h.feed(ev.command(at_s(10 + 24 * 3600 + 120), "fresh", "user", "How do I pay?"));
-  BOOST_TEST(h.agent.state().conversations.size() == 1u);
-  BOOST_TEST(h.agent.state().conversations.count("fresh") == 1u);
+  const auto left = conversations(h);
+  BOOST_TEST(left.size() == 2u);
+  BOOST_TEST(left.count("fresh") == 1u);
+  BOOST_TEST(left.count("c5") == 1u);
+  BOOST_TEST(h.tables.size(conversations_expiry_index) == 2u);
+
+  // A day after its last word, "c5" goes too, and the index holds only what remains.
+  (void)h.feed(ev.command(at_s(15 + 2 * 24 * 3600), "later", "user", "How do I pay?"));
+  BOOST_TEST(conversations(h).count("c5") == 0u);
+  BOOST_TEST(h.tables.size(conversations_expiry_index) == conversations(h).size());
+}
+
+BOOST_AUTO_TEST_CASE(answered_and_timed_out_work_leaves_no_rows) {
+  orchestrator_config cfg;
+  harness h(cfg);
+  events ev;
+  (void)h.feed(ev.command(at_s(0), "a", "admin", "Show me today's active users"));
+  (void)h.feed(ev.command(at_s(1), "b", "admin", "Why is the server slow?"));
+  (void)h.feed(ev.command(at_s(2), "q", "user", "What is the meaning of life?"));
+  const auto tasks_waiting = pending_tasks(h);
+  BOOST_TEST_REQUIRE(tasks_waiting.size() == 2u);
+  BOOST_TEST(pending_effects(h).size() == 1u);
+  BOOST_TEST(h.tables.size(tasks_deadline_index) == 2u);
+  BOOST_TEST(h.tables.size(effects_deadline_index) == 1u);
+  // One outcome comes; the rest time out, in deadline order.
+  const auto& first = *tasks_waiting.begin();
+  (void)h.feed(ev.outcome(at_s(3), first.first, first.second.task_type, first.second.agent, true,
+                          "done", first.second.conversation_id));
+  BOOST_TEST(pending_tasks(h).size() == 1u);
+  BOOST_TEST(h.tables.size(tasks_deadline_index) == 1u);
+  const auto& late = h.feed(ev.outcome(at_s(3) + cfg.task_timeout_ms, "task-unknown",
+                                       "analytics.query", "analytics", true, "done", "z"));
+  std::vector<std::string> failed;
+  for (const auto* r : replies(late))
+    if (status_text(r->status()) == "failed") failed.push_back(str(r->conversation_id()));
+  BOOST_TEST(failed.size() == 2u); // the other task and the effect
+  BOOST_TEST(pending_tasks(h).empty());
+  BOOST_TEST(pending_effects(h).empty());
+  BOOST_TEST(h.tables.size(tasks_deadline_index) == 0u);
+  BOOST_TEST(h.tables.size(effects_deadline_index) == 0u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -135,7 +135,7 @@ BOOST_AUTO_TEST_CASE(seed_commands_become_prioritized_tasks_for_the_right_agent)
       BOOST_TEST(str(reply->intent()) == c.intent);
       BOOST_TEST(str(reply->conversation_id()) == conv);
       BOOST_TEST(str(reply->text()).find("routed to the") != std::string::npos);
-      BOOST_TEST(h.agent.state().tasks.count("task-" + command_id) == 1u);
+      BOOST_TEST(pending_tasks(h).count("task-" + command_id) == 1u);
     }
   }
   const auto deploy = str(replies(h.history[3]).at(0)->text());
