@@ -7,6 +7,7 @@
 #include "actors/content/state_codec.hpp"
 #include "actors/development/development_agent.hpp"
 #include "actors/development/state_codec.hpp"
+#include "actors/development/tables.hpp"
 #include "actors/operations/operations_agent.hpp"
 #include "actors/operations/service_table.hpp"
 #include "actors/operations/state_codec.hpp"
@@ -73,6 +74,19 @@ std::vector<table_decl> orchestrator_tables() {
       index(orchestrator::effects_deadline_index)};
 }
 
+std::vector<table_decl> development_tables() {
+  const auto index = [](std::string_view name) { return table_decl{std::string(name), {}, true}; };
+  return {{std::string(development::repos_table), "aetherial.state.development.RepoRow"},
+          {std::string(development::tests_table), "aetherial.state.development.TestHistory"},
+          {std::string(development::clusters_table), "aetherial.state.development.FailureCluster"},
+          {std::string(development::owners_table), "aetherial.state.development.OwnerRow"},
+          {std::string(development::changes_table), "aetherial.state.development.ChangeRecord"},
+          index(development::tests_expiry_index),
+          index(development::clusters_expiry_index),
+          index(development::owners_expiry_index),
+          index(development::changes_expiry_index)};
+}
+
 std::vector<table_decl> analytics_tables() {
   return {{std::string(analytics::users_table), "aetherial.state.analytics.UserRow"},
           {std::string(analytics::members_table), "aetherial.state.analytics.MemberRow"},
@@ -110,10 +124,10 @@ std::vector<agent_kind> build_kinds() {
                        analytics::state_encoding_version, analytics::min_state_encoding_version,
                        &analytics::make_analytics_agent, &analytics::check_settings,
                        analytics_tables()));
-  kinds.push_back(kind(development::kind_name,
-                       {"platform.dev", "aetherial.tasks", "aetherial.effect-results"},
-                       development::state_encoding_version, development::min_state_encoding_version,
-                       &development::make_development_agent, &development::check_settings));
+  kinds.push_back(kind(
+      development::kind_name, {"platform.dev", "aetherial.tasks", "aetherial.effect-results"},
+      development::state_encoding_version, development::min_state_encoding_version,
+      &development::make_development_agent, &development::check_settings, development_tables()));
   return kinds;
 }
 

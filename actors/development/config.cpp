@@ -1,5 +1,8 @@
 #include "actors/development/config.hpp"
 
+#include <algorithm>
+#include <cstdint>
+
 #include "actors/kit/settings.hpp"
 
 namespace aetherial::actors::development {
@@ -21,6 +24,13 @@ void read_config(kit::settings_reader& r, development_config& c) {
   c.deploy.severe_ratio = r.get_double("severe_ratio", c.deploy.severe_ratio, kit::above_zero);
   c.deploy.elevated_ratio =
       r.get_double("elevated_ratio", c.deploy.elevated_ratio, kit::above_zero);
+  r.read("test_idle_ms", c.testing.test_idle_ms);
+  r.read("cluster_idle_ms", c.testing.cluster_idle_ms);
+  r.read("owner_idle_ms", c.review.owner_idle_ms);
+  r.read("change_ttl_ms", c.review.change_ttl_ms);
+  for (auto* ms : {&c.testing.test_idle_ms, &c.testing.cluster_idle_ms, &c.review.owner_idle_ms,
+                   &c.review.change_ttl_ms})
+    *ms = std::max<std::int64_t>(*ms, 0);
 }
 
 } // namespace

@@ -16,14 +16,16 @@ namespace aetherial::actors::development {
 struct testing_config {
   /// A cluster is reported once this many distinct tests fail with its signature.
   std::uint32_t cluster_min_tests = 2;
-  std::uint32_t max_clusters = 256;     ///< per repo; the least recently seen is dropped
   std::uint32_t max_cluster_tests = 64; ///< test names kept per cluster
   std::uint32_t signature_length = 160; ///< normalized signatures are cut to this length
   /// A test is flaky after this many pass/fail flips on one commit; reported again each
   /// time its flip count doubles.
   std::uint32_t flaky_min_flips = 1;
   std::uint32_t commits_per_test = 16; ///< commits remembered per test for flip detection
-  std::uint32_t max_tests = 4096;      ///< tests tracked per repo
+  /// A test without a result for this long (event time) is forgotten ("test_idle_ms").
+  std::int64_t test_idle_ms = 30 * 86'400'000LL;
+  /// A cluster without a failure for this long is forgotten ("cluster_idle_ms").
+  std::int64_t cluster_idle_ms = 14 * 86'400'000LL;
 };
 
 /// Deploy gates and the post-deploy watch.
@@ -48,8 +50,12 @@ struct deploy_config {
 /// Review assignment by learned path ownership.
 struct review_config {
   std::string fallback_reviewer = "maintainers"; ///< when nobody owns the touched paths
-  std::uint32_t max_prefixes = 4096;             ///< ownership prefixes kept per repo
-  std::uint32_t max_changes = 1024;              ///< open changes remembered per repo
+  /// A path prefix nobody wrote or reviewed below for this long is forgotten
+  /// ("owner_idle_ms").
+  std::int64_t owner_idle_ms = 365 * 86'400'000LL;
+  /// A review not approved within this long is forgotten, and no longer counts as open for
+  /// its reviewer ("change_ttl_ms").
+  std::int64_t change_ttl_ms = 30 * 86'400'000LL;
 };
 
 /// Everything the Development agent is configured with.
@@ -66,7 +72,9 @@ inline constexpr std::string_view kind_name = "development";
 
 /// The defaults overridden by `settings`: "development.watch_minutes" (a positive number),
 /// "development.approval_environments" (comma-separated), "development.fallback_reviewer",
-/// "development.severe_ratio", "development.elevated_ratio" (positive numbers). Bad values
+/// "development.severe_ratio", "development.elevated_ratio" (positive numbers),
+/// "development.test_idle_ms", "development.cluster_idle_ms", "development.owner_idle_ms",
+/// "development.change_ttl_ms" (non-negative integers). Bad values
 /// keep their defaults (`check_settings` reports them).
 [[nodiscard]] development_config config_from(const agent_settings& settings);
 

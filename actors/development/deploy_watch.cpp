@@ -91,6 +91,14 @@ void development_agent::expire(context& ctx) {
     else
       ++it;
   }
+  // Rows idle past their limits, at the watermark.
+  auto& tables = ctx.tables();
+  const std::int64_t watermark = state_.watermark_ms;
+  kit::expire_rows<test_slot>(tests_expiry_, tables, tests_table, watermark,
+                              [&](const test_history& t) { return forget_at(t, cfg_); });
+  kit::expire_rows<cluster_slot>(clusters_expiry_, tables, clusters_table, watermark,
+                                 [&](const failure_cluster& c) { return forget_at(c, cfg_); });
+  expire_reviews(watermark, tables);
 }
 
 } // namespace aetherial::actors::development

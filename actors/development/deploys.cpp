@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -125,8 +126,9 @@ void development_agent::evaluate_gate(deploy_record& d, context& ctx) {
                             : "; no approval needed for " + d.environment;
   deploy_gate(ctx, d, true, reason);
   d.phase = deploy_phase::deploying;
-  const auto it = state_.repos.find(d.service);
-  d.baseline = it == state_.repos.end() ? 0.0 : it->second.baseline;
+  const auto repo =
+      rememberable(d.service) ? ctx.tables().get(repos_table, d.service) : std::nullopt;
+  d.baseline = repo ? decode_repo(*repo).baseline : 0.0;
   effect(ctx, d.service, d.deploy_id, "deploy", "deploy " + d.service + " to " + d.environment,
          d.conversation_id, d.requested_by,
          {{"deploy_id", d.deploy_id},

@@ -1,5 +1,6 @@
 #include "actors/development/development_agent.hpp"
 
+#include <algorithm>
 #include <utility>
 
 #include "actors/development/emit.hpp"
@@ -11,6 +12,7 @@ namespace aetherial::actors::development {
 
 void development_agent::on_event(const fbs::Envelope& event, context& ctx) {
   ++state_.events;
+  state_.watermark_ms = std::max(state_.watermark_ms, ctx.event_time_ms());
   // Any event's time can end a post-deploy watch: a deploy that stayed healthy until the
   // end of its watch is reported as such before anything else happens.
   expire(ctx);
@@ -33,22 +35,42 @@ void development_agent::on_dev_event(const fbs::DevEvent& e, context& ctx) {
   std::string repo_name = str(e.repo());
   if (repo_name.empty()) repo_name = str(e.service());
   if (repo_name.empty()) return;
-  auto& repo = state_.repos[repo_name];
+  // A repo name too long to key a row names no real repo: nothing is learned from it.
+  if (!rememberable(repo_name)) return;
+  auto& tables = ctx.tables();
+  // The repo's row, for the events that read or change it; written back only when it holds
+  // something.
+  const auto with_repo = [&](const std::string& name, const auto& handle) {
+    repo_slot repo(tables, repos_table, name);
+    if (!repo.record) repo.record.emplace();
+    handle(*repo.record);
+    if (holds_nothing(*repo.record)) repo.record.reset();
+    repo.save();
+  };
   if (kind == "test_result") {
-    on_test_result(repo, repo_name, e, ctx);
+    on_test_result(repo_name, e, ctx);
   } else if (kind == "build") {
     on_build(repo_name, e, ctx);
   } else if (kind == "approval") {
-    on_approval(repo, repo_name, e, ctx);
+    with_repo(repo_name, [&](repo_state& repo) { on_approval(repo, repo_name, e, ctx); });
   } else if (kind == "review_requested") {
-    on_review_requested(repo, repo_name, e, ctx);
+    with_repo(repo_name, [&](repo_state& repo) { on_review_requested(repo, repo_name, e, ctx); });
   } else if (kind == "deploy_requested" || kind == "deploy_started" || kind == "deploy_finished") {
     on_deploy_event(e, ctx);
   } else if (kind == "error_rate") {
     std::string service = str(e.service());
     if (service.empty()) service = repo_name;
-    on_error_rate(state_.repos[service], service, e.error_rate(), ctx);
+    if (!rememberable(service)) return;
+    with_repo(service,
+              [&](repo_state& repo) { on_error_rate(repo, service, e.error_rate(), ctx); });
   }
+}
+
+void development_agent::restored() {
+  tests_expiry_ = kit::expiry_index(tests_expiry_.name());
+  clusters_expiry_ = kit::expiry_index(clusters_expiry_.name());
+  owners_expiry_ = kit::expiry_index(owners_expiry_.name());
+  changes_expiry_ = kit::expiry_index(changes_expiry_.name());
 }
 
 // ---------------------------------------------------------------------------------------

@@ -12,16 +12,21 @@
 // - code-writing tasks become code-generation effect requests, and their results replies,
 //   task outcomes and follow-up tasks.
 // Decisions are keyed by repo (one repo per service); replies and task outcomes by the
-// conversation id.
+// conversation id. What it learns per repo is kept in tables (actors/development/tables.hpp).
 
+#include <cstdint>
 #include <memory>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "actors/agent.hpp"
 #include "actors/development/config.hpp"
 #include "actors/development/state.hpp"
 #include "actors/development/state_codec.hpp"
+#include "actors/development/tables.hpp"
 #include "actors/kit/agent_base.hpp"
+#include "actors/kit/expiry_index.hpp"
 #include "actors/kit/task.hpp"
 
 namespace aetherial::actors::development {
@@ -35,12 +40,13 @@ public:
   void on_event(const fbs::Envelope& event, context& ctx) override;
 
 private:
+  friend agent_base;
+
   void on_dev_event(const fbs::DevEvent& e, context& ctx);
   void on_task(const fbs::Task& t, context& ctx);
   void on_effect_result(const fbs::EffectResult& r, context& ctx);
 
-  void on_test_result(repo_state& repo, const std::string& repo_name, const fbs::DevEvent& e,
-                      context& ctx);
+  void on_test_result(const std::string& repo_name, const fbs::DevEvent& e, context& ctx);
   void on_build(const std::string& repo_name, const fbs::DevEvent& e, context& ctx);
   void on_approval(repo_state& repo, const std::string& repo_name, const fbs::DevEvent& e,
                    context& ctx);
@@ -52,7 +58,21 @@ private:
   void start_deploy(const kit::task_spec& t, context& ctx);
   void start_code_request(const kit::task_spec& t, context& ctx);
   void evaluate_gate(deploy_record& d, context& ctx);
+  /// Ends the post-deploy watches due at the event's time, forgets finished deploys past
+  /// their retention, and expires the tables' rows due at the watermark.
   void expire(context& ctx);
+  /// Records that `who` wrote or reviewed below every prefix of `paths` in `repo_name`.
+  void learn_ownership(const std::string& repo_name, const std::vector<std::string>& paths,
+                       const std::string& who, std::int64_t now, table_store& tables);
+  /// Forgets the idle path prefixes and the reviews past their time at `now`.
+  void expire_reviews(std::int64_t now, table_store& tables);
+  /// After a restore: the indexes know nothing of the tables they were used with.
+  void restored();
+
+  kit::expiry_index tests_expiry_{std::string(tests_expiry_index)};
+  kit::expiry_index clusters_expiry_{std::string(clusters_expiry_index)};
+  kit::expiry_index owners_expiry_{std::string(owners_expiry_index)};
+  kit::expiry_index changes_expiry_{std::string(changes_expiry_index)};
 };
 
 /// Creates a Development agent configured by `settings` ("development.*"), empty state.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -9,27 +10,36 @@
 #include "actors/development/development_agent.hpp"
 #include "actors/development/emit.hpp"
 #include "actors/development/signature.hpp"
-#include "actors/kit/containers.hpp"
 #include "actors/kit/format.hpp"
 #include "actors/kit/task.hpp"
 
 namespace aetherial::actors::development {
 
-namespace {
-
-/// Records that `who` wrote or reviewed below every prefix of `paths`.
-void learn_ownership(repo_state& repo, const review_config& c,
-                     const std::vector<std::string>& paths, const std::string& who) {
+void development_agent::learn_ownership(const std::string& repo_name,
+                                        const std::vector<std::string>& paths,
+                                        const std::string& who, std::int64_t now,
+                                        table_store& tables) {
   if (who.empty()) return;
   for (const auto& path : paths)
     for (const auto& prefix : path_prefixes(path)) {
-      auto it = repo.owners.find(prefix);
-      if (it == repo.owners.end()) {
-        if (repo.owners.size() >= c.max_prefixes) continue;
-        it = repo.owners.emplace(prefix, std::map<std::string, std::uint32_t>{}).first;
-      }
-      ++it->second[who];
+      const auto key = row_key(repo_name, prefix);
+      if (!key) continue;
+      owner_slot slot(tables, owners_table, *key);
+      const bool created = !slot.record;
+      auto& o = created ? slot.record.emplace() : *slot.record;
+      ++o.people[who];
+      o.last_ms = created ? now : std::max(o.last_ms, now);
+      slot.save();
+      if (created) owners_expiry_.file(tables, *key, forget_at(o, cfg_));
     }
+}
+
+namespace {
+
+/// One fewer open review for `reviewer`.
+void close_review(repo_state& repo, const std::string& reviewer) {
+  if (const auto o = repo.open_reviews.find(reviewer); o != repo.open_reviews.end())
+    if (--o->second == 0) repo.open_reviews.erase(o);
 }
 
 } // namespace
@@ -44,12 +54,14 @@ void development_agent::on_approval(repo_state& repo, const std::string& repo_na
   const std::string deploy_id = str(e.deploy_id());
 
   // An approved review teaches ownership and closes the assignment.
-  if (!change.empty()) {
-    if (const auto it = repo.changes.find(change); it != repo.changes.end()) {
-      learn_ownership(repo, cfg_.review, it->second.paths, approver);
-      if (const auto o = repo.open_reviews.find(it->second.reviewer); o != repo.open_reviews.end())
-        if (--o->second == 0) repo.open_reviews.erase(o);
-      repo.changes.erase(it);
+  auto& tables = ctx.tables();
+  if (const auto key = change.empty() ? std::nullopt : row_key(repo_name, change)) {
+    change_slot slot(tables, changes_table, *key);
+    if (slot.record) {
+      learn_ownership(repo_name, slot.record->paths, approver, ctx.event_time_ms(), tables);
+      close_review(repo, slot.record->reviewer);
+      changes_expiry_.unfile(tables, *key, forget_at(*slot.record, cfg_));
+      slot.erase();
     }
   }
 
@@ -76,7 +88,11 @@ void development_agent::on_approval(repo_state& repo, const std::string& repo_na
 void development_agent::on_review_requested(repo_state& repo, const std::string& repo_name,
                                             const fbs::DevEvent& e, context& ctx) {
   const std::string change = str(e.change_id());
-  if (change.empty() || repo.changes.count(change) > 0) return;
+  const auto change_key = change.empty() ? std::nullopt : row_key(repo_name, change);
+  if (!change_key) return;
+  auto& tables = ctx.tables();
+  change_slot slot(tables, changes_table, *change_key);
+  if (slot.record) return;
   const std::string author = person(str(e.author_ref()));
   std::vector<std::string> paths;
   if (e.paths())
@@ -91,9 +107,10 @@ void development_agent::on_review_requested(repo_state& repo, const std::string&
   for (const auto& path : paths) {
     const auto prefixes = path_prefixes(path);
     for (std::size_t k = 0; k < prefixes.size(); ++k) {
-      const auto it = repo.owners.find(prefixes[k]);
-      if (it == repo.owners.end()) continue;
-      for (const auto& [who, n] : it->second) {
+      const auto key = row_key(repo_name, prefixes[k]);
+      const auto row = key ? tables.get(owners_table, *key) : std::nullopt;
+      if (!row) continue;
+      for (const auto& [who, n] : decode_owner(*row).people) {
         if (who == author) continue;
         score[who] += static_cast<double>(k + 1) * n;
         best_prefix[who] = prefixes[k];
@@ -128,16 +145,33 @@ void development_agent::on_review_requested(repo_state& repo, const std::string&
   ctx.emit(output::decisions, repo_name, fbs::Payload::ReviewAssignment, p.Union());
 
   ++repo.open_reviews[reviewer];
-  if (repo.changes.size() >= cfg_.review.max_changes) {
-    const auto oldest =
-        kit::least_recent(repo.changes, [](const change_record& c) { return c.requested_ms; });
-    if (const auto o = repo.open_reviews.find(oldest->second.reviewer);
-        o != repo.open_reviews.end() && --o->second == 0)
-      repo.open_reviews.erase(o);
-    repo.changes.erase(oldest);
-  }
-  repo.changes[change] = change_record{author, paths, reviewer, ctx.event_time_ms()};
-  learn_ownership(repo, cfg_.review, paths, author);
+  slot.record = change_record{author, paths, reviewer, ctx.event_time_ms()};
+  slot.save();
+  changes_expiry_.file(tables, *change_key, forget_at(*slot.record, cfg_));
+  learn_ownership(repo_name, paths, author, ctx.event_time_ms(), tables);
+}
+
+void development_agent::expire_reviews(std::int64_t now, table_store& tables) {
+  // A review not approved in time no longer counts as open for its reviewer.
+  changes_expiry_.take_due(tables, now,
+                           [&](const kit::index_entry& e) -> std::optional<std::int64_t> {
+                             change_slot slot(tables, changes_table, e.key);
+                             if (!slot.record) return std::nullopt;
+                             if (const auto at = forget_at(*slot.record, cfg_); at > now) return at;
+                             const std::string repo_name(repo_of(e.key));
+                             if (rememberable(repo_name)) {
+                               repo_slot repo(tables, repos_table, repo_name);
+                               if (repo.record) {
+                                 close_review(*repo.record, slot.record->reviewer);
+                                 if (holds_nothing(*repo.record)) repo.record.reset();
+                                 repo.save();
+                               }
+                             }
+                             slot.erase();
+                             return std::nullopt;
+                           });
+  kit::expire_rows<owner_slot>(owners_expiry_, tables, owners_table, now,
+                               [&](const owner_record& o) { return forget_at(o, cfg_); });
 }
 
 } // namespace aetherial::actors::development

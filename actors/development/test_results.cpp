@@ -9,26 +9,28 @@
 #include "actors/development/development_agent.hpp"
 #include "actors/development/emit.hpp"
 #include "actors/development/signature.hpp"
-#include "actors/kit/containers.hpp"
 #include "actors/kit/format.hpp"
 #include "actors/kit/task.hpp"
 
 namespace aetherial::actors::development {
 
-void development_agent::on_test_result(repo_state& repo, const std::string& repo_name,
-                                       const fbs::DevEvent& e, context& ctx) {
+void development_agent::on_test_result(const std::string& repo_name, const fbs::DevEvent& e,
+                                       context& ctx) {
   const std::string test = str(e.test_name());
   if (test.empty()) return;
   const std::string commit = str(e.commit());
   const bool passed = e.passed();
   const auto& tc = cfg_.testing;
+  auto& tables = ctx.tables();
+  const std::int64_t now = ctx.event_time_ms();
 
   // Flaky: the same test on the same commit both passes and fails.
-  auto it = repo.tests.find(test);
-  if (it == repo.tests.end() && repo.tests.size() < tc.max_tests)
-    it = repo.tests.emplace(test, test_history{}).first;
-  if (it != repo.tests.end() && !commit.empty()) {
-    auto& h = it->second;
+  const auto test_key = row_key(repo_name, test);
+  if (test_key && !commit.empty()) {
+    test_slot slot(tables, tests_table, *test_key);
+    const bool created = !slot.record;
+    auto& h = created ? slot.record.emplace() : *slot.record;
+    h.last_ms = created ? now : std::max(h.last_ms, now);
     ++h.runs;
     const auto c = std::find(h.commits.begin(), h.commits.end(), commit);
     if (c != h.commits.end()) {
@@ -52,6 +54,10 @@ void development_agent::on_test_result(repo_state& repo, const std::string& repo
           static_cast<double>(h.flips) / static_cast<double>(std::max<std::uint32_t>(h.runs, 1)));
       ctx.emit(output::decisions, repo_name, fbs::Payload::FlakyTest, p.Union());
     }
+    slot.save();
+    // Filed once, when the test is new: an entry taken before the test is idle is filed
+    // again at its real time.
+    if (created) tests_expiry_.file(tables, *test_key, forget_at(h, cfg_));
   }
   if (passed) return;
 
@@ -59,19 +65,14 @@ void development_agent::on_test_result(repo_state& repo, const std::string& repo
   const std::string message = str(e.failure_message());
   const std::string signature =
       failure_signature(message.empty() ? "(no message)" : message, tc.signature_length);
-  auto cit = repo.clusters.find(signature);
-  if (cit == repo.clusters.end()) {
-    if (repo.clusters.size() >= tc.max_clusters) {
-      // Forget the cluster seen least recently (first in key order among equals).
-      repo.clusters.erase(kit::least_recent(
-          repo.clusters, [](const failure_cluster& c) { return c.last_seen_ms; }));
-    }
-    cit = repo.clusters.emplace(signature, failure_cluster{}).first;
-    cit->second.example = message;
-  }
-  auto& cl = cit->second;
+  const auto cluster_key = row_key(repo_name, signature);
+  if (!cluster_key) return;
+  cluster_slot slot(tables, clusters_table, *cluster_key);
+  const bool created = !slot.record;
+  auto& cl = created ? slot.record.emplace() : *slot.record;
+  if (created) cl.example = message;
   ++cl.count;
-  cl.last_seen_ms = ctx.event_time_ms();
+  cl.last_seen_ms = created ? now : std::max(cl.last_seen_ms, now);
   const auto pos = std::lower_bound(cl.tests.begin(), cl.tests.end(), test);
   if ((pos == cl.tests.end() || *pos != test) && cl.tests.size() < tc.max_cluster_tests)
     cl.tests.insert(pos, test);
@@ -85,6 +86,8 @@ void development_agent::on_test_result(repo_state& repo, const std::string& repo
         b, signature.c_str(), &names, static_cast<std::int32_t>(cl.count), cl.example.c_str());
     ctx.emit(output::decisions, repo_name, fbs::Payload::FailureCluster, p.Union());
   }
+  slot.save();
+  if (created) clusters_expiry_.file(tables, *cluster_key, forget_at(cl, cfg_));
 }
 
 } // namespace aetherial::actors::development

@@ -78,10 +78,10 @@ const std::vector<kind_inputs>& all_inputs() {
        "ADEV",
        &development_events,
        {"platform.dev", "aetherial.tasks", "aetherial.effect-results"},
-       2,
+       3,
        development::state_encoding_version,
        development::min_state_encoding_version,
-       {}},
+       {"development-v2.snapshot"}},
   };
   return inputs;
 }

@@ -48,7 +48,7 @@ BOOST_AUTO_TEST_CASE(failures_with_one_cause_form_one_cluster) {
   BOOST_TEST(payloads<fbs::FailureCluster>(
                  h.feed(ev.test_result(at_s(3), "auth_test", "c2", false, "permission denied")))
                  .empty());
-  BOOST_TEST(h.agent.state().repos.at("web").clusters.size() == 2u);
+  BOOST_TEST(rows_of_repo(h, clusters_table, "web") == 2u);
 }
 
 BOOST_AUTO_TEST_CASE(a_test_flipping_on_one_commit_is_flaky) {

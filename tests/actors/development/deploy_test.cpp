@@ -175,9 +175,9 @@ BOOST_AUTO_TEST_CASE(the_baseline_ignores_samples_during_a_deploy) {
   harness h;
   events ev;
   deploy(h, ev);
-  const double before = h.agent.state().repos.at("web").baseline;
+  const double before = repo_of(h, "web").baseline;
   (void)h.feed(ev.error_rate(at_s(360), 0.012));
-  BOOST_TEST(h.agent.state().repos.at("web").baseline == before);
+  BOOST_TEST(repo_of(h, "web").baseline == before);
   // Another service's samples neither trigger nor disturb this deploy.
   BOOST_TEST(payloads<fbs::RollbackDecision>(h.feed(ev.error_rate(at_s(370), 0.5, "api"))).empty());
 }

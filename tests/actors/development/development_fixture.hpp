@@ -1,7 +1,9 @@
 #pragma once
 // Builders of input envelopes and readers of outputs for the Development agent's tests.
 
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "actors/development/development_agent.hpp"
@@ -96,5 +98,33 @@ public:
 
 /// The Development agent and everything it emitted.
 using harness = agent_harness<development_agent, kind_name>;
+
+/// The row of `name` in the per-repo table `table` of `repo`, decoded; nullopt when there is
+/// none.
+template <class Record>
+std::optional<Record> row_of(const harness& h, std::string_view table, std::string_view repo,
+                             std::string_view name, Record (*decode)(const bytes&)) {
+  const auto value = h.tables.get(table, *row_key(repo, name));
+  if (!value) return std::nullopt;
+  return decode(*value);
+}
+
+/// The row of `repo` in "repos" (its defaults when it has none).
+inline repo_state repo_of(const harness& h, std::string_view repo) {
+  const auto value = h.tables.get(repos_table, repo);
+  return value ? decode_repo(*value) : repo_state{};
+}
+
+/// How many rows of `table` belong to `repo`.
+inline std::size_t rows_of_repo(const harness& h, std::string_view table, std::string_view repo) {
+  const std::string from = *row_key(repo, "");
+  std::size_t n = 0;
+  h.tables.scan(table, from, {}, [&](std::string_view key, const bytes&) {
+    if (key.substr(0, from.size()) != from) return false;
+    ++n;
+    return true;
+  });
+  return n;
+}
 
 } // namespace aetherial::actors::development::test
