@@ -144,10 +144,11 @@ struct agent_kind {
   /// The oldest snapshot version `agent::restore` reads (and upgrades to `state_version`);
   /// recovery refuses older snapshots and rebuilds the partition from the log instead.
   std::uint32_t min_state_version = 1;
-  /// Whether the kind keeps tables (context::tables): its snapshots are then usable only with
-  /// the table rows stored with them, and its checkpoints must reach the local store.
+  /// Whether the kind keeps tables (context::tables; every built-in kind does, if only for a
+  /// state too large for one snapshot record): its snapshots are then usable only with the
+  /// table rows stored with them, and its checkpoints must reach the local store.
   bool uses_tables = false;
-  /// The tables it keeps (empty unless uses_tables), for tools that show them.
+  /// The tables it declares (empty unless uses_tables), for tools that show them.
   std::vector<table_decl> tables;
   /// Creates an agent with empty state, configured by `settings` (keys "<kind>.<name>").
   /// Bad or unknown settings of the kind are ignored here (defaults apply): the runtime

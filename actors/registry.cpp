@@ -36,7 +36,9 @@ agent_kind kind(std::string_view name, std::vector<std::string> inputs, std::uin
   k.min_state_version = min_version;
   k.make = make;
   k.check_settings = check_settings;
-  k.uses_tables = !tables.empty();
+  // Every kind keeps tables: those it declares, and the runtime's `$state` for a state too
+  // large for one snapshot record (runtime/state_spill.hpp).
+  k.uses_tables = true;
   k.tables = std::move(tables);
   return k;
 }

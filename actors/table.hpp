@@ -20,7 +20,8 @@ namespace aetherial::actors {
 
 using bytes = std::vector<std::uint8_t>;
 
-/// Longest table name and key. Names are 1 to 256 bytes without NUL; keys any bytes.
+/// Longest table name and key. Names are 1 to 256 bytes without NUL; keys any bytes. Names
+/// starting with '$' are the runtime's (`$state`: runtime/state_spill.hpp), never an agent's.
 inline constexpr std::size_t max_table_name_bytes = 256;
 inline constexpr std::size_t max_table_key_bytes = 64 * 1024;
 /// Largest value: a row stays one changelog record well under Kafka's default 1 MB limit.

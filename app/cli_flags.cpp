@@ -90,6 +90,10 @@ void add_node_flags(CLI::App* cmd, runtime::node_options& o) {
   cmd->add_option("--checkpoint-interval-ms", o.checkpoint_interval_ms,
                   "...or after this many milliseconds")
       ->capture_default_str();
+  cmd->add_option("--state-chunk-bytes", o.state_chunk_bytes,
+                  "An agent state larger than this is kept as table rows of this size, so that "
+                  "no snapshot record is larger (4096 to 524288)")
+      ->capture_default_str();
   cmd->add_option("--max-inflight", o.max_inflight,
                   "Unacknowledged records per partition before its input is paused")
       ->capture_default_str();

@@ -9,6 +9,8 @@
 
 #include "actors/kit/expiry_index.hpp"
 #include "actors/registry.hpp"
+#include "runtime/host_tables.hpp"
+#include "runtime/state_spill.hpp"
 #include "schemas/schema_text.hpp"
 #include "storage/cipher.hpp"
 
@@ -260,7 +262,21 @@ command_output show_snapshot(const storage::snapshot_store& store, const std::st
             std::to_string(corrupt) + " corrupt skipped)\n";
     return r;
   }
-  r.out = format_snapshot(*s.value(), corrupt);
+  storage::snapshot shown = *s.value();
+  std::string spill_note;
+  if (runtime::is_spilled(shown.state)) {
+    // The state is in the `$state` rows stored with it.
+    const runtime::host_tables rows(&store, agent, partition);
+    auto whole = runtime::unspill_state(rows, shown.state);
+    if (whole) {
+      spill_note = "spilled:         the state (" + std::to_string(whole.value().size()) +
+                   " bytes) is kept as $state rows\n";
+      shown.state = std::move(whole.value());
+    } else {
+      spill_note = "spilled:         " + whole.error_value().message + "\n";
+    }
+  }
+  r.out = spill_note + format_snapshot(shown, corrupt);
   if (const auto* kind = actors::find_agent_kind(agent))
     r.out += format_tables(store, *kind, *s.value(), max_rows);
   return r;

@@ -159,7 +159,15 @@ caf::behavior host_actor(caf::stateful_actor<host_state_data>* self, host_env en
         if (r.snapshot) {
           // Recovery chose a snapshot whose version the kind reads; restore upgrades it.
           const auto& s = *r.snapshot;
-          if (!st.agent->restore(s.state.data(), s.state.size())) {
+          // A state too large for one record is in the rows the snapshot's marker names.
+          auto state = unspill_state(*st.tables, s.state);
+          if (!state) {
+            spdlog::error("agent {} partition {}: snapshot state v{} is unreadable: {}",
+                          env.kind->name, partition, s.state_version, state.error_value().message);
+            self->quit(caf::make_error(caf::sec::runtime_error, "unreadable snapshot"));
+            return;
+          }
+          if (!st.agent->restore(state.value().data(), state.value().size())) {
             spdlog::error("agent {} partition {}: snapshot state v{} is unreadable", env.kind->name,
                           partition, s.state_version);
             self->quit(caf::make_error(caf::sec::runtime_error, "unreadable snapshot"));
@@ -182,9 +190,12 @@ caf::behavior host_actor(caf::stateful_actor<host_state_data>* self, host_env en
       [=](careful_atom, bool careful) { self->state.careful = careful; },
       [=](checkpt_atom) -> caf::result<host_state> {
         auto& st = self->state;
-        // Rows the agent keeps decoded go to the tables before the snapshot they belong with.
+        // Rows the agent keeps decoded go to the tables before the snapshot they belong with;
+        // a state too large for one record goes there too.
+        std::vector<std::uint8_t> state;
         try {
           st.agent->flush(*st.tables);
+          state = spill_state(*st.tables, st.agent->snapshot(), env.spill_bytes);
         } catch (const std::exception& e) {
           spdlog::error("agent {} partition {}: writing its rows back failed: {}", env.kind->name,
                         partition, e.what());
@@ -194,7 +205,7 @@ caf::behavior host_actor(caf::stateful_actor<host_state_data>* self, host_env en
           return err;
         }
         host_state hs{
-            st.agent->snapshot(), st.events_applied, st.last_event_time_ms, st.seen.ids(), {}, 0};
+            std::move(state), st.events_applied, st.last_event_time_ms, st.seen.ids(), {}, 0};
         hs.table_changes = st.tables->hand_over(hs.handover);
         return hs;
       },

@@ -12,6 +12,7 @@
 #include "runtime/messages.hpp"
 #include "runtime/metrics.hpp"
 #include "runtime/sink.hpp"
+#include "runtime/state_spill.hpp"
 #include "schemas/limits.hpp"
 #include "topics/catalog.hpp"
 
@@ -28,6 +29,8 @@ struct host_env {
   crash_guard* guard = nullptr; ///< notes records applied in careful mode (runtime/crash_guard)
   const identity_verifier* identities = nullptr;  ///< verifies identity tokens (the node's)
   const storage::snapshot_store* store = nullptr; ///< rows of the agent's tables (null: none)
+  /// A state larger than this is spilled into table rows of this size (runtime/state_spill.hpp).
+  std::size_t spill_bytes = default_spill_bytes;
   /// Fault injection for tests: the process aborts when applying a record with this key.
   std::string crash_on_key;
 };

@@ -262,6 +262,7 @@ result<std::unique_ptr<node>> node::start(node_options options,
     env.host.limits = options.limits;
     env.host.identities = d->identities.get();
     env.host.store = d->store.get();
+    env.host.spill_bytes = options.state_chunk_bytes;
     env.host.settings = &d->options.agent_settings;
     env.kafka = d->kafka;
     // Co-partitioned inputs need the same partition numbers of every input topic on one

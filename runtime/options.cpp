@@ -49,6 +49,9 @@ std::vector<std::string> validate(const node_options& o) {
   if (o.checkpoint_events == 0) problems.push_back("--checkpoint-events must be positive");
   if (o.checkpoint_interval_ms <= 0)
     problems.push_back("--checkpoint-interval-ms must be positive");
+  if (o.state_chunk_bytes < 4096 || o.state_chunk_bytes > 512 * 1024)
+    problems.push_back("--state-chunk-bytes must be between 4096 and 524288 (got " +
+                       std::to_string(o.state_chunk_bytes) + ")");
   if (o.max_inflight < 16) problems.push_back("--max-inflight must be at least 16");
   if (o.scheduler_policy != "sharing" && o.scheduler_policy != "stealing")
     problems.push_back("--scheduler-policy must be sharing or stealing (got '" +

@@ -52,10 +52,13 @@ struct node_options {
   runtime::guarantee guarantee = guarantee::at_least_once; ///< default at_least_once
   std::size_t checkpoint_events = 10000; ///< events per partition between checkpoints (mean)
   int checkpoint_interval_ms = 5000;     ///< or after this long; default 5000
-  std::size_t max_inflight = 20000;      ///< unacknowledged records before pausing; 20000
-  schemas::input_limits limits;          ///< inbound records outside them are dead-lettered
-  int retry_limit = 3;                   ///< attempts before a poison event is dead-lettered
-  restart_policy restart;                ///< supervisor backoff and quarantine
+  /// An agent state larger than this is spilled into table rows of this size, so no snapshot
+  /// record passes it (runtime/state_spill.hpp); default 256 KiB.
+  std::size_t state_chunk_bytes = 256 * 1024;
+  std::size_t max_inflight = 20000; ///< unacknowledged records before pausing; 20000
+  schemas::input_limits limits;     ///< inbound records outside them are dead-lettered
+  int retry_limit = 3;              ///< attempts before a poison event is dead-lettered
+  restart_policy restart;           ///< supervisor backoff and quarantine
   /// Times `aetherial run` starts a failed node again (within 10 minutes) before exiting
   /// non-zero; default 5, 0 exits at the first failure.
   int node_restarts = 5;
