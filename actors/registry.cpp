@@ -92,6 +92,8 @@ std::vector<table_decl> development_tables() {
 std::vector<table_decl> analytics_tables() {
   return {{std::string(analytics::users_table), "aetherial.state.analytics.UserRow"},
           {std::string(analytics::members_table), "aetherial.state.analytics.MemberRow"},
+          {std::string(analytics::sessions_table), "aetherial.state.analytics.SessionRow"},
+          {std::string(analytics::sessions_order_table), {}},
           {std::string(analytics::users_expiry_index), {}, true}};
 }
 

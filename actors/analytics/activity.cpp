@@ -1,6 +1,7 @@
 #include "actors/analytics/activity.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -10,6 +11,7 @@
 #include "actors/analytics/tables.hpp"
 #include "actors/analytics/text.hpp"
 #include "actors/kit/containers.hpp"
+#include "actors/kit/expiry_index.hpp"
 
 namespace aetherial::actors::analytics {
 
@@ -74,31 +76,64 @@ void record_cohort(tenant_state& t, const analytics_config& cfg, const activity&
   slot.save();
 }
 
+/// The hash big-endian: the last 8 bytes of a session's keys.
+std::string be64(std::uint64_t v) {
+  std::string k(8, '\0');
+  for (int i = 0; i < 8; ++i)
+    k[static_cast<std::size_t>(i)] = static_cast<char>((v >> (56 - 8 * i)) & 0xffu);
+  return k;
+}
+
+/// The key of `session` in "sessions.order" of `tenant`, at `last_ms`.
+std::string order_key(std::string_view tenant, std::int64_t last_ms, std::uint64_t session) {
+  std::string k(tenant);
+  k += '\0';
+  k += kit::expiry_index::encode(last_ms, be64(session));
+  return k;
+}
+
 void record_session(tenant_state& t, const analytics_config& cfg, const activity& a,
-                    std::int32_t day) {
+                    std::int32_t day, const user_rows& rows) {
+  auto& tables = rows.tables;
   const std::int64_t horizon = t.watermark_ms - cfg.session_timeout_ms;
   // An event older than the session timeout (behind the latest one) says nothing about
   // what is active now.
   const bool current = a.time_ms > horizon;
   if (current) {
-    const auto it = t.sessions.find(a.session);
-    if (it != t.sessions.end()) {
-      t.session_order.erase({it->second, a.session});
-      t.sessions.erase(it);
+    const std::string key = user_key(rows.tenant, a.session);
+    if (const auto row = tables.get(sessions_table, key)) {
+      tables.erase(sessions_order_table, order_key(rows.tenant, decode_session(*row), a.session));
+      tables.erase(sessions_table, key);
+      --t.active_sessions;
     }
     if (a.kind != "logout") {
-      t.sessions.emplace(a.session, a.time_ms);
-      t.session_order.emplace(a.time_ms, a.session);
+      tables.put(sessions_table, key, encode_session(a.time_ms));
+      tables.put(sessions_order_table, order_key(rows.tenant, a.time_ms, a.session), {});
+      ++t.active_sessions;
     }
   }
-  while (!t.session_order.empty() && (t.session_order.begin()->first <= horizon ||
-                                      t.sessions.size() > cfg.max_active_sessions)) {
-    t.sessions.erase(t.session_order.begin()->second);
-    t.session_order.erase(t.session_order.begin());
+  // The tenant's sessions quiet since the horizon go, then the oldest beyond the cap.
+  const std::string prefix = std::string(rows.tenant) + '\0';
+  std::vector<std::string> gone;
+  std::uint64_t left = t.active_sessions;
+  tables.scan(sessions_order_table, prefix, {}, [&](std::string_view k, const bytes&) {
+    if (k.substr(0, prefix.size()) != prefix) return false;
+    const auto e = kit::expiry_index::decode(k.substr(prefix.size()));
+    if (!e || (e->at > horizon && left <= cfg.max_active_sessions)) return false;
+    gone.emplace_back(k);
+    --left;
+    return true;
+  });
+  for (const auto& k : gone) {
+    const auto e = kit::expiry_index::decode(std::string_view(k).substr(prefix.size()));
+    tables.erase(sessions_order_table, k);
+    tables.erase(sessions_table, prefix + e->key);
+    --t.active_sessions;
   }
   if (!current) return;
   auto& d = t.days[day];
-  const auto active = static_cast<std::uint32_t>(t.sessions.size());
+  const auto active = static_cast<std::uint32_t>(
+      std::min<std::uint64_t>(t.active_sessions, std::numeric_limits<std::uint32_t>::max()));
   if (active > d.peak_sessions) {
     d.peak_sessions = active;
     d.peak_ms = a.time_ms;
@@ -195,7 +230,7 @@ void record_activity(tenant_state& t, const analytics_config& cfg, const activit
   d.users.add(a.user);
   if (!a.feature.empty()) count_feature(d.features, a.feature, cfg.top_features_per_day);
   record_cohort(t, cfg, a, day, users);
-  record_session(t, cfg, a, day);
+  record_session(t, cfg, a, day, users);
   if (!a.experiment.empty()) record_experiment(t, cfg, a, users);
   trim_history(t, cfg, latest);
 }

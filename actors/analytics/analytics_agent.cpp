@@ -122,6 +122,8 @@ void analytics_agent::evict_tenants(table_store& tables) {
     const std::string prefix = oldest->first + '\0';
     erase_prefix(tables, users_table, prefix);
     erase_prefix(tables, members_table, prefix);
+    erase_prefix(tables, sessions_table, prefix);
+    erase_prefix(tables, sessions_order_table, prefix);
     state_.tenants.erase(oldest);
   }
 }

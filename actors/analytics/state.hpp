@@ -73,12 +73,12 @@ struct experiment_record {
 
 /// Everything known about one tenant (site).
 struct tenant_state {
-  std::map<std::int32_t, day_stats> days;         ///< by UTC day number
-  std::map<std::int32_t, cohort_stats> cohorts;   ///< by cohort day
-  std::vector<std::string> cohort_features;       ///< feature index -> name (bounded)
-  std::map<std::uint64_t, std::int64_t> sessions; ///< active session hash -> last event time
-  /// The same sessions by (last event time, hash): derived, rebuilt on decode, not encoded.
-  std::set<std::pair<std::int64_t, std::uint64_t>> session_order;
+  std::map<std::int32_t, day_stats> days;       ///< by UTC day number
+  std::map<std::int32_t, cohort_stats> cohorts; ///< by cohort day
+  std::vector<std::string> cohort_features;     ///< feature index -> name (bounded)
+  /// Sessions active: rows of the "sessions" table (tables.hpp), ordered by last event time in
+  /// "sessions.order".
+  std::uint64_t active_sessions = 0;
   std::map<std::string, experiment_record> experiments;
   std::int64_t watermark_ms = 0; ///< latest event time seen
   std::uint64_t events = 0;

@@ -100,12 +100,11 @@ std::unique_ptr<fb::TenantT> to_fb(const std::string& key, const tenant_state& t
   o->cohorts = kit::pack_map<decltype(o->cohorts)>(
       t.cohorts, [](std::int32_t k, const cohort_stats& c) { return to_fb(k, c); });
   o->cohort_features = t.cohort_features;
-  o->sessions = kit::pack_map<decltype(o->sessions)>(
-      t.sessions, [](std::uint64_t k, std::int64_t last) { return fb::Session(k, last); });
   o->experiments = kit::pack_map<decltype(o->experiments)>(
       t.experiments, [](const std::string& k, const experiment_record& e) { return to_fb(k, e); });
   o->watermark_ms = t.watermark_ms;
   o->events = t.events;
+  o->active_sessions = t.active_sessions;
   return o;
 }
 
@@ -120,12 +119,6 @@ bool from_fb(const fb::TenantT& o, std::string& key, tenant_state& t) {
                                   [](const fb::CohortT& e, std::int32_t& k, cohort_stats& c) {
                                     return from_fb(e, k, c);
                                   }) &&
-                  kit::unpack_map(o.sessions, t.sessions,
-                                  [](const fb::Session& e, std::uint64_t& k, std::int64_t& last) {
-                                    k = e.hash();
-                                    last = e.last_ms();
-                                    return true;
-                                  }) &&
                   kit::unpack_map(o.experiments, t.experiments,
                                   [](const fb::ExperimentT& e, std::string& k,
                                      experiment_record& x) { return from_fb(e, k, x); });
@@ -133,10 +126,9 @@ bool from_fb(const fb::TenantT& o, std::string& key, tenant_state& t) {
       !std::all_of(o.cohort_features.begin(), o.cohort_features.end(), clean_name))
     return false;
   t.cohort_features = o.cohort_features;
-  for (const auto& [h, last] : t.sessions)
-    t.session_order.emplace(last, h);
   t.watermark_ms = o.watermark_ms;
   t.events = o.events;
+  t.active_sessions = o.active_sessions;
   return true;
 }
 
@@ -186,6 +178,16 @@ std::vector<std::uint8_t> encode_member(std::uint8_t assignment) {
 
 std::uint8_t decode_member(const std::vector<std::uint8_t>& value) {
   return kit::decode_row<fb::MemberRow>(value, "members").assignment;
+}
+
+std::vector<std::uint8_t> encode_session(std::int64_t last_ms) {
+  fb::SessionRowT o;
+  o.last_ms = last_ms;
+  return kit::encode_row<fb::SessionRow>(o);
+}
+
+std::int64_t decode_session(const std::vector<std::uint8_t>& value) {
+  return kit::decode_row<fb::SessionRow>(value, "sessions").last_ms;
 }
 
 std::vector<std::uint8_t> encode_state(const analytics_state& s, std::uint64_t fingerprint) {

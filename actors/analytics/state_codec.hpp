@@ -1,6 +1,6 @@
 #pragma once
 // The state encoding of an Analytics agent: a FlatBuffer of schemas/state/analytics.fbs
-// (identifier "AAN4"), maps as vectors sorted by key: the same state always gives the same
+// (identifier "AAN5"), maps as vectors sorted by key: the same state always gives the same
 // bytes. The state carries the fingerprint of the salt's key, so that a snapshot is only ever
 // restored under the salt its hashes were made with. HyperLogLog registers are stored whole.
 
@@ -14,13 +14,13 @@
 
 namespace aetherial::actors::analytics {
 
-/// Version 4: the users and experiment members are rows of the "users" and "members" tables
-/// (UserRow, MemberRow), no longer in the snapshot;
+/// Version 5: the users, experiment members and active sessions are rows of the "users",
+/// "members" and "sessions" tables (UserRow, MemberRow, SessionRow), no longer in the snapshot;
 /// tenants by pseudonym (`tenant_pseudonym`). Older snapshots are refused (the partition is
-/// rebuilt from the log): version 3 held every user and member, version 2 kept the record key as
-/// the tenant's name, possibly a raw user id; `decode_state` refuses any tenant that is not a
-/// pseudonym.
-AETHERIAL_STATE_ENCODING(4, 4, "AAN4")
+/// rebuilt from the log): version 4 held every active session, version 3 every user and member,
+/// version 2 kept the record key as the tenant's name, possibly a raw user id; `decode_state`
+/// refuses any tenant that is not a pseudonym.
+AETHERIAL_STATE_ENCODING(5, 5, "AAN5")
 
 /// A row of the "users" table and back. Decoding throws std::runtime_error for a row the agent
 /// could not have written.
@@ -29,6 +29,9 @@ AETHERIAL_STATE_ENCODING(4, 4, "AAN4")
 /// A row of the "members" table (a member's assignment) and back, likewise.
 [[nodiscard]] std::vector<std::uint8_t> encode_member(std::uint8_t assignment);
 [[nodiscard]] std::uint8_t decode_member(const std::vector<std::uint8_t>& value);
+/// A row of the "sessions" table (a session's last event time) and back, likewise.
+[[nodiscard]] std::vector<std::uint8_t> encode_session(std::int64_t last_ms);
+[[nodiscard]] std::int64_t decode_session(const std::vector<std::uint8_t>& value);
 
 /// Encodes the whole state, tagged with `key_fingerprint`.
 [[nodiscard]] std::vector<std::uint8_t> encode_state(const analytics_state& s,

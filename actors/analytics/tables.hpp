@@ -21,6 +21,13 @@ inline constexpr std::string_view users_table = "users";
 /// Experiment members by tenant pseudonym, NUL, experiment name length (4 bytes, big-endian),
 /// name, keyed user hash (8 bytes, big-endian) (MemberRow).
 inline constexpr std::string_view members_table = "members";
+/// Active sessions by tenant pseudonym, NUL, keyed session hash (8 bytes, big-endian)
+/// (SessionRow).
+inline constexpr std::string_view sessions_table = "sessions";
+/// The same sessions by tenant pseudonym, NUL, last event time (an expiry_index entry: the
+/// time big-endian, sign flipped, then the hash): each tenant's sessions in the order they
+/// go quiet, on the tenant's own clock. Values are empty.
+inline constexpr std::string_view sessions_order_table = "sessions.order";
 /// When a user idle for the kept history is forgotten.
 inline constexpr std::string_view users_expiry_index = "users.expiry";
 
