@@ -93,6 +93,8 @@ std::vector<table_decl> analytics_tables() {
   return {{std::string(analytics::users_table), "aetherial.state.analytics.UserRow"},
           {std::string(analytics::members_table), "aetherial.state.analytics.MemberRow"},
           {std::string(analytics::sessions_table), "aetherial.state.analytics.SessionRow"},
+          {std::string(analytics::days_table), "aetherial.state.analytics.Day"},
+          {std::string(analytics::cohorts_table), "aetherial.state.analytics.Cohort"},
           {std::string(analytics::sessions_order_table), {}},
           {std::string(analytics::users_expiry_index), {}, true}};
 }

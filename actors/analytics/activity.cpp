@@ -19,10 +19,14 @@ namespace {
 
 void trim_history(tenant_state& t, const analytics_config& cfg, std::int32_t latest) {
   const std::int32_t cutoff = latest - static_cast<std::int32_t>(cfg.history_days) + 1;
-  while (!t.days.empty() && t.days.begin()->first < cutoff)
+  while (!t.days.empty() && t.days.begin()->first < cutoff) {
+    t.changed_days.insert(t.days.begin()->first);
     t.days.erase(t.days.begin());
-  while (!t.cohorts.empty() && t.cohorts.begin()->first < cutoff)
+  }
+  while (!t.cohorts.empty() && t.cohorts.begin()->first < cutoff) {
+    t.changed_cohorts.insert(t.cohorts.begin()->first);
     t.cohorts.erase(t.cohorts.begin());
+  }
 }
 
 // The cohort feature index of `feature`, assigning the next one while there is room.
@@ -46,6 +50,7 @@ void record_cohort(tenant_state& t, const analytics_config& cfg, const activity&
     u.last_day = day;
     u.active_days = 1;
     t.cohorts[day].active[0] += 1;
+    t.changed_cohorts.insert(day);
     users.expiry.file(users.tables, slot.key(), forget_at(u, cfg));
   } else {
     slot.record->last_day = std::max(slot.record->last_day, day);
@@ -60,6 +65,7 @@ void record_cohort(tenant_state& t, const analytics_config& cfg, const activity&
       u.active_days |= bit;
       if (cohort != t.cohorts.end() && static_cast<std::size_t>(k) < retention_days) {
         cohort->second.active[static_cast<std::size_t>(k)] += 1;
+        t.changed_cohorts.insert(u.first_day);
         if (k == 1)
           for (std::uint32_t f = 0; f < 64; ++f)
             if ((u.first_day_features >> f) & 1u) cohort->second.features[f].returned += 1;
@@ -69,7 +75,10 @@ void record_cohort(tenant_state& t, const analytics_config& cfg, const activity&
       const std::uint32_t f = feature_index(t, cfg, a.feature);
       if (f < 64 && ((u.first_day_features >> f) & 1u) == 0) {
         u.first_day_features |= std::uint64_t{1} << f;
-        if (cohort != t.cohorts.end()) cohort->second.features[f].users += 1;
+        if (cohort != t.cohorts.end()) {
+          cohort->second.features[f].users += 1;
+          t.changed_cohorts.insert(u.first_day);
+        }
       }
     }
   }
@@ -137,6 +146,7 @@ void record_session(tenant_state& t, const analytics_config& cfg, const activity
   if (active > d.peak_sessions) {
     d.peak_sessions = active;
     d.peak_ms = a.time_ms;
+    t.changed_days.insert(day);
   }
 }
 
@@ -226,6 +236,7 @@ void record_activity(tenant_state& t, const analytics_config& cfg, const activit
   if (day <= latest - static_cast<std::int32_t>(cfg.history_days)) return;
 
   auto& d = t.days[day];
+  t.changed_days.insert(day);
   d.events += 1;
   d.users.add(a.user);
   if (!a.feature.empty()) count_feature(d.features, a.feature, cfg.top_features_per_day);

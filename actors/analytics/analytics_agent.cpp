@@ -1,6 +1,8 @@
 #include "actors/analytics/analytics_agent.hpp"
 
 #include <algorithm>
+#include <stdexcept>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -61,6 +63,7 @@ analytics_agent::analytics_agent(analytics_config cfg) : agent_base(std::move(cf
 }
 
 void analytics_agent::on_event(const fbs::Envelope& event, context& ctx) {
+  if (!days_loaded_) load_days(ctx.tables());
   ++state_.events;
   switch (event.payload_type()) {
     case fbs::Payload::UserActivity:
@@ -123,6 +126,8 @@ void analytics_agent::evict_tenants(table_store& tables) {
     erase_prefix(tables, users_table, prefix);
     erase_prefix(tables, members_table, prefix);
     erase_prefix(tables, sessions_table, prefix);
+    erase_prefix(tables, days_table, prefix);
+    erase_prefix(tables, cohorts_table, prefix);
     erase_prefix(tables, sessions_order_table, prefix);
     state_.tenants.erase(oldest);
   }
@@ -136,6 +141,52 @@ void analytics_agent::expire_users(std::int64_t now, table_store& tables) {
 
 void analytics_agent::restored() {
   users_expiry_ = kit::expiry_index(users_expiry_.name());
+  days_loaded_ = false;
+}
+
+void analytics_agent::load_days(const table_store& tables) {
+  for (auto& [tenant, t] : state_.tenants) {
+    const std::string prefix = tenant + '\0';
+    const auto each = [&](std::string_view table, auto decode, auto& into) {
+      tables.scan(table, prefix, {}, [&](std::string_view k, const bytes& v) {
+        if (k.substr(0, prefix.size()) != prefix) return false;
+        auto [day, row] = decode(v);
+        if (day_key(tenant, day) != k)
+          throw std::runtime_error("a row of table '" + std::string(table) +
+                                   "' is filed under another day");
+        into.emplace(day, std::move(row));
+        return true;
+      });
+    };
+    t.days.clear();
+    t.cohorts.clear();
+    each(days_table, &decode_day, t.days);
+    each(cohorts_table, &decode_cohort, t.cohorts);
+    t.changed_days.clear();
+    t.changed_cohorts.clear();
+  }
+  days_loaded_ = true;
+}
+
+void analytics_agent::flush(table_store& tables) {
+  for (auto& [tenant, t] : state_.tenants) {
+    for (const auto day : t.changed_days) {
+      const auto it = t.days.find(day);
+      if (it == t.days.end())
+        tables.erase(days_table, day_key(tenant, day));
+      else
+        tables.put(days_table, day_key(tenant, day), encode_day(day, it->second));
+    }
+    for (const auto day : t.changed_cohorts) {
+      const auto it = t.cohorts.find(day);
+      if (it == t.cohorts.end())
+        tables.erase(cohorts_table, day_key(tenant, day));
+      else
+        tables.put(cohorts_table, day_key(tenant, day), encode_cohort(day, it->second));
+    }
+    t.changed_days.clear();
+    t.changed_cohorts.clear();
+  }
 }
 
 report analytics_agent::answer(std::string_view query, const kit::task_spec& task,

@@ -31,6 +31,8 @@ public:
   explicit analytics_agent(analytics_config cfg);
 
   void on_event(const fbs::Envelope& event, context& ctx) override;
+  /// Writes the days and cohorts changed since the last flush to their tables.
+  void flush(table_store& tables) override;
 
   /// Whether the agent refuses to work (no usable salt configured).
   [[nodiscard]] bool refusing() const noexcept { return refusing_; }
@@ -59,13 +61,17 @@ private:
   void evict_tenants(table_store& tables);
   /// Forgets the users idle for the kept history at `now`.
   void expire_users(std::int64_t now, table_store& tables);
-  /// After a restore: the index knows nothing of the tables it was used with.
+  /// After a restore: the index knows nothing of the tables it was used with, and the days
+  /// and cohorts are read from their rows at the next event.
   void restored();
+  /// Reads every tenant's days and cohorts from their rows (after a restore).
+  void load_days(const table_store& tables);
 
   kit::expiry_index users_expiry_{std::string(users_expiry_index)};
   hash_key key_;
   std::uint64_t fingerprint_ = 0;
   bool refusing_ = false;
+  bool days_loaded_ = true; ///< false after a restore, until load_days
 };
 
 /// Creates an Analytics agent configured by "analytics.salt" (required: without it the agent

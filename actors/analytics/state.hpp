@@ -73,9 +73,16 @@ struct experiment_record {
 
 /// Everything known about one tenant (site).
 struct tenant_state {
-  std::map<std::int32_t, day_stats> days;       ///< by UTC day number
-  std::map<std::int32_t, cohort_stats> cohorts; ///< by cohort day
-  std::vector<std::string> cohort_features;     ///< feature index -> name (bounded)
+  /// By UTC day number: rows of the "days" table (tables.hpp), kept decoded while the agent
+  /// lives (at most history_days per tenant) and loaded again after a restore.
+  std::map<std::int32_t, day_stats> days;
+  /// By cohort day: rows of the "cohorts" table, likewise.
+  std::map<std::int32_t, cohort_stats> cohorts;
+  /// Days and cohorts changed (or dropped) since the agent last wrote its rows back: what its
+  /// next flush writes. Not state: a flush empties them, and a restore starts without.
+  std::set<std::int32_t> changed_days;
+  std::set<std::int32_t> changed_cohorts;
+  std::vector<std::string> cohort_features; ///< feature index -> name (bounded)
   /// Sessions active: rows of the "sessions" table (tables.hpp), ordered by last event time in
   /// "sessions.order".
   std::uint64_t active_sessions = 0;

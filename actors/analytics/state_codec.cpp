@@ -95,10 +95,6 @@ bool from_fb(const fb::ExperimentT& o, std::string& key, experiment_record& e) {
 std::unique_ptr<fb::TenantT> to_fb(const std::string& key, const tenant_state& t) {
   auto o = std::make_unique<fb::TenantT>();
   o->name = key;
-  o->days = kit::pack_map<decltype(o->days)>(
-      t.days, [](std::int32_t k, const day_stats& d) { return to_fb(k, d); });
-  o->cohorts = kit::pack_map<decltype(o->cohorts)>(
-      t.cohorts, [](std::int32_t k, const cohort_stats& c) { return to_fb(k, c); });
   o->cohort_features = t.cohort_features;
   o->experiments = kit::pack_map<decltype(o->experiments)>(
       t.experiments, [](const std::string& k, const experiment_record& e) { return to_fb(k, e); });
@@ -111,15 +107,7 @@ std::unique_ptr<fb::TenantT> to_fb(const std::string& key, const tenant_state& t
 bool from_fb(const fb::TenantT& o, std::string& key, tenant_state& t) {
   key = o.name;
   if (!is_tenant_pseudonym(key)) return false; // a raw name (version 2), or not ours
-  const bool ok = kit::unpack_map(o.days, t.days,
-                                  [](const fb::DayT& e, std::int32_t& k, day_stats& d) {
-                                    return from_fb(e, k, d);
-                                  }) &&
-                  kit::unpack_map(o.cohorts, t.cohorts,
-                                  [](const fb::CohortT& e, std::int32_t& k, cohort_stats& c) {
-                                    return from_fb(e, k, c);
-                                  }) &&
-                  kit::unpack_map(o.experiments, t.experiments,
+  const bool ok = kit::unpack_map(o.experiments, t.experiments,
                                   [](const fb::ExperimentT& e, std::string& k,
                                      experiment_record& x) { return from_fb(e, k, x); });
   if (!ok || o.cohort_features.size() > 64 ||
@@ -178,6 +166,28 @@ std::vector<std::uint8_t> encode_member(std::uint8_t assignment) {
 
 std::uint8_t decode_member(const std::vector<std::uint8_t>& value) {
   return kit::decode_row<fb::MemberRow>(value, "members").assignment;
+}
+
+std::vector<std::uint8_t> encode_day(std::int32_t day, const day_stats& d) {
+  return kit::encode_row<fb::Day>(*to_fb(day, d));
+}
+
+std::pair<std::int32_t, day_stats> decode_day(const std::vector<std::uint8_t>& value) {
+  std::pair<std::int32_t, day_stats> out;
+  if (!from_fb(kit::decode_row<fb::Day>(value, "days"), out.first, out.second))
+    throw std::runtime_error("a row of table 'days' holds impossible values");
+  return out;
+}
+
+std::vector<std::uint8_t> encode_cohort(std::int32_t day, const cohort_stats& c) {
+  return kit::encode_row<fb::Cohort>(*to_fb(day, c));
+}
+
+std::pair<std::int32_t, cohort_stats> decode_cohort(const std::vector<std::uint8_t>& value) {
+  std::pair<std::int32_t, cohort_stats> out;
+  if (!from_fb(kit::decode_row<fb::Cohort>(value, "cohorts"), out.first, out.second))
+    throw std::runtime_error("a row of table 'cohorts' holds impossible values");
+  return out;
 }
 
 std::vector<std::uint8_t> encode_session(std::int64_t last_ms) {

@@ -14,12 +14,13 @@
 
 namespace aetherial::actors::analytics {
 
-/// Version 5: the users, experiment members and active sessions are rows of the "users",
-/// "members" and "sessions" tables (UserRow, MemberRow, SessionRow), no longer in the snapshot;
+/// Version 5: the users, experiment members, active sessions, days and cohorts are rows of the
+/// "users", "members", "sessions", "days" and "cohorts" tables (UserRow, MemberRow, SessionRow,
+/// Day, Cohort), no longer in the snapshot;
 /// tenants by pseudonym (`tenant_pseudonym`). Older snapshots are refused (the partition is
-/// rebuilt from the log): version 4 held every active session, version 3 every user and member,
-/// version 2 kept the record key as the tenant's name, possibly a raw user id; `decode_state`
-/// refuses any tenant that is not a pseudonym.
+/// rebuilt from the log): version 4 held every active session, day and cohort, version 3 every user
+/// and member, version 2 kept the record key as the tenant's name, possibly a raw user id;
+/// `decode_state` refuses any tenant that is not a pseudonym.
 AETHERIAL_STATE_ENCODING(5, 5, "AAN5")
 
 /// A row of the "users" table and back. Decoding throws std::runtime_error for a row the agent
@@ -29,6 +30,13 @@ AETHERIAL_STATE_ENCODING(5, 5, "AAN5")
 /// A row of the "members" table (a member's assignment) and back, likewise.
 [[nodiscard]] std::vector<std::uint8_t> encode_member(std::uint8_t assignment);
 [[nodiscard]] std::uint8_t decode_member(const std::vector<std::uint8_t>& value);
+/// A row of the "days" table (one day of a tenant) and back, likewise.
+[[nodiscard]] std::vector<std::uint8_t> encode_day(std::int32_t day, const day_stats& d);
+[[nodiscard]] std::pair<std::int32_t, day_stats> decode_day(const std::vector<std::uint8_t>& value);
+/// A row of the "cohorts" table (one cohort of a tenant) and back, likewise.
+[[nodiscard]] std::vector<std::uint8_t> encode_cohort(std::int32_t day, const cohort_stats& c);
+[[nodiscard]] std::pair<std::int32_t, cohort_stats>
+decode_cohort(const std::vector<std::uint8_t>& value);
 /// A row of the "sessions" table (a session's last event time) and back, likewise.
 [[nodiscard]] std::vector<std::uint8_t> encode_session(std::int64_t last_ms);
 [[nodiscard]] std::int64_t decode_session(const std::vector<std::uint8_t>& value);

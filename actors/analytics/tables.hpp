@@ -28,6 +28,11 @@ inline constexpr std::string_view sessions_table = "sessions";
 /// time big-endian, sign flipped, then the hash): each tenant's sessions in the order they
 /// go quiet, on the tenant's own clock. Values are empty.
 inline constexpr std::string_view sessions_order_table = "sessions.order";
+/// Days of a tenant's activity by tenant pseudonym, NUL, day number (4 bytes, big-endian, sign
+/// flipped: byte order is day order) (Day).
+inline constexpr std::string_view days_table = "days";
+/// Cohorts by tenant pseudonym, NUL, cohort day, keyed like the days (Cohort).
+inline constexpr std::string_view cohorts_table = "cohorts";
 /// When a user idle for the kept history is forgotten.
 inline constexpr std::string_view users_expiry_index = "users.expiry";
 
@@ -61,6 +66,16 @@ using user_slot = kit::table_slot<user_record, &encode_user, &decode_user>;
   std::string k = members_prefix(tenant, experiment);
   for (int shift = 56; shift >= 0; shift -= 8)
     k += static_cast<char>((user >> shift) & 0xffu);
+  return k;
+}
+
+/// The row key of `day` of `tenant` in "days" or "cohorts".
+[[nodiscard]] inline std::string day_key(std::string_view tenant, std::int32_t day) {
+  std::string k(tenant);
+  k += '\0';
+  const auto flipped = static_cast<std::uint32_t>(day) ^ 0x8000'0000u;
+  for (int shift = 24; shift >= 0; shift -= 8)
+    k += static_cast<char>((flipped >> shift) & 0xffu);
   return k;
 }
 
