@@ -6,6 +6,7 @@
 #include "schemas/json.hpp"
 #include "schemas/validate.hpp"
 #include "topics/catalog.hpp"
+#include "topics/partitioner.hpp"
 
 namespace aetherial::runtime {
 
@@ -21,6 +22,17 @@ const schemas::fbs::Envelope* verify_and_check(const std::uint8_t* data, std::si
 }
 
 } // namespace
+
+std::optional<std::string> misplaced(const topics::record_view& r, std::int32_t partitions) {
+  if (partitions <= 0 || r.key.empty()) return std::nullopt;
+  const std::int32_t home = topics::key_partition(r.key, partitions);
+  if (home == r.partition) return std::nullopt;
+  return "record with key of " + std::to_string(r.key.size()) + " bytes is on partition " +
+         std::to_string(r.partition) + " of " + std::string(r.topic) +
+         ", but murmur2 (the Java client's partitioner) puts the key on partition " +
+         std::to_string(home) + " of " + std::to_string(partitions) +
+         ": produce with that partitioner (librdkafka: partitioner=murmur2_random)";
+}
 
 decoded_event decode_record(const topics::record_view& r, const schemas::input_limits& limits,
                             std::vector<std::uint8_t>* aligned) {

@@ -3,6 +3,7 @@
 // Shared by the live host, recovery and the audit, so all three decide identically.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -35,6 +36,15 @@ struct decoded_event {
 [[nodiscard]] decoded_event decode_record(const topics::record_view& r,
                                           const schemas::input_limits& limits,
                                           std::vector<std::uint8_t>* aligned = nullptr);
+
+/// Why `r` is not on the partition its key belongs on among `partitions` of its topic
+/// (topics/partitioner.hpp: murmur2, as the Java client and every Aetherial producer choose);
+/// nullopt when it is, when it has no key (a keyless record may go anywhere), or when the
+/// count is unknown (0). Such a record would reach an agent instance that does not keep its
+/// key's state: the live host dead-letters it as `wrong_partition`, and recovery and the
+/// audit skip it likewise.
+[[nodiscard]] std::optional<std::string> misplaced(const topics::record_view& r,
+                                                   std::int32_t partitions);
 
 /// What applying one record did.
 struct apply_outcome {

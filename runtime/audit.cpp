@@ -466,6 +466,18 @@ result<audit_report> audit(const audit_options& o, std::vector<std::string> agen
     std::vector<std::string> inputs;
     for (const auto& t : kind->input_topics)
       inputs.push_back(cat.name(t));
+    // A record on another partition than its key's was dead-lettered by the live node, not
+    // applied: replay skips it too.
+    std::vector<std::int32_t> input_partitions;
+    {
+      auto meta = topics::reader::create(o.kafka, /*read_committed=*/true);
+      if (!meta) return meta.error_value();
+      for (const auto& topic : inputs) {
+        auto n = meta.value()->partition_count(topic, topics::ms{10000});
+        if (!n) return n.error_value();
+        input_partitions.push_back(n.value());
+      }
+    }
 
     // Partitions are replayed side by side, each by one worker with its own agent; their
     // findings are merged in partition order, so the report does not depend on the timing.
@@ -495,6 +507,8 @@ result<audit_report> audit(const audit_options& o, std::vector<std::string> agen
       auto replayed = for_each_journaled_input(
           o.kafka, inputs, partition, entries, [&](input_record& in) -> result<void> {
             ++part.inputs_replayed;
+            const auto t = static_cast<std::size_t>(in.topic_index);
+            if (t < input_partitions.size() && misplaced(in.rec, input_partitions[t])) return {};
             auto decoded = decode_record(in.rec, o.limits, &aligned);
             // Only inputs that caused a recorded output are looked up later (the check of
             // decisions replay did not produce, causal chains): only those are noted.

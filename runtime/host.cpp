@@ -111,6 +111,16 @@ caf::behavior host_actor(caf::stateful_actor<host_state_data>* self, host_env en
                          env.kind->name, partition, in.rec.topic, in.rec.partition, in.rec.offset);
         std::abort();
       }
+      const auto t = static_cast<std::size_t>(in.topic_index);
+      if (auto why =
+              misplaced(in.rec, t < env.input_partitions.size() ? env.input_partitions[t] : 0)) {
+        // Its key's state is on another partition: applying it here would decide wrongly.
+        if (live) {
+          (void)dead_letter(env, in.rec, *why, "wrong_partition");
+          ++ack.count;
+        }
+        continue;
+      }
       auto out = apply_record(*st.agent, st.seen, env.kind->name, in.rec, env.limits,
                               env.identities, st.tables.get());
       switch (out.result) {

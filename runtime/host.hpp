@@ -29,6 +29,10 @@ struct host_env {
   crash_guard* guard = nullptr; ///< notes records applied in careful mode (runtime/crash_guard)
   const identity_verifier* identities = nullptr;  ///< verifies identity tokens (the node's)
   const storage::snapshot_store* store = nullptr; ///< rows of the agent's tables (null: none)
+  /// Partitions of each input topic, by topic index (the kind's input order): a keyed record
+  /// on another partition than its key's is dead-lettered as `wrong_partition`
+  /// (runtime/applier.hpp `misplaced`). Empty or 0: not checked.
+  std::vector<std::int32_t> input_partitions;
   /// A state larger than this is spilled into table rows of this size (runtime/state_spill.hpp).
   std::size_t spill_bytes = default_spill_bytes;
   /// Fault injection for tests: the process aborts when applying a record with this key.

@@ -3,6 +3,7 @@
 #include <csignal>
 #include <deque>
 #include <filesystem>
+#include <map>
 #include <mutex>
 #include <unistd.h>
 
@@ -226,6 +227,25 @@ result<std::unique_ptr<node>> node::start(node_options options,
   d->caf_cfg->set("scheduler.max-threads", static_cast<std::size_t>(threads));
   d->caf_cfg->set("scheduler.policy", caf::atom_from_string(options.scheduler_policy));
   d->system = std::make_unique<caf::actor_system>(*d->caf_cfg);
+  // The partition count of every input topic: a keyed record found on another partition
+  // than its key's is dead-lettered (runtime/applier.hpp `misplaced`).
+  std::map<std::string, std::int32_t> partitions_of;
+  if (auto meta = topics::reader::create(d->kafka, false); meta) {
+    for (const auto& name : options.agents)
+      for (const auto& t : resolve_kind(d->options, name)->input_topics) {
+        const auto topic = d->catalog.name(t);
+        if (partitions_of.count(topic) > 0) continue;
+        auto n = meta.value()->partition_count(topic, topics::ms{10000});
+        if (n)
+          partitions_of[topic] = n.value();
+        else
+          spdlog::warn("partitions of {} unknown ({}): its records' partitions are not checked",
+                       topic, n.error_value().message);
+      }
+  } else {
+    spdlog::warn("cannot read topic metadata ({}): records' partitions are not checked",
+                 meta.error_value().message);
+  }
   for (const auto& name : options.agents) {
     coordinator_env env;
     env.host.kind = resolve_kind(d->options, name);
@@ -263,6 +283,10 @@ result<std::unique_ptr<node>> node::start(node_options options,
     env.host.identities = d->identities.get();
     env.host.store = d->store.get();
     env.host.spill_bytes = options.state_chunk_bytes;
+    for (const auto& t : env.host.kind->input_topics) {
+      const auto it = partitions_of.find(d->catalog.name(t));
+      env.host.input_partitions.push_back(it == partitions_of.end() ? 0 : it->second);
+    }
     env.host.settings = &d->options.agent_settings;
     env.kafka = d->kafka;
     // Co-partitioned inputs need the same partition numbers of every input topic on one

@@ -13,6 +13,7 @@
 #include "runtime/node.hpp"
 #include "storage/snapshot_store.hpp"
 #include "tests/runtime/runtime_fixture.hpp"
+#include "topics/partitioner.hpp"
 
 using namespace aetherial;
 using namespace std::chrono_literals;
@@ -310,6 +311,49 @@ BOOST_AUTO_TEST_CASE(poison_event_is_dead_lettered_and_processing_continues) {
   BOOST_TEST(test::header_value(dlq[0], topics::dlq_topic_header) ==
              f.node->catalog().name(topics::catalog::metrics));
   BOOST_TEST(test::header_value(dlq[0], topics::dlq_offset_header) == "10");
+}
+
+// A producer with another partitioner (librdkafka's default CRC32, say) puts a key's records
+// on a partition whose agent instance does not keep the key's state: such a record is
+// dead-lettered as wrong_partition instead of decided on, and the audit's replay skips it.
+BOOST_AUTO_TEST_CASE(a_record_on_the_wrong_partition_for_its_key_is_dead_lettered) {
+  node_fixture f;
+  f.options.partitions = 4;
+  f.start({"operations", "counting"});
+  for (int i = 0; i < 8; ++i)
+    f.send_count("key-" + std::to_string(i), 1000 + i);
+  // A hot service whose loads all land on a partition that is not its key's: applied, they
+  // would scale it up.
+  const std::string key = "web";
+  const std::int32_t home = topics::key_partition(key, 4);
+  const std::int32_t wrong = (home + 1) % 4;
+  const std::int64_t t0 = 1'700'000'000'000;
+  for (std::uint64_t i = 0; i < 10; ++i) {
+    const auto v = test::service_load({98, i + 1}, t0 + static_cast<std::int64_t>(i) * 30000, key,
+                                      2, 0.97, 500);
+    BOOST_TEST_REQUIRE(static_cast<bool>(f.producer->send(
+        f.node->catalog().name(topics::catalog::metrics), wrong, key, v.data(), v.size())));
+  }
+  auto decisions = f.decisions_until(8);
+  BOOST_TEST(decisions.size() == 8u); // the counting agent's, one per record it applied
+  auto dlq = test::read_until(f.node->kafka(), f.node->catalog().name(topics::catalog::dlq),
+                              [](const auto& all) { return all.size() >= 20; });
+  BOOST_TEST_REQUIRE(dlq.size() == 20u); // each of the two agents dead-letters the ten
+  for (const auto& r : dlq) {
+    const auto reason = test::header_value(r, topics::dlq_reason_header);
+    BOOST_TEST(reason.find("murmur2") != std::string::npos, reason);
+    BOOST_TEST(reason.find("partition " + std::to_string(home) + " of 4") != std::string::npos,
+               reason);
+    BOOST_TEST(test::header_value(r, topics::dlq_partition_header) == std::to_string(wrong));
+  }
+  BOOST_TEST(f.node->checkpoint_all() > 0);
+  // The audit's replay skips them as the node did: no scale-up appears that the log lacks.
+  runtime::audit_options ao;
+  ao.kafka = f.node->kafka();
+  ao.agents = {"operations"};
+  auto audit = runtime::run_audit(ao);
+  BOOST_TEST_REQUIRE(audit.has_value(), (audit ? "" : audit.error_value().message));
+  BOOST_TEST(audit.value().divergences == 0u, audit.value().first_divergence);
 }
 
 BOOST_AUTO_TEST_CASE(malformed_events_are_dead_lettered_with_reasons) {
