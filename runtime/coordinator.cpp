@@ -241,6 +241,7 @@ public:
       spdlog::info("agent {}: partition {} revoked", agent_name(self_), p);
       st.parts.erase(it);
       board(self_).partition_revoked(agent_name(self_), p);
+      st.env.host.metrics->forget_partition(agent_name(self_), p, st.input_topics);
     }
   }
 

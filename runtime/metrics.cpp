@@ -172,6 +172,15 @@ prometheus::Counter& metrics::recoveries(const std::string& agent, const std::st
   return recoveries_.Add({{"agent", agent}, {"source", source}});
 }
 
+void metrics::forget_partition(const std::string& agent, std::int32_t partition,
+                               const std::vector<std::string>& topics) {
+  const std::string p = std::to_string(partition);
+  for (const auto& topic : topics)
+    lag_.Remove(&lag_.Add({{"agent", agent}, {"topic", topic}, {"partition", p}}));
+  snapshot_size_.Remove(&snapshot_size_.Add({{"agent", agent}, {"partition", p}}));
+  inflight_.Remove(&inflight_.Add({{"agent", agent}, {"partition", p}}));
+}
+
 std::int64_t metrics::publish_lag(const std::string& agent,
                                   const std::vector<topics::topic_partition>& lag) {
   std::int64_t total = 0;

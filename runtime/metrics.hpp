@@ -65,6 +65,11 @@ public:
   prometheus::Gauge& inflight(const std::string& agent, std::int32_t partition);
   prometheus::Counter& recoveries(const std::string& agent, const std::string& source);
 
+  /// Removes the per-partition gauges of `agent` for `partition` (its lag on each of `topics`,
+  /// snapshot size, records in flight): a partition given away is reported by its new owner
+  /// only, so that dashboards summing over nodes count it once.
+  void forget_partition(const std::string& agent, std::int32_t partition,
+                        const std::vector<std::string>& topics);
   /// Sets the per-partition lag gauges of `agent` (topic-partitions with the lag in records as
   /// their offset) and returns the total.
   std::int64_t publish_lag(const std::string& agent,

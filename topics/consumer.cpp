@@ -5,6 +5,8 @@
 #include <random>
 
 #include <map>
+#include <mutex>
+#include <utility>
 
 #include "topics/kafka.hpp"
 #include "topics/rdkafka_bridge.hpp"
@@ -40,6 +42,9 @@ std::vector<property> consumer_defaults(bool read_committed) {
 /// The consumer's librdkafka handle and its rebalance handling.
 struct consumer::impl : client_state {
   rebalance_listener* listener_ = nullptr;
+  /// Committed offsets read by `committed`: the lag of a partition not fetched yet.
+  mutable std::mutex committed_mutex_;
+  std::map<std::pair<std::string, std::int32_t>, std::int64_t> committed_;
   bool closed_ = false;
   handle_ptr rk_; // last: destroyed first, while the callbacks' state still exists
 
@@ -185,7 +190,13 @@ consumer::committed(const std::vector<topic_partition>& partitions, ms timeout) 
   if (err == RD_KAFKA_RESP_ERR__TIMED_OUT) return impl_->timeout_error("committed");
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR) return from_code(err, "committed");
   if (auto e = partition_error(list.get(), "committed")) return *e;
-  return from_list(list.get());
+  auto out = from_list(list.get());
+  {
+    std::lock_guard<std::mutex> lock(impl_->committed_mutex_);
+    for (const auto& tp : out)
+      impl_->committed_[{tp.topic, tp.partition}] = tp.offset;
+  }
+  return out;
 }
 
 void consumer::close() {
@@ -207,7 +218,15 @@ std::vector<topic_partition> consumer::lag() const {
             RD_KAFKA_RESP_ERR_NO_ERROR ||
         high < 0)
       continue;
-    const std::int64_t position = tp.offset >= 0 ? tp.offset : low;
+    // Before its first fetch a partition has no position: it starts at the committed offset
+    // (its group's, read at assignment), not at the log's start; unknown, it is not reported.
+    std::int64_t position = tp.offset;
+    if (position < 0) {
+      std::lock_guard<std::mutex> lock(impl_->committed_mutex_);
+      const auto c = impl_->committed_.find({tp.topic, tp.partition});
+      if (c == impl_->committed_.end()) continue;
+      position = c->second >= 0 ? c->second : low; // nothing committed: from the start
+    }
     out.push_back({tp.topic, tp.partition, std::max<std::int64_t>(0, high - position)});
   }
   return out;

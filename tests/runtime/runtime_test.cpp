@@ -5,6 +5,7 @@
 #include <atomic>
 #include <map>
 #include <netinet/in.h>
+#include <regex>
 #include <set>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -196,6 +197,63 @@ BOOST_AUTO_TEST_CASE(operations_decides_from_kafka_events_and_serves_metrics) {
       body.substr(0, 2000));
   BOOST_TEST(body.find("aetherial_processing_latency_seconds_bucket") != std::string::npos);
   BOOST_TEST(body.find("aetherial_events_out_total") != std::string::npos);
+}
+
+namespace {
+
+/// The lag gauges of the operations agent on platform.metrics, by partition, from /metrics.
+std::map<int, long> lag_by_partition(int port) {
+  std::map<int, long> out;
+  const std::string body = test::http_get(port, "/metrics");
+  const std::regex line(
+      R"re(aetherial_consumer_lag_records\{agent="operations",partition="(\d+)",topic="platform\.metrics"\} (\d+))re");
+  for (std::sregex_iterator it(body.begin(), body.end(), line), end; it != end; ++it)
+    out[std::stoi((*it)[1].str())] = std::stol((*it)[2].str());
+  return out;
+}
+
+} // namespace
+
+// A second node joins the group: the first gives two partitions away and stops reporting
+// them (dashboards summing over nodes count each partition once), and the new owner reports
+// their lag from the group's committed offsets: nothing new was produced, so 0.
+BOOST_AUTO_TEST_CASE(a_partition_given_away_is_reported_by_its_new_owner_only) {
+  node_fixture f;
+  f.options.metrics_port = 0;
+  f.options.partitions = 4;
+  f.start({"operations"});
+  for (int i = 0; i < 40; ++i)
+    f.send(topics::catalog::metrics, "svc-" + std::to_string(i),
+           test::service_load({3, static_cast<std::uint64_t>(i + 1)}, 1000 + i,
+                              "svc-" + std::to_string(i), 2, 0.5));
+  BOOST_TEST_REQUIRE(test::wait_for([&] { return f.node->events_in_total() >= 40; }));
+  BOOST_TEST(f.node->checkpoint_all() > 0);
+  BOOST_TEST_REQUIRE(
+      test::wait_for([&] { return lag_by_partition(f.node->metrics_port()).size() == 4; }));
+
+  test::temp_dir other;
+  runtime::node_options o2 = f.options;
+  o2.brokers = f.node->brokers();
+  o2.data_dir = other.path();
+  o2.instance_id = "second-node";
+  o2.agents = {"operations"};
+  auto second = runtime::node::start(o2);
+  BOOST_TEST_REQUIRE(second.has_value(), (second ? "" : second.error_value().message));
+  std::map<int, long> first_lag;
+  std::map<int, long> second_lag;
+  const bool split = test::wait_for(
+      [&] {
+        first_lag = lag_by_partition(f.node->metrics_port());
+        second_lag = lag_by_partition(second.value()->metrics_port());
+        if (first_lag.size() != 2 || second_lag.size() != 2) return false;
+        for (const auto& [p, lag] : second_lag)
+          if (first_lag.count(p) > 0 || lag != 0) return false;
+        return true;
+      },
+      std::chrono::seconds(90));
+  BOOST_TEST(split, "first node reports " << first_lag.size() << " partitions, the second "
+                                          << second_lag.size());
+  second.value()->stop();
 }
 
 BOOST_AUTO_TEST_CASE(node_reports_ready_and_alive_on_its_metrics_port) {
