@@ -145,7 +145,9 @@ void analytics_agent::restored() {
 }
 
 void analytics_agent::load_days(const table_store& tables) {
-  for (auto& [tenant, t] : state_.tenants) {
+  for (auto& entry : state_.tenants) {
+    const std::string& tenant = entry.first;
+    tenant_state& t = entry.second;
     const std::string prefix = tenant + '\0';
     const auto each = [&](std::string_view table, auto decode, auto& into) {
       tables.scan(table, prefix, {}, [&](std::string_view k, const bytes& v) {
