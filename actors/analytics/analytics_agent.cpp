@@ -171,23 +171,22 @@ void analytics_agent::load_days(const table_store& tables) {
 }
 
 void analytics_agent::flush(table_store& tables) {
-  for (auto& [tenant, t] : state_.tenants) {
-    for (const auto day : t.changed_days) {
-      const auto it = t.days.find(day);
-      if (it == t.days.end())
-        tables.erase(days_table, day_key(tenant, day));
+  // The rows of the days (or cohorts) `changed` of `tenant`: written, or erased when dropped.
+  const auto write = [&tables](std::string_view table, const std::string& tenant,
+                               std::set<std::int32_t>& changed, const auto& rows, auto encode) {
+    for (const auto day : changed) {
+      const auto it = rows.find(day);
+      if (it == rows.end())
+        tables.erase(table, day_key(tenant, day));
       else
-        tables.put(days_table, day_key(tenant, day), encode_day(day, it->second));
+        tables.put(table, day_key(tenant, day), encode(day, it->second));
     }
-    for (const auto day : t.changed_cohorts) {
-      const auto it = t.cohorts.find(day);
-      if (it == t.cohorts.end())
-        tables.erase(cohorts_table, day_key(tenant, day));
-      else
-        tables.put(cohorts_table, day_key(tenant, day), encode_cohort(day, it->second));
-    }
-    t.changed_days.clear();
-    t.changed_cohorts.clear();
+    changed.clear();
+  };
+  for (auto& entry : state_.tenants) {
+    auto& t = entry.second;
+    write(days_table, entry.first, t.changed_days, t.days, &encode_day);
+    write(cohorts_table, entry.first, t.changed_cohorts, t.cohorts, &encode_cohort);
   }
 }
 

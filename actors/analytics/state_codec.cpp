@@ -153,8 +153,7 @@ user_record decode_user(const std::vector<std::uint8_t>& value) {
   const auto o = kit::decode_row<fb::UserRow>(value, "users");
   user_record u;
   kit::copy_fields(u, o, user_fields);
-  if (u.last_day < u.first_day)
-    throw std::runtime_error("a row of table 'users' holds impossible values");
+  if (u.last_day < u.first_day) kit::impossible_row("users");
   return u;
 }
 
@@ -175,7 +174,7 @@ std::vector<std::uint8_t> encode_day(std::int32_t day, const day_stats& d) {
 std::pair<std::int32_t, day_stats> decode_day(const std::vector<std::uint8_t>& value) {
   std::pair<std::int32_t, day_stats> out;
   if (!from_fb(kit::decode_row<fb::Day>(value, "days"), out.first, out.second))
-    throw std::runtime_error("a row of table 'days' holds impossible values");
+    kit::impossible_row("days");
   return out;
 }
 
@@ -186,7 +185,7 @@ std::vector<std::uint8_t> encode_cohort(std::int32_t day, const cohort_stats& c)
 std::pair<std::int32_t, cohort_stats> decode_cohort(const std::vector<std::uint8_t>& value) {
   std::pair<std::int32_t, cohort_stats> out;
   if (!from_fb(kit::decode_row<fb::Cohort>(value, "cohorts"), out.first, out.second))
-    throw std::runtime_error("a row of table 'cohorts' holds impossible values");
+    kit::impossible_row("cohorts");
   return out;
 }
 

@@ -15,10 +15,6 @@ namespace aetherial::actors::development {
 
 namespace {
 
-[[noreturn]] void impossible(const char* table) {
-  throw std::runtime_error(std::string("a row of table '") + table + "' holds impossible values");
-}
-
 bool valid_deploy(const deploy_record& d) {
   return d.phase >= deploy_phase::MIN && d.phase <= deploy_phase::MAX;
 }
@@ -61,7 +57,7 @@ repo_state decode_repo(const bytes& value) {
   r.baseline_samples = o.baseline_samples;
   if (!std::isfinite(r.baseline) || r.baseline < 0 ||
       !kit::from_entries(o.open_reviews, r.open_reviews))
-    impossible("repos");
+    kit::impossible_row("repos");
   return r;
 }
 
@@ -71,7 +67,7 @@ bytes encode_test(const test_history& t) {
 
 test_history decode_test(const bytes& value) {
   auto t = kit::decode_row<stored::TestHistory>(value, "tests");
-  if (t.commits.size() != t.passed.size()) impossible("tests");
+  if (t.commits.size() != t.passed.size()) kit::impossible_row("tests");
   return t;
 }
 
@@ -81,7 +77,7 @@ bytes encode_cluster(const failure_cluster& c) {
 
 failure_cluster decode_cluster(const bytes& value) {
   auto c = kit::decode_row<stored::FailureCluster>(value, "clusters");
-  if (!std::is_sorted(c.tests.begin(), c.tests.end())) impossible("clusters");
+  if (!std::is_sorted(c.tests.begin(), c.tests.end())) kit::impossible_row("clusters");
   return c;
 }
 
@@ -96,7 +92,7 @@ owner_record decode_owner(const bytes& value) {
   const auto t = kit::decode_row<stored::OwnerRow>(value, "owners");
   owner_record o;
   o.last_ms = t.last_ms;
-  if (!kit::from_entries(t.people, o.people)) impossible("owners");
+  if (!kit::from_entries(t.people, o.people)) kit::impossible_row("owners");
   return o;
 }
 

@@ -12,6 +12,12 @@
 
 namespace aetherial::actors::kit {
 
+/// Throws std::runtime_error for a row of `table` that verified but holds values the agent
+/// could not have written (naming the table, never the key, which may be personal).
+[[noreturn]] inline void impossible_row(std::string_view table) {
+  throw std::runtime_error("a row of table '" + std::string(table) + "' holds impossible values");
+}
+
 /// Packs `row` (the object-API struct of `Table`) as a table value. Deterministic: the same
 /// row gives the same bytes; every scalar is written, defaults included.
 template <class Table>

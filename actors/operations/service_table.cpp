@@ -53,10 +53,6 @@ bool valid_reading(const service_reading& x) {
          sane(x.error_rate);
 }
 
-[[noreturn]] void invalid_row() {
-  throw std::runtime_error("a row of table 'services' holds impossible values");
-}
-
 } // namespace
 
 bool valid_service_name(std::string_view name) noexcept {
@@ -75,10 +71,10 @@ service_row decode_row(const bytes& value) {
   service_row row;
   if (t.scaling) {
     row.scaling.emplace();
-    if (!from_stored(*t.scaling, *row.scaling)) invalid_row();
+    if (!from_stored(*t.scaling, *row.scaling)) kit::impossible_row("services");
   }
   if (t.reading) {
-    if (!valid_reading(*t.reading)) invalid_row();
+    if (!valid_reading(*t.reading)) kit::impossible_row("services");
     row.reading = *t.reading;
   }
   return row;

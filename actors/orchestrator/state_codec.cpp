@@ -101,10 +101,6 @@ std::optional<orchestrator_state> from_table(const stored::OrchestratorStateT& t
   return s;
 }
 
-[[noreturn]] void impossible(const char* table) {
-  throw std::runtime_error(std::string("a row of table '") + table + "' holds impossible values");
-}
-
 } // namespace
 
 AETHERIAL_STATE_CODEC_FUNCTIONS(orchestrator_state, stored::OrchestratorState, to_table, from_table)
@@ -116,7 +112,7 @@ bytes encode_conversation(const conversation& c) {
 conversation decode_conversation(const bytes& value) {
   const auto t = kit::decode_row<stored::Conversation>(value, "conversations");
   conversation c;
-  if (!from_stored(t, c)) impossible("conversations");
+  if (!from_stored(t, c)) kit::impossible_row("conversations");
   return c;
 }
 
@@ -126,7 +122,7 @@ bytes encode_task(const pending_task& t) {
 
 pending_task decode_task(const bytes& value) {
   auto t = kit::decode_row<stored::PendingTask>(value, "tasks");
-  if (!valid_task(t)) impossible("tasks");
+  if (!valid_task(t)) kit::impossible_row("tasks");
   return t;
 }
 
@@ -136,7 +132,7 @@ bytes encode_effect(const pending_effect& e) {
 
 pending_effect decode_effect(const bytes& value) {
   auto e = kit::decode_row<stored::PendingEffect>(value, "effects");
-  if (!valid_effect(e)) impossible("effects");
+  if (!valid_effect(e)) kit::impossible_row("effects");
   return e;
 }
 

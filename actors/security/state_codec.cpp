@@ -44,10 +44,6 @@ bool from_fb(const fb::RateSeriesT* o, rate_series& s) {
   return true;
 }
 
-[[noreturn]] void impossible(const char* table) {
-  throw std::runtime_error(std::string("a row of table '") + table + "' holds impossible values");
-}
-
 fb::SecurityStateT to_table(const security_state& s) {
   fb::SecurityStateT o;
   o.site = std::make_unique<fb::SiteT>();
@@ -83,9 +79,9 @@ bytes encode_requester(const requester_record& r) {
 requester_record decode_requester(const bytes& value) {
   const auto o = kit::decode_row<fb::RequesterRow>(value, "ips/users");
   requester_record r;
-  if (!from_fb(o.rate.get(), r.rate)) impossible("ips/users");
+  if (!from_fb(o.rate.get(), r.rate)) kit::impossible_row("ips/users");
   for (const auto t : o.failed_logins) {
-    if (!r.failed_logins.empty() && r.failed_logins.back() > t) impossible("ips/users");
+    if (!r.failed_logins.empty() && r.failed_logins.back() > t) kit::impossible_row("ips/users");
     r.failed_logins.push_back(t);
   }
   r.last_seen_ms = o.last_seen_ms;
@@ -109,16 +105,16 @@ subject_record decode_subject(const bytes& value) {
   const auto o = kit::decode_row<fb::SubjectRow>(value, "subjects");
   subject_record r;
   for (const auto& offense : o.offenses) {
-    if (!offense) impossible("subjects");
+    if (!offense) kit::impossible_row("subjects");
     r.offenses.push_back(offense->time_ms);
     r.offense_kinds.push_back(offense->kind);
   }
   kit::copy_fields(r, o, subject_fields);
   if (static_cast<std::uint8_t>(o.ban) > static_cast<std::uint8_t>(ban_status::banned))
-    impossible("subjects");
+    kit::impossible_row("subjects");
   r.ban = static_cast<ban_status>(o.ban);
   // A pending proposal has a deadline; a ban or no proposal has none.
-  if ((r.ban == ban_status::proposed) != (r.ban_deadline_ms != 0)) impossible("subjects");
+  if ((r.ban == ban_status::proposed) != (r.ban_deadline_ms != 0)) kit::impossible_row("subjects");
   return r;
 }
 

@@ -26,10 +26,6 @@ bool valid_turn(const turn& t) {
   return std::isfinite(t.sentiment) && t.sentiment >= -1.0 && t.sentiment <= 1.0;
 }
 
-[[noreturn]] void impossible(const char* table) {
-  throw std::runtime_error(std::string("a row of table '") + table + "' holds impossible values");
-}
-
 fb::SupportStateT to_fb(const support_state& s) {
   fb::SupportStateT o;
   o.kb = std::make_unique<::aetherial::state::text::KnowledgeBaseT>(s.kb.to_state());
@@ -64,7 +60,7 @@ conversation decode_conversation(const bytes& value) {
   c.last_ms = o.last_ms;
   if (!kit::from_tables(o.turns, c.turns, turn_fields, valid_turn) ||
       !kit::unpack_set(o.handoff_reasons, c.handoff_reasons))
-    impossible("conversations");
+    kit::impossible_row("conversations");
   return c;
 }
 
