@@ -81,6 +81,26 @@ std::size_t size_of(const std::string& path) {
   return ec ? 0 : static_cast<std::size_t>(n);
 }
 
+/// `aetherial run` of `agent` on `partition_count` partitions with its data in `data_dir`,
+/// checkpointing every second.
+std::vector<std::string> node_argv(const std::string& bootstrap, const std::string& agent,
+                                   int partition_count, const std::string& data_dir) {
+  return {AETHERIAL_BIN,
+          "run",
+          "--brokers",
+          bootstrap,
+          "--agents",
+          agent,
+          "--partitions",
+          std::to_string(partition_count),
+          "--data-dir",
+          data_dir,
+          "--metrics-port",
+          "-1",
+          "--checkpoint-interval-ms",
+          "1000"};
+}
+
 /// A knowledge article of the User Support agent, keyed by its id.
 std::vector<std::uint8_t> article(schemas::event_id id, std::int64_t t_ms,
                                   const std::string& article_id, const std::string& title,
@@ -130,20 +150,7 @@ BOOST_AUTO_TEST_CASE(large_state_sigkill_recovers_from_the_local_rows_without_re
   topics::kafka_config kc;
   kc.brokers = bootstrap;
   test::create_topics(AETHERIAL_BIN, bootstrap, "", partitions, log);
-  const std::vector<std::string> run_argv = {AETHERIAL_BIN,
-                                             "run",
-                                             "--brokers",
-                                             bootstrap,
-                                             "--agents",
-                                             "operations",
-                                             "--partitions",
-                                             std::to_string(partitions),
-                                             "--data-dir",
-                                             dir.path() + "/data",
-                                             "--metrics-port",
-                                             "-1",
-                                             "--checkpoint-interval-ms",
-                                             "1000"};
+  const auto run_argv = node_argv(bootstrap, "operations", partitions, dir.path() + "/data");
 
   auto producer = topics::producer::create(kc);
   BOOST_TEST_REQUIRE(producer.has_value());
@@ -295,20 +302,7 @@ BOOST_AUTO_TEST_CASE(large_state_beyond_a_record_spills_into_rows_and_recovers) 
   topics::kafka_config kc;
   kc.brokers = bootstrap;
   test::create_topics(AETHERIAL_BIN, bootstrap, "", 1, log);
-  const std::vector<std::string> run_argv = {AETHERIAL_BIN,
-                                             "run",
-                                             "--brokers",
-                                             bootstrap,
-                                             "--agents",
-                                             "support",
-                                             "--partitions",
-                                             "1",
-                                             "--data-dir",
-                                             dir.path() + "/data",
-                                             "--metrics-port",
-                                             "-1",
-                                             "--checkpoint-interval-ms",
-                                             "1000"};
+  const auto run_argv = node_argv(bootstrap, "support", 1, dir.path() + "/data");
 
   auto producer = topics::producer::create(kc);
   BOOST_TEST_REQUIRE(producer.has_value());
