@@ -120,9 +120,16 @@ struct node::impl {
       dead += metrics->dead_letters(a, "invalid").Value() +
               metrics->dead_letters(a, "agent_error").Value();
     }
+    // The runtime's size: the members of this node's agents' groups (each node is one member
+    // of each group it consumes for), at least this node.
+    int instances = 1;
+    for (const auto& a : options.agents)
+      if (auto n =
+              producer->group_members(options.group + "." + a, std::chrono::milliseconds(2000)))
+        instances = std::max(instances, n.value());
     flatbuffers::FlatBufferBuilder b;
     auto t = schemas::fbs::CreateRuntimeTelemetryDirect(
-        b, options.instance_id.c_str(), 1, lag, events_per_s, restarts,
+        b, options.instance_id.c_str(), instances, lag, events_per_s, restarts,
         static_cast<int>(quarantined), static_cast<std::int64_t>(dead));
     schemas::envelope_header h;
     h.id = runtime_event_id("telemetry/" + options.instance_id, seq);

@@ -164,6 +164,9 @@ public:
   /// not held for a metadata round trip (the first checkpoint would otherwise wait for it).
   result<void> learn_topics(const std::vector<std::string>& topics, ms timeout);
 
+  /// The members of consumer group `group` (0 when the group is empty or unknown).
+  [[nodiscard]] result<int> group_members(const std::string& group, ms timeout);
+
   /// Serves delivery reports; call regularly from one thread.
   void poll();
 

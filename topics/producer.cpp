@@ -154,6 +154,19 @@ result<void> producer::learn_topics(const std::vector<std::string>& topics, ms t
   return {};
 }
 
+result<int> producer::group_members(const std::string& group, ms timeout) {
+  const rd_kafka_group_list* list = nullptr;
+  const auto err = rd_kafka_list_groups(impl_->rk_.get(), group.c_str(), &list, to_ms(timeout));
+  if (err == RD_KAFKA_RESP_ERR__TIMED_OUT) return impl_->timeout_error("group " + group);
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) return from_code(err, "group " + group);
+  int members = 0;
+  for (int i = 0; list != nullptr && i < list->group_cnt; ++i)
+    if (list->groups[i].err == RD_KAFKA_RESP_ERR_NO_ERROR && group == list->groups[i].group)
+      members = list->groups[i].member_cnt;
+  if (list != nullptr) rd_kafka_group_list_destroy(list);
+  return members;
+}
+
 void producer::poll() {
   rd_kafka_poll(impl_->rk_.get(), 0);
 }

@@ -105,10 +105,12 @@ struct optimization_config {
 
 /// The runtime's own scaling from aetherial.telemetry.
 struct runtime_scaling_config {
-  int min_instances = 1;                    ///< never fewer runtime instances
-  int max_instances = 8;                    ///< never more (bounded by the partitions)
-  std::uint32_t growth_samples = 4;         ///< lag grew over this many consecutive samples
-  std::int64_t slope_window_ms = 120'000;   ///< window of the lag regression
+  int min_instances = 1;                  ///< never fewer runtime instances
+  int max_instances = 8;                  ///< never more (bounded by the partitions)
+  std::uint32_t growth_samples = 4;       ///< lag grew over this many consecutive samples
+  std::int64_t slope_window_ms = 120'000; ///< window of the lag regression
+  /// An instance not heard from for this long no longer counts in the runtime's lag and rate.
+  std::int64_t report_ttl_ms = 30'000;
   double min_growth_per_s = 20.0;           ///< lag slope (events/s) that needs capacity
   std::int64_t min_lag = 1'000;             ///< lag below which growth is ignored
   int max_step = 2;                         ///< at most this many instances added at once

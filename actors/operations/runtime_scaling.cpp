@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
+#include <string>
 
 #include "actors/operations/text.hpp"
 
@@ -11,6 +13,8 @@ namespace {
 
 // Decisions about the runtime as a whole share one key.
 constexpr std::string_view runtime_key = "runtime";
+// Instances whose latest reports are kept at most.
+constexpr std::size_t max_reporters = 256;
 
 void emit_decision(runtime_scaling_state& s, int from, int to, double slope, std::int64_t lag,
                    const std::string& reason, context& ctx) {
@@ -52,16 +56,46 @@ double lag_slope_per_s(const std::deque<telemetry_sample>& samples) {
 void on_runtime_telemetry(runtime_scaling_state& s, const runtime_scaling_config& cfg,
                           const fbs::RuntimeTelemetry& telemetry, context& ctx) {
   const std::int64_t now = ctx.event_time_ms();
-  const std::int64_t lag = telemetry.total_lag();
-  const int instances = telemetry.instances();
-  if (instances < 1 || lag < 0) return;
+  if (telemetry.instances() < 1 || telemetry.total_lag() < 0) return;
+  // Every instance (node) reports its own lag and rate: the runtime's are the sums over the
+  // instances heard from recently, its size the group's members as reported, or the reporters
+  // when more of them spoke.
+  const std::string who = telemetry.instance() ? telemetry.instance()->str() : std::string();
+  auto& mine = s.reporters[who];
+  if (now >= mine.time_ms) {
+    mine.time_ms = now;
+    mine.total_lag = telemetry.total_lag();
+    mine.events_per_s =
+        std::isfinite(telemetry.events_per_s()) ? std::max(telemetry.events_per_s(), 0.0) : 0.0;
+  }
+  // A bounded set: names are the producers' words, the quietest go first.
+  while (s.reporters.size() > max_reporters) {
+    auto oldest = s.reporters.begin();
+    for (auto it = s.reporters.begin(); it != s.reporters.end(); ++it)
+      if (it->second.time_ms < oldest->second.time_ms) oldest = it;
+    s.reporters.erase(oldest);
+  }
+  std::int64_t lag = 0;
+  double eps = 0.0;
+  for (auto it = s.reporters.begin(); it != s.reporters.end();) {
+    if (it->second.time_ms < now - cfg.report_ttl_ms) {
+      it = s.reporters.erase(it);
+      continue;
+    }
+    // Saturated: lags come from producers.
+    lag = it->second.total_lag > std::numeric_limits<std::int64_t>::max() - lag
+              ? std::numeric_limits<std::int64_t>::max()
+              : lag + it->second.total_lag;
+    eps += it->second.events_per_s;
+    ++it;
+  }
+  const int instances = std::max(telemetry.instances(), static_cast<int>(s.reporters.size()));
   // Telemetry older than the newest sample is stale for a trend.
   if (!s.samples.empty() && now <= s.samples.back().time_ms) return;
 
   const bool grew = !s.samples.empty() && lag > s.samples.back().total_lag;
   s.growth_streak = grew ? s.growth_streak + 1 : 0;
-  const double eps = std::isfinite(telemetry.events_per_s()) ? telemetry.events_per_s() : 0.0;
-  s.samples.push_back({now, lag, instances, std::max(eps, 0.0)});
+  s.samples.push_back({now, lag, instances, eps});
   while (s.samples.size() > 2 && s.samples.front().time_ms < now - cfg.slope_window_ms)
     s.samples.pop_front();
 

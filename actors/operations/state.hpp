@@ -83,6 +83,13 @@ struct telemetry_sample {
   double events_per_s = 0.0;
 };
 
+/// The latest telemetry of one runtime instance (node).
+struct instance_report {
+  std::int64_t time_ms = 0;
+  std::int64_t total_lag = 0;
+  double events_per_s = 0.0;
+};
+
 /// Runtime scaling state.
 struct runtime_scaling_state {
   std::deque<telemetry_sample> samples; ///< within the slope window, by event time
@@ -92,6 +99,9 @@ struct runtime_scaling_state {
   int decided_instances = 0; ///< 0 = none yet
   std::int64_t decided_ms = 0;
   double capacity_per_instance = 0.0; ///< events/s one instance drains when saturated; 0 = unknown
+  /// The latest report of each instance heard from within `report_ttl_ms`, by instance name:
+  /// every node reports its own lag and rate, the runtime's are their sums.
+  std::map<std::string, instance_report> reporters;
 };
 
 /// The newest load sample of one service, kept to answer diagnosis tasks.

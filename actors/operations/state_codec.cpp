@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "actors/kit/state_codec.hpp"
+#include "actors/kit/state_maps.hpp"
 #include "actors/kit/state_tables.hpp"
 
 namespace aetherial::actors::operations {
@@ -14,6 +15,7 @@ namespace aetherial::actors::operations {
 namespace {
 
 // The fields a record and its table share, by name.
+const auto report_fields = [](auto& r) { return std::tie(r.time_ms, r.total_lag, r.events_per_s); };
 const auto runtime_fields = [](auto& r) {
   return std::tie(r.growth_streak, r.idle_since_ms, r.idle, r.decided_instances, r.decided_ms,
                   r.capacity_per_instance);
@@ -35,6 +37,7 @@ stored::OperationsStateT to_table(const operations_state& s) {
   for (const auto& x : rt.samples)
     r->samples.emplace_back(x.time_ms, x.total_lag, x.instances, x.events_per_s);
   kit::copy_fields(*r, rt, runtime_fields);
+  r->reporters = kit::pack_records(rt.reporters, &stored::InstanceReportT::instance, report_fields);
   t.runtime = std::move(r);
   t.events = s.events;
   return t;
@@ -53,6 +56,11 @@ std::optional<operations_state> from_table(const stored::OperationsStateT& t) {
   for (const auto& x : t.runtime->samples)
     rt.samples.push_back({x.time_ms(), x.total_lag(), x.instances(), x.events_per_s()});
   kit::copy_fields(rt, *t.runtime, runtime_fields);
+  // Absent in snapshots written before it existed: no instance heard from yet.
+  if (!kit::unpack_records(t.runtime->reporters, rt.reporters, &stored::InstanceReportT::instance,
+                           report_fields,
+                           [](const instance_report& r) { return std::isfinite(r.events_per_s); }))
+    return std::nullopt;
   s.events = t.events;
   return s;
 }

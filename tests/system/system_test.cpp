@@ -23,6 +23,35 @@ std::string real_broker() {
 
 } // namespace
 
+// The size of a consumer group as any client reads it from Apache Kafka: what a node reports
+// as the runtime's instances in its telemetry.
+BOOST_AUTO_TEST_CASE(a_groups_members_are_counted_on_real_kafka) {
+  namespace topics = aetherial::topics;
+  const auto brokers = real_broker();
+  BOOST_TEST_REQUIRE(!brokers.empty(), "AETHERIAL_TEST_KAFKA is not set");
+  topics::kafka_config cfg;
+  cfg.brokers = brokers;
+  const topics::catalog cat("grp" + std::to_string(::getpid()) + ".", 2);
+  BOOST_TEST_REQUIRE(topics::ensure_topics(cfg, cat, topics::ms{30000}).has_value());
+  const std::string group = "members-" + std::to_string(::getpid());
+  auto producer = topics::producer::create(cfg);
+  BOOST_TEST_REQUIRE(producer.has_value());
+  const auto none = producer.value()->group_members(group, topics::ms{10000});
+  BOOST_TEST((!none.has_value() || none.value() == 0));
+  auto member = topics::consumer::create(cfg, group, nullptr);
+  BOOST_TEST_REQUIRE(member.has_value());
+  BOOST_TEST_REQUIRE(member.value()->subscribe({cat.name(topics::catalog::metrics)}).has_value());
+  int counted = -1;
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (std::chrono::steady_clock::now() < until && counted != 1) {
+    (void)member.value()->poll(10, topics::ms{200});
+    const auto n = producer.value()->group_members(group, topics::ms{5000});
+    counted = n.has_value() ? n.value() : -1;
+  }
+  BOOST_TEST(counted == 1);
+  member.value()->close();
+}
+
 // A read of the log (recovery, the audit, a changelog restore) while a transaction is open on
 // the partition: it ends at the last stable offset with the committed records before it, and
 // neither waits for the transaction nor delivers its records; once committed, they are read.

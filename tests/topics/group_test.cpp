@@ -49,8 +49,8 @@ BOOST_FIXTURE_TEST_CASE(members_split_partitions_and_the_survivor_takes_all, bro
   for (const auto& tp : la.owned)
     BOOST_TEST(lb.owned.count(tp) == 0u);
 
-  // Every record reaches the member owning its partition.
   auto p = make_producer();
+  // Every record reaches the member owning its partition.
   for (int i = 0; i < 40; ++i)
     send(*p, "orders", i % 4, "k", std::to_string(i));
   flush(*p);

@@ -59,9 +59,10 @@ public:
     auto p = fbs::CreateCacheStatsDirect(b, svc.c_str(), cache.c_str(), hit, evictions, memory);
     return envelope(b, t, svc, fbs::Payload::CacheStats, p.Union());
   }
-  bytes telemetry(std::int64_t t, int instances, std::int64_t lag, double eps) {
+  bytes telemetry(std::int64_t t, int instances, std::int64_t lag, double eps,
+                  const std::string& instance = "aetherial-0") {
     flatbuffers::FlatBufferBuilder b;
-    auto p = fbs::CreateRuntimeTelemetryDirect(b, "aetherial-0", instances, lag, eps, 0, 0, 0);
+    auto p = fbs::CreateRuntimeTelemetryDirect(b, instance.c_str(), instances, lag, eps, 0, 0, 0);
     return envelope(b, t, "runtime", fbs::Payload::RuntimeTelemetry, p.Union());
   }
 };

@@ -41,6 +41,35 @@ BOOST_AUTO_TEST_CASE(sustained_lag_growth_adds_instances_then_idle_removes_one) 
   BOOST_TEST(t - 30 - idle_from >= 300);
 }
 
+// Two nodes each report their own lag and rate: the runtime's are the sums, and a node that
+// has gone quiet no longer counts.
+BOOST_AUTO_TEST_CASE(the_runtimes_lag_is_the_sum_over_the_nodes_reporting) {
+  harness h;
+  events ev;
+  std::vector<const fbs::RuntimeScaleDecision*> d;
+  // Each of two nodes: its lag grows 1500 per 30 s while it drains 100 events/s; node-b
+  // reports a second after node-a.
+  std::int64_t decided_at = 0;
+  for (int i = 0; i <= 4 && d.empty(); ++i)
+    for (const std::string node : {"node-a", "node-b"}) {
+      decided_at = at_s(30 * i) + (node == "node-b" ? 1000 : 0);
+      d = payloads<fbs::RuntimeScaleDecision>(
+          h.feed(ev.telemetry(decided_at, 2, 1000 + 1500 * i, 100, node)));
+      if (!d.empty()) break;
+    }
+  BOOST_TEST_REQUIRE(d.size() == 1u);
+  // The fifth sample, at node-a's third report: 4000 of its own and 2500 of node-b's.
+  BOOST_TEST(decided_at == at_s(60));
+  BOOST_TEST(d[0]->total_lag() == 6500);
+  BOOST_TEST(d[0]->from_instances() == 2);
+  BOOST_TEST(d[0]->to_instances() == 3); // each drains 100 events/s: one more for the growth
+  BOOST_TEST(h.agent.state().runtime.reporters.size() == 2u);
+  // node-b goes quiet: past report_ttl_ms only node-a's report counts.
+  (void)h.feed(ev.telemetry(at_s(120), 3, 500, 100, "node-a"));
+  BOOST_TEST(h.agent.state().runtime.reporters.size() == 1u);
+  BOOST_TEST(h.agent.state().runtime.samples.back().total_lag == 500);
+}
+
 BOOST_AUTO_TEST_CASE(idle_but_busy_runtime_keeps_its_instances) {
   harness h;
   events ev;
