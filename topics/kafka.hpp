@@ -1,6 +1,6 @@
 #pragma once
 // Kafka clients over librdkafka: producer (idempotent, optionally transactional), consumer
-// group member (cooperative rebalancing, pause/resume, manual commits), a group-less reader
+// group member (range assignment, pause/resume, manual commits), a group-less reader
 // for recovery and audit, topic administration, dead-letter routing, and the embedded
 // broker (librdkafka's in-process mock cluster).
 //
@@ -204,7 +204,8 @@ public:
   virtual void on_revoked(const std::vector<topic_partition>& partitions) = 0;
 };
 
-/// A consumer group member: cooperative-sticky assignment, manual offset commits
+/// A consumer group member: range assignment (eager or cooperative rebalances are both
+/// handled if a caller sets another strategy), manual offset commits
 /// (enable.auto.commit=false), pause/resume per partition. Use from one thread.
 class consumer {
 public:
