@@ -261,7 +261,15 @@ result<std::unique_ptr<node>> node::start(node_options options,
       // A stable transactional id: a restarted node fences its previous incarnation and
       // aborts whatever transaction that one left open.
       const auto txn_id = options.group + "." + name + "." + options.instance_id;
-      auto tp = topics::producer::create(d->kafka, txn_id);
+      // A transaction lives from one checkpoint to the next. One left open by a node that
+      // died holds back every read_committed reader of the partitions it wrote to (the last
+      // stable offset stops at it) until the brokers abort it: after this timeout, not
+      // librdkafka's default minute (a restarted node aborts it at once, by its id).
+      auto txn_kafka = d->kafka;
+      txn_kafka.extra.emplace("transaction.timeout.ms",
+                              std::to_string(std::max<std::int64_t>(
+                                  10000, 3 * std::int64_t{options.checkpoint_interval_ms})));
+      auto tp = topics::producer::create(txn_kafka, txn_id);
       if (!tp)
         return node_error("cannot create the transactional producer of " + name + ": " +
                           tp.error_value().message);
@@ -391,6 +399,12 @@ void node::stop() {
   impl_->telemetry_stop = true;
   if (impl_->telemetry.joinable()) impl_->telemetry.join();
   impl_->system.reset(); // waits for every actor
+  // What the open transactions hold was applied after the last checkpoint: the partitions'
+  // next owners apply it again. Aborted now, they do not hold back read_committed readers
+  // until the brokers time them out.
+  for (auto& tp : impl_->transactional)
+    if (auto r = tp->abort_transaction(topics::ms{10000}); !r)
+      spdlog::warn("aborting the open transaction at stop: {}", r.error_value().message);
   impl_->transactional.clear();
   if (impl_->producer) (void)impl_->producer->flush(topics::ms{10000});
   impl_->producer.reset();

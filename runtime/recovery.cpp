@@ -7,6 +7,7 @@
 #include "runtime/clock.hpp"
 #include "runtime/errc.hpp"
 #include "storage/snapshot_store.hpp"
+#include "topics/partitioner.hpp"
 
 namespace aetherial::runtime {
 
@@ -413,16 +414,38 @@ kafka_recovery_sources::local(const std::function<bool(const storage::snapshot&)
   return store_.latest_valid(agent_, partition_, accept, &corrupt);
 }
 
+result<void> kafka_recovery_sources::settle() {
+  if (settled_) return {};
+  auto meta = topics::reader::create(kafka_, /*read_committed=*/true);
+  if (!meta) return meta.error_value();
+  // Checkpoint records are keyed "<agent>/<partition>"; changelog rows sit on the partition.
+  const std::string key = agent_ + "/" + std::to_string(partition_);
+  std::vector<topics::topic_partition> parts{{changelog_topic_, partition_}};
+  for (const auto* topic : {&journal_topic_, &snapshot_topic_}) {
+    auto n = meta.value()->partition_count(*topic, io_timeout);
+    if (!n) return n.error_value();
+    parts.push_back({*topic, topics::key_partition(key, n.value())});
+  }
+  // Longer than a transaction may stay open (run's transaction.timeout.ms is 10 s or three
+  // checkpoint intervals): one a dead owner left is aborted by then.
+  if (auto r = topics::wait_until_stable(kafka_, parts, std::chrono::minutes(2)); !r) return r;
+  settled_ = true;
+  return {};
+}
+
 result<std::optional<storage::snapshot>> kafka_recovery_sources::snapshot_topic(
     const std::function<bool(const storage::snapshot&)>& accept) {
+  if (auto r = settle(); !r) return r.error_value();
   return read_snapshot_topic(kafka_, snapshot_topic_, agent_, partition_, accept, store_.cipher());
 }
 
 result<changelog_restore> kafka_recovery_sources::restore_tables(const storage::snapshot& s) {
+  if (auto r = settle(); !r) return r.error_value();
   return restore_from_changelog(kafka_, changelog_topic_, store_, s);
 }
 
 result<std::vector<journal_entry>> kafka_recovery_sources::journal(std::uint64_t from_seq) {
+  if (auto r = settle(); !r) return r.error_value();
   auto index = read_journal(kafka_, journal_topic_, agent_);
   if (!index) return index.error_value();
   std::vector<journal_entry> out;

@@ -179,6 +179,11 @@ public:
   result<input_batch> fetch(const std::vector<journal_entry>& entries) override;
 
 private:
+  /// Before the first read of the log: waits until the partition's journal, snapshot and
+  /// changelog records are stable (topics::wait_until_stable), so that the previous owner's
+  /// last committed checkpoint is read whole even while its commit markers are being written.
+  result<void> settle();
+
   topics::kafka_config kafka_;
   storage::snapshot_store& store_;
   std::string journal_topic_;
@@ -187,6 +192,7 @@ private:
   std::string agent_;
   std::int32_t partition_;
   std::vector<std::string> topics_;
+  bool settled_ = false;
 };
 
 } // namespace aetherial::runtime

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <map>
 #include <set>
+#include <tuple>
 
 #include "topics/kafka.hpp"
 #include "topics/rdkafka_bridge.hpp"
@@ -118,6 +119,50 @@ struct admin_client {
   }
 };
 
+/// Owns an Admin API result event.
+struct event_guard {
+  rd_kafka_event_t* ev = nullptr;
+  event_guard() = default;
+  event_guard(const event_guard&) = delete;
+  event_guard& operator=(const event_guard&) = delete;
+  ~event_guard() {
+    if (ev != nullptr) rd_kafka_event_destroy(ev);
+  }
+};
+
+/// Admin options with both timeouts at `budget`.
+struct admin_options {
+  rd_kafka_AdminOptions_t* o;
+  admin_options(rd_kafka_t* rk, rd_kafka_admin_op_t op, int budget)
+      : o(rd_kafka_AdminOptions_new(rk, op)) {
+    std::array<char, 256> errstr{};
+    (void)rd_kafka_AdminOptions_set_request_timeout(o, budget, errstr.data(), errstr.size());
+  }
+  admin_options(const admin_options&) = delete;
+  admin_options& operator=(const admin_options&) = delete;
+  ~admin_options() { rd_kafka_AdminOptions_destroy(o); }
+};
+
+/// Waits for the result of a request sent to `queue`, and checks its request-level error.
+result<void> await_result(admin_client& a, rd_kafka_queue_t* queue, int budget, event_guard& out,
+                          const std::string& what) {
+  out.ev = rd_kafka_queue_poll(queue, budget + 1000);
+  if (out.ev == nullptr) return a.state_.timeout_error(what);
+  if (auto err = rd_kafka_event_error(out.ev)) {
+    if (err == RD_KAFKA_RESP_ERR__TIMED_OUT) return a.state_.timeout_error(what);
+    return from_code(err, what + ": " + rd_kafka_event_error_string(out.ev));
+  }
+  return {};
+}
+
+std::vector<topic_partition> partitions_of(const rd_kafka_topic_partition_list_t* list) {
+  std::vector<topic_partition> out;
+  for (int i = 0; list != nullptr && i < list->cnt; ++i)
+    out.push_back({list->elems[i].topic, list->elems[i].partition, list->elems[i].offset});
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 } // namespace
 
 result<void> ensure_topics(const kafka_config& cfg, const catalog& cat, ms timeout) {
@@ -171,6 +216,112 @@ result<std::vector<std::string>> list_topics(const kafka_config& cfg, ms timeout
   for (const auto& entry : topics.value())
     names.push_back(entry.first);
   return names;
+}
+
+result<group_description> describe_group(const kafka_config& cfg, const std::string& group,
+                                         ms timeout) {
+  auto admin = admin_client::create(cfg);
+  if (!admin) return admin.error_value();
+  auto& a = *admin.value();
+  const int budget = to_ms(timeout);
+  admin_options options(a.rk_.get(), RD_KAFKA_ADMIN_OP_DESCRIBECONSUMERGROUPS, budget);
+  queue_ptr queue(rd_kafka_queue_new(a.rk_.get()));
+  const char* names[] = {group.c_str()};
+  rd_kafka_DescribeConsumerGroups(a.rk_.get(), names, 1, options.o, queue.get());
+  event_guard ev;
+  const std::string what = "describe group " + group;
+  if (auto r = await_result(a, queue.get(), budget, ev, what); !r) return r.error_value();
+  std::size_t n = 0;
+  const auto** groups = rd_kafka_DescribeConsumerGroups_result_groups(
+      rd_kafka_event_DescribeConsumerGroups_result(ev.ev), &n);
+  if (n != 1) return make_error(errc::broker, what + ": no description returned");
+  const auto* g = groups[0];
+  if (const auto* e = rd_kafka_ConsumerGroupDescription_error(g))
+    return from_code(rd_kafka_error_code(e), what + ": " + rd_kafka_error_string(e));
+  group_description out;
+  out.group = group;
+  out.state = rd_kafka_consumer_group_state_name(rd_kafka_ConsumerGroupDescription_state(g));
+  if (const char* assignor = rd_kafka_ConsumerGroupDescription_partition_assignor(g))
+    out.assignor = assignor;
+  const auto text = [](const char* s) { return s != nullptr ? std::string(s) : std::string(); };
+  for (std::size_t i = 0; i < rd_kafka_ConsumerGroupDescription_member_count(g); ++i) {
+    const auto* m = rd_kafka_ConsumerGroupDescription_member(g, i);
+    group_member member;
+    member.member_id = text(rd_kafka_MemberDescription_consumer_id(m));
+    member.instance_id = text(rd_kafka_MemberDescription_group_instance_id(m));
+    member.client_id = text(rd_kafka_MemberDescription_client_id(m));
+    member.host = text(rd_kafka_MemberDescription_host(m));
+    member.assignment = partitions_of(
+        rd_kafka_MemberAssignment_partitions(rd_kafka_MemberDescription_assignment(m)));
+    out.members.push_back(std::move(member));
+  }
+  std::sort(out.members.begin(), out.members.end(),
+            [](const group_member& x, const group_member& y) {
+              return std::tie(x.instance_id, x.member_id) < std::tie(y.instance_id, y.member_id);
+            });
+  return out;
+}
+
+result<std::vector<partition_progress>> group_progress(const kafka_config& cfg,
+                                                       const std::string& group,
+                                                       const std::vector<std::string>& topics,
+                                                       ms timeout) {
+  const auto deadline = clock::now() + timeout;
+  auto admin = admin_client::create(cfg);
+  if (!admin) return admin.error_value();
+  auto& a = *admin.value();
+  auto counts = a.topics(left(deadline));
+  if (!counts) return counts.error_value();
+  std::vector<partition_progress> out;
+  partition_list_ptr wanted(rd_kafka_topic_partition_list_new(0));
+  for (const auto& topic : topics) {
+    const auto it = counts->find(topic);
+    if (it == counts->end()) return make_error(errc::config, "topic " + topic + " does not exist");
+    for (int p = 0; p < it->second; ++p) {
+      out.push_back({topic, p});
+      rd_kafka_topic_partition_list_add(wanted.get(), topic.c_str(), p);
+    }
+  }
+  std::sort(out.begin(), out.end(), [](const partition_progress& x, const partition_progress& y) {
+    return std::tie(x.topic, x.partition) < std::tie(y.topic, y.partition);
+  });
+  const int budget = to_ms(left(deadline));
+  {
+    admin_options options(a.rk_.get(), RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS, budget);
+    queue_ptr queue(rd_kafka_queue_new(a.rk_.get()));
+    rd_kafka_ListConsumerGroupOffsets_t* request =
+        rd_kafka_ListConsumerGroupOffsets_new(group.c_str(), wanted.get());
+    rd_kafka_ListConsumerGroupOffsets(a.rk_.get(), &request, 1, options.o, queue.get());
+    rd_kafka_ListConsumerGroupOffsets_destroy(request);
+    event_guard ev;
+    const std::string what = "committed offsets of group " + group;
+    if (auto r = await_result(a, queue.get(), budget, ev, what); !r) return r.error_value();
+    std::size_t n = 0;
+    const auto** groups = rd_kafka_ListConsumerGroupOffsets_result_groups(
+        rd_kafka_event_ListConsumerGroupOffsets_result(ev.ev), &n);
+    if (n != 1) return make_error(errc::broker, what + ": no offsets returned");
+    if (const auto* e = rd_kafka_group_result_error(groups[0]))
+      return from_code(rd_kafka_error_code(e), what + ": " + rd_kafka_error_string(e));
+    for (const auto& tp : partitions_of(rd_kafka_group_result_partitions(groups[0]))) {
+      auto it = std::lower_bound(
+          out.begin(), out.end(), tp, [](const partition_progress& x, const topic_partition& y) {
+            return std::tie(x.topic, x.partition) < std::tie(y.topic, y.partition);
+          });
+      if (it != out.end() && it->topic == tp.topic && it->partition == tp.partition)
+        it->committed = tp.offset;
+    }
+  }
+  for (auto& p : out) {
+    std::int64_t low = 0;
+    std::int64_t high = 0;
+    const auto err = rd_kafka_query_watermark_offsets(a.rk_.get(), p.topic.c_str(), p.partition,
+                                                      &low, &high, to_ms(left(deadline)));
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR)
+      return from_code(err, "watermarks of " + p.topic + "[" + std::to_string(p.partition) + "]");
+    p.start = low;
+    p.end = high;
+  }
+  return out;
 }
 
 } // namespace aetherial::topics

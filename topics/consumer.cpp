@@ -3,6 +3,7 @@
 #include <cstring>
 #include <exception>
 #include <random>
+#include <thread>
 
 #include <map>
 #include <mutex>
@@ -449,6 +450,41 @@ bool reader::at_end() const {
 
 std::vector<error> reader::take_errors() {
   return impl_->take_errors();
+}
+
+result<void> wait_until_stable(const kafka_config& cfg,
+                               const std::vector<topic_partition>& partitions, ms timeout) {
+  if (partitions.empty()) return {};
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  const auto left = [&] {
+    return std::max(ms{1},
+                    std::chrono::duration_cast<ms>(deadline - std::chrono::steady_clock::now()));
+  };
+  // Watermarks asked by a read_committed client end at the last stable offset.
+  auto committed = reader::create(cfg, /*read_committed=*/true);
+  if (!committed) return committed.error_value();
+  auto uncommitted = reader::create(cfg, /*read_committed=*/false);
+  if (!uncommitted) return uncommitted.error_value();
+  for (;;) {
+    std::string open;
+    for (const auto& tp : partitions) {
+      auto stable = committed.value()->watermarks(tp.topic, tp.partition, left());
+      if (!stable) return stable.error_value();
+      auto high = uncommitted.value()->watermarks(tp.topic, tp.partition, left());
+      if (!high) return high.error_value();
+      if (stable.value().second < high.value().second) {
+        open = tp.topic + "[" + std::to_string(tp.partition) + "] (last stable offset " +
+               std::to_string(stable.value().second) + ", high watermark " +
+               std::to_string(high.value().second) + ")";
+        break;
+      }
+    }
+    if (open.empty()) return {};
+    if (std::chrono::steady_clock::now() >= deadline)
+      return make_error(errc::timeout, "a transaction stays open on " + open + " for more than " +
+                                           std::to_string(timeout.count()) + " ms");
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
 }
 
 } // namespace aetherial::topics

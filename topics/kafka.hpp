@@ -292,11 +292,62 @@ private:
   std::shared_ptr<impl> impl_; ///< shared with the messages it delivered
 };
 
+/// Waits until no transaction is open on any of `partitions` (offsets ignored): until each
+/// one's last stable offset is its high watermark. A transaction's commit returns before its
+/// markers reach every partition it wrote to, so a read_committed reader that starts right
+/// after may stop short of it on some of them; after this call it sees every transaction that
+/// committed before the call. Times out while a transaction stays open (a producer that died
+/// holds one until the brokers abort it after its transaction.timeout.ms).
+[[nodiscard]] result<void> wait_until_stable(const kafka_config& cfg,
+                                             const std::vector<topic_partition>& partitions,
+                                             ms timeout);
+
 /// Creates the catalog's missing topics through the Admin API (real brokers).
 result<void> ensure_topics(const kafka_config& cfg, const catalog& cat, ms timeout);
 
 /// Names of the topics the cluster has.
 [[nodiscard]] result<std::vector<std::string>> list_topics(const kafka_config& cfg, ms timeout);
+
+/// One member of a consumer group, as the group coordinator describes it.
+struct group_member {
+  std::string member_id;
+  std::string instance_id; ///< group.instance.id (static membership), empty if none
+  std::string client_id;
+  std::string host;
+  std::vector<topic_partition> assignment;
+};
+
+/// A consumer group as its coordinator describes it (DescribeGroups).
+struct group_description {
+  std::string group;
+  std::string state; ///< Stable, PreparingRebalance, CompletingRebalance, Empty, Dead, Unknown
+  std::string assignor;
+  std::vector<group_member> members;
+};
+
+/// Describes one consumer group (a group nobody joined is `Dead` with no members).
+[[nodiscard]] result<group_description> describe_group(const kafka_config& cfg,
+                                                       const std::string& group, ms timeout);
+
+/// How far a group has consumed one partition.
+struct partition_progress {
+  std::string topic;
+  std::int32_t partition = 0;
+  std::int64_t committed = -1001; ///< the group's committed offset (-1001: none)
+  std::int64_t start = 0;         ///< low watermark
+  std::int64_t end = 0;           ///< high watermark
+  /// Records after the committed offset (from the start if none was committed).
+  [[nodiscard]] std::int64_t lag() const noexcept {
+    const auto from = committed >= 0 ? committed : start;
+    return end > from ? end - from : 0;
+  }
+};
+
+/// The committed offsets of `group` and the watermarks of every partition of `topics`, from
+/// the brokers alone (OffsetFetch and ListOffsets; the group need not be running).
+[[nodiscard]] result<std::vector<partition_progress>>
+group_progress(const kafka_config& cfg, const std::string& group,
+               const std::vector<std::string>& topics, ms timeout);
 
 // Dead-letter headers.
 inline constexpr std::string_view dlq_reason_header = "aetherial.dlq.reason";
