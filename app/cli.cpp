@@ -25,6 +25,7 @@
 #include "app/produce.hpp"
 #include "app/progress.hpp"
 #include "app/settings.hpp"
+#include "app/status.hpp"
 #include "runtime/audit.hpp"
 #include "runtime/clock.hpp"
 #include "runtime/identity.hpp"
@@ -420,6 +421,16 @@ int main(int argc, char** argv) {
   if (*c.explain)
     return emit(aetherial::app::explain_event(common.brokers, common.kafka_extra,
                                               common.topic_prefix, v.explain_id));
+  if (*c.status) {
+    aetherial::app::status_options o;
+    o.kafka.brokers = common.brokers;
+    o.kafka.extra = common.kafka_extra;
+    o.topic_prefix = common.topic_prefix;
+    o.group = v.status_group;
+    o.agents = v.status_agents;
+    o.json = v.status_json;
+    return emit(aetherial::app::status(o));
+  }
   if (*c.token) return cmd_token(v);
   if (*c.version) {
     std::printf("aetherial %s\n", AETHERIAL_VERSION);

@@ -488,6 +488,19 @@ cli::cli() {
   explain->add_option("decision-id", v.explain_id, "The decision's event id (32 hex digits)")
       ->required();
 
+  status = app.add_subcommand("status", "Show each agent kind's consumer group: members, the "
+                                        "partitions each owns, committed offsets and lag");
+  add_kafka_flags(status, v.common);
+  status
+      ->add_option("--group", v.status_group,
+                   "The runtime's consumer group prefix (--group of run)")
+      ->envname("AETHERIAL_GROUP")
+      ->capture_default_str();
+  status->add_option("--agents", v.status_agents, "Agent kinds to show")
+      ->delimiter(',')
+      ->capture_default_str();
+  status->add_flag("--json", v.status_json, "Print one JSON document");
+
   acls = app.add_subcommand("acls", "Print the least-privilege Kafka ACLs of a deployment "
                                     "(ops/kafka/acls.sh applies them)");
   acls->add_option("--topic-prefix", v.common.topic_prefix, "Prefix of every topic name");

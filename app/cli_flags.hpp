@@ -61,6 +61,9 @@ struct cli_values {
   std::string explain_id;
   topics::acl_principals acl_principals;
   std::string acls_group = "aetherial", acls_format = "text";
+  std::string status_group = "aetherial";
+  std::vector<std::string> status_agents{"all"};
+  bool status_json = false;
 };
 
 /// The parser and its subcommands; `values` receives what was parsed.
@@ -70,7 +73,7 @@ struct cli {
   CLI::App *run = nullptr, *demo = nullptr, *produce = nullptr, *audit = nullptr,
            *snapshot = nullptr, *snap_ls = nullptr, *snap_show = nullptr, *topics = nullptr,
            *broker = nullptr, *ask = nullptr, *explain = nullptr, *version = nullptr,
-           *acls = nullptr, *token = nullptr;
+           *acls = nullptr, *token = nullptr, *status = nullptr;
 
   cli();
   cli(const cli&) = delete;

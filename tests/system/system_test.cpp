@@ -52,6 +52,89 @@ BOOST_AUTO_TEST_CASE(a_groups_members_are_counted_on_real_kafka) {
   member.value()->close();
 }
 
+// `aetherial status` on Apache Kafka: two nodes split an agent kind's partitions; the
+// command names both members with the partitions each owns, and the lag reaches 0 once they
+// applied what was produced.
+BOOST_AUTO_TEST_CASE(status_shows_members_partitions_and_lag_on_real_kafka) {
+  const auto brokers = real_broker();
+  BOOST_TEST_REQUIRE(!brokers.empty(), "AETHERIAL_TEST_KAFKA is not set");
+  const std::string prefix = "status" + std::to_string(::getpid()) + ".";
+  aetherial::test::temp_dir dir;
+  const std::string log = dir.path() + "/run.log";
+  aetherial::test::create_topics(AETHERIAL_BIN, brokers, prefix, 4, log);
+  const auto node = [&](const std::string& name) {
+    return std::make_unique<aetherial::test::child_process>(
+        std::vector<std::string>{AETHERIAL_BIN, "run", "--brokers", brokers, "--topic-prefix",
+                                 prefix, "--group", prefix + "g", "--agents", "operations",
+                                 "--data-dir", dir.path() + "/" + name, "--instance-id", name,
+                                 "--metrics-port", "-1", "--telemetry-interval-ms", "0"},
+        log);
+  };
+  auto a = node("alpha");
+  auto b = node("beta");
+  aetherial::topics::kafka_config kc;
+  kc.brokers = brokers;
+  const aetherial::topics::catalog cat(prefix, 4);
+  auto producer = aetherial::topics::producer::create(kc);
+  BOOST_TEST_REQUIRE(producer.has_value());
+  for (int i = 0; i < 40; ++i) {
+    const auto service = "svc-" + std::to_string(i);
+    auto v = aetherial::test::service_load({0x5747, static_cast<std::uint64_t>(i + 1)},
+                                           1'700'000'000'000 + i * 1000, service, 2, 0.5, 100);
+    BOOST_TEST_REQUIRE(
+        producer.value()
+            ->send(cat.name(aetherial::topics::catalog::metrics), -1, service, v.data(), v.size())
+            .has_value());
+  }
+  BOOST_TEST_REQUIRE(producer.value()->flush(aetherial::topics::ms{30000}).has_value());
+  const std::vector<std::string> status_argv{
+      AETHERIAL_BIN, "status",  "--brokers",  brokers,    "--topic-prefix",
+      prefix,        "--group", prefix + "g", "--agents", "operations"};
+  std::string out;
+  const bool settled = aetherial::test::wait_for(
+      [&] {
+        auto [code, text] = aetherial::test::run_command(status_argv, log);
+        out = text;
+        if (code == 0 && out.find("Stable, 2 members, lag 0") != std::string::npos) return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(500));
+        return false;
+      },
+      std::chrono::seconds(120));
+  BOOST_TEST(settled, out + aetherial::test::tail_of(log));
+  BOOST_TEST(out.find("member alpha.operations") != std::string::npos, out);
+  BOOST_TEST(out.find("member beta.operations") != std::string::npos, out);
+  // Range assignment over 4 partitions and 2 members: two each.
+  BOOST_TEST(out.find("partitions 0,1") != std::string::npos, out);
+  BOOST_TEST(out.find("partitions 2,3") != std::string::npos, out);
+  auto [json_code, json] = aetherial::test::run_command(
+      [&] {
+        auto v = status_argv;
+        v.push_back("--json");
+        return v;
+      }(),
+      log);
+  BOOST_TEST(json_code == 0);
+  BOOST_TEST(json.find("\"lag\": 0") != std::string::npos, json);
+  BOOST_TEST(json.find("\"instance_id\": \"alpha.operations\"") != std::string::npos, json);
+  a->signal(SIGTERM);
+  b->signal(SIGTERM);
+  BOOST_TEST(a->wait() == 0);
+  BOOST_TEST(b->wait() == 0);
+  // Static members do not leave the group when they stop: the coordinator drops them after
+  // the session timeout (6 s). Then the status says so and still shows the committed offsets.
+  std::string after;
+  const bool emptied = aetherial::test::wait_for(
+      [&] {
+        auto [code, text] = aetherial::test::run_command(status_argv, log);
+        after = text;
+        if (code == 0 && after.find("Empty, 0 members, lag 0") != std::string::npos) return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(500));
+        return false;
+      },
+      std::chrono::seconds(60));
+  BOOST_TEST(emptied, after);
+}
+
 // A read of the log (recovery, the audit, a changelog restore) while a transaction is open on
 // the partition: it ends at the last stable offset with the committed records before it, and
 // neither waits for the transaction nor delivers its records; once committed, they are read.

@@ -1,0 +1,43 @@
+#pragma once
+// `aetherial status`: how a deployment's agents are spread over its processes, from Kafka
+// alone: each agent kind's consumer group (state, members, the partitions each owns) and, per
+// input partition, the committed offset, the end of the log and the lag between them.
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "app/inspect.hpp"
+#include "topics/kafka.hpp"
+
+namespace aetherial::app {
+
+struct status_options {
+  topics::kafka_config kafka;
+  std::string topic_prefix;
+  std::string group = "aetherial"; ///< the runtime's --group (consumer group prefix)
+  std::vector<std::string> agents{"all"};
+  bool json = false;
+};
+
+/// One agent kind's group, as the brokers know it.
+struct kind_status {
+  std::string kind;
+  std::string group;
+  topics::group_description description;
+  std::string describe_error; ///< why the group could not be described (then no members)
+  std::vector<topics::partition_progress> inputs;
+  std::string progress_error;
+  [[nodiscard]] std::int64_t lag() const;
+};
+
+/// Reads the status of every kind of `o.agents` ("all": every built-in kind).
+[[nodiscard]] std::vector<kind_status> read_status(const status_options& o);
+
+/// The status as text (a table per kind) or as one JSON document.
+[[nodiscard]] std::string render_status(const std::vector<kind_status>& kinds, bool json);
+
+/// `aetherial status`: exit 0, or 2 when the brokers cannot be reached at all.
+[[nodiscard]] command_output status(const status_options& o);
+
+} // namespace aetherial::app
