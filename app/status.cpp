@@ -25,8 +25,7 @@ std::string partitions_text(const std::vector<topics::topic_partition>& assignme
 }
 
 /// The member that owns partition `p` of `topic`, or "-".
-std::string owner_of(const topics::group_description& d, const std::string& topic,
-                     std::int32_t p) {
+std::string owner_of(const topics::group_description& d, const std::string& topic, std::int32_t p) {
   for (const auto& m : d.members)
     for (const auto& tp : m.assignment)
       if (tp.topic == topic && tp.partition == p)
@@ -141,8 +140,7 @@ std::string render_status(const std::vector<kind_status>& kinds, bool json) {
     out << line;
     for (const auto& p : k.inputs) {
       std::snprintf(line, sizeof line, "  %-36s %9d %12s %12lld %10lld  %s\n", p.topic.c_str(),
-                    p.partition,
-                    p.committed >= 0 ? std::to_string(p.committed).c_str() : "none",
+                    p.partition, p.committed >= 0 ? std::to_string(p.committed).c_str() : "none",
                     static_cast<long long>(p.end), static_cast<long long>(p.lag()),
                     owner_of(k.description, p.topic, p.partition).c_str());
       out << line;

@@ -107,20 +107,13 @@ struct node {
 std::vector<std::string> run_argv(const std::string& brokers, const std::string& prefix,
                                   const std::string& data_dir, const std::string& instance,
                                   const std::string& guarantee) {
-  return {AETHERIAL_BIN,  "--log-level", "info", "run",
-          "--brokers",    brokers,
-          "--topic-prefix", prefix,
-          "--partitions", std::to_string(partitions),
-          "--group",      prefix + "group",
-          "--data-dir",   data_dir,
-          "--instance-id", instance,
-          "--agents",     "operations",
-          "--guarantee",  guarantee,
-          "--metrics-port", "-1",
+  return {AETHERIAL_BIN, "--log-level", "info", "run", "--brokers", brokers, "--topic-prefix",
+          prefix, "--partitions", std::to_string(partitions), "--group", prefix + "group",
+          "--data-dir", data_dir, "--instance-id", instance, "--agents", "operations",
+          "--guarantee", guarantee, "--metrics-port", "-1",
           // The runtime's own telemetry is an input of the Operations agent that differs
           // between runs (lag, rates, members): off, so the runs' decisions can be compared.
-          "--telemetry-interval-ms", "0",
-          "--scheduler-threads", "1"};
+          "--telemetry-interval-ms", "0", "--scheduler-threads", "1"};
 }
 
 } // namespace
@@ -163,8 +156,8 @@ BOOST_AUTO_TEST_CASE(killed_nodes_neither_lose_nor_duplicate_a_decision_on_real_
   // The load arrives while the nodes are killed: about 40 s of it.
   std::atomic<std::uint64_t> produced{0};
   const double rate = static_cast<double>(events) / 40.0;
-  std::thread load([&] { produce_load(kc, cat.name(topics::catalog::metrics), events, rate,
-                                      &produced); });
+  std::thread load(
+      [&] { produce_load(kc, cat.name(topics::catalog::metrics), events, rate, &produced); });
 
   std::uint64_t kills = 0;
   bool joined = false;
@@ -175,7 +168,7 @@ BOOST_AUTO_TEST_CASE(killed_nodes_neither_lose_nor_duplicate_a_decision_on_real_
     for (auto& n : nodes)
       if (const int code = n.process->poll_exit(); code != -1) {
         BOOST_TEST_REQUIRE(code == -1, n.name + " exited with " + std::to_string(code) + "\n" +
-                                            aetherial::test::tail_of(log));
+                                           aetherial::test::tail_of(log));
         return false;
       }
     return true;
@@ -189,18 +182,17 @@ BOOST_AUTO_TEST_CASE(killed_nodes_neither_lose_nor_duplicate_a_decision_on_real_
     BOOST_TEST(victim.process->wait() == 128 + SIGKILL);
     victim.start(log);
     ++kills;
-    BOOST_TEST_MESSAGE("kill " << kills << ": " << victim.name << " (produced "
-                               << produced.load() << ")");
+    BOOST_TEST_MESSAGE("kill " << kills << ": " << victim.name << " (produced " << produced.load()
+                               << ")");
     if (!joined && kills >= min_kills / 3) {
       add_node();
       joined = true;
       BOOST_TEST_MESSAGE("a fourth node joins");
     } else if (joined && !left && kills >= 2 * min_kills / 3) {
       // The longest running node leaves (one just restarted may not handle signals yet).
-      const auto oldest = std::min_element(nodes.begin(), nodes.end(),
-                                           [](const node& a, const node& b) {
-                                             return a.started < b.started;
-                                           });
+      const auto oldest =
+          std::min_element(nodes.begin(), nodes.end(),
+                           [](const node& a, const node& b) { return a.started < b.started; });
       auto leaving = std::move(*oldest);
       nodes.erase(oldest);
       std::this_thread::sleep_until(leaving.started + seconds(3));
@@ -245,8 +237,7 @@ BOOST_AUTO_TEST_CASE(killed_nodes_neither_lose_nor_duplicate_a_decision_on_real_
     BOOST_TEST_REQUIRE(
         aetherial::test::wait_for(
             [&] {
-              if (group_lag(kc, reference_group,
-                            reference_cat.name(topics::catalog::metrics)) == 0)
+              if (group_lag(kc, reference_group, reference_cat.name(topics::catalog::metrics)) == 0)
                 return true;
               std::this_thread::sleep_for(milliseconds(500));
               return false;
@@ -269,26 +260,24 @@ BOOST_AUTO_TEST_CASE(killed_nodes_neither_lose_nor_duplicate_a_decision_on_real_
   for (const auto& entry : expected)
     if (seen.count(entry.first) == 0) ++missing;
 
-  auto [code, out] = aetherial::test::run_command(
-      {AETHERIAL_BIN, "audit", "--brokers", brokers, "--topic-prefix", prefix, "--agents",
-       "operations"},
-      log);
+  auto [code, out] =
+      aetherial::test::run_command({AETHERIAL_BIN, "audit", "--brokers", brokers, "--topic-prefix",
+                                    prefix, "--agents", "operations"},
+                                   log);
   // "audit: N decisions, D divergences ..."
   std::size_t divergences = ~std::size_t{0};
   if (const auto at = out.find(" divergences"); at != std::string::npos) {
     auto begin = out.rfind(' ', at - 1);
-    divergences = std::strtoull(out.c_str() + (begin == std::string::npos ? 0 : begin + 1),
-                                nullptr, 10);
+    divergences =
+        std::strtoull(out.c_str() + (begin == std::string::npos ? 0 : begin + 1), nullptr, 10);
   }
   BOOST_TEST(code == 0, out);
 
-  const std::string line = "chaos: nodes=" + std::to_string(nodes.size()) + " kills=" + std::to_string(kills) +
-                           " events=" + std::to_string(events) +
-                           " decisions=" + std::to_string(seen.size()) +
-                           " duplicates=" + std::to_string(duplicates) +
-                           " missing=" + std::to_string(missing) +
-                           " unexpected=" + std::to_string(unexpected) +
-                           " divergences=" + std::to_string(divergences);
+  const std::string line =
+      "chaos: nodes=" + std::to_string(nodes.size()) + " kills=" + std::to_string(kills) +
+      " events=" + std::to_string(events) + " decisions=" + std::to_string(seen.size()) +
+      " duplicates=" + std::to_string(duplicates) + " missing=" + std::to_string(missing) +
+      " unexpected=" + std::to_string(unexpected) + " divergences=" + std::to_string(divergences);
   // The nodes' log outlives the test's directory, for a failure's post-mortem.
   const auto kept = std::filesystem::temp_directory_path() / (prefix + "log");
   std::filesystem::copy_file(log, kept, std::filesystem::copy_options::overwrite_existing);
