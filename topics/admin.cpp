@@ -232,9 +232,11 @@ result<group_description> describe_group(const kafka_config& cfg, const std::str
   const std::string what = "describe group " + group;
   if (auto r = await_result(a, queue.get(), budget, ev, what); !r) return r.error_value();
   std::size_t n = 0;
-  const auto** groups = rd_kafka_DescribeConsumerGroups_result_groups(
-      rd_kafka_event_DescribeConsumerGroups_result(ev.ev), &n);
-  if (n != 1) return make_error(errc::broker, what + ": no description returned");
+  const auto* described = rd_kafka_event_DescribeConsumerGroups_result(ev.ev);
+  if (described == nullptr) return make_error(errc::broker, what + ": no result");
+  const auto** groups = rd_kafka_DescribeConsumerGroups_result_groups(described, &n);
+  if (n != 1 || groups[0] == nullptr)
+    return make_error(errc::broker, what + ": no description returned");
   const auto* g = groups[0];
   if (const auto* e = rd_kafka_ConsumerGroupDescription_error(g))
     return from_code(rd_kafka_error_code(e), what + ": " + rd_kafka_error_string(e));
@@ -251,8 +253,9 @@ result<group_description> describe_group(const kafka_config& cfg, const std::str
     member.instance_id = text(rd_kafka_MemberDescription_group_instance_id(m));
     member.client_id = text(rd_kafka_MemberDescription_client_id(m));
     member.host = text(rd_kafka_MemberDescription_host(m));
-    member.assignment = partitions_of(
-        rd_kafka_MemberAssignment_partitions(rd_kafka_MemberDescription_assignment(m)));
+    // A member between the phases of a rebalance may have no assignment yet.
+    if (const auto* assignment = rd_kafka_MemberDescription_assignment(m))
+      member.assignment = partitions_of(rd_kafka_MemberAssignment_partitions(assignment));
     out.members.push_back(std::move(member));
   }
   std::sort(out.members.begin(), out.members.end(),
@@ -297,9 +300,11 @@ result<std::vector<partition_progress>> group_progress(const kafka_config& cfg,
     const std::string what = "committed offsets of group " + group;
     if (auto r = await_result(a, queue.get(), budget, ev, what); !r) return r.error_value();
     std::size_t n = 0;
-    const auto** groups = rd_kafka_ListConsumerGroupOffsets_result_groups(
-        rd_kafka_event_ListConsumerGroupOffsets_result(ev.ev), &n);
-    if (n != 1) return make_error(errc::broker, what + ": no offsets returned");
+    const auto* listed = rd_kafka_event_ListConsumerGroupOffsets_result(ev.ev);
+    if (listed == nullptr) return make_error(errc::broker, what + ": no result");
+    const auto** groups = rd_kafka_ListConsumerGroupOffsets_result_groups(listed, &n);
+    if (n != 1 || groups[0] == nullptr)
+      return make_error(errc::broker, what + ": no offsets returned");
     if (const auto* e = rd_kafka_group_result_error(groups[0]))
       return from_code(rd_kafka_error_code(e), what + ": " + rd_kafka_error_string(e));
     for (const auto& tp : partitions_of(rd_kafka_group_result_partitions(groups[0]))) {

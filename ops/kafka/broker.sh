@@ -18,6 +18,8 @@
 #                        no access unless an ACL grants it (`aetherial acls --apply`). SCRAM users
 #                        are added when the storage is formatted: a new one needs --fresh.
 #                        The controller listener requires the broker's certificate (mutual TLS).
+#   --property K=V       an extra line of server.properties (repeatable), e.g.
+#                        group.min.session.timeout.ms=1000
 #
 # `start` formats the storage when the directory is new, waits until the broker answers
 # a metadata request (up to AETHERIAL_KAFKA_START_TIMEOUT seconds, default 90) and prints
@@ -43,6 +45,7 @@ dir="$AETHERIAL_ROOT/ops/.kafka"
 fresh=0
 heap=1g
 secure=""
+extra_props=()
 while (($#)); do
   case "$1" in
   --port) port="$2"; shift ;;
@@ -56,6 +59,8 @@ while (($#)); do
   --heap=*) heap="${1#*=}" ;;
   --sasl-ssl) secure="$2"; shift ;;
   --sasl-ssl=*) secure="${1#*=}" ;;
+  --property) extra_props+=("$2"); shift ;;
+  --property=*) extra_props+=("${1#*=}") ;;
   -h | --help) usage; exit 0 ;;
   *) die "unknown option: $1 (see --help)" ;;
   esac
@@ -149,6 +154,11 @@ group.initial.rebalance.delay.ms=0
 auto.create.topics.enable=false
 delete.topic.enable=true
 EOF
+  local prop
+  for prop in "${extra_props[@]}"; do
+    [[ "$prop" =~ ^[a-z0-9._-]+=.+$ ]] || die "--property: expected key=value, got '$prop'"
+    printf '%s\n' "$prop" >>"$props"
+  done
   if [[ -n "$secure" ]]; then
     # One SASL_SSL listener for clients and the broker itself; the controller listener takes
     # only the broker's certificate. No ACL, no access.

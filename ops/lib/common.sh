@@ -73,9 +73,10 @@ phase_report() {
 # Is a TCP port on 127.0.0.1 accepting connections?
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-# broker_start_scoped DIR FIRST_PORT [KEEP]: starts a fresh broker (ops/kafka/broker.sh) with
-# its state in DIR on the first free port pair from FIRST_PORT, and stops it when the script
-# exits, fails or is interrupted, unless KEEP is 1. Sets BROKER_PORT and BROKER_ADDRESS
+# broker_start_scoped DIR FIRST_PORT [KEEP [BROKER ARGS...]]: starts a fresh broker
+# (ops/kafka/broker.sh, with BROKER ARGS such as --property K=V) with its state in DIR on the
+# first free port pair from FIRST_PORT, and stops it when the script exits, fails or is
+# interrupted, unless KEEP is 1. Sets BROKER_PORT and BROKER_ADDRESS
 # (host:port). Installs the EXIT, INT and TERM traps; call it in the script itself, not in a
 # subshell.
 broker_start_scoped() {
@@ -88,7 +89,7 @@ broker_start_scoped() {
   trap 'exit 143' TERM
   _BROKER_STARTED=1
   BROKER_ADDRESS="$("$AETHERIAL_ROOT/ops/kafka/broker.sh" start --fresh --dir "$_BROKER_DIR" \
-    --port "$BROKER_PORT")"
+    --port "$BROKER_PORT" "${@:4}")"
 }
 _broker_stop_on_exit() {
   local rc=$?
