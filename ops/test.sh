@@ -61,7 +61,11 @@ finish() {
   else
     log "FAILED (exit $rc)"
   fi
-  [[ -z "${chaos_line:-}" ]] || log "$chaos_line"
+  # The chaos test's one-line result (tests/chaos), which ctest keeps in its log only.
+  local chaos_line
+  chaos_line="$(grep -h '^chaos: ' "$AETHERIAL_BUILD_DIR/Testing/Temporary/LastTest.log" \
+    2>/dev/null | tail -n 1 || true)"
+  [[ -z "$chaos_line" ]] || log "$chaos_line"
   # ctest's summary again as the closing line, after the timings.
   if [[ -f "$ctest_log" ]]; then
     grep -E '^[0-9]+% tests passed' "$ctest_log" | tail -n 1 || true
@@ -130,10 +134,6 @@ if ((with_kafka)); then
 else
   "${ctest_cmd[@]}" -LE system "${ctest_args[@]}" 2>&1 | tee "$ctest_log"
 fi
-# The chaos test's one-line result (tests/chaos), which ctest keeps in its log only.
-chaos_line="$(grep -h '^chaos: ' "$AETHERIAL_BUILD_DIR/Testing/Temporary/LastTest.log" 2>/dev/null |
-  tail -n 1 || true)"
-[[ -z "$chaos_line" ]] || log "$chaos_line"
 
 if ((with_sanitizers)); then
   sanitize_args=()

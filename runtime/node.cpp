@@ -266,9 +266,11 @@ result<std::unique_ptr<node>> node::start(node_options options,
       // stable offset stops at it) until the brokers abort it: after this timeout, not
       // librdkafka's default minute (a restarted node aborts it at once, by its id).
       auto txn_kafka = d->kafka;
-      txn_kafka.extra.emplace("transaction.timeout.ms",
-                              std::to_string(std::max<std::int64_t>(
-                                  10000, 3 * std::int64_t{options.checkpoint_interval_ms})));
+      // At most the brokers' default transaction.max.timeout.ms (15 min).
+      txn_kafka.extra.emplace(
+          "transaction.timeout.ms",
+          std::to_string(std::clamp<std::int64_t>(3 * std::int64_t{options.checkpoint_interval_ms},
+                                                  10000, 900000)));
       auto tp = topics::producer::create(txn_kafka, txn_id);
       if (!tp)
         return node_error("cannot create the transactional producer of " + name + ": " +

@@ -4,6 +4,8 @@
 #include <deque>
 #include <set>
 
+#include <spdlog/spdlog.h>
+
 #include "runtime/clock.hpp"
 #include "runtime/errc.hpp"
 #include "storage/snapshot_store.hpp"
@@ -426,10 +428,15 @@ result<void> kafka_recovery_sources::settle() {
     if (!n) return n.error_value();
     parts.push_back({*topic, topics::key_partition(key, n.value())});
   }
-  // Longer than a transaction may stay open (run's transaction.timeout.ms is 10 s or three
-  // checkpoint intervals): one a dead owner left is aborted by then.
-  if (auto r = topics::wait_until_stable(kafka_, parts, std::chrono::minutes(2)); !r) return r;
   settled_ = true;
+  // Commit markers land within milliseconds. A transaction still open after this long is one
+  // its producer never committed (it died mid-checkpoint): it will be aborted, and the
+  // records before it are all this partition's committed state. Read on, up to it.
+  constexpr std::chrono::seconds marker_wait{5};
+  if (auto r = topics::wait_until_stable(kafka_, parts, marker_wait); !r)
+    spdlog::warn("agent {} partition {}: reading its checkpoint records up to an open "
+                 "transaction: {}",
+                 agent_, partition_, r.error_value().message);
   return {};
 }
 

@@ -179,9 +179,10 @@ public:
   result<input_batch> fetch(const std::vector<journal_entry>& entries) override;
 
 private:
-  /// Before the first read of the log: waits until the partition's journal, snapshot and
-  /// changelog records are stable (topics::wait_until_stable), so that the previous owner's
-  /// last committed checkpoint is read whole even while its commit markers are being written.
+  /// Before the first read of the log: waits (at most 5 s, once) until the transactions open
+  /// on the partition's journal, snapshot and changelog records have ended
+  /// (topics::wait_until_stable), so that the previous owner's last committed checkpoint is
+  /// read whole even while its commit markers are being written.
   result<void> settle();
 
   topics::kafka_config kafka_;

@@ -130,7 +130,7 @@ struct event_guard {
   }
 };
 
-/// Admin options with both timeouts at `budget`.
+/// Admin options with the request timeout at `budget`.
 struct admin_options {
   rd_kafka_AdminOptions_t* o;
   admin_options(rd_kafka_t* rk, rd_kafka_admin_op_t op, int budget)

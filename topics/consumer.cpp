@@ -460,30 +460,37 @@ result<void> wait_until_stable(const kafka_config& cfg,
     return std::max(ms{1},
                     std::chrono::duration_cast<ms>(deadline - std::chrono::steady_clock::now()));
   };
+  // The two readers differ in their isolation level only, whatever the deployment sets.
+  auto plain = cfg;
+  plain.extra.erase("isolation.level");
   // Watermarks asked by a read_committed client end at the last stable offset.
-  auto committed = reader::create(cfg, /*read_committed=*/true);
+  auto committed = reader::create(plain, /*read_committed=*/true);
   if (!committed) return committed.error_value();
-  auto uncommitted = reader::create(cfg, /*read_committed=*/false);
+  auto uncommitted = reader::create(plain, /*read_committed=*/false);
   if (!uncommitted) return uncommitted.error_value();
+  // The end of each partition now: transactions that begin later do not count.
+  std::vector<std::int64_t> target;
+  for (const auto& tp : partitions) {
+    auto high = uncommitted.value()->watermarks(tp.topic, tp.partition, left());
+    if (!high) return high.error_value();
+    target.push_back(high.value().second);
+  }
   for (;;) {
     std::string open;
-    for (const auto& tp : partitions) {
+    for (std::size_t i = 0; i < partitions.size() && open.empty(); ++i) {
+      const auto& tp = partitions[i];
       auto stable = committed.value()->watermarks(tp.topic, tp.partition, left());
       if (!stable) return stable.error_value();
-      auto high = uncommitted.value()->watermarks(tp.topic, tp.partition, left());
-      if (!high) return high.error_value();
-      if (stable.value().second < high.value().second) {
+      if (stable.value().second < target[i])
         open = tp.topic + "[" + std::to_string(tp.partition) + "] (last stable offset " +
-               std::to_string(stable.value().second) + ", high watermark " +
-               std::to_string(high.value().second) + ")";
-        break;
-      }
+               std::to_string(stable.value().second) + ", high watermark at the call " +
+               std::to_string(target[i]) + ")";
     }
     if (open.empty()) return {};
     if (std::chrono::steady_clock::now() >= deadline)
       return make_error(errc::timeout, "a transaction stays open on " + open + " for more than " +
                                            std::to_string(timeout.count()) + " ms");
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
 }
 

@@ -292,12 +292,13 @@ private:
   std::shared_ptr<impl> impl_; ///< shared with the messages it delivered
 };
 
-/// Waits until no transaction is open on any of `partitions` (offsets ignored): until each
-/// one's last stable offset is its high watermark. A transaction's commit returns before its
-/// markers reach every partition it wrote to, so a read_committed reader that starts right
-/// after may stop short of it on some of them; after this call it sees every transaction that
-/// committed before the call. Times out while a transaction stays open (a producer that died
-/// holds one until the brokers abort it after its transaction.timeout.ms).
+/// Waits until every transaction that had records on `partitions` (offsets ignored) at the
+/// call has ended: until each one's last stable offset reaches the high watermark it had at
+/// the call. A transaction's commit returns before its markers reach every partition it wrote
+/// to, so a read_committed reader that starts right after may stop short of it on some of
+/// them; after this call it sees every transaction that committed before the call. Times out
+/// while such a transaction stays open (one a dead producer left is aborted only after its
+/// transaction.timeout.ms).
 [[nodiscard]] result<void> wait_until_stable(const kafka_config& cfg,
                                              const std::vector<topic_partition>& partitions,
                                              ms timeout);
@@ -335,7 +336,7 @@ struct partition_progress {
   std::int32_t partition = 0;
   std::int64_t committed = -1001; ///< the group's committed offset (-1001: none)
   std::int64_t start = 0;         ///< low watermark
-  std::int64_t end = 0;           ///< high watermark
+  std::int64_t end = 0;           ///< end of the log: the last stable offset (read_committed)
   /// Records after the committed offset (from the start if none was committed).
   [[nodiscard]] std::int64_t lag() const noexcept {
     const auto from = committed >= 0 ? committed : start;

@@ -23,6 +23,7 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -75,9 +76,9 @@ double ms_since(steady_clock::time_point t) {
   return duration<double, std::milli>(steady_clock::now() - t).count();
 }
 
-void fail(const std::string& why) {
-  std::fprintf(stderr, "failover_bench: %s\n", why.c_str());
-  std::exit(1);
+/// Ends the round (its processes are killed as it unwinds) and the benchmark with exit 1.
+[[noreturn]] void fail(const std::string& why) {
+  throw std::runtime_error(why);
 }
 
 std::vector<std::string> node_argv(const options& o, const std::string& prefix,
@@ -282,7 +283,13 @@ int main(int argc, char** argv) {
   nlohmann::json rounds = nlohmann::json::array();
   const auto started = aetherial::bench::utc_now();
   for (int r = 0; r < o.rounds; ++r) {
-    const auto res = run_round(o, r);
+    round_result res;
+    try {
+      res = run_round(o, r);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "failover_bench: %s\n", e.what());
+      return 1;
+    }
     std::fprintf(stderr,
                  "round %d (%s, session %d ms): kill -> reassigned %.0f ms, kill -> first "
                  "decision %.0f ms (recovered from %s)\n",
