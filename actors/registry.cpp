@@ -113,13 +113,14 @@ std::vector<agent_kind> build_kinds() {
                        orchestrator::min_state_encoding_version,
                        &orchestrator::make_orchestrator_agent, &orchestrator::check_settings,
                        orchestrator_tables()));
-  kinds.push_back(kind(support::kind_name,
-                       {"platform.support", "aetherial.tasks", "platform.feedback"},
-                       support::state_encoding_version, support::min_state_encoding_version,
-                       &support::make_support_agent, &support::check_settings, support_tables()));
+  kinds.push_back(
+      kind(support::kind_name,
+           {"platform.support", "aetherial.tasks", "platform.feedback", "aetherial.broadcast"},
+           support::state_encoding_version, support::min_state_encoding_version,
+           &support::make_support_agent, &support::check_settings, support_tables()));
   kinds.push_back(kind(content::kind_name,
                        {"platform.content", "platform.feedback", "aetherial.tasks",
-                        "aetherial.effect-results", "platform.support"},
+                        "aetherial.effect-results", "platform.support", "aetherial.broadcast"},
                        content::state_encoding_version, content::min_state_encoding_version,
                        &content::make_content_agent, &content::check_settings));
   kinds.push_back(kind(security::kind_name, {"platform.requests", "platform.feedback"},

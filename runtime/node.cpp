@@ -14,6 +14,7 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/registry.hpp"
+#include "runtime/broadcaster.hpp"
 #include "runtime/clock.hpp"
 #include "runtime/coordinator.hpp"
 #include "runtime/errc.hpp"
@@ -108,6 +109,8 @@ struct node::impl {
   std::optional<std::string> failure; ///< set once when a coordinator cannot go on
   std::thread telemetry;
   std::atomic<bool> telemetry_stop{false};
+  /// Copies platform.reference to every partition, when a kind here reads the copies.
+  std::unique_ptr<broadcaster> broadcast;
   bool stopped = false;
 
   void publish_telemetry(std::uint64_t seq, double events_per_s, std::int64_t restarts) {
@@ -302,7 +305,9 @@ result<std::unique_ptr<node>> node::start(node_options options,
     env.host.spill_bytes = options.state_chunk_bytes;
     for (const auto& t : env.host.kind->input_topics) {
       const auto it = partitions_of.find(d->catalog.name(t));
-      env.host.input_partitions.push_back(it == partitions_of.end() ? 0 : it->second);
+      // Broadcast copies sit on every partition whatever their key: never misplaced (0).
+      const bool broadcast = t == topics::catalog::broadcast;
+      env.host.input_partitions.push_back(it == partitions_of.end() || broadcast ? 0 : it->second);
     }
     env.host.settings = &d->options.agent_settings;
     env.kafka = d->kafka;
@@ -325,6 +330,25 @@ result<std::unique_ptr<node>> node::start(node_options options,
       return node_error("agent " + name + " cannot start: " + failure);
     }
     d->coordinators[name] = c;
+  }
+  bool wants_broadcast = false;
+  for (const auto& name : options.agents)
+    for (const auto& t : resolve_kind(d->options, name)->input_topics)
+      wants_broadcast = wants_broadcast || t == topics::catalog::broadcast;
+  if (wants_broadcast) {
+    broadcaster_options bo;
+    bo.kafka = d->kafka;
+    bo.catalog = &d->catalog;
+    bo.group = options.group;
+    bo.instance_id = options.instance_id;
+    bo.exactly_once = options.guarantee == guarantee::exactly_once;
+    bo.on_fatal = [p = d.get()](const std::string& reason) {
+      std::lock_guard<std::mutex> lock(p->failure_mutex);
+      if (!p->failure) p->failure = reason;
+    };
+    auto b = broadcaster::start(std::move(bo));
+    if (!b) return node_error("cannot start the broadcaster: " + b.error_value().message);
+    d->broadcast = std::move(b.value());
   }
   d->telemetry = std::thread([p = d.get()] { p->telemetry_loop(); });
   health.node_running();
@@ -386,6 +410,7 @@ void node::stop() {
   if (!impl_ || impl_->stopped) return;
   impl_->stopped = true;
   impl_->metrics->health().node_stopping();
+  if (impl_->broadcast) impl_->broadcast->stop();
   {
     caf::scoped_actor blocking{*impl_->system};
     for (auto& entry : impl_->coordinators) {

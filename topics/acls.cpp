@@ -18,11 +18,11 @@ bool runtime_writes(std::string_view logical) {
              : logical == catalog::health;
 }
 
-/// Topics the runtime reads: agent inputs, and its own journal, snapshots and changelog
-/// (recovery).
+/// Topics the runtime reads: agent inputs, platform.reference (its broadcaster copies it),
+/// and its own journal, snapshots and changelog (recovery).
 bool runtime_reads(const topic_spec& t) {
-  return t.agent_input || t.name == catalog::journal || t.name == catalog::snapshots ||
-         t.name == catalog::changelog;
+  return t.agent_input || t.name == catalog::reference || t.name == catalog::journal ||
+         t.name == catalog::snapshots || t.name == catalog::changelog;
 }
 
 } // namespace

@@ -43,6 +43,8 @@ public:
   static constexpr std::string_view journal = "aetherial.journal";
   static constexpr std::string_view changelog = "aetherial.changelog";
   static constexpr std::string_view dlq = "aetherial.dlq";
+  static constexpr std::string_view reference = "platform.reference";
+  static constexpr std::string_view broadcast = "aetherial.broadcast";
 
 private:
   std::string prefix_;

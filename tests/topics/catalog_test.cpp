@@ -31,7 +31,7 @@ BOOST_AUTO_TEST_CASE(declares_every_topic_once) {
       "aetherial.tasks",     "aetherial.decisions",      "aetherial.replies",
       "aetherial.effects",   "aetherial.effect-results", "aetherial.telemetry",
       "aetherial.snapshots", "aetherial.journal",        "aetherial.dlq",
-      "aetherial.changelog"};
+      "aetherial.changelog", "platform.reference",       "aetherial.broadcast"};
   std::set<std::string> names;
   for (const auto& t : cat.topics()) {
     BOOST_TEST(names.insert(t.name).second, t.name << " declared twice");
@@ -41,7 +41,7 @@ BOOST_AUTO_TEST_CASE(declares_every_topic_once) {
   for (auto logical :
        {catalog::metrics, catalog::health, catalog::decisions, catalog::replies, catalog::tasks,
         catalog::effects, catalog::effect_results, catalog::telemetry, catalog::snapshots,
-        catalog::journal, catalog::dlq, catalog::changelog})
+        catalog::journal, catalog::dlq, catalog::changelog, catalog::reference, catalog::broadcast})
     BOOST_TEST(cat.find(logical).has_value(), logical);
 }
 
@@ -52,9 +52,11 @@ BOOST_AUTO_TEST_CASE(cleanup_and_agent_inputs) {
                t.name);
 
   const std::set<std::string> inputs = {"aetherial.commands", "aetherial.tasks",
-                                        "aetherial.effect-results", "aetherial.telemetry"};
+                                        "aetherial.effect-results", "aetherial.telemetry",
+                                        "aetherial.broadcast"};
   for (const auto& t : cat.topics()) {
-    const bool platform = t.name.rfind("platform.", 0) == 0;
+    // platform.reference is read by the broadcaster, not by agents (they read its copies).
+    const bool platform = t.name.rfind("platform.", 0) == 0 && t.name != "platform.reference";
     BOOST_TEST(t.agent_input == (platform || inputs.count(t.name) > 0), t.name);
   }
 }
