@@ -13,39 +13,8 @@
 // all four partitions are answered from it, with its citation, and the audit replays every
 // answer from the journal.
 
-namespace {
-
 using namespace aetherial;
 using namespace std::chrono;
-
-std::vector<std::uint8_t> article(schemas::event_id id, std::int64_t t_ms,
-                                  const std::string& article_id, const std::string& title,
-                                  const std::string& body) {
-  flatbuffers::FlatBufferBuilder b;
-  auto a = schemas::fbs::CreateKnowledgeArticleDirect(b, article_id.c_str(), title.c_str(),
-                                                      body.c_str(), nullptr, true);
-  schemas::envelope_header h;
-  h.id = id;
-  h.key = article_id;
-  h.event_time_ms = t_ms;
-  h.principal = "svc:kb";
-  return schemas::finish_envelope(b, h, schemas::fbs::Payload::KnowledgeArticle, a.Union());
-}
-
-std::vector<std::uint8_t> question(schemas::event_id id, std::int64_t t_ms,
-                                   const std::string& conversation, const std::string& text) {
-  flatbuffers::FlatBufferBuilder b;
-  auto m =
-      schemas::fbs::CreateSupportMessageDirect(b, conversation.c_str(), "user-1", text.c_str());
-  schemas::envelope_header h;
-  h.id = id;
-  h.key = conversation;
-  h.event_time_ms = t_ms;
-  h.principal = "user:test";
-  return schemas::finish_envelope(b, h, schemas::fbs::Payload::SupportMessage, m.Union());
-}
-
-} // namespace
 
 BOOST_AUTO_TEST_CASE(an_article_published_once_answers_questions_on_every_partition) {
   constexpr int partitions = 4;
@@ -67,8 +36,9 @@ BOOST_AUTO_TEST_CASE(an_article_published_once_answers_questions_on_every_partit
   BOOST_TEST_REQUIRE(producer.has_value());
   auto& prod = *producer.value();
   const std::int64_t t0 = 1'700'000'000'000;
-  auto a = article({0xb0, 1}, t0, "kb-reset", "How to reset your password",
-                   "Open Settings, choose Security, then Reset password. A link arrives by mail.");
+  auto a =
+      test::article({0xb0, 1}, t0, "kb-reset", "How to reset your password",
+                    "Open Settings, choose Security, then Reset password. A link arrives by mail.");
   BOOST_TEST_REQUIRE(static_cast<bool>(
       prod.send(cat.name(topics::catalog::reference), -1, "kb-reset", a.data(), a.size())));
   BOOST_TEST_REQUIRE(static_cast<bool>(prod.flush(topics::ms{10000})));
@@ -94,8 +64,8 @@ BOOST_AUTO_TEST_CASE(an_article_published_once_answers_questions_on_every_partit
       test::tail_of(log));
   std::uint64_t id = 100;
   for (const auto& conv : conversations) {
-    auto q = question({0xb1, ++id}, t0 + 1000 + static_cast<std::int64_t>(id), conv,
-                      "How do I reset my password?");
+    auto q = test::question({0xb1, ++id}, t0 + 1000 + static_cast<std::int64_t>(id), conv,
+                            "How do I reset my password?");
     BOOST_TEST_REQUIRE(
         static_cast<bool>(prod.send(cat.name("platform.support"), -1, conv, q.data(), q.size())));
   }

@@ -101,35 +101,6 @@ std::vector<std::string> node_argv(const std::string& bootstrap, const std::stri
           "1000"};
 }
 
-/// A knowledge article of the User Support agent, keyed by its id.
-std::vector<std::uint8_t> article(schemas::event_id id, std::int64_t t_ms,
-                                  const std::string& article_id, const std::string& title,
-                                  const std::string& body) {
-  flatbuffers::FlatBufferBuilder b;
-  auto a = schemas::fbs::CreateKnowledgeArticleDirect(b, article_id.c_str(), title.c_str(),
-                                                      body.c_str(), nullptr, true);
-  schemas::envelope_header h;
-  h.id = id;
-  h.key = article_id;
-  h.event_time_ms = t_ms;
-  h.principal = "svc:kb";
-  return schemas::finish_envelope(b, h, schemas::fbs::Payload::KnowledgeArticle, a.Union());
-}
-
-/// A question to the User Support agent in `conversation`.
-std::vector<std::uint8_t> question(schemas::event_id id, std::int64_t t_ms,
-                                   const std::string& conversation, const std::string& text) {
-  flatbuffers::FlatBufferBuilder b;
-  auto m =
-      schemas::fbs::CreateSupportMessageDirect(b, conversation.c_str(), "user-1", text.c_str());
-  schemas::envelope_header h;
-  h.id = id;
-  h.key = conversation;
-  h.event_time_ms = t_ms;
-  h.principal = "user:test";
-  return schemas::finish_envelope(b, h, schemas::fbs::Payload::SupportMessage, m.Union());
-}
-
 /// A word no other article has: "zq" and the index in letters.
 std::string token(int i) {
   std::string t = "zq";
@@ -335,8 +306,8 @@ BOOST_AUTO_TEST_CASE(large_state_beyond_a_record_spills_into_rows_and_recovers) 
     std::string body = "The " + word + " gadget explained. ";
     while (body.size() < 24 * 1024)
       body += filler + std::to_string(i) + " ";
-    auto v =
-        article({0x5b, id++}, t0 + i, "kb-" + std::to_string(i), "The " + word + " gadget", body);
+    auto v = test::article({0x5b, id++}, t0 + i, "kb-" + std::to_string(i),
+                           "The " + word + " gadget", body);
     BOOST_TEST_REQUIRE(static_cast<bool>(prod.send(cat.name("platform.support"), -1,
                                                    "kb-" + std::to_string(i), v.data(), v.size())));
   }
@@ -354,8 +325,8 @@ BOOST_AUTO_TEST_CASE(large_state_beyond_a_record_spills_into_rows_and_recovers) 
   int asked = 0;
   const auto answered_from_kb = [&](int i) {
     const std::string conv = "conv-" + std::to_string(++asked);
-    auto q = question({0x5c, id++}, t0 + 1'000'000 + asked, conv,
-                      "How does the " + token(i) + " gadget work?");
+    auto q = test::question({0x5c, id++}, t0 + 1'000'000 + asked, conv,
+                            "How does the " + token(i) + " gadget work?");
     BOOST_TEST_REQUIRE(
         static_cast<bool>(prod.send(cat.name("platform.support"), -1, conv, q.data(), q.size())));
     BOOST_TEST_REQUIRE(static_cast<bool>(prod.flush(topics::ms{10000})));

@@ -52,6 +52,36 @@ inline std::vector<std::uint8_t> service_load(schemas::event_id id, std::int64_t
   return schemas::finish_envelope(b, h, schemas::fbs::Payload::ServiceLoad, load.Union());
 }
 
+/// A knowledge article of the User Support agent, keyed by its id.
+inline std::vector<std::uint8_t> article(schemas::event_id id, std::int64_t t_ms,
+                                         const std::string& article_id, const std::string& title,
+                                         const std::string& body) {
+  flatbuffers::FlatBufferBuilder b;
+  auto a = schemas::fbs::CreateKnowledgeArticleDirect(b, article_id.c_str(), title.c_str(),
+                                                      body.c_str(), nullptr, true);
+  schemas::envelope_header h;
+  h.id = id;
+  h.key = article_id;
+  h.event_time_ms = t_ms;
+  h.principal = "svc:kb";
+  return schemas::finish_envelope(b, h, schemas::fbs::Payload::KnowledgeArticle, a.Union());
+}
+
+/// A question to the User Support agent in `conversation`.
+inline std::vector<std::uint8_t> question(schemas::event_id id, std::int64_t t_ms,
+                                          const std::string& conversation,
+                                          const std::string& text) {
+  flatbuffers::FlatBufferBuilder b;
+  auto m =
+      schemas::fbs::CreateSupportMessageDirect(b, conversation.c_str(), "user-1", text.c_str());
+  schemas::envelope_header h;
+  h.id = id;
+  h.key = conversation;
+  h.event_time_ms = t_ms;
+  h.principal = "user:test";
+  return schemas::finish_envelope(b, h, schemas::fbs::Payload::SupportMessage, m.Union());
+}
+
 /// A reader assigned every partition of `topic` from its beginning, or nullptr if the topic
 /// cannot be read.
 inline std::unique_ptr<topics::reader> reader_from_start(const topics::kafka_config& cfg,
