@@ -68,6 +68,18 @@ public:
   /// Sets the table store of the agent instance; `t` must outlive the context.
   void set_tables(table_store* t) noexcept { tables_ = t; }
 
+  /// Where this agent instance sits among its kind's instances: the partition of its inputs it
+  /// owns, and how many partitions they have (co-partitioned inputs all have as many). Set by
+  /// the caller (the runtime's host, the audit's replay); 0 of 1 when it set none. Only a
+  /// question that spans partitions (actors/kit/gather.hpp) needs it.
+  [[nodiscard]] std::int32_t partition() const noexcept { return partition_; }
+  [[nodiscard]] std::int32_t partitions() const noexcept { return partitions_; }
+  /// Sets both; `partitions` below 1 counts as 1 and a partition outside them as 0.
+  void set_partition(std::int32_t partition, std::int32_t partitions) noexcept {
+    partitions_ = partitions < 1 ? 1 : partitions;
+    partition_ = partition < 0 || partition >= partitions_ ? 0 : partition;
+  }
+
   /// Random numbers seeded from the cause's event id: the same event, the same numbers on
   /// every machine. Seeded on first use.
   [[nodiscard]] kit::rng& rng();
@@ -98,6 +110,8 @@ private:
   std::optional<kit::rng> rng_;
   const actors::identity* identity_ = nullptr;
   table_store* tables_ = nullptr;
+  std::int32_t partition_ = 0;
+  std::int32_t partitions_ = 1;
   flatbuffers::FlatBufferBuilder builder_;
   std::vector<emitted> outputs_;
 };

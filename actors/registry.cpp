@@ -1,5 +1,7 @@
 #include "actors/registry.hpp"
 
+#include "actors/kit/gather.hpp"
+
 #include "actors/analytics/analytics_agent.hpp"
 #include "actors/analytics/state_codec.hpp"
 #include "actors/analytics/tables.hpp"
@@ -89,24 +91,39 @@ std::vector<table_decl> development_tables() {
           index(development::changes_expiry_index)};
 }
 
+// The tables of questions that span partitions (actors/kit/gather.hpp).
+std::vector<table_decl> gather_tables() {
+  return {{std::string(kit::gatherer::table), "aetherial.state.gather.Gather"},
+          {std::string(kit::gatherer::parts_table), {}},
+          {std::string(kit::gatherer::deadline_index), {}, true}};
+}
+
+std::vector<table_decl> with_gathers(std::vector<table_decl> tables) {
+  for (auto& t : gather_tables())
+    tables.push_back(std::move(t));
+  return tables;
+}
+
 std::vector<table_decl> analytics_tables() {
-  return {{std::string(analytics::users_table), "aetherial.state.analytics.UserRow"},
-          {std::string(analytics::members_table), "aetherial.state.analytics.MemberRow"},
-          {std::string(analytics::sessions_table), "aetherial.state.analytics.SessionRow"},
-          {std::string(analytics::days_table), "aetherial.state.analytics.Day"},
-          {std::string(analytics::cohorts_table), "aetherial.state.analytics.Cohort"},
-          {std::string(analytics::sessions_order_table), {}},
-          {std::string(analytics::users_expiry_index), {}, true}};
+  return with_gathers(
+      {{std::string(analytics::users_table), "aetherial.state.analytics.UserRow"},
+       {std::string(analytics::members_table), "aetherial.state.analytics.MemberRow"},
+       {std::string(analytics::sessions_table), "aetherial.state.analytics.SessionRow"},
+       {std::string(analytics::days_table), "aetherial.state.analytics.Day"},
+       {std::string(analytics::cohorts_table), "aetherial.state.analytics.Cohort"},
+       {std::string(analytics::sessions_order_table), {}},
+       {std::string(analytics::users_expiry_index), {}, true}});
 }
 
 std::vector<agent_kind> build_kinds() {
   std::vector<agent_kind> kinds;
-  kinds.push_back(
-      kind(operations::kind_name,
-           {"platform.metrics", "platform.health", "aetherial.telemetry", "aetherial.tasks"},
-           operations::state_encoding_version, operations::min_state_encoding_version,
-           &operations::make_operations_agent, &operations::check_settings,
-           {{std::string(operations::services_table), "aetherial.state.operations.ServiceRow"}}));
+  kinds.push_back(kind(
+      operations::kind_name,
+      {"platform.metrics", "platform.health", "aetherial.telemetry", "aetherial.tasks"},
+      operations::state_encoding_version, operations::min_state_encoding_version,
+      &operations::make_operations_agent, &operations::check_settings,
+      with_gathers(
+          {{std::string(operations::services_table), "aetherial.state.operations.ServiceRow"}})));
   kinds.push_back(kind(orchestrator::kind_name,
                        {"aetherial.commands", "aetherial.tasks", "aetherial.effect-results"},
                        orchestrator::state_encoding_version,

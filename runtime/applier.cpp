@@ -1,12 +1,14 @@
 #include "runtime/applier.hpp"
 
+#include <algorithm>
+
 #include <cstdint>
 #include <exception>
 
 #include "schemas/json.hpp"
+#include "schemas/partitioner.hpp"
 #include "schemas/validate.hpp"
 #include "topics/catalog.hpp"
-#include "topics/partitioner.hpp"
 
 namespace aetherial::runtime {
 
@@ -25,7 +27,7 @@ const schemas::fbs::Envelope* verify_and_check(const std::uint8_t* data, std::si
 
 std::optional<std::string> misplaced(const topics::record_view& r, std::int32_t partitions) {
   if (partitions <= 0 || r.key.empty()) return std::nullopt;
-  const std::int32_t home = topics::key_partition(r.key, partitions);
+  const std::int32_t home = schemas::key_partition(r.key, partitions);
   if (home == r.partition) return std::nullopt;
   return "record with key of " + std::to_string(r.key.size()) + " bytes is on partition " +
          std::to_string(r.partition) + " of " + std::string(r.topic) +
@@ -72,18 +74,27 @@ decoded_event decode_record(const topics::record_view& r, const schemas::input_l
   return d;
 }
 
+std::int32_t kind_partitions(const std::vector<std::int32_t>& input_partitions) {
+  std::int32_t n = 1;
+  for (const auto p : input_partitions)
+    n = std::max(n, p);
+  return n;
+}
+
 apply_outcome apply_record(actors::agent& agent, event_window& seen, std::string_view kind,
                            const topics::record_view& r, const schemas::input_limits& limits,
-                           const identity_verifier* identities, actors::table_store* tables) {
+                           const identity_verifier* identities, actors::table_store* tables,
+                           partition_of where) {
   // Decoded and applied in this call: one buffer per thread serves every misaligned record.
   thread_local std::vector<std::uint8_t> aligned;
   return apply_decoded(agent, seen, kind, decode_record(r, limits, &aligned), limits, identities,
-                       tables);
+                       tables, where);
 }
 
 apply_outcome apply_decoded(actors::agent& agent, event_window& seen, std::string_view kind,
                             decoded_event&& d, const schemas::input_limits& limits,
-                            const identity_verifier* identities, actors::table_store* tables) {
+                            const identity_verifier* identities, actors::table_store* tables,
+                            partition_of where) {
   apply_outcome out;
   if (d.env == nullptr) {
     out.result = apply_outcome::status::invalid;
@@ -98,6 +109,7 @@ apply_outcome apply_decoded(actors::agent& agent, event_window& seen, std::strin
   }
   actors::context ctx(kind, *d.env);
   ctx.set_tables(tables);
+  ctx.set_partition(where.partition, where.partitions);
   actors::identity who;
   if (identities != nullptr) {
     who = identities->of(*d.env);

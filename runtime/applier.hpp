@@ -38,7 +38,7 @@ struct decoded_event {
                                           std::vector<std::uint8_t>* aligned = nullptr);
 
 /// Why `r` is not on the partition its key belongs on among `partitions` of its topic
-/// (topics/partitioner.hpp: murmur2, as the Java client and every Aetherial producer choose);
+/// (schemas/partitioner.hpp: murmur2, as the Java client and every Aetherial producer choose);
 /// nullopt when it is, when it has no key (a keyless record may go anywhere), or when the
 /// count is unknown (0). Such a record would reach an agent instance that does not keep its
 /// key's state: the live host dead-letters it as `wrong_partition`, and recovery and the
@@ -54,6 +54,16 @@ struct apply_outcome {
   std::vector<actors::emitted> outputs;
 };
 
+/// The partition an agent instance owns, of how many its inputs have.
+struct partition_of {
+  std::int32_t partition = 0;
+  std::int32_t partitions = 1;
+};
+
+/// The partitions of an agent kind's inputs, from those of each input topic (0: a topic not
+/// checked, such as the broadcast topic): the largest, at least 1.
+[[nodiscard]] std::int32_t kind_partitions(const std::vector<std::int32_t>& input_partitions);
+
 /// Applies `r` to `agent` of kind `kind`. Never throws: an agent exception is reported
 /// as status::threw (the agent's state and `seen` may then be changed: restore both). A
 /// valid input whose event id is in `seen` is status::duplicate and not applied; otherwise
@@ -61,19 +71,21 @@ struct apply_outcome {
 /// status::invalid with no outputs (the state change stays: replay does the same). With
 /// `identities`, the agent sees the verified identity of the record (actors::identity); the
 /// live host and the audit always pass the node's verifier. `tables` is the agent instance's
-/// keyed state (null: an agent that uses tables fails on the record).
+/// keyed state (null: an agent that uses tables fails on the record). `where` tells the agent
+/// which partition of how many it runs on (actors::context::partition); the live host and the
+/// audit pass the same for a partition.
 [[nodiscard]] apply_outcome apply_record(actors::agent& agent, event_window& seen,
                                          std::string_view kind, const topics::record_view& r,
                                          const schemas::input_limits& limits,
                                          const identity_verifier* identities = nullptr,
-                                         actors::table_store* tables = nullptr);
+                                         actors::table_store* tables = nullptr,
+                                         partition_of where = {});
 
 /// apply_record for a record already decoded with decode_record (`d` views its bytes).
-[[nodiscard]] apply_outcome apply_decoded(actors::agent& agent, event_window& seen,
-                                          std::string_view kind, decoded_event&& d,
-                                          const schemas::input_limits& limits,
-                                          const identity_verifier* identities = nullptr,
-                                          actors::table_store* tables = nullptr);
+[[nodiscard]] apply_outcome
+apply_decoded(actors::agent& agent, event_window& seen, std::string_view kind, decoded_event&& d,
+              const schemas::input_limits& limits, const identity_verifier* identities = nullptr,
+              actors::table_store* tables = nullptr, partition_of where = {});
 
 /// Logical topic an output goes to.
 [[nodiscard]] std::string_view output_topic(actors::output o) noexcept;

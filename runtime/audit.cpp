@@ -525,7 +525,8 @@ result<audit_report> audit(const audit_options& o, std::vector<std::string> agen
                 if (auto r = index.input(id, in.rec); !r) return r;
             }
             auto out = apply_decoded(*agent, seen, agent_name, std::move(decoded), o.limits,
-                                     o.identities.get(), &tables);
+                                     o.identities.get(), &tables,
+                                     partition_of{partition, kind_partitions(input_partitions)});
             if (out.result == apply_outcome::status::threw) {
               ++part.divergences;
               if (part.first_divergence.empty())

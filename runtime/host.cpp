@@ -101,6 +101,7 @@ caf::behavior host_actor(caf::stateful_actor<host_state_data>* self, host_env en
         if (applied_in[t] > 0) in_counters[t]->Increment(static_cast<double>(applied_in[t]));
       metrics::observe_events(latency, applied, seconds_between(started, steady_clock::now()));
     };
+    const partition_of where{partition, kind_partitions(env.input_partitions)};
     for (std::size_t i = 0; i < records.size(); ++i) {
       const auto& in = *records[i];
       const bool live = i >= suppress;
@@ -122,7 +123,7 @@ caf::behavior host_actor(caf::stateful_actor<host_state_data>* self, host_env en
         continue;
       }
       auto out = apply_record(*st.agent, st.seen, env.kind->name, in.rec, env.limits,
-                              env.identities, st.tables.get());
+                              env.identities, st.tables.get(), where);
       switch (out.result) {
         case apply_outcome::status::applied:
           ++st.events_applied;

@@ -8,8 +8,8 @@
 
 #include "runtime/clock.hpp"
 #include "runtime/errc.hpp"
+#include "schemas/partitioner.hpp"
 #include "storage/snapshot_store.hpp"
-#include "topics/partitioner.hpp"
 
 namespace aetherial::runtime {
 
@@ -426,7 +426,7 @@ result<void> kafka_recovery_sources::settle() {
   for (const auto* topic : {&journal_topic_, &snapshot_topic_}) {
     auto n = meta.value()->partition_count(*topic, io_timeout);
     if (!n) return n.error_value();
-    parts.push_back({*topic, topics::key_partition(key, n.value())});
+    parts.push_back({*topic, schemas::key_partition(key, n.value())});
   }
   settled_ = true;
   // Commit markers land within milliseconds. A transaction still open after this long is one

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "actors/analytics/activity.hpp"
+#include "actors/analytics/gather.hpp"
 #include "actors/analytics/state_codec.hpp"
 #include "actors/analytics/text.hpp"
 #include "actors/kit/redact.hpp"
@@ -51,7 +52,8 @@ constexpr std::string_view refusal_text =
 
 } // namespace
 
-analytics_agent::analytics_agent(analytics_config cfg) : agent_base(std::move(cfg)) {
+analytics_agent::analytics_agent(analytics_config cfg)
+    : agent_base(std::move(cfg)), gather_(std::string(kind_name), cfg_.gather_timeout_ms) {
   refusing_ = cfg_.salt.size() < std::max<std::size_t>(cfg_.min_salt_bytes, 1);
   if (!refusing_) {
     key_ = derive_key(cfg_.salt);
@@ -65,6 +67,14 @@ analytics_agent::analytics_agent(analytics_config cfg) : agent_base(std::move(cf
 void analytics_agent::on_event(const fbs::Envelope& event, context& ctx) {
   if (!days_loaded_) load_days(ctx.tables());
   ++state_.events;
+  const auto finish_question = [this](const kit::task_spec& task, const kit::gather_parts& parts,
+                                      const kit::gather_progress& progress,
+                                      context& c) { finish(task, parts, progress, c); };
+  if (!refusing_) gather_.expire(ctx, finish_question);
+  const auto part = [this](const kit::task_spec& task, context& c) {
+    return part_of(task, c.event_time_ms());
+  };
+  if (!refusing_ && gather_.on_event(event, ctx, part, finish_question)) return;
   switch (event.payload_type()) {
     case fbs::Payload::UserActivity:
       on_activity(event, *event.payload_as_UserActivity(), ctx);
@@ -90,8 +100,10 @@ void analytics_agent::on_activity(const fbs::Envelope& event, const fbs::UserAct
   }
   const std::string_view user = view(a.user_ref());
   if (user.empty()) return; // anonymous activity counts no user
-  // The record key names the tenant; it is kept only as its keyed hash, whatever it holds.
-  const std::string_view key = view(event.key());
+  // The tenant named in the event, else the record key; kept only as its keyed hash, whatever
+  // it holds.
+  const std::string_view named = view(a.tenant());
+  const std::string_view key = named.empty() ? view(event.key()) : named;
   const std::string tenant =
       tenant_pseudonym(key_, key.empty() ? std::string_view(cfg_.default_tenant) : key);
   const std::string_view session = view(a.session_id());
@@ -141,6 +153,7 @@ void analytics_agent::expire_users(std::int64_t now, table_store& tables) {
 
 void analytics_agent::restored() {
   users_expiry_ = kit::expiry_index(users_expiry_.name());
+  gather_.restart();
   days_loaded_ = false;
 }
 
@@ -190,11 +203,46 @@ void analytics_agent::flush(table_store& tables) {
   }
 }
 
-report analytics_agent::answer(std::string_view query, const kit::task_spec& task,
-                               std::string_view tenant, const std::string& pseudonym,
-                               std::int32_t today) const {
+const tenant_state* analytics_agent::tenant_of(const std::string& pseudonym) const {
   const auto it = state_.tenants.find(pseudonym);
-  const tenant_state* t = it == state_.tenants.end() ? nullptr : &it->second;
+  return it == state_.tenants.end() ? nullptr : &it->second;
+}
+
+std::pair<std::string, std::string>
+analytics_agent::tenant_asked(const kit::task_spec& task) const {
+  const std::string requested = kit::params_as<kit::analytics_params>(task.params).tenant;
+  const std::string tenant = requested.empty() ? cfg_.default_tenant : requested;
+  // The tenant is looked up, and its answers keyed, by the pseudonym of the name asked.
+  return {tenant, tenant_pseudonym(key_, tenant)};
+}
+
+bytes analytics_agent::part_of(const kit::task_spec& task, std::int64_t time_ms) const {
+  const auto [tenant, pseudonym] = tenant_asked(task);
+  return tenant_part(tenant_of(pseudonym), query_of(task),
+                     kit::params_as<kit::analytics_params>(task.params), cfg_, day_of(time_ms));
+}
+
+void analytics_agent::finish(const kit::task_spec& task, const kit::gather_parts& parts,
+                             const kit::gather_progress& progress, context& ctx) {
+  tenant_state merged;
+  bool found = false;
+  for (const auto& [partition, data] : parts)
+    merge_part(merged, found, data, cfg_);
+  const auto [tenant, pseudonym] = tenant_asked(task);
+  report r = answer(query_of(task), task, kit::redact(tenant), found ? &merged : nullptr,
+                    day_of(progress.asked_ms));
+  if (const auto note = kit::progress_note(progress); !note.empty()) r.text += " " + note;
+  for (auto& kv : kit::progress_details(progress))
+    r.metrics.push_back(std::move(kv));
+  const auto status = r.no_data                            ? fbs::ReplyStatus::no_data
+                      : r.query == "unknown" || !r.success ? fbs::ReplyStatus::refused
+                                                           : fbs::ReplyStatus::answered;
+  emit_answer(r, task, pseudonym, status, ctx);
+}
+
+report analytics_agent::answer(std::string_view query, const kit::task_spec& task,
+                               std::string_view tenant, const tenant_state* t,
+                               std::int32_t today) const {
   auto params = kit::params_as<kit::analytics_params>(task.params);
   // Names are kept with personal data masked: asked for the same way.
   params.experiment = kit::redact(params.experiment);
@@ -220,8 +268,6 @@ report analytics_agent::answer(std::string_view query, const kit::task_spec& tas
 void analytics_agent::on_task(const fbs::Task& fb_task, context& ctx) {
   if (view(fb_task.target_agent()) != kind_name) return;
   const kit::task_spec task = kit::read_task(fb_task);
-  const std::string requested = kit::params_as<kit::analytics_params>(task.params).tenant;
-  const std::string tenant = requested.empty() ? cfg_.default_tenant : requested;
   const std::string query = query_of(task);
   if (refusing_) {
     report r;
@@ -232,10 +278,12 @@ void analytics_agent::on_task(const fbs::Task& fb_task, context& ctx) {
     emit_answer(r, task, std::string(kind_name), fbs::ReplyStatus::refused, ctx);
     return;
   }
-  // The tenant is looked up, and its answers keyed, by the pseudonym of the name asked.
-  const std::string pseudonym = tenant_pseudonym(key_, tenant);
+  const auto [tenant, pseudonym] = tenant_asked(task);
+  // A question about a tenant's activity asks every partition, which may hold part of it.
+  if (gathered_query(query) && gather_.ask(task, part_of(task, ctx.event_time_ms()), ctx)) return;
   // Answers name the tenant as asked, with any personal data in the name masked.
-  const report r = answer(query, task, kit::redact(tenant), pseudonym, day_of(ctx.event_time_ms()));
+  const report r =
+      answer(query, task, kit::redact(tenant), tenant_of(pseudonym), day_of(ctx.event_time_ms()));
   const auto status = r.no_data                            ? fbs::ReplyStatus::no_data
                       : r.query == "unknown" || !r.success ? fbs::ReplyStatus::refused
                                                            : fbs::ReplyStatus::answered;

@@ -20,6 +20,7 @@
 #include "actors/analytics/tables.hpp"
 #include "actors/kit/agent_base.hpp"
 #include "actors/kit/expiry_index.hpp"
+#include "actors/kit/gather.hpp"
 #include "actors/kit/task.hpp"
 
 namespace aetherial::actors::analytics {
@@ -49,10 +50,18 @@ private:
 
   void on_activity(const fbs::Envelope& event, const fbs::UserActivity& a, context& ctx);
   void on_task(const fbs::Task& task, context& ctx);
-  /// The answer about `tenant` (the name asked), kept under `pseudonym`.
+  /// The answer about `tenant` (the name asked) from its state `t` (nullptr: none).
   [[nodiscard]] report answer(std::string_view query, const kit::task_spec& task,
-                              std::string_view tenant, const std::string& pseudonym,
+                              std::string_view tenant, const tenant_state* t,
                               std::int32_t today) const;
+  /// The state of the tenant named `pseudonym`, nullptr when this partition holds none.
+  [[nodiscard]] const tenant_state* tenant_of(const std::string& pseudonym) const;
+  /// This partition's part of a question that spans partitions, and the answer from them all.
+  [[nodiscard]] bytes part_of(const kit::task_spec& task, std::int64_t time_ms) const;
+  void finish(const kit::task_spec& task, const kit::gather_parts& parts,
+              const kit::gather_progress& progress, context& ctx);
+  /// The tenant a task asks about, as named and by pseudonym.
+  [[nodiscard]] std::pair<std::string, std::string> tenant_asked(const kit::task_spec& task) const;
   /// Emits the answer's decisions keyed by `key` (the tenant's pseudonym), its reply and
   /// outcome keyed by the conversation.
   void emit_answer(const report& r, const kit::task_spec& task, const std::string& key,
@@ -68,6 +77,7 @@ private:
   void load_days(const table_store& tables);
 
   kit::expiry_index users_expiry_{std::string(users_expiry_index)};
+  kit::gatherer gather_;
   hash_key key_;
   std::uint64_t fingerprint_ = 0;
   bool refusing_ = false;

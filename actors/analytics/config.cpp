@@ -12,6 +12,7 @@ void read_config(kit::settings_reader& r, analytics_config& c) {
   c.salt = r.get_string("salt", c.salt);
   if (!c.salt.empty() && c.salt.size() < c.min_salt_bytes)
     r.reject_secret("salt", "at least " + std::to_string(c.min_salt_bytes) + " bytes");
+  c.gather_timeout_ms = r.get_int64("gather_timeout_ms", c.gather_timeout_ms, 0, 3'600'000);
 }
 
 } // namespace

@@ -21,6 +21,10 @@ struct analytics_config {
   std::string salt;
   std::size_t min_salt_bytes = 16; ///< shorter salts are refused
 
+  /// A question about a tenant asks every partition (actors/analytics/gather.hpp) and waits
+  /// this long, in event time, for their parts before answering from those it has.
+  std::int64_t gather_timeout_ms = 10'000;
+
   std::string default_tenant = "main"; ///< tenant of unkeyed activity and of tasks without one
   std::uint32_t max_tenants = 16;      ///< tenants per partition (least recently active evicted)
 

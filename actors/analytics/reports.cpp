@@ -79,6 +79,11 @@ cohort_window sum_cohorts(const tenant_state& t, std::int32_t from, std::int32_t
   return w;
 }
 
+// A peak from several partitions is the busiest one's: at least that many were concurrent.
+std::string peak_words(const tenant_state& t) {
+  return t.merged_parts > 1 ? "peak at least " : "peak ";
+}
+
 double ratio(std::uint64_t a, std::uint64_t b) {
   return b > 0 ? static_cast<double>(a) / static_cast<double>(b) : 0.0;
 }
@@ -97,14 +102,15 @@ report active_users_report(const tenant_state* t, std::string_view tenant, std::
   const std::int64_t mau = distinct_over(*t, today - 29, today);
   const std::uint32_t peak = day == t->days.end() ? 0 : day->second.peak_sessions;
 
-  r.text = grouped(dau) + (dau == 1 ? " active user today, " : " active users today, ") +
-           (yesterday > 0 ? change_text(dau, yesterday, "yesterday")
-                          : std::string("no activity recorded yesterday")) +
-           "; " +
-           (peak > 0 ? "peak " + grouped(peak) + " concurrent at " + hour_of(day->second.peak_ms)
-                     : std::string("no concurrent sessions yet")) +
-           ". " + grouped(wau) + " in the last 7 days, " + grouped(mau) +
-           " in the last 30 days (HyperLogLog estimates, about 1.6% standard error).";
+  r.text =
+      grouped(dau) + (dau == 1 ? " active user today, " : " active users today, ") +
+      (yesterday > 0 ? change_text(dau, yesterday, "yesterday")
+                     : std::string("no activity recorded yesterday")) +
+      "; " +
+      (peak > 0 ? peak_words(*t) + grouped(peak) + " concurrent at " + hour_of(day->second.peak_ms)
+                : std::string("no concurrent sessions yet")) +
+      ". " + grouped(wau) + " in the last 7 days, " + grouped(mau) +
+      " in the last 30 days (HyperLogLog estimates, about 1.6% standard error).";
   r.metrics = {{"tenant", std::string(tenant)},
                {"day", date(today)},
                {"dau", integer(dau)},
@@ -155,7 +161,8 @@ report active_users_report(const tenant_state* t, std::string_view tenant, std::
   const auto day = t->days.find(last);
   const std::uint32_t peak = days == 1 && day != t->days.end() ? day->second.peak_sessions : 0;
   if (peak > 0)
-    r.text += "; peak " + grouped(peak) + " concurrent at " + hour_of(day->second.peak_ms);
+    r.text +=
+        "; " + peak_words(*t) + grouped(peak) + " concurrent at " + hour_of(day->second.peak_ms);
   r.text += " (HyperLogLog estimates, about 1.6% standard error).";
   r.metrics = {{"tenant", std::string(tenant)},
                {"period", std::string(period)},

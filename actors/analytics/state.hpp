@@ -89,6 +89,9 @@ struct tenant_state {
   std::map<std::string, experiment_record> experiments;
   std::int64_t watermark_ms = 0; ///< latest event time seen
   std::uint64_t events = 0;
+  /// Not state: in an answer across partitions (gather.hpp), how many partitions held part of
+  /// the tenant. Above 1, a day's peak concurrency is the busiest partition's, a lower bound.
+  std::uint32_t merged_parts = 1;
 };
 
 /// The whole state of an Analytics agent.

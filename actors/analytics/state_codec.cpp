@@ -199,6 +199,49 @@ std::int64_t decode_session(const std::vector<std::uint8_t>& value) {
   return kit::decode_row<fb::SessionRow>(value, "sessions").last_ms;
 }
 
+std::vector<std::uint8_t> encode_part(const tenant_state* t) {
+  fb::TenantPartT o;
+  o.found = t != nullptr;
+  if (t != nullptr) {
+    for (const auto& [day, d] : t->days)
+      o.days.push_back(to_fb(day, d));
+    for (const auto& [day, c] : t->cohorts)
+      o.cohorts.push_back(to_fb(day, c));
+    o.cohort_features = t->cohort_features;
+    for (const auto& [name, e] : t->experiments)
+      o.experiments.push_back(to_fb(name, e));
+  }
+  return kit::encode_row<fb::TenantPart>(o);
+}
+
+std::optional<tenant_state> decode_part(const std::vector<std::uint8_t>& value) {
+  const auto o = kit::decode_row<fb::TenantPart>(value, "a tenant's part");
+  if (!o.found) return std::nullopt;
+  tenant_state t;
+  for (const auto& d : o.days) {
+    std::int32_t day = 0;
+    day_stats stats;
+    if (!d || !from_fb(*d, day, stats) || !t.days.emplace(day, std::move(stats)).second)
+      kit::impossible_row("a tenant's part");
+  }
+  for (const auto& c : o.cohorts) {
+    std::int32_t day = 0;
+    cohort_stats stats;
+    if (!c || !from_fb(*c, day, stats) || !t.cohorts.emplace(day, std::move(stats)).second)
+      kit::impossible_row("a tenant's part");
+  }
+  for (const auto& name : o.cohort_features)
+    if (!clean_name(name)) kit::impossible_row("a tenant's part");
+  t.cohort_features = o.cohort_features;
+  for (const auto& e : o.experiments) {
+    std::string name;
+    experiment_record x;
+    if (!e || !from_fb(*e, name, x) || !t.experiments.emplace(std::move(name), std::move(x)).second)
+      kit::impossible_row("a tenant's part");
+  }
+  return t;
+}
+
 std::vector<std::uint8_t> encode_state(const analytics_state& s, std::uint64_t fingerprint) {
   return kit::encode_state<fb::AnalyticsState>(to_fb(s, fingerprint), state_identifier);
 }

@@ -41,6 +41,12 @@ decode_cohort(const std::vector<std::uint8_t>& value);
 [[nodiscard]] std::vector<std::uint8_t> encode_session(std::int64_t last_ms);
 [[nodiscard]] std::int64_t decode_session(const std::vector<std::uint8_t>& value);
 
+/// One partition's part of a question about a tenant (a TenantPart: its days, cohorts and
+/// cohort feature names; nullptr: the partition does not hold the tenant) and back. Decoding
+/// throws std::runtime_error for bytes no partition could have written.
+[[nodiscard]] std::vector<std::uint8_t> encode_part(const tenant_state* t);
+[[nodiscard]] std::optional<tenant_state> decode_part(const std::vector<std::uint8_t>& value);
+
 /// Encodes the whole state, tagged with `key_fingerprint`.
 [[nodiscard]] std::vector<std::uint8_t> encode_state(const analytics_state& s,
                                                      std::uint64_t key_fingerprint);

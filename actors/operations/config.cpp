@@ -121,6 +121,7 @@ void read(kit::settings_reader& r, diagnosis_config& c) {
   c.recent_decision_ms =
       r.get_int64("diagnosis.recent_decision_ms", c.recent_decision_ms, 0, max_ms);
   c.max_detailed = r.get_integer<std::size_t>("diagnosis.max_detailed", c.max_detailed);
+  c.gather_timeout_ms = r.get_int64("diagnosis.gather_timeout_ms", c.gather_timeout_ms, 0, max_ms);
 }
 
 void read_config(kit::settings_reader& r, operations_config& c) {

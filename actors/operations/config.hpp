@@ -130,6 +130,9 @@ struct diagnosis_config {
   std::int64_t stale_after_ms = 5 * 60'000;      ///< a sample older than this at the task is stale
   std::int64_t recent_decision_ms = 30 * 60'000; ///< scale decisions this recent are mentioned
   std::size_t max_detailed = 3;                  ///< unhealthy services described in full
+  /// A diagnosis of every service asks every partition and waits this long, in event time, for
+  /// their parts before answering from those it has.
+  std::int64_t gather_timeout_ms = 10'000;
 };
 
 /// Configuration of the Operations agent.

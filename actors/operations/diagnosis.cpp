@@ -2,14 +2,20 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
+#include <memory>
 
+#include "actors/kit/table_rows.hpp"
 #include "actors/kit/task.hpp"
 #include "actors/operations/operations_agent.hpp"
+#include "actors/operations/state_codec.hpp"
 #include "actors/operations/text.hpp"
 
 namespace aetherial::actors::operations {
 
 namespace {
+
+namespace stored = ::aetherial::state::operations;
 
 bool sane(double v) {
   return std::isfinite(v) && v >= 0.0;
@@ -175,8 +181,7 @@ std::string describe(const service_view& v, const operations_config& cfg, std::i
            "escalated to " + cfg.self_healing.escalation_role + " at " + utc_time(e.at_ms) + ".";
     citations.push_back(e.incident);
   }
-  if (v.reading == nullptr)
-    out += " No load samples of " + v.name + " have reached this partition.";
+  if (v.reading == nullptr) out += " No load samples of " + v.name + " have arrived.";
   return out;
 }
 
@@ -282,26 +287,25 @@ diagnosis diagnose(const operations_state& s, const std::map<std::string, servic
   };
 
   if (focus != nullptr) {
+    // Only what concerns the service asked about: the task went to the partition of that
+    // service, and which other services share it says nothing.
     sentence(describe(*focus, cfg, now_ms, d.citations));
     sentence(runtime);
-    std::vector<std::string> others;
-    for (const auto* v : ranked)
-      if (v != focus) others.push_back(v->name);
-    if (!others.empty())
-      sentence("Of the other services this partition watches, " + name_list(others) +
-               (others.size() == 1 ? " is" : " are") + " away from healthy too.");
     d.has_data = true;
     d.top_service = focus->name;
     d.confidence = confidence_of({focus});
     add_service_results(d, *focus);
+  } else if (!wanted.empty()) {
+    // The task went to the partition that holds the service's samples and incidents, if any.
+    sentence("There is no load data and no incident for " + std::string(service) +
+             ", so nothing says why it would be slow.");
+    sentence(runtime);
+    d.has_data = !runtime.empty();
+    d.confidence = d.has_data ? 0.3 : 0.0;
   } else {
-    if (!wanted.empty())
-      sentence(
-          "This partition has no load data or incidents for " + std::string(service) +
-          (watched == 0 ? "." : "; it watches " + plural(watched, "service", "services") + "."));
     if (views.empty()) {
       sentence("The Operations agent has no load data for any service yet: no metrics have "
-               "reached this partition, so it cannot say what is slow.");
+               "arrived, so it cannot say what is slow.");
       sentence(runtime);
       d.has_data = !runtime.empty();
       d.confidence = d.has_data ? 0.3 : 0.0;
@@ -320,7 +324,7 @@ diagnosis diagnose(const operations_state& s, const std::map<std::string, servic
       if (!rest.empty()) sentence("Also away from healthy: " + name_list(rest) + ".");
       sentence(runtime);
       if (watched > 0)
-        sentence("Of the " + plural(watched, "service", "services") + " this partition watches, " +
+        sentence("Of the " + plural(watched, "service", "services") + " watched, " +
                  integer(static_cast<std::int64_t>(ranked.size())) +
                  (ranked.size() == 1 ? " needs" : " need") + " attention.");
       d.has_data = true;
@@ -335,9 +339,8 @@ diagnosis diagnose(const operations_state& s, const std::map<std::string, servic
             (slowest == nullptr || v.reading->latency_p95_ms > slowest->reading->latency_p95_ms))
           slowest = &v;
       std::string all = "None of the " + plural(watched, "service", "services") +
-                        " this partition watches is above " +
-                        fixed(cfg.diagnosis.slow_latency_ms, 0) + " ms p95 latency, " +
-                        error_percent(cfg.diagnosis.high_error_rate) +
+                        " watched is above " + fixed(cfg.diagnosis.slow_latency_ms, 0) +
+                        " ms p95 latency, " + error_percent(cfg.diagnosis.high_error_rate) +
                         " errors or its CPU target, and none has an open incident";
       if (slowest != nullptr) all += "; the slowest is " + slowest->name + ": " + numbers(*slowest);
       sentence(all + ".");
@@ -352,14 +355,14 @@ diagnosis diagnose(const operations_state& s, const std::map<std::string, servic
         add_service_results(d, *slowest);
       }
     }
-    // A question about a service this partition does not see is only partly answered.
-    if (!wanted.empty()) d.confidence = std::min(d.confidence, 0.3);
   }
 
-  d.results.emplace(d.results.begin(), "services_watched",
-                    integer(static_cast<std::int64_t>(watched)));
-  d.results.emplace(d.results.begin() + 1, "services_needing_attention",
-                    integer(static_cast<std::int64_t>(ranked.size())));
+  if (wanted.empty()) {
+    d.results.emplace(d.results.begin(), "services_watched",
+                      integer(static_cast<std::int64_t>(watched)));
+    d.results.emplace(d.results.begin() + 1, "services_needing_attention",
+                      integer(static_cast<std::int64_t>(ranked.size())));
+  }
   if (!wanted.empty()) {
     d.results.emplace_back("focus", std::string(service));
     d.results.emplace_back("focus_found", focus != nullptr ? "true" : "false");
@@ -372,14 +375,11 @@ diagnosis diagnose(const operations_state& s, const std::map<std::string, servic
   return d;
 }
 
-void on_task(const operations_state& s, const operations_config& cfg, service_rows& rows,
-             const fbs::Task& task, context& ctx) {
-  if (view(task.target_agent()) != kind_name || view(task.type()) != diagnose_task_type) return;
-  const kit::task_spec t = kit::read_task(task);
-  const auto d =
-      diagnose(s, load_services(rows, ctx.tables()), cfg,
-               kit::params_as<kit::diagnose_params>(t.params).service, ctx.event_time_ms());
+namespace {
 
+// Replies with a diagnosis and reports the task's outcome, both keyed by its conversation.
+void emit_diagnosis(const diagnosis& d, const kit::task_spec& t, context& ctx,
+                    std::string_view correlation = {}) {
   const std::string type(diagnose_task_type);
   const std::string agent(kind_name);
   std::string conversation = t.conversation_id;
@@ -390,10 +390,101 @@ void on_task(const operations_state& s, const operations_config& cfg, service_ro
   const auto status = d.has_data ? fbs::ReplyStatus::answered : fbs::ReplyStatus::no_data;
   kit::emit_reply(ctx, output::replies, conversation,
                   kit::reply_spec{conversation, agent, d.text, status, type, d.confidence,
-                                  d.citations, d.results});
+                                  d.citations, d.results},
+                  correlation);
   kit::emit_outcome(ctx, conversation,
                     kit::outcome_spec{t.task_id, type, agent, d.has_data, status, d.text,
-                                      conversation, d.results});
+                                      conversation, d.results},
+                    correlation);
+}
+
+} // namespace
+
+bytes diagnosis_part(const operations_state& s, const std::map<std::string, service_row>& services,
+                     const operations_config& cfg, std::int64_t now_ms) {
+  stored::DiagnosisPartT part;
+  operations_state read;
+  for (const auto& [id, inc] : s.healing.incidents)
+    if (inc.status == incident_status::remediating ||
+        (inc.status == incident_status::escalated &&
+         now_ms - inc.closed_ms < cfg.self_healing.recurrence_window_ms))
+      read.healing.incidents.emplace(id, inc);
+  read.runtime = s.runtime;
+  part.state = encode_state(read);
+  for (const auto& [name, row] : services) {
+    if (!row.reading) continue;
+    // What a diagnosis reads of the scaling state: the target, the bounds, the last decision.
+    service_row kept;
+    kept.reading = row.reading;
+    if (row.scaling) {
+      service_scaling sc;
+      sc.has_policy = row.scaling->has_policy;
+      sc.min_replicas = row.scaling->min_replicas;
+      sc.max_replicas = row.scaling->max_replicas;
+      sc.target_cpu = row.scaling->target_cpu;
+      sc.decided_replicas = row.scaling->decided_replicas;
+      sc.decided_ms = row.scaling->decided_ms;
+      kept.scaling = std::move(sc);
+    }
+    auto entry = std::make_unique<stored::NamedServiceRowT>();
+    entry->name = name;
+    entry->row = encode_row(kept);
+    part.services.push_back(std::move(entry));
+  }
+  return kit::encode_row<stored::DiagnosisPart>(part);
+}
+
+void merge_diagnosis_part(operations_state& into, std::map<std::string, service_row>& services,
+                          const bytes& part) {
+  const auto p = kit::decode_row<stored::DiagnosisPart>(part, "a diagnosis part");
+  const auto read = decode_state(p.state.data(), p.state.size());
+  if (!read) kit::impossible_row("a diagnosis part");
+  for (const auto& [id, inc] : read->healing.incidents)
+    into.healing.incidents.emplace(id, inc);
+  // The runtime's telemetry: the newest, the first partition's on a tie.
+  const auto newest = [](const runtime_scaling_state& r) {
+    return r.samples.empty() ? std::numeric_limits<std::int64_t>::min() : r.samples.back().time_ms;
+  };
+  if (newest(read->runtime) > newest(into.runtime)) into.runtime = read->runtime;
+  for (const auto& entry : p.services) {
+    if (!entry || !valid_service_name(entry->name)) kit::impossible_row("a diagnosis part");
+    service_row row = decode_row(entry->row);
+    if (!row.reading) continue;
+    auto [it, fresh] = services.try_emplace(entry->name, row);
+    // A service on two partitions (its samples keyed otherwise): the newer sample.
+    if (!fresh && (!it->second.reading || row.reading->time_ms > it->second.reading->time_ms))
+      it->second = std::move(row);
+  }
+}
+
+void on_task(const operations_state& s, const operations_config& cfg, service_rows& rows,
+             kit::gatherer& gather, const fbs::Task& task, context& ctx) {
+  if (view(task.target_agent()) != kind_name || view(task.type()) != diagnose_task_type) return;
+  const kit::task_spec t = kit::read_task(task);
+  const std::string service = kit::params_as<kit::diagnose_params>(t.params).service;
+  auto services = load_services(rows, ctx.tables());
+  // A question about every service asks every partition; one about a named service is routed
+  // to that service's partition and answered there.
+  if (service.empty() && gather.ask(t, diagnosis_part(s, services, cfg, ctx.event_time_ms()), ctx))
+    return;
+  emit_diagnosis(diagnose(s, services, cfg, service, ctx.event_time_ms()), t, ctx);
+}
+
+void finish_diagnosis(const operations_config& cfg, const kit::task_spec& task,
+                      const kit::gather_parts& parts, const kit::gather_progress& progress,
+                      context& ctx) {
+  operations_state merged;
+  std::map<std::string, service_row> services;
+  for (const auto& [partition, data] : parts)
+    merge_diagnosis_part(merged, services, data);
+  auto d = diagnose(merged, services, cfg, {}, progress.asked_ms);
+  if (const auto note = kit::progress_note(progress); !note.empty()) {
+    d.text += " " + note;
+    d.confidence = std::min(d.confidence, 0.5);
+  }
+  for (auto& kv : kit::progress_details(progress))
+    d.results.push_back(std::move(kv));
+  emit_diagnosis(d, task, ctx, progress.correlation);
 }
 
 } // namespace aetherial::actors::operations

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "actors/agent.hpp"
+#include "actors/kit/gather.hpp"
 #include "actors/operations/config.hpp"
 #include "actors/operations/service_table.hpp"
 #include "actors/operations/state.hpp"
@@ -47,7 +48,28 @@ struct diagnosis {
 
 /// Answers a diagnose task addressed to this agent with a Reply on output::replies and a
 /// TaskOutcome on output::tasks, both keyed by the task's conversation id; ignores other tasks.
+/// A question about every service, with more than one partition, is asked of every partition
+/// through `gather` (actors/kit/gather.hpp) and answered by `finish_diagnosis`.
 void on_task(const operations_state& s, const operations_config& cfg, service_rows& rows,
-             const fbs::Task& task, context& ctx);
+             kit::gatherer& gather, const fbs::Task& task, context& ctx);
+
+/// This partition's part of a diagnosis at `now_ms`: its open and recently escalated
+/// incidents, the runtime's telemetry, and its services with a load sample (their scaling
+/// state cut to what a diagnosis reads).
+[[nodiscard]] bytes diagnosis_part(const operations_state& s,
+                                   const std::map<std::string, service_row>& services,
+                                   const operations_config& cfg, std::int64_t now_ms);
+
+/// Merges a part into `into` and `services`: incidents by id, services by name (the newer
+/// sample when two partitions have one), the runtime's telemetry from the part with the newest
+/// sample. Throws std::runtime_error for bytes no partition could have written.
+void merge_diagnosis_part(operations_state& into, std::map<std::string, service_row>& services,
+                          const bytes& part);
+
+/// Answers a diagnosis from its parts (ascending partition) as of the question's event time,
+/// saying how many partitions answered when one did not in time.
+void finish_diagnosis(const operations_config& cfg, const kit::task_spec& task,
+                      const kit::gather_parts& parts, const kit::gather_progress& progress,
+                      context& ctx);
 
 } // namespace aetherial::actors::operations

@@ -20,6 +20,14 @@ void operations_agent::on_event(const fbs::Envelope& event, context& ctx) {
   // so an outcome arriving after its deadline is a timeout, not a success.
   expire_remediations(state_.healing, cfg_.self_healing, ctx);
   expire_recommendations(state_.optimization, cfg_.optimization, ctx);
+  const auto finish = [this](const kit::task_spec& task, const kit::gather_parts& parts,
+                             const kit::gather_progress& progress,
+                             context& c) { finish_diagnosis(cfg_, task, parts, progress, c); };
+  gather_.expire(ctx, finish);
+  const auto part = [this](const kit::task_spec&, context& c) {
+    return diagnosis_part(state_, load_services(services_, c.tables()), cfg_, c.event_time_ms());
+  };
+  if (gather_.on_event(event, ctx, part, finish)) return;
 
   switch (event.payload_type()) {
     case fbs::Payload::ServiceLoad: {
@@ -59,7 +67,7 @@ void operations_agent::on_event(const fbs::Envelope& event, context& ctx) {
                            *event.payload_as_RuntimeTelemetry(), ctx);
       break;
     case fbs::Payload::Task:
-      on_task(state_, cfg_, services_, *event.payload_as_Task(), ctx);
+      on_task(state_, cfg_, services_, gather_, *event.payload_as_Task(), ctx);
       on_scale_task(cfg_, services_, *event.payload_as_Task(), ctx);
       break;
     default:

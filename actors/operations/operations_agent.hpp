@@ -11,6 +11,7 @@
 
 #include "actors/agent.hpp"
 #include "actors/kit/agent_base.hpp"
+#include "actors/kit/gather.hpp"
 #include "actors/operations/config.hpp"
 #include "actors/operations/service_table.hpp"
 #include "actors/operations/state.hpp"
@@ -30,9 +31,13 @@ public:
 private:
   friend agent_base;
   /// A restored state goes with other tables: nothing cached of the former ones is kept.
-  void restored() { services_.clear(); }
+  void restored() {
+    services_.clear();
+    gather_.restart();
+  }
 
   service_rows services_{std::string(services_table), cached_service_rows};
+  kit::gatherer gather_{std::string(kind_name), cfg_.diagnosis.gather_timeout_ms};
 };
 
 /// Creates an Operations agent with empty state, configured by the "operations." settings

@@ -12,6 +12,10 @@ std::map<std::string, intent_route> default_routes() {
                                  4,
                                  "Counting active users for {period}",
                                  {{"period", "today"}}};
+  r["analytics.popular_features"] = {
+      {{"analytics", "analytics.popular_features"}}, 4, "Ranking the most used features", {}};
+  r["analytics.retention"] = {
+      {{"analytics", "analytics.retention"}}, 4, "Comparing the retention of new users", {}};
   // Latency has two capable agents: Operations (load, incidents, caches) and Development
   // (a regression in a recent change). Outcomes decide which one is asked first.
   r["operations.diagnose_latency"] = {{{"operations", "operations.diagnose_latency"},

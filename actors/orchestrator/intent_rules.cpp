@@ -79,6 +79,22 @@ const std::vector<rule>& rules() {
                           "week", "month", "report"}),
                  how,
                  &fill_active_users});
+    r.push_back({"analytics.popular_features",
+                 0.8,
+                 {phrases({"feature", "features", "functionality", "functions"}),
+                  phrases({"popular", "most used", "used most", "most use", "top", "usage",
+                           "favorite", "favourite", "most", "best", "trending"})},
+                 phrases({"which", "what", "show", "list", "week", "today", "month"}),
+                 how,
+                 nullptr});
+    r.push_back({"analytics.retention",
+                 0.8,
+                 {phrases({"retention", "churn", "churning", "retained", "retaining", "come back",
+                           "coming back", "came back", "returning users", "return rate"})},
+                 phrases({"why", "user", "users", "dropping", "drop", "falling", "down",
+                          "new users", "cohort", "cohorts"}),
+                 how,
+                 nullptr});
     r.push_back({"operations.diagnose_latency",
                  0.75,
                  {phrases({"slow", "slowly", "slower", "slowness", "latency", "sluggish", "lagging",

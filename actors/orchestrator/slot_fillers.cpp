@@ -121,7 +121,21 @@ void fill_diagnose(const tokens& t, slot_map& s) {
                            "are", "why", "so", "web", "whole", "entire", ","};
   auto i = find_word(t, service_nouns);
   if (i == std::string::npos) i = find_word(t, other_nouns);
-  if (i == std::string::npos) return;
+  if (i == std::string::npos) {
+    // "Why is web slow?": one word between "is" (or "are") and the slow word names a service.
+    const words slow = {"slow", "slowly", "slower", "sluggish", "lagging", "laggy", "timing"};
+    const words not_services = {"everything", "it",       "this",   "that",  "all", "things",
+                                "stuff",      "platform", "system", "there", "so",  "everyone",
+                                "anything",   "my",       "our",    "the",   "a",   "an",
+                                "your",       "he",       "she",    "they"};
+    const auto k = find_word(t, slow);
+    if (k != std::string::npos && k >= 2 && one_of(t[k - 2].norm, {"is", "are", "was"}) &&
+        !one_of(t[k - 1].norm, not_services) && t[k - 1].norm != ",") {
+      s["service"] = t[k - 1].orig;
+      s["subject"] = t[k - 1].orig;
+    }
+    return;
+  }
   if (i > 0 && !one_of(t[i - 1].norm, not_names)) {
     s["service"] = t[i - 1].orig;
     s["subject"] = "the " + join_orig(t, i - 1, i + 1);

@@ -32,11 +32,11 @@
 #include <nlohmann/json.hpp>
 
 #include "bench/utc_now.hpp"
+#include "schemas/partitioner.hpp"
 #include "tests/runtime/child_process.hpp"
 #include "tests/runtime/runtime_fixture.hpp"
 #include "topics/catalog.hpp"
 #include "topics/kafka.hpp"
-#include "topics/partitioner.hpp"
 
 namespace {
 
@@ -188,7 +188,7 @@ round_result run_round(const options& o, int round) {
   std::vector<std::string> probes;
   for (int i = 0; probes.size() < 4000; ++i) {
     const std::string key = "probe-" + std::to_string(i);
-    if (lost.count(topics::key_partition(key, o.partitions)) > 0) probes.push_back(key);
+    if (lost.count(aetherial::schemas::key_partition(key, o.partitions)) > 0) probes.push_back(key);
   }
   const std::set<std::string> probe_set(probes.begin(), probes.end());
 

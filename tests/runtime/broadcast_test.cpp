@@ -4,9 +4,9 @@
 #include <map>
 #include <set>
 
+#include "schemas/partitioner.hpp"
 #include "tests/runtime/recovery_scenario.hpp"
 #include "topics/catalog.hpp"
-#include "topics/partitioner.hpp"
 
 // A knowledge-base article produced once to platform.reference reaches every partition's
 // User Support host through the broadcaster (as a copy on aetherial.broadcast): questions on
@@ -48,7 +48,7 @@ BOOST_AUTO_TEST_CASE(an_article_published_once_answers_questions_on_every_partit
   std::vector<std::string> conversations;
   for (int i = 0; per_partition.size() < partitions || conversations.size() < 2 * partitions; ++i) {
     const std::string conv = "conv-" + std::to_string(i);
-    auto& n = per_partition[topics::key_partition(conv, partitions)];
+    auto& n = per_partition[schemas::key_partition(conv, partitions)];
     if (n >= 2) continue;
     ++n;
     conversations.push_back(conv);

@@ -12,9 +12,9 @@
 
 #include "runtime/audit.hpp"
 #include "runtime/node.hpp"
+#include "schemas/partitioner.hpp"
 #include "storage/snapshot_store.hpp"
 #include "tests/runtime/runtime_fixture.hpp"
-#include "topics/partitioner.hpp"
 
 using namespace aetherial;
 using namespace std::chrono_literals;
@@ -383,7 +383,7 @@ BOOST_AUTO_TEST_CASE(a_record_on_the_wrong_partition_for_its_key_is_dead_lettere
   // A hot service whose loads all land on a partition that is not its key's: applied, they
   // would scale it up.
   const std::string key = "web";
-  const std::int32_t home = topics::key_partition(key, 4);
+  const std::int32_t home = schemas::key_partition(key, 4);
   const std::int32_t wrong = (home + 1) % 4;
   const std::int64_t t0 = 1'700'000'000'000;
   for (std::uint64_t i = 0; i < 10; ++i) {

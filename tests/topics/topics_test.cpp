@@ -6,16 +6,17 @@
 #include <numeric>
 #include <set>
 
+#include "schemas/partitioner.hpp"
 #include "tests/topics/broker_fixture.hpp"
-#include "topics/partitioner.hpp"
 
 using namespace aetherial::topics;
 using namespace aetherial::topics::test;
+using aetherial::schemas::java_murmur2;
 
 namespace {
 
 std::int32_t java_partition(const std::string& key, int partitions) {
-  return aetherial::topics::key_partition(key, partitions);
+  return aetherial::schemas::key_partition(key, partitions);
 }
 
 std::vector<record> read_all(reader& r, std::size_t count) {

@@ -1,6 +1,9 @@
 #pragma once
 // An in-process bus for all seven agents: every emitted envelope goes to the agents whose
-// kind consumes its topic, in emission order, one partition for everything. No broker.
+// kind consumes its topic, in emission order. Topics have one partition, or as many as the bus
+// is made with: each kind then has an instance per partition, and a record goes to the
+// instance of its key's partition (murmur2, as the runtime's producers place keys; a record
+// on aetherial.broadcast to every one). No broker.
 
 #include <cstdint>
 #include <deque>
@@ -15,6 +18,7 @@
 #include "actors/agent.hpp"
 #include "actors/kit/task.hpp"
 #include "actors/registry.hpp"
+#include "schemas/partitioner.hpp"
 #include "tests/actors/kit/agent_harness.hpp"
 
 namespace aetherial::actors::crossagent {
@@ -51,9 +55,22 @@ struct record {
 /// Every agent kind of the registry, one instance each, and the topics between them.
 class bus {
 public:
-  explicit bus(const agent_settings& settings) {
+  explicit bus(const agent_settings& settings, std::int32_t partitions = 1)
+      : partitions_(partitions) {
     for (const auto& k : agent_kinds())
-      agents_.push_back({&k, k.make(settings), {}});
+      for (std::int32_t p = 0; p < partitions; ++p)
+        agents_.push_back({&k, p, k.make(settings), {}});
+  }
+
+  /// Records for the instances of `partition` wait until `release`, as if its owner were down.
+  void hold(std::int32_t partition) { held_partition_ = partition; }
+  /// Delivers what waited for the held partition, and everything it causes.
+  void release() {
+    held_partition_ = -1;
+    for (auto& r : held_)
+      queue_.push_back(std::move(r));
+    held_.clear();
+    drain();
   }
 
   /// Publishes an input from outside and delivers everything it causes, in order.
@@ -72,10 +89,10 @@ public:
   /// Every record delivered so far (inputs and outputs), in delivery order.
   [[nodiscard]] const std::vector<record>& log() const noexcept { return log_; }
 
-  /// The agent of `kind`.
-  [[nodiscard]] agent& agent_of(const std::string& kind) {
+  /// The agent of `kind` on `partition`.
+  [[nodiscard]] agent& agent_of(const std::string& kind, std::int32_t partition = 0) {
     for (auto& a : agents_)
-      if (a.kind->name == kind) return *a.instance;
+      if (a.kind->name == kind && a.partition == partition) return *a.instance;
     BOOST_FAIL("no agent kind " + kind);
     throw 0;
   }
@@ -83,6 +100,7 @@ public:
 private:
   struct hosted {
     const agent_kind* kind;
+    std::int32_t partition;
     std::unique_ptr<agent> instance;
     memory_table_store tables;
   };
@@ -91,10 +109,17 @@ private:
     while (!queue_.empty()) {
       record r = std::move(queue_.front());
       queue_.pop_front();
+      const bool everywhere = r.topic == "aetherial.broadcast";
+      const std::int32_t home = schemas::key_partition(r.key, partitions_);
+      if (!everywhere && home == held_partition_) {
+        held_.push_back(std::move(r));
+        continue;
+      }
       log_.push_back(r);
       const auto& in = log_.back();
       const fbs::Envelope& env = in.envelope();
       for (auto& a : agents_) {
+        if (!everywhere && a.partition != home) continue;
         const auto& topics = a.kind->input_topics;
         bool consumes = false;
         for (const auto& t : topics)
@@ -102,6 +127,7 @@ private:
         if (!consumes) continue;
         context ctx(a.kind->name, env);
         ctx.set_tables(&a.tables);
+        ctx.set_partition(a.partition, partitions_);
         a.instance->on_event(env, ctx);
         a.instance->flush(a.tables); // tests read the rows after each event
         for (auto& e : ctx.take_outputs())
@@ -111,8 +137,11 @@ private:
     }
   }
 
+  std::int32_t partitions_;
+  std::int32_t held_partition_ = -1;
   std::vector<hosted> agents_;
   std::deque<record> queue_;
+  std::deque<record> held_;
   std::vector<record> log_;
   test::envelope_builder inputs_{0xc805, "svc:platform"}; ///< builds the inputs from outside
 };

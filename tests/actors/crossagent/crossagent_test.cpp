@@ -283,7 +283,7 @@ BOOST_AUTO_TEST_CASE(why_is_the_server_slow_is_answered_by_operations) {
   const auto early = p.ask("Why is the server slow?", "admin", "c-slow-0");
   expect(only(early, "operations"), "no_data",
          "The Operations agent has no load data for any service yet: no "
-         "metrics have reached this partition, so it cannot say what is slow.");
+         "metrics have arrived, so it cannot say what is slow.");
   BOOST_TEST(final_answer(early).status == "no_data");
 
   // ... so the next question still goes to Operations, which now has the load.
@@ -294,7 +294,7 @@ BOOST_AUTO_TEST_CASE(why_is_the_server_slow_is_answered_by_operations) {
   expect(ops, "answered",
          "web is slow: p95 latency 450 ms, CPU 93% of its 60% target on 2 replicas, 1.0% "
          "errors, 800 rps; scaling to 4 replicas was decided at 11:58:00 UTC. Of the 1 service "
-         "this partition watches, 1 needs attention.");
+         "watched, 1 needs attention.");
   expect(final_answer(rs), "answered", "Operations agent: " + ops.text);
 }
 

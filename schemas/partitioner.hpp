@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <string_view>
 
-namespace aetherial::topics {
+namespace aetherial::schemas {
 
 /// The Java client's Utils.murmur2 of `key`.
 [[nodiscard]] std::int32_t java_murmur2(std::string_view key) noexcept;
@@ -15,4 +15,4 @@ namespace aetherial::topics {
 /// The partition of `key` among `partitions` (> 0) as the Java client chooses it.
 [[nodiscard]] std::int32_t key_partition(std::string_view key, std::int32_t partitions) noexcept;
 
-} // namespace aetherial::topics
+} // namespace aetherial::schemas

@@ -1,8 +1,8 @@
-#include "topics/partitioner.hpp"
+#include "schemas/partitioner.hpp"
 
 #include <cstddef>
 
-namespace aetherial::topics {
+namespace aetherial::schemas {
 
 std::int32_t java_murmur2(std::string_view data) noexcept {
   const std::uint32_t m = 0x5bd1e995;
@@ -37,4 +37,4 @@ std::int32_t key_partition(std::string_view key, std::int32_t partitions) noexce
          partitions;
 }
 
-} // namespace aetherial::topics
+} // namespace aetherial::schemas
