@@ -1,11 +1,16 @@
 #include "app/status.hpp"
 
 #include <algorithm>
+#include <chrono>
+#include <ctime>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 
+#include "actors/operations/operations_agent.hpp"
+#include "actors/operations/runtime_scaling.hpp"
 #include "actors/registry.hpp"
+#include "schemas/partitioner.hpp"
 #include "topics/catalog.hpp"
 
 namespace aetherial::app {
@@ -31,6 +36,60 @@ std::string owner_of(const topics::group_description& d, const std::string& topi
       if (tp.topic == topic && tp.partition == p)
         return m.instance_id.empty() ? m.member_id : m.instance_id;
   return "-";
+}
+
+/// Records of the decisions partition read back for the latest runtime scale decision.
+constexpr std::int64_t decisions_tail = 20000;
+
+/// The latest RuntimeScaleDecision among the last `decisions_tail` committed records of the
+/// decisions partition its key ("runtime") maps to.
+std::optional<runtime_scale_status> last_runtime_scale(const topics::kafka_config& kafka,
+                                                       const topics::catalog& cat) {
+  auto r = topics::reader::create(kafka, /*read_committed=*/true);
+  if (!r) return std::nullopt;
+  auto& reader = *r.value();
+  const std::string topic = cat.name(topics::catalog::decisions);
+  const auto n = reader.partition_count(topic, request_timeout);
+  if (!n) return std::nullopt;
+  const std::int32_t p = schemas::key_partition("runtime", n.value());
+  const auto marks = reader.watermarks(topic, p, request_timeout);
+  if (!marks || marks.value().second <= marks.value().first) return std::nullopt;
+  const std::int64_t from = std::max(marks.value().first, marks.value().second - decisions_tail);
+  if (!reader.assign({{topic, p, from}}) || !reader.bound_to_current_end(request_timeout))
+    return std::nullopt;
+  std::optional<runtime_scale_status> last;
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (!reader.at_end() && std::chrono::steady_clock::now() < until) {
+    for (const auto& rec : reader.poll(1000, topics::ms{200})) {
+      if (rec.key != "runtime") continue;
+      std::string why;
+      const auto* env =
+          schemas::verify_envelope(rec.value.data(), rec.value.size(), rec.value.size(), &why);
+      if (env == nullptr) continue;
+      const auto* d = env->payload_as_RuntimeScaleDecision();
+      if (d == nullptr) continue;
+      runtime_scale_status s;
+      s.time_ms = env->event_time_ms();
+      s.from_instances = d->from_instances();
+      s.to_instances = d->to_instances();
+      s.total_lag = d->total_lag();
+      s.lag_growth_per_s = d->lag_growth_per_s();
+      s.reason = d->reason() != nullptr ? d->reason()->str() : std::string();
+      s.effect_id =
+          actors::operations::runtime_effect_id(schemas::event_id::from(env->causation_id()));
+      last = std::move(s);
+    }
+  }
+  return last;
+}
+
+std::string utc_text(std::int64_t ms) {
+  const std::time_t t = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  ::gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S UTC", &tm);
+  return buf;
 }
 
 } // namespace
@@ -75,6 +134,7 @@ std::vector<kind_status> read_status(const status_options& o) {
       s.inputs = std::move(p.value());
     else
       s.progress_error = p.error_value().message;
+    if (name == actors::operations::kind_name) s.runtime_scale = last_runtime_scale(o.kafka, cat);
     out.push_back(std::move(s));
   }
   return out;
@@ -111,6 +171,16 @@ std::string render_status(const std::vector<kind_status>& kinds, bool json) {
                               {"members", members},
                               {"inputs", inputs},
                               {"lag", k.lag()}};
+      if (k.runtime_scale) {
+        const auto& r = *k.runtime_scale;
+        entry["runtime_scale"] = {{"time_ms", r.time_ms},
+                                  {"from_instances", r.from_instances},
+                                  {"to_instances", r.to_instances},
+                                  {"total_lag", r.total_lag},
+                                  {"lag_growth_per_s", r.lag_growth_per_s},
+                                  {"reason", r.reason},
+                                  {"effect_id", r.effect_id}};
+      }
       if (!k.describe_error.empty()) entry["describe_error"] = k.describe_error;
       if (!k.progress_error.empty()) entry["progress_error"] = k.progress_error;
       doc.push_back(std::move(entry));
@@ -130,6 +200,12 @@ std::string render_status(const std::vector<kind_status>& kinds, bool json) {
     for (const auto& m : k.description.members)
       out << "  member " << (m.instance_id.empty() ? m.member_id : m.instance_id) << " on "
           << m.host << ": partitions " << partitions_text(m.assignment) << "\n";
+    if (k.runtime_scale) {
+      const auto& r = *k.runtime_scale;
+      out << "  runtime scaling: " << r.from_instances << " -> " << r.to_instances
+          << " instances decided at " << utc_text(r.time_ms) << " (effect " << r.effect_id
+          << "): " << r.reason << "\n";
+    }
     if (!k.progress_error.empty()) {
       out << "  offsets not read: " << k.progress_error << "\n";
       continue;

@@ -1,9 +1,11 @@
 #pragma once
 // `aetherial status`: how a deployment's agents are spread over its processes, from Kafka
 // alone: each agent kind's consumer group (state, members, the partitions each owns) and, per
-// input partition, the committed offset, the end of the log and the lag between them.
+// input partition, the committed offset, the end of the log and the lag between them; and the
+// latest decision about the runtime's own size, from the tail of aetherial.decisions.
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,6 +22,18 @@ struct status_options {
   bool json = false;
 };
 
+/// The Operations agent's latest decision about the runtime's own size (a
+/// RuntimeScaleDecision), and the effect request a deployment acts on.
+struct runtime_scale_status {
+  std::int64_t time_ms = 0; ///< event time of the decision
+  int from_instances = 0;
+  int to_instances = 0;
+  std::int64_t total_lag = 0;
+  double lag_growth_per_s = 0.0;
+  std::string reason;
+  std::string effect_id; ///< the EffectRequest of kind scale_runtime that carries it
+};
+
 /// One agent kind's group, as the brokers know it.
 struct kind_status {
   std::string kind;
@@ -28,6 +42,9 @@ struct kind_status {
   std::string describe_error; ///< why the group could not be described (then no members)
   std::vector<topics::partition_progress> inputs;
   std::string progress_error;
+  /// Operations only: its latest runtime scale decision, when the tail of
+  /// aetherial.decisions read holds one.
+  std::optional<runtime_scale_status> runtime_scale;
   [[nodiscard]] std::int64_t lag() const;
 };
 

@@ -5,6 +5,7 @@
 #include <limits>
 #include <string>
 
+#include "actors/kit/task.hpp"
 #include "actors/operations/text.hpp"
 
 namespace aetherial::actors::operations {
@@ -22,6 +23,19 @@ void emit_decision(runtime_scaling_state& s, int from, int to, double slope, std
   const auto payload =
       fbs::CreateRuntimeScaleDecisionDirect(b, from, to, slope, lag, reason.c_str());
   ctx.emit(output::decisions, runtime_key, fbs::Payload::RuntimeScaleDecision, payload.Union());
+  // What a deployment acts on (a replica count, a KEDA or HPA target): the same decision as a
+  // request to an effect worker, whose id derives from the cause like the decision's.
+  kit::effect_request_spec e;
+  e.effect_id = runtime_effect_id(ctx.cause_id());
+  e.kind = std::string(runtime_effect_kind);
+  e.input = "Scale the Aetherial runtime from " + integer(from) + " to " + integer(to) +
+            " instances: " + reason;
+  e.requested_by = "agent:operations";
+  e.params = {{"from_instances", integer(from)},
+              {"to_instances", integer(to)},
+              {"total_lag", integer(lag)},
+              {"lag_growth_per_s", fixed(slope, 1)}};
+  kit::emit_effect_request(ctx, runtime_key, e);
   s.decided_instances = to;
   s.decided_ms = ctx.event_time_ms();
   s.growth_streak = 0;
@@ -29,6 +43,10 @@ void emit_decision(runtime_scaling_state& s, int from, int to, double slope, std
 }
 
 } // namespace
+
+std::string runtime_effect_id(const schemas::event_id& decided_on) {
+  return "scale-runtime-" + decided_on.to_string();
+}
 
 double lag_slope_per_s(const std::deque<telemetry_sample>& samples) {
   if (samples.size() < 2) return 0.0;

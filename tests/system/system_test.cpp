@@ -122,6 +122,40 @@ BOOST_AUTO_TEST_CASE(status_shows_members_partitions_and_lag_on_real_kafka) {
   BOOST_TEST(doc[0].value("lag", -1) == 0, json);
   BOOST_TEST(doc[0]["members"].size() == 2u, json);
   BOOST_TEST(json.find("\"instance_id\": \"alpha.operations\"") != std::string::npos, json);
+
+  // The runtime's lag growing on one instance for two minutes: Operations decides to add one,
+  // and the status shows that decision and the effect request a deployment acts on.
+  for (int i = 0; i <= 4; ++i) {
+    flatbuffers::FlatBufferBuilder fb;
+    auto t = aetherial::schemas::fbs::CreateRuntimeTelemetryDirect(fb, "alpha", 1, 2000 + 3000 * i,
+                                                                   200, 0, 0, 0);
+    aetherial::schemas::envelope_header h;
+    h.id = {0x7e1e, static_cast<std::uint64_t>(i + 1)};
+    h.key = "runtime";
+    h.event_time_ms = 1'700'000'100'000 + i * 30'000;
+    h.principal = "svc:runtime";
+    const auto v = aetherial::schemas::finish_envelope(
+        fb, h, aetherial::schemas::fbs::Payload::RuntimeTelemetry, t.Union());
+    BOOST_TEST_REQUIRE(producer.value()
+                           ->send(cat.name(aetherial::topics::catalog::telemetry), -1, "runtime",
+                                  v.data(), v.size())
+                           .has_value());
+  }
+  BOOST_TEST_REQUIRE(producer.value()->flush(aetherial::topics::ms{30000}).has_value());
+  std::string scaled;
+  const bool decided = aetherial::test::wait_for(
+      [&] {
+        auto [code, text] = aetherial::test::run_command(status_argv, log);
+        scaled = text;
+        if (code == 0 &&
+            scaled.find("runtime scaling: 1 -> 2 instances decided at "
+                        "2023-11-14 22:17:00 UTC (effect scale-runtime-") != std::string::npos)
+          return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(500));
+        return false;
+      },
+      std::chrono::seconds(60));
+  BOOST_TEST(decided, scaled + aetherial::test::tail_of(log));
   a->signal(SIGTERM);
   b->signal(SIGTERM);
   BOOST_TEST(a->wait() == 0);

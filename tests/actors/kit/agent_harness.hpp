@@ -95,8 +95,9 @@ using config_of = std::decay_t<decltype(std::declval<const Agent&>().config())>;
 
 /// Which outputs an agent under test may emit.
 enum class outputs : std::uint8_t {
-  any,           ///< every output
-  decisions_only ///< aetherial.decisions only
+  any,                  ///< every output
+  decisions_only,       ///< aetherial.decisions only
+  decisions_and_effects ///< aetherial.decisions and aetherial.effects
 };
 
 /// An agent of the kind named `Kind` and everything it emitted. Every output is checked to be
@@ -118,6 +119,8 @@ struct agent_harness {
     for (const auto& e : out) {
       (void)envelope_of(e);
       if (Allowed == outputs::decisions_only) BOOST_TEST((e.to == output::decisions));
+      if (Allowed == outputs::decisions_and_effects)
+        BOOST_TEST((e.to == output::decisions || e.to == output::effects));
       all.push_back(e);
     }
     return out;

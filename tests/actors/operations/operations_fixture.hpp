@@ -94,7 +94,8 @@ struct tabled_agent {
   memory_table_store tables;
 };
 
-/// The Operations agent and everything it emitted (decisions only).
-using harness = agent_harness<operations_agent, kind_name, outputs::decisions_only>;
+/// The Operations agent and everything it emitted: decisions, and the effect requests of its
+/// runtime scale decisions.
+using harness = agent_harness<operations_agent, kind_name, outputs::decisions_and_effects>;
 
 } // namespace aetherial::actors::operations::test

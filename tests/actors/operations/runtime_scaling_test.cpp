@@ -19,6 +19,23 @@ BOOST_AUTO_TEST_CASE(sustained_lag_growth_adds_instances_then_idle_removes_one) 
     if (!d.empty()) {
       BOOST_TEST(i == 4); // the fourth consecutive growth
       BOOST_TEST(out[0].key == "runtime");
+      // The same decision as a request a deployment acts on, keyed like it.
+      BOOST_TEST_REQUIRE(out.size() == 2u);
+      BOOST_TEST((out[1].to == output::effects));
+      BOOST_TEST(out[1].key == "runtime");
+      const auto& e = the_one<fbs::EffectRequest>(out);
+      BOOST_TEST(str(e.kind()) == "scale_runtime");
+      const auto& cause = envelope_of(out[0]);
+      BOOST_TEST(str(e.effect_id()) ==
+                 "scale-runtime-" +
+                     aetherial::schemas::event_id::from(cause.causation_id()).to_string());
+      const auto params = as_map(e.params());
+      BOOST_TEST(params.at("from_instances") == "1");
+      BOOST_TEST(params.at("to_instances") == "2");
+      BOOST_TEST(params.at("total_lag") == "14000");
+      BOOST_TEST(params.at("lag_growth_per_s") == "100.0");
+      BOOST_TEST(str(e.input()).rfind("Scale the Aetherial runtime from 1 to 2 instances: ", 0) ==
+                 0);
     }
   }
   BOOST_TEST_REQUIRE(d.size() == 1u);
