@@ -11,6 +11,7 @@ std::string_view output_name(output o) noexcept {
     case output::tasks: return "tasks";
     case output::effects: return "effects";
     case output::health: return "health";
+    case output::repartition: return "repartition";
   }
   return "unknown";
 }

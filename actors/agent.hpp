@@ -30,6 +30,9 @@ enum class output : std::uint8_t {
   tasks,     ///< aetherial.tasks
   effects,   ///< aetherial.effects
   health,    ///< platform.health (incidents raised by the runtime or agents)
+  /// aetherial.repartition: an input re-keyed for another partition of the kinds that read it
+  /// (as Kafka Streams' repartition topics); it comes back as an input, from that topic.
+  repartition,
 };
 
 [[nodiscard]] std::string_view output_name(output o) noexcept;
@@ -67,6 +70,11 @@ public:
   [[nodiscard]] table_store& tables() const;
   /// Sets the table store of the agent instance; `t` must outlive the context.
   void set_tables(table_store* t) noexcept { tables_ = t; }
+
+  /// The logical topic the cause was read from ("platform.requests"); empty when the caller
+  /// set none (tests that do not care). `topic` must outlive the context.
+  [[nodiscard]] std::string_view input_topic() const noexcept { return input_topic_; }
+  void set_input_topic(std::string_view topic) noexcept { input_topic_ = topic; }
 
   /// Where this agent instance sits among its kind's instances: the partition of its inputs it
   /// owns, and how many partitions they have (co-partitioned inputs all have as many). Set by
@@ -110,6 +118,7 @@ private:
   std::optional<kit::rng> rng_;
   const actors::identity* identity_ = nullptr;
   table_store* tables_ = nullptr;
+  std::string_view input_topic_;
   std::int32_t partition_ = 0;
   std::int32_t partitions_ = 1;
   flatbuffers::FlatBufferBuilder builder_;

@@ -140,10 +140,10 @@ std::vector<agent_kind> build_kinds() {
                         "aetherial.effect-results", "platform.support", "aetherial.broadcast"},
                        content::state_encoding_version, content::min_state_encoding_version,
                        &content::make_content_agent, &content::check_settings));
-  kinds.push_back(kind(security::kind_name, {"platform.requests", "platform.feedback"},
-                       security::state_encoding_version, security::min_state_encoding_version,
-                       &security::make_security_agent, &security::check_settings,
-                       security_tables()));
+  kinds.push_back(
+      kind(security::kind_name, {"platform.requests", "platform.feedback", "aetherial.repartition"},
+           security::state_encoding_version, security::min_state_encoding_version,
+           &security::make_security_agent, &security::check_settings, security_tables()));
   kinds.push_back(kind(analytics::kind_name, {"platform.activity", "aetherial.tasks"},
                        analytics::state_encoding_version, analytics::min_state_encoding_version,
                        &analytics::make_analytics_agent, &analytics::check_settings,

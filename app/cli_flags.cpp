@@ -419,7 +419,10 @@ cli::cli() {
 
   produce = app.add_subcommand("produce", "Produce JSON events (one object per line)");
   add_kafka_flags(produce, v.common);
-  produce->add_option("--topic", v.produce_topic, "Logical topic (e.g. platform.metrics)")
+  produce
+      ->add_option("--topic", v.produce_topic,
+                   "Logical topic (e.g. platform.metrics; platform.reference for what every "
+                   "partition needs, such as knowledge-base articles)")
       ->required();
   produce->add_option("--json", v.produce_file, "File of JSON lines, or - for stdin")->required();
   produce->add_option("--principal", v.produce_principal, "Principal recorded in the envelope")

@@ -110,6 +110,7 @@ apply_outcome apply_decoded(actors::agent& agent, event_window& seen, std::strin
   actors::context ctx(kind, *d.env);
   ctx.set_tables(tables);
   ctx.set_partition(where.partition, where.partitions);
+  ctx.set_input_topic(where.topic);
   actors::identity who;
   if (identities != nullptr) {
     who = identities->of(*d.env);
@@ -148,6 +149,7 @@ std::string_view output_topic(actors::output o) noexcept {
     case actors::output::tasks: return topics::catalog::tasks;
     case actors::output::effects: return topics::catalog::effects;
     case actors::output::health: return topics::catalog::health;
+    case actors::output::repartition: return topics::catalog::repartition;
   }
   return topics::catalog::decisions;
 }

@@ -54,10 +54,12 @@ struct apply_outcome {
   std::vector<actors::emitted> outputs;
 };
 
-/// The partition an agent instance owns, of how many its inputs have.
+/// Where an input comes from: its logical topic (actors::context::input_topic), and the
+/// partition the agent instance owns, of how many its inputs have.
 struct partition_of {
   std::int32_t partition = 0;
   std::int32_t partitions = 1;
+  std::string_view topic;
 };
 
 /// The partitions of an agent kind's inputs, from those of each input topic (0: a topic not

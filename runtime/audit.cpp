@@ -524,9 +524,11 @@ result<audit_report> audit(const audit_options& o, std::vector<std::string> agen
               if (cause.value())
                 if (auto r = index.input(id, in.rec); !r) return r;
             }
-            auto out = apply_decoded(*agent, seen, agent_name, std::move(decoded), o.limits,
-                                     o.identities.get(), &tables,
-                                     partition_of{partition, kind_partitions(input_partitions)});
+            auto out = apply_decoded(
+                *agent, seen, agent_name, std::move(decoded), o.limits, o.identities.get(), &tables,
+                partition_of{partition, kind_partitions(input_partitions),
+                             t < kind->input_topics.size() ? std::string_view(kind->input_topics[t])
+                                                           : std::string_view()});
             if (out.result == apply_outcome::status::threw) {
               ++part.divergences;
               if (part.first_divergence.empty())

@@ -34,7 +34,7 @@ public:
   }
 
 private:
-  std::array<route, static_cast<std::size_t>(actors::output::health) + 1> routes_;
+  std::array<route, static_cast<std::size_t>(actors::output::repartition) + 1> routes_;
 };
 
 /// Sends an agent's outputs to their topics.
@@ -101,7 +101,7 @@ caf::behavior host_actor(caf::stateful_actor<host_state_data>* self, host_env en
         if (applied_in[t] > 0) in_counters[t]->Increment(static_cast<double>(applied_in[t]));
       metrics::observe_events(latency, applied, seconds_between(started, steady_clock::now()));
     };
-    const partition_of where{partition, kind_partitions(env.input_partitions)};
+    const std::int32_t partitions = kind_partitions(env.input_partitions);
     for (std::size_t i = 0; i < records.size(); ++i) {
       const auto& in = *records[i];
       const bool live = i >= suppress;
@@ -123,7 +123,11 @@ caf::behavior host_actor(caf::stateful_actor<host_state_data>* self, host_env en
         continue;
       }
       auto out = apply_record(*st.agent, st.seen, env.kind->name, in.rec, env.limits,
-                              env.identities, st.tables.get(), where);
+                              env.identities, st.tables.get(),
+                              partition_of{partition, partitions,
+                                           t < env.kind->input_topics.size()
+                                               ? std::string_view(env.kind->input_topics[t])
+                                               : std::string_view()});
       switch (out.result) {
         case apply_outcome::status::applied:
           ++st.events_applied;

@@ -32,8 +32,9 @@ std::vector<std::string> output_topics(const topics::catalog& cat) {
   std::vector<std::string> out;
   for (const auto logical :
        {topics::catalog::decisions, topics::catalog::replies, topics::catalog::tasks,
-        topics::catalog::effects, topics::catalog::health, topics::catalog::snapshots,
-        topics::catalog::journal, topics::catalog::changelog, topics::catalog::dlq})
+        topics::catalog::effects, topics::catalog::health, topics::catalog::repartition,
+        topics::catalog::snapshots, topics::catalog::journal, topics::catalog::changelog,
+        topics::catalog::dlq})
     out.push_back(cat.name(logical));
   return out;
 }

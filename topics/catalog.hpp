@@ -45,6 +45,7 @@ public:
   static constexpr std::string_view dlq = "aetherial.dlq";
   static constexpr std::string_view reference = "platform.reference";
   static constexpr std::string_view broadcast = "aetherial.broadcast";
+  static constexpr std::string_view repartition = "aetherial.repartition";
 
 private:
   std::string prefix_;

@@ -88,6 +88,8 @@ struct security_config {
 /// Name of the agent kind: the prefix of its settings ("<kind>.<name>") and the emitter name
 /// in derived event ids.
 inline constexpr std::string_view kind_name = "security";
+/// Where the agent sends, and reads back, the account part of each request (keyed by account).
+inline constexpr std::string_view repartition_topic = "aetherial.repartition";
 
 /// The defaults with the "security." settings applied; a bad value keeps its default
 /// (`check_settings` reports it).

@@ -22,39 +22,19 @@ void security_agent::on_request(const fbs::RequestSummary& r, context& ctx) {
   auto& tables = ctx.tables();
   // A name too long to key a row is not tracked; the request still counts in the totals.
   const std::string ip = trackable(view(r.ip())) ? std::string(view(r.ip())) : std::string();
-  const std::string user =
-      trackable(view(r.user_ref())) ? std::string(view(r.user_ref())) : std::string();
 
   roll_site(now, tables);
   ++state_.site.requests.count;
   if (!ip.empty()) count_source(ip, tables);
 
   std::optional<requester_slot> ip_slot;
-  std::optional<requester_slot> user_slot;
   if (!ip.empty()) {
     ip_slot.emplace(tables, ips_table, ip);
     count_request(*ip_slot, ips_expiry_, state_.ip_rows, cfg_.ip_baseline, now, tables);
   }
-  if (!user.empty()) {
-    user_slot.emplace(tables, users_table, user);
-    count_request(*user_slot, users_expiry_, state_.user_rows, cfg_.user_baseline, now, tables);
-  }
   requester_record* ip_rec = ip_slot ? &*ip_slot->record : nullptr;
-  requester_record* user_rec = user_slot ? &*user_slot->record : nullptr;
   const bool failed_login = r.login() && !r.login_success();
-  if (failed_login) {
-    // Only the newest `threshold` failures can decide the window, so no more are kept.
-    const std::size_t keep =
-        std::max<std::size_t>({cfg_.brute_force_ip_failures, cfg_.brute_force_user_failures, 1});
-    for (auto* rec : {ip_rec, user_rec}) {
-      if (rec == nullptr) continue;
-      // Sorted by event time, also when an event arrives late.
-      auto& f = rec->failed_logins;
-      f.insert(std::upper_bound(f.begin(), f.end(), now), now);
-      while (rec->failed_logins.size() > keep)
-        rec->failed_logins.pop_front();
-    }
-  }
+  if (failed_login && ip_rec != nullptr) note_failed_login(*ip_rec, now);
   // The DDoS check reads the bucket's requesters from the table, this one included.
   if (ip_slot) ip_slot->save();
 
@@ -63,23 +43,59 @@ void security_agent::on_request(const fbs::RequestSummary& r, context& ctx) {
   // A blocked or banned subject is already handled: its requests still count in the totals
   // and baselines, but raise no new incidents until the block ends.
   const std::string ips = ip.empty() ? std::string() : ip_subject(ip);
-  const std::string users = user.empty() ? std::string() : user_subject(user);
   if (ip_rec && !held(ips, ctx)) {
     check_rate(ips, *ip_rec, cfg_.ip_baseline, ctx);
     if (!held(ips, ctx) && failed_login)
       check_brute_force(ips, *ip_rec, cfg_.brute_force_ip_failures, ctx);
     if (!held(ips, ctx)) check_signatures(ips, r, ctx);
   }
-  if (user_rec && !held(users, ctx)) {
-    check_rate(users, *user_rec, cfg_.user_baseline, ctx);
-    if (!held(users, ctx) && failed_login)
-      check_brute_force(users, *user_rec, cfg_.brute_force_user_failures, ctx);
-  }
   if (ip_slot) ip_slot->save();
-  if (user_slot) user_slot->save();
-
   if (ip_slot) bound(ips_table, ips_expiry_, state_.ip_rows, cfg_.max_ips, tables);
-  if (user_slot) bound(users_table, users_expiry_, state_.user_rows, cfg_.max_users, tables);
+
+  const std::string_view user = view(r.user_ref());
+  if (!trackable(user)) return;
+  if (ctx.partitions() <= 1) {
+    on_account_request(r, ctx);
+    return;
+  }
+  // The account's requests come from many IPs, so from many partitions: its part goes to the
+  // partition of the account, where all of them meet (Kafka Streams' repartition topic).
+  auto& b = ctx.builder();
+  const auto copy =
+      fbs::CreateRequestSummaryDirect(b, nullptr, std::string(user).c_str(), nullptr, nullptr,
+                                      nullptr, r.status(), r.login(), r.login_success());
+  ctx.emit(output::repartition, user, fbs::Payload::RequestSummary, copy.Union());
+}
+
+void security_agent::note_failed_login(requester_record& rec, std::int64_t now) const {
+  // Only the newest `threshold` failures can decide the window, so no more are kept.
+  const std::size_t keep =
+      std::max<std::size_t>({cfg_.brute_force_ip_failures, cfg_.brute_force_user_failures, 1});
+  // Sorted by event time, also when an event arrives late.
+  auto& f = rec.failed_logins;
+  f.insert(std::upper_bound(f.begin(), f.end(), now), now);
+  while (f.size() > keep)
+    f.pop_front();
+}
+
+void security_agent::on_account_request(const fbs::RequestSummary& r, context& ctx) {
+  const std::int64_t now = ctx.event_time_ms();
+  auto& tables = ctx.tables();
+  if (!trackable(view(r.user_ref()))) return;
+  const std::string user(view(r.user_ref()));
+  requester_slot user_slot(tables, users_table, user);
+  count_request(user_slot, users_expiry_, state_.user_rows, cfg_.user_baseline, now, tables);
+  requester_record& rec = *user_slot.record;
+  const bool failed_login = r.login() && !r.login_success();
+  if (failed_login) note_failed_login(rec, now);
+  const std::string users = user_subject(user);
+  if (!held(users, ctx)) {
+    check_rate(users, rec, cfg_.user_baseline, ctx);
+    if (!held(users, ctx) && failed_login)
+      check_brute_force(users, rec, cfg_.brute_force_user_failures, ctx);
+  }
+  user_slot.save();
+  bound(users_table, users_expiry_, state_.user_rows, cfg_.max_users, tables);
 }
 
 void security_agent::check_brute_force(const std::string& subject, requester_record& rec,

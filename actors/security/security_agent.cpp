@@ -26,7 +26,13 @@ void security_agent::on_event(const fbs::Envelope& event, context& ctx) {
   expire(ctx);
 
   switch (event.payload_type()) {
-    case fbs::Payload::RequestSummary: on_request(*event.payload_as_RequestSummary(), ctx); break;
+    case fbs::Payload::RequestSummary:
+      // The account part of a request, re-keyed by this agent on the IP's partition.
+      if (ctx.input_topic() == repartition_topic)
+        on_account_request(*event.payload_as_RequestSummary(), ctx);
+      else
+        on_request(*event.payload_as_RequestSummary(), ctx);
+      break;
     case fbs::Payload::BanApproval: {
       const auto& a = *event.payload_as_BanApproval();
       const std::string_view approver =

@@ -34,7 +34,15 @@ private:
   friend agent_base;
   struct detection;
 
+  /// A request as the platform reported it (keyed by client IP): the site's totals, the IP's
+  /// rate, brute force and signatures; the account's part here (one partition) or on the
+  /// account's partition, re-keyed through aetherial.repartition.
   void on_request(const fbs::RequestSummary& r, context& ctx);
+  /// A request's account part: the user's rate and failed logins. Every request of an account
+  /// reaches the same partition this way, from whatever IPs.
+  void on_account_request(const fbs::RequestSummary& r, context& ctx);
+  /// Keeps a failed login at `now` in a requester's window.
+  void note_failed_login(requester_record& rec, std::int64_t now) const;
   /// Whether the answer to a proposed ban comes from a principal the runtime verified holding
   /// an approving role; if not, an AccessAudit refusal is emitted and the answer ignored.
   [[nodiscard]] bool approver_allowed(std::string_view subject, std::string_view claimed,

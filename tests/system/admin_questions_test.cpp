@@ -3,7 +3,9 @@
 // six partitions each; one `aetherial run` owns every partition of the first, three split the
 // second. Questions about the whole platform are asked of every partition and merged
 // (actors/kit/gather.hpp), a question about one service goes to its partition: each answer
-// must be the same, word for word, whichever processes own the partitions.
+// must be the same, word for word, whichever processes own the partitions. Requests keyed by
+// client IP attack one account from many addresses: Security re-keys their account part by
+// account (aetherial.repartition) and catches the attack at the same failure in both.
 #include <boost/test/unit_test.hpp>
 
 #include <chrono>
@@ -64,6 +66,12 @@ struct platform_data {
                                            ("s-" + user).c_str(), 0.0, nullptr, nullptr, "main");
     add("platform.activity", user, b, fbs::Payload::UserActivity, a.Union(), t);
   }
+  void failed_login(const std::string& ip, const std::string& user, std::int64_t t) {
+    flatbuffers::FlatBufferBuilder b;
+    auto r = fbs::CreateRequestSummaryDirect(b, ip.c_str(), user.c_str(), "POST", "/login", nullptr,
+                                             401, true, false);
+    add("platform.requests", ip, b, fbs::Payload::RequestSummary, r.Union(), t);
+  }
   void load(const std::string& service, int replicas, double cpu, double p95, double errors,
             std::int64_t t) {
     flatbuffers::FlatBufferBuilder b;
@@ -94,6 +102,10 @@ struct platform_data {
     }
     const std::vector<std::string> healthy = {"auth",  "billing", "cdn",    "checkout", "images",
                                               "queue", "reports", "search", "video"};
+    // One account attacked from eight addresses, a minute apart: requests are keyed by IP.
+    for (int i = 0; i < 8; ++i)
+      failed_login("198.51.100." + std::to_string(20 + i), "victim",
+                   now - 10 * minute + i * minute);
     for (int i = 0; i < 4; ++i) {
       const std::int64_t t = now - 2 * minute + i * 15'000;
       load("web", 2, 0.94, 450, 0.002, t);
@@ -141,7 +153,7 @@ struct deployment {
                                    "--group",
                                    prefix + "g",
                                    "--agents",
-                                   "orchestrator,analytics,operations",
+                                   "orchestrator,analytics,operations,security",
                                    "--data-dir",
                                    dir + "/" + prefix + name,
                                    "--instance-id",
@@ -165,8 +177,11 @@ struct deployment {
   /// Waits until every kind's group has `members` members and no lag.
   void settle(std::size_t members) {
     const std::vector<std::string> argv{
-        AETHERIAL_BIN, "status",  "--brokers",  brokers,    "--topic-prefix",
-        prefix,        "--group", prefix + "g", "--agents", "orchestrator,analytics,operations",
+        AETHERIAL_BIN,    "status",
+        "--brokers",      brokers,
+        "--topic-prefix", prefix,
+        "--group",        prefix + "g",
+        "--agents",       "orchestrator,analytics,operations,security",
         "--json"};
     std::string last;
     const bool settled = test::wait_for(
@@ -174,7 +189,7 @@ struct deployment {
           auto [code, out] = test::run_command(argv, log);
           last = out;
           const auto doc = nlohmann::json::parse(out, nullptr, /*allow_exceptions=*/false);
-          bool ok = code == 0 && doc.is_array() && doc.size() == 3u;
+          bool ok = code == 0 && doc.is_array() && doc.size() == 4u;
           for (std::size_t i = 0; ok && i < doc.size(); ++i)
             ok = doc[i].value("lag", -1) == 0 && doc[i]["members"].size() == members;
           if (!ok) std::this_thread::sleep_for(std::chrono::milliseconds(500));
@@ -182,6 +197,25 @@ struct deployment {
         },
         std::chrono::seconds(180));
     BOOST_TEST_REQUIRE(settled, last + test::tail_of(log));
+  }
+
+  /// The brute-force incidents about the account `user`, their evidence in the order decided.
+  std::vector<std::string> brute_force_on(const std::string& user) {
+    topics::kafka_config kc;
+    kc.brokers = brokers;
+    const topics::catalog cat(prefix, partitions);
+    std::vector<std::string> out;
+    for (const auto& r : test::read_all(kc, cat.name(topics::catalog::decisions), true)) {
+      std::string why;
+      const auto* env =
+          schemas::verify_envelope(r.value.data(), r.value.size(), r.value.size(), &why);
+      if (env == nullptr) continue;
+      const auto* inc = env->payload_as_SecurityIncident();
+      if (inc != nullptr && inc->kind() != nullptr && inc->kind()->str() == "brute_force" &&
+          inc->subject() != nullptr && inc->subject()->str() == "user:" + user)
+        out.push_back(inc->evidence() != nullptr ? inc->evidence()->str() : std::string());
+    }
+    return out;
   }
 
   /// The answering agent's reply to an admin's question (its "[agent] text  [status]" line).
@@ -228,6 +262,16 @@ BOOST_AUTO_TEST_CASE(admin_questions_are_answered_the_same_by_one_and_by_three_p
       {"Why is the server slow?", "operations"},
       {"Why is web slow?", "operations"},
   };
+  // The account attacked from eight addresses over six partitions: caught once, at its fifth
+  // failure, whichever processes own the partitions (Security re-keys by account).
+  const auto caught_by_one = one.brute_force_on("victim");
+  const auto caught_by_three = three.brute_force_on("victim");
+  BOOST_TEST(caught_by_one.size() == 1u);
+  BOOST_TEST(caught_by_three == caught_by_one);
+  if (!caught_by_one.empty())
+    BOOST_TEST(caught_by_one.front().rfind("5 failed logins within ", 0) == 0,
+               caught_by_one.front());
+
   for (const auto& [question, agent] : questions) {
     const auto by_one = one.ask(question, agent);
     const auto by_three = three.ask(question, agent);

@@ -25,13 +25,14 @@ BOOST_AUTO_TEST_CASE(names_carry_the_prefix_verbatim) {
 BOOST_AUTO_TEST_CASE(declares_every_topic_once) {
   const catalog cat("p-");
   const std::set<std::string> expected = {
-      "platform.metrics",    "platform.health",          "platform.activity",
-      "platform.requests",   "platform.content",         "platform.support",
-      "platform.dev",        "platform.feedback",        "aetherial.commands",
-      "aetherial.tasks",     "aetherial.decisions",      "aetherial.replies",
-      "aetherial.effects",   "aetherial.effect-results", "aetherial.telemetry",
-      "aetherial.snapshots", "aetherial.journal",        "aetherial.dlq",
-      "aetherial.changelog", "platform.reference",       "aetherial.broadcast"};
+      "platform.metrics",     "platform.health",          "platform.activity",
+      "platform.requests",    "platform.content",         "platform.support",
+      "platform.dev",         "platform.feedback",        "aetherial.commands",
+      "aetherial.tasks",      "aetherial.decisions",      "aetherial.replies",
+      "aetherial.effects",    "aetherial.effect-results", "aetherial.telemetry",
+      "aetherial.snapshots",  "aetherial.journal",        "aetherial.dlq",
+      "aetherial.changelog",  "platform.reference",       "aetherial.broadcast",
+      "aetherial.repartition"};
   std::set<std::string> names;
   for (const auto& t : cat.topics()) {
     BOOST_TEST(names.insert(t.name).second, t.name << " declared twice");
@@ -41,7 +42,8 @@ BOOST_AUTO_TEST_CASE(declares_every_topic_once) {
   for (auto logical :
        {catalog::metrics, catalog::health, catalog::decisions, catalog::replies, catalog::tasks,
         catalog::effects, catalog::effect_results, catalog::telemetry, catalog::snapshots,
-        catalog::journal, catalog::dlq, catalog::changelog, catalog::reference, catalog::broadcast})
+        catalog::journal, catalog::dlq, catalog::changelog, catalog::reference, catalog::broadcast,
+        catalog::repartition})
     BOOST_TEST(cat.find(logical).has_value(), logical);
 }
 
@@ -51,9 +53,9 @@ BOOST_AUTO_TEST_CASE(cleanup_and_agent_inputs) {
     BOOST_TEST(t.compacted == (t.name == "aetherial.snapshots" || t.name == "aetherial.changelog"),
                t.name);
 
-  const std::set<std::string> inputs = {"aetherial.commands", "aetherial.tasks",
+  const std::set<std::string> inputs = {"aetherial.commands",       "aetherial.tasks",
                                         "aetherial.effect-results", "aetherial.telemetry",
-                                        "aetherial.broadcast"};
+                                        "aetherial.broadcast",      "aetherial.repartition"};
   for (const auto& t : cat.topics()) {
     // platform.reference is read by the broadcaster, not by agents (they read its copies).
     const bool platform = t.name.rfind("platform.", 0) == 0 && t.name != "platform.reference";

@@ -59,7 +59,7 @@ const std::vector<kind_inputs>& all_inputs() {
        {},
        "ASEC",
        &security_events,
-       {"platform.requests", "platform.feedback"},
+       {"platform.requests", "platform.feedback", "aetherial.repartition"},
        3,
        security::state_encoding_version,
        security::min_state_encoding_version,

@@ -33,6 +33,7 @@ inline std::string topic_of(output o) {
     case output::tasks: return "aetherial.tasks";
     case output::effects: return "aetherial.effects";
     case output::health: return "platform.health";
+    case output::repartition: return "aetherial.repartition";
   }
   return "unknown";
 }
@@ -128,6 +129,7 @@ private:
         context ctx(a.kind->name, env);
         ctx.set_tables(&a.tables);
         ctx.set_partition(a.partition, partitions_);
+        ctx.set_input_topic(in.topic);
         a.instance->on_event(env, ctx);
         a.instance->flush(a.tables); // tests read the rows after each event
         for (auto& e : ctx.take_outputs())

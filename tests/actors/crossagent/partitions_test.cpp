@@ -263,3 +263,48 @@ BOOST_AUTO_TEST_CASE(a_partition_that_does_not_answer_in_time_is_named) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+namespace {
+
+/// Failed logins against one account from `ips` addresses, a minute apart, on `partitions`
+/// partitions; the brute-force incidents about the account, and after which attempt each came.
+std::vector<int> account_attack(std::int32_t partitions, int ips) {
+  bus b({{"analytics.salt", "partitions-test-salt-0123456789"}}, partitions);
+  std::vector<int> raised_after;
+  for (int i = 0; i < ips; ++i) {
+    const std::string ip = "203.0.113." + std::to_string(10 + i);
+    const std::size_t from = b.log().size();
+    flatbuffers::FlatBufferBuilder fb;
+    auto r = fbs::CreateRequestSummaryDirect(fb, ip.c_str(), "victim", "POST", "/login", nullptr,
+                                             401, true, false);
+    // Keyed by client IP, as the platform reports requests: each lands on its IP's partition.
+    b.publish("platform.requests", ip, fb, fbs::Payload::RequestSummary, r.Union(),
+              t0 + i * minute);
+    for (std::size_t j = from; j < b.log().size(); ++j) {
+      const auto& rec = b.log()[j];
+      if (rec.topic != "aetherial.decisions") continue;
+      const auto* inc = rec.envelope().payload_as_SecurityIncident();
+      if (inc != nullptr && str(inc->kind()) == "brute_force" &&
+          str(inc->subject()) == "user:victim")
+        raised_after.push_back(i + 1);
+    }
+  }
+  return raised_after;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(repartition)
+
+// Security reads requests keyed by client IP; the account part of each is re-keyed through
+// aetherial.repartition to the account's partition, so an attack on one account from many
+// addresses is counted whole, as on one partition: the fifth failure within five minutes.
+BOOST_AUTO_TEST_CASE(an_account_attacked_from_many_addresses_is_caught_on_any_partition_count) {
+  const auto one = account_attack(1, 8);
+  const auto four = account_attack(4, 8);
+  BOOST_TEST_REQUIRE(one.size() == 1u);
+  BOOST_TEST(one.front() == 5);
+  BOOST_TEST(four == one);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -72,7 +72,7 @@ std::vector<logged> record_run() {
       log.push_back({ev.topic, ev.value});
       for (auto& out : ctx.take_outputs()) {
         sim.observe(out.value.data(), out.value.size());
-        log.push_back({"decision", std::move(out.value)});
+        if (out.to == actors::output::decisions) log.push_back({"decision", std::move(out.value)});
       }
     }
   }
@@ -108,8 +108,10 @@ BOOST_AUTO_TEST_CASE(golden_log_replays_to_the_recorded_decisions) {
     actors::context ctx("operations", *env);
     ctx.set_tables(&tables);
     agent->on_event(*env, ctx);
+    // The log holds decisions; later versions may ask for effects besides (the runtime scale
+    // decision's effect request), which an older log cannot hold.
     for (auto& out : ctx.take_outputs())
-      replayed.push_back(std::move(out.value));
+      if (out.to == actors::output::decisions) replayed.push_back(std::move(out.value));
     ++inputs;
   }
   BOOST_TEST(inputs > 100u);
