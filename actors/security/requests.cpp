@@ -101,8 +101,13 @@ void security_agent::on_account_request(const fbs::RequestSummary& r, context& c
 void security_agent::check_brute_force(const std::string& subject, requester_record& rec,
                                        std::uint32_t threshold, context& ctx) {
   if (rec.failed_logins.size() < threshold) return;
-  const auto n = static_cast<std::int64_t>(rec.failed_logins.size());
-  const std::int64_t span = rec.failed_logins.back() - rec.failed_logins.front();
+  // The window ends at the newest failure: a late event (an account's requests come from many
+  // partitions, in no fixed order) cannot stretch it.
+  const auto& f = rec.failed_logins;
+  const auto first = std::upper_bound(f.begin(), f.end(), f.back() - cfg_.brute_force_window_ms);
+  const auto n = static_cast<std::int64_t>(f.end() - first);
+  if (n < static_cast<std::int64_t>(threshold)) return;
+  const std::int64_t span = f.back() - *first;
   const std::string why = integer(n) + " failed logins within " + duration(span) + " (threshold " +
                           integer(threshold) + " in " + duration(cfg_.brute_force_window_ms) + ")";
   rec.failed_logins.clear();
